@@ -1,0 +1,29 @@
+// The holon object's SQLite schema: one versioned list of migrations, applied in order at start-up.
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+   CREATE TABLE kernels (
+     version INTEGER PRIMARY KEY, digest TEXT NOT NULL, spec TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('active', 'pending', 'superseded', 'abandoned')),
+     created_at TEXT NOT NULL, activated_at TEXT);
+   CREATE TABLE events (
+     seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, digest TEXT NOT NULL,
+     kernel_version INTEGER NOT NULL, verdict TEXT NOT NULL, torsion REAL NOT NULL, result TEXT NOT NULL,
+     override_reason TEXT, committed_at TEXT NOT NULL);
+   CREATE TABLE rejections (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, digest TEXT NOT NULL,
+     kernel_version INTEGER NOT NULL, verdict TEXT NOT NULL, torsion REAL NOT NULL, result TEXT NOT NULL,
+     at TEXT NOT NULL);
+   CREATE TABLE aggregates (name TEXT PRIMARY KEY, digest TEXT NOT NULL, state TEXT NOT NULL);
+   CREATE TABLE rebuild (name TEXT PRIMARY KEY, digest TEXT NOT NULL, state TEXT NOT NULL);`,
+]
+
+/** Applies the migrations the database has not seen yet; `_schema` records how far it got. */
+export function migrate(sql: SqlStorage): void {
+  sql.exec('CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)')
+  const row = sql.exec<{ version: number }>('SELECT version FROM _schema').toArray()[0]
+  if (!row) sql.exec('INSERT INTO _schema (version) VALUES (0)')
+  for (let v = row?.version ?? 0; v < MIGRATIONS.length; v++) {
+    sql.exec(MIGRATIONS[v] as string)
+    sql.exec('UPDATE _schema SET version = ?', v + 1)
+  }
+}

@@ -1,0 +1,118 @@
+// Kernel migration: a pending kernel's changed aggregates are refolded from history in bounded chunks.
+import { type CompiledKernel, compileKernel, type FoldState, step } from '../../functions/kernel/index.ts'
+import type { Rebuild } from '../../schemas/holon.ts'
+import type { KernelSpec } from '../../schemas/kernel.ts'
+import type { Db } from './db.ts'
+
+const EMPTY = '{"n":0,"v":0,"c":0}'
+
+/**
+ * The old kernel keeps gating commits while the new one's aggregates catch up; the switch happens in
+ * the same transaction as the last chunk, so no commit is ever gated by half-built aggregates.
+ */
+export class Rebuilder {
+  private cached?: { version: number; kernel: CompiledKernel }
+
+  private readonly db: Db
+  private readonly storage: DurableObjectStorage
+  private readonly chunk: number
+
+  constructor(db: Db, storage: DurableObjectStorage, chunk: number) {
+    this.db = db
+    this.storage = storage
+    this.chunk = chunk
+  }
+
+  private meta(k: string): number | undefined {
+    const v = this.db.one<{ v: string }>('SELECT v FROM meta WHERE k = ?', k)?.v
+    return v === undefined ? undefined : Number(v)
+  }
+
+  progress(): Rebuild | undefined {
+    const version = this.meta('rebuild_version')
+    if (version === undefined) return undefined
+    const total = Number(this.db.one<{ n: number }>('SELECT count(*) AS n FROM events')?.n ?? 0)
+    return { version, done: this.meta('rebuild_cursor') ?? 0, total }
+  }
+
+  /** Registers `next` as the pending kernel (replacing any earlier pending one). */
+  start(next: CompiledKernel, at: string): { version: number; rebuilt: string[] } {
+    const digests = new Map(
+      this.db.all<{ name: string; digest: string }>('SELECT name, digest FROM aggregates').map((r) => [r.name, r.digest]),
+    )
+    const rebuilt = next.aggregates.filter((a) => digests.get(a.name) !== a.digest).map((a) => a.name)
+    const version = Number(this.db.one<{ v: number }>('SELECT max(version) AS v FROM kernels')?.v ?? 0) + 1
+    this.storage.transactionSync(() => {
+      this.db.run("UPDATE kernels SET status = 'abandoned' WHERE status = 'pending'")
+      this.db.run('DELETE FROM rebuild')
+      this.db.run(
+        "INSERT INTO kernels (version, digest, spec, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
+        version,
+        next.digest,
+        JSON.stringify(next.spec),
+        at,
+      )
+      for (const name of rebuilt) {
+        const a = next.aggregates.find((x) => x.name === name)
+        this.db.run('INSERT INTO rebuild (name, digest, state) VALUES (?, ?, ?)', name, a?.digest ?? '', EMPTY)
+      }
+      this.db.run("INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')", String(version))
+    })
+    this.cached = { version, kernel: next }
+    return { version, rebuilt }
+  }
+
+  private pending(version: number): CompiledKernel {
+    if (this.cached?.version !== version) {
+      const row = this.db.one<{ spec: string }>('SELECT spec FROM kernels WHERE version = ?', version)
+      this.cached = { version, kernel: compileKernel(JSON.parse(row?.spec ?? 'null') as KernelSpec) }
+    }
+    return this.cached.kernel
+  }
+
+  /** Folds the next chunk of history; activates the pending kernel when history is exhausted. */
+  runChunk(at: string): boolean {
+    const version = this.meta('rebuild_version')
+    if (version === undefined) return true
+    const cursor = this.meta('rebuild_cursor') ?? 0
+    const kernel = this.pending(version)
+    const rows = this.db.all<{ name: string; state: string }>('SELECT name, state FROM rebuild')
+    const names = new Set(rows.map((r) => r.name))
+    const sub: CompiledKernel = { ...kernel, aggregates: kernel.aggregates.filter((a) => names.has(a.name)) }
+    const saved = new Map(rows.map((r) => [r.name, r.state]))
+    let states = sub.aggregates.map((a) => JSON.parse(saved.get(a.name) ?? EMPTY) as FoldState)
+    const events = this.db.all<{ seq: number; body: string }>(
+      'SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+      cursor,
+      this.chunk,
+    )
+    for (const e of events) states = step(sub, states, JSON.parse(e.body)).states
+    const done = events.length < this.chunk
+    this.storage.transactionSync(() => {
+      sub.aggregates.forEach((a, i) => {
+        this.db.run('UPDATE rebuild SET state = ? WHERE name = ?', JSON.stringify(states[i]), a.name)
+      })
+      this.db.run("UPDATE meta SET v = ? WHERE k = 'rebuild_cursor'", String(events.at(-1)?.seq ?? cursor))
+      if (done) this.activate(kernel, version, at)
+    })
+    return done
+  }
+
+  private activate(kernel: CompiledKernel, version: number, at: string): void {
+    const current = new Map(
+      this.db.all<{ name: string; state: string }>('SELECT name, state FROM aggregates').map((r) => [r.name, r.state]),
+    )
+    const rebuilt = new Map(
+      this.db.all<{ name: string; state: string }>('SELECT name, state FROM rebuild').map((r) => [r.name, r.state]),
+    )
+    this.db.run("UPDATE kernels SET status = 'superseded' WHERE status = 'active'")
+    this.db.run("UPDATE kernels SET status = 'active', activated_at = ? WHERE version = ?", at, version)
+    this.db.run('DELETE FROM aggregates')
+    for (const a of kernel.aggregates) {
+      const state = rebuilt.get(a.name) ?? current.get(a.name) ?? EMPTY
+      this.db.run('INSERT INTO aggregates (name, digest, state) VALUES (?, ?, ?)', a.name, a.digest, state)
+    }
+    this.db.run('DELETE FROM rebuild')
+    this.db.run("DELETE FROM meta WHERE k IN ('rebuild_version', 'rebuild_cursor')")
+  }
+}

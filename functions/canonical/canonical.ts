@@ -1,0 +1,25 @@
+// RFC 8785 (JCS) canonical JSON and digests of it: the byte form that hashes, ids and signatures use.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+import canonicalize from 'canonicalize'
+
+export class CanonicalJsonError extends Error {
+  override name = 'CanonicalJsonError'
+}
+
+/** Canonical JSON text; throws CanonicalJsonError for values JCS cannot represent (NaN, Infinity, lone surrogates). */
+export function canonicalJson(value: unknown): string {
+  let text: string | undefined
+  try {
+    text = canonicalize(value)
+  } catch (e) {
+    throw new CanonicalJsonError((e as Error).message)
+  }
+  if (text === undefined) throw new CanonicalJsonError('value has no JSON representation')
+  return text
+}
+
+export const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)))
+
+/** SHA-256 of the canonical form, hex: a content id that is stable across key order and runtimes. */
+export const contentDigest = (value: unknown): string => sha256Hex(canonicalJson(value))

@@ -1,0 +1,56 @@
+// Bearer credentials: read / write / admin tokens from wrangler secrets, compared in constant time.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { createMiddleware } from 'hono/factory'
+import { ApiError } from './problems.ts'
+
+export type Role = 'read' | 'write' | 'admin'
+const RANK: Record<Role, number> = { read: 0, write: 1, admin: 2 }
+
+/** Compares digests so neither the length nor the first differing byte of a token leaks through timing. */
+export function sameSecret(presented: string, secret: string): boolean {
+  const a = sha256(utf8ToBytes(presented))
+  const b = sha256(utf8ToBytes(secret))
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
+  return diff === 0
+}
+
+type Secrets = Pick<Env, 'OMEGA_READ_TOKEN' | 'OMEGA_WRITE_TOKEN' | 'OMEGA_ADMIN_TOKEN'>
+
+/** The strongest role the token grants; every configured secret is compared, whatever matches first. */
+export function roleOf(env: Secrets, token: string): Role | null {
+  const candidates: [Role, string | undefined][] = [
+    ['admin', env.OMEGA_ADMIN_TOKEN],
+    ['write', env.OMEGA_WRITE_TOKEN],
+    ['read', env.OMEGA_READ_TOKEN],
+  ]
+  let best: Role | null = null
+  for (const [role, secret] of candidates) {
+    const match = secret !== undefined && secret !== '' && sameSecret(token, secret)
+    if (match && (best === null || RANK[role] > RANK[best])) best = role
+  }
+  return best
+}
+
+export function bearer(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
+  return m ? (m[1] as string) : null
+}
+
+/** Checks the caller holds at least `role`; reads are open unless OMEGA_READ_TOKEN is set. */
+export function authorize(env: Secrets, header: string | undefined, role: Role): Role | null {
+  const token = bearer(header)
+  if (role === 'read' && !env.OMEGA_READ_TOKEN && token === null) return null
+  if (token === null) throw new ApiError('unauthorized', `this call needs a ${role} token: Authorization: Bearer <token>`)
+  const held = roleOf(env, token)
+  if (held === null) throw new ApiError('unauthorized', 'the bearer token is not valid')
+  if (RANK[held] < RANK[role]) throw new ApiError('forbidden', `this call needs the ${role} token; a ${held} token was given`)
+  return held
+}
+
+export const requireRole = (role: Role) =>
+  createMiddleware<{ Bindings: Env; Variables: { role: Role | null } }>(async (c, next) => {
+    c.set('role', authorize(c.env, c.req.header('authorization'), role))
+    await next()
+  })

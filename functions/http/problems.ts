@@ -1,0 +1,56 @@
+// RFC 9457 problem+json: the catalogue of problem types and the one place errors become HTTP.
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { KernelIssue } from '../kernel/errors.ts'
+
+export const PROBLEMS = {
+  validation_failed: [400, 'The request does not match its schema'],
+  malformed_json: [400, 'The request body is not valid JSON'],
+  kernel_invalid: [400, 'The kernel does not compile'],
+  unauthorized: [401, 'Missing or invalid credentials'],
+  forbidden: [403, 'These credentials may not do this'],
+  not_found: [404, 'No such resource'],
+  holon_not_found: [404, 'No such holon'],
+  holon_exists: [409, 'The holon exists with another kernel'],
+  inadmissible: [409, 'The gate rejected the event'],
+  override_required: [409, 'The gate requires an explicit override'],
+  idempotency_conflict: [409, 'This event id was committed with different content'],
+  payload_too_large: [413, 'The request body is too large'],
+  unsupported_media_type: [415, 'Request bodies must be application/json'],
+  internal: [500, 'Internal error'],
+} as const satisfies Record<string, readonly [ContentfulStatusCode, string]>
+
+export type ProblemCode = keyof typeof PROBLEMS
+
+/** The named error every layer throws; `extensions` become members of the problem document. */
+export class ApiError extends Error {
+  override name = 'ApiError'
+  readonly code: ProblemCode
+  readonly detail: string
+  readonly extensions: Record<string, unknown>
+
+  constructor(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}) {
+    super(`${code}: ${detail}`)
+    this.code = code
+    this.detail = detail
+    this.extensions = extensions
+  }
+}
+
+export function problemResponse(c: Context, e: ApiError): Response {
+  const [status, title] = PROBLEMS[e.code]
+  const body = { type: `/problems/${e.code}`, title, status, detail: e.detail, instance: c.req.path, ...e.extensions }
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
+  if (status === 401) headers['www-authenticate'] = 'Bearer realm="omega"'
+  return new Response(JSON.stringify(body), { status, headers })
+}
+
+/** Zod issue paths as JSON pointers (RFC 6901). */
+export const pointer = (path: readonly PropertyKey[], prefix = ''): string =>
+  prefix + path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')
+
+/** Kernel compile issues, pointing into the request body's `kernel` member. */
+export const kernelInvalid = (issues: readonly KernelIssue[]): ApiError =>
+  new ApiError('kernel_invalid', `${issues.length} expression(s) do not compile`, {
+    errors: issues.map((i) => ({ ...i, pointer: `/kernel${i.pointer}` })),
+  })

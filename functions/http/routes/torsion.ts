@@ -1,0 +1,47 @@
+// POST /v1/torsion: the stateless gate; a kernel, an optional history and one proposed event.
+import { createRoute } from '@hono/zod-openapi'
+import { type CompiledKernel, compileKernel, gateBatch, initialAggregates, kernelDigest, step } from '../../kernel/index.ts'
+import { GateResult, TorsionRequest } from '../../../schemas/evaluation.ts'
+import type { KernelSpec } from '../../../schemas/kernel.ts'
+import { json, jsonBody, problems, router } from '../openapi.ts'
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/torsion',
+  tags: ['gate'],
+  summary: 'Evaluate the torsion of a proposed event (stores nothing)',
+  description:
+    'Folds `history` into the kernel\'s aggregates, then scores the state after `event`: ' +
+    '`torsion = sum w_i * max(0, threshold_i - score_i)^2`. The verdict applies the kernel\'s gate policy without override.',
+  request: { body: jsonBody(TorsionRequest) },
+  responses: {
+    200: json(GateResult, 'the state after the event and the gate verdict'),
+    ...problems('validation_failed', 'malformed_json', 'kernel_invalid', 'payload_too_large', 'unsupported_media_type'),
+  },
+})
+
+/** Compiled kernels by digest: callers resend the same kernel with every request. */
+const cache = new Map<string, CompiledKernel>()
+const CACHE_SIZE = 64
+
+export function compiledFor(spec: KernelSpec): CompiledKernel {
+  const digest = kernelDigest(spec)
+  let k = cache.get(digest)
+  if (k) {
+    cache.delete(digest)
+  } else {
+    k = compileKernel(spec)
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+  }
+  cache.set(digest, k)
+  return k
+}
+
+export const torsion = router().openapi(route, (c) => {
+  const { kernel, history, event } = c.req.valid('json')
+  const k = compiledFor(kernel)
+  let states = initialAggregates(k)
+  for (const e of history) states = step(k, states, e).states
+  const out = gateBatch(k, states, history.at(-1), [event], false)
+  return c.json(out.results[0] as GateResult, 200)
+})

@@ -1,0 +1,39 @@
+// Gates a batch of events in order against a kernel and its current aggregates (pure, all-or-nothing).
+import type { GateResult } from '../../schemas/evaluation.ts'
+import type { CompiledKernel } from './compile.ts'
+import { type Aggregates, aggView, type EventValue, evaluateEvent, score } from './evaluate.ts'
+import type { FoldState } from './folds.ts'
+import { admits, verdict } from './gate.ts'
+
+export interface BatchOutcome {
+  results: GateResult[]
+  /** Aggregates after every event of the batch (meaningful only when `rejected` is undefined). */
+  states: FoldState[]
+  /** Index of the first event the gate refused; nothing of the batch may be committed then. */
+  rejected?: number
+}
+
+/** The current state: aggregates as they are, scored with the latest committed event (or `{}`). */
+export const currentState = (k: CompiledKernel, states: Aggregates, last: EventValue | undefined) =>
+  score(k, aggView(k, states), last ?? {})
+
+export function gateBatch(
+  k: CompiledKernel,
+  states: Aggregates,
+  last: EventValue | undefined,
+  events: readonly EventValue[],
+  override: boolean,
+): BatchOutcome {
+  let before = currentState(k, states, last)
+  let cur: FoldState[] = [...states]
+  const results: GateResult[] = []
+  for (const [i, event] of events.entries()) {
+    const { evaluation, states: next } = evaluateEvent(k, cur, event)
+    const v = verdict(k.gate, before, evaluation, override)
+    results.push({ ...evaluation, verdict: v, torsion_before: before.torsion })
+    if (!admits(v)) return { results, states: cur, rejected: i }
+    cur = next
+    before = evaluation
+  }
+  return { results, states: cur }
+}

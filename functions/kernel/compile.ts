@@ -1,0 +1,74 @@
+// Compiles a kernel spec once per version: every expression parsed and type-checked up front.
+import { contentDigest } from '../canonical/index.ts'
+import type { AggregateSpec, GatePolicy, InvariantSpec, KernelSpec } from '../../schemas/kernel.ts'
+import { KernelCompileError, type KernelIssue } from './errors.ts'
+import { type CompiledExpr, type CompileOptions, compileExpr } from './expr.ts'
+
+export interface CompiledAggregate {
+  name: string
+  spec: AggregateSpec
+  /** Digest of the definition: a changed digest means the aggregate must be rebuilt from history. */
+  digest: string
+  expr?: CompiledExpr
+  where?: CompiledExpr
+}
+
+export interface CompiledInvariant {
+  name: string
+  spec: InvariantSpec
+  score: CompiledExpr
+}
+
+export interface CompiledKernel {
+  spec: KernelSpec
+  digest: string
+  dimensions: string[]
+  aggregates: CompiledAggregate[]
+  invariants: CompiledInvariant[]
+  gate: GatePolicy
+}
+
+const pointerPart = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1')
+
+/** Canonical digest of a kernel; the dimension order is part of it (JCS would otherwise sort it away). */
+export const kernelDigest = (spec: KernelSpec): string =>
+  contentDigest({ dimensions: Object.keys(spec.invariants), kernel: spec })
+
+export function compileKernel(spec: KernelSpec): CompiledKernel {
+  const issues: KernelIssue[] = []
+  const compile = (source: string, pointer: string, opts: CompileOptions): CompiledExpr => {
+    const r = compileExpr(source, opts)
+    if (r.ok) return r.expr
+    issues.push({ pointer, ...r.problem })
+    return () => undefined
+  }
+  const aggregates = Object.entries(spec.aggregates).map(([name, a]): CompiledAggregate => {
+    const at = `/aggregates/${pointerPart(name)}`
+    return {
+      name,
+      spec: a,
+      digest: contentDigest(a),
+      expr: 'expr' in a ? compile(a.expr, `${at}/expr`, { scope: 'event', result: 'number' }) : undefined,
+      where: a.where === undefined ? undefined : compile(a.where, `${at}/where`, { scope: 'event', result: 'bool' }),
+    }
+  })
+  const known = new Set(Object.keys(spec.aggregates))
+  const invariants = Object.entries(spec.invariants).map(([name, inv]) => ({
+    name,
+    spec: inv,
+    score: compile(inv.score, `/invariants/${pointerPart(name)}/score`, {
+      scope: 'score',
+      result: 'number',
+      aggregates: known,
+    }),
+  }))
+  if (issues.length > 0) throw new KernelCompileError(issues)
+  return {
+    spec,
+    digest: kernelDigest(spec),
+    dimensions: invariants.map((i) => i.name),
+    aggregates,
+    invariants,
+    gate: spec.gate,
+  }
+}

@@ -1,0 +1,7 @@
+export * from './compile.ts'
+export * from './errors.ts'
+export * from './evaluate.ts'
+export * from './expr.ts'
+export * from './folds.ts'
+export * from './gate.ts'
+export * from './batch.ts'

@@ -1,0 +1,6 @@
+// Worker entry point: the Hono app for HTTP, and the Durable Object classes wrangler binds.
+import { createApp } from './http/app.ts'
+
+export { HolonObject } from '../durable-objects/holon/holon-object.ts'
+
+export default createApp()

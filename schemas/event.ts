@@ -1,0 +1,46 @@
+// Event and commit-body schemas: an event is a JSON object with a string `id` (its idempotency key).
+import { z } from '@hono/zod-openapi'
+import { jsonProblem } from './json-value.ts'
+
+export const MAX_BATCH = 1000
+
+export const Event = z
+  .looseObject({
+    id: z.string().min(1).max(256).describe('idempotency key: a retried commit with the same id never commits twice'),
+  })
+  .superRefine((value, ctx) => {
+    const bad = jsonProblem(value)
+    if (bad) ctx.addIssue({ code: 'custom', message: bad.message, path: bad.path })
+  })
+  .openapi('Event', { description: 'any JSON object with a string id; expressions see it as `event`' })
+
+export const Override = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(2000),
+    actor: z.string().trim().min(1).max(200).optional().describe('who decided; recorded with the override'),
+  })
+  .openapi('Override', { description: 'commit despite the gate; needs the admin token and is recorded' })
+
+const single = z.strictObject({ event: Event, override: Override.optional() })
+const batch = z.strictObject({ events: z.array(Event).min(1).max(MAX_BATCH), override: Override.optional() })
+
+export const CommitBody = z
+  .union([single, batch])
+  .superRefine((body, ctx) => {
+    if (!('events' in body)) return
+    const seen = new Map<string, number>()
+    body.events.forEach((e, i) => {
+      const first = seen.get(e.id)
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `duplicate event id (also at index ${first})`, path: ['events', i, 'id'] })
+      }
+      seen.set(e.id, i)
+    })
+  })
+  .openapi('CommitBody', { description: '`{"event": {...}}` or `{"events": [...]}`, evaluated in order' })
+
+export type Event = z.infer<typeof Event>
+export type Override = z.infer<typeof Override>
+export type CommitBody = z.infer<typeof CommitBody>
+
+export const eventsOf = (body: CommitBody): Event[] => ('events' in body ? body.events : [body.event])
