@@ -6,7 +6,11 @@ export const MAX_BATCH = 1000
 
 export const Event = z
   .looseObject({
-    id: z.string().min(1).max(256).describe('idempotency key: a retried commit with the same id never commits twice'),
+    id: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe('idempotency key: a retried commit with the same id never commits twice'),
   })
   .superRefine((value, ctx) => {
     const bad = jsonProblem(value)
@@ -32,7 +36,11 @@ export const CommitBody = z
     body.events.forEach((e, i) => {
       const first = seen.get(e.id)
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `duplicate event id (also at index ${first})`, path: ['events', i, 'id'] })
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate event id (also at index ${first})`,
+          path: ['events', i, 'id'],
+        })
       }
       seen.set(e.id, i)
     })

@@ -6,14 +6,19 @@ import { GatePolicy, KernelSpec } from './kernel.ts'
 
 export const HolonId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'holon ids are 1-64 of a-z 0-9 . _ - (starting with a letter or digit)')
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'holon ids are 1-64 of a-z 0-9 . _ - (starting with a letter or digit)',
+  )
   .openapi({ param: { name: 'id', in: 'path' }, example: 'circular-economy' })
 
 export const KernelBody = z.strictObject({ kernel: KernelSpec }).openapi('KernelBody')
 
 export const Rebuild = z
   .object({ version: z.number().int(), done: z.number().int(), total: z.number().int() })
-  .openapi('Rebuild', { description: 'a kernel version whose changed aggregates are being rebuilt from history' })
+  .openapi('Rebuild', {
+    description: 'a kernel version whose changed aggregates are being rebuilt from history',
+  })
 
 export const HolonInfo = z
   .object({
@@ -48,12 +53,16 @@ export const StateDoc = Evaluation.extend({
   last_event_id: z.string().nullable(),
   last_committed_at: z.string().nullable(),
   pending_kernel: Rebuild.optional(),
-}).openapi('StateDoc', { description: 'read-only dashboard document: the state after the latest committed event' })
+}).openapi('StateDoc', {
+  description: 'read-only dashboard document: the state after the latest committed event',
+})
 
 export const EventResult = GateResult.extend({
   event_id: z.string(),
   seq: z.number().int().nullable().describe('position in the history; null in a dry run'),
-  duplicate: z.boolean().describe('this id was committed before with the same content; nothing new was committed'),
+  duplicate: z
+    .boolean()
+    .describe('this id was committed before with the same content; nothing new was committed'),
 }).openapi('EventResult')
 
 export const CommitReceipt = z
@@ -67,7 +76,12 @@ export const CommitReceipt = z
   .openapi('CommitReceipt')
 
 export const DryRun = z
-  .object({ holon: z.string(), kernel_version: z.number().int(), admitted: z.boolean(), results: z.array(EventResult) })
+  .object({
+    holon: z.string(),
+    kernel_version: z.number().int(),
+    admitted: z.boolean(),
+    results: z.array(EventResult),
+  })
   .openapi('DryRun')
 
 export const StoredEvent = z

@@ -9,8 +9,10 @@ export function jsonProblem(root: unknown): { path: (string | number)[]; message
     if (typeof v === 'number' && !Number.isFinite(v)) return { path, message: 'numbers must be finite' }
     if (v === null || typeof v !== 'object') continue
     if (path.length >= MAX_DEPTH) return { path, message: `nesting deeper than ${MAX_DEPTH} levels` }
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }))
-    else for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] })
+    const entries: [string | number, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [i, x])
+      : Object.entries(v)
+    for (const [k, x] of entries) stack.push({ v: x, path: [...path, k] })
   }
   return null
 }

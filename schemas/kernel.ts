@@ -7,7 +7,10 @@ const aggName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'aggregate names are CEL identifiers (letters, digits, _)')
 export const invariantName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'invariant names start with a letter or _ (then letters, digits, _ . -)')
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
+    'invariant names start with a letter or _ (then letters, digits, _ . -)',
+  )
 
 const common = {
   where: expr.optional().describe('CEL filter over `event`; the event is folded only when it is true'),
@@ -16,7 +19,10 @@ const common = {
 const valued = {
   ...common,
   expr: expr.describe('CEL expression over `event` giving the folded number'),
-  empty: z.number().optional().describe('value of the aggregate before any event was folded (else it is absent)'),
+  empty: z
+    .number()
+    .optional()
+    .describe('value of the aggregate before any event was folded (else it is absent)'),
 }
 
 export const AggregateSpec = z
@@ -33,7 +39,9 @@ export const AggregateSpec = z
 
 export const InvariantSpec = z
   .strictObject({
-    score: expr.describe('CEL expression over `agg` (after the proposed event) and `event`; clamped to [0,1]'),
+    score: expr.describe(
+      'CEL expression over `agg` (after the proposed event) and `event`; clamped to [0,1]',
+    ),
     threshold: z.number().min(0).max(1),
     weight: z.number().gt(0).max(1e6).default(1),
     description: z.string().max(1000).optional(),
@@ -69,7 +77,10 @@ export const KernelSpec = z
       .describe('the dimensions of the state vector, in this order'),
     gate: GatePolicy.default({ on_torsion: 'reject', admit_improving: false }),
   })
-  .refine((k) => Object.keys(k.aggregates).length <= 256, { message: 'at most 256 aggregates', path: ['aggregates'] })
+  .refine((k) => Object.keys(k.aggregates).length <= 256, {
+    message: 'at most 256 aggregates',
+    path: ['aggregates'],
+  })
   .openapi('KernelSpec')
 
 export type AggregateSpec = z.infer<typeof AggregateSpec>

@@ -1,6 +1,7 @@
 // What a holon refuses, as plain data (RPC keeps it intact); the worker maps it to problem+json.
-import type { GateResult } from '../../schemas/evaluation.ts'
+
 import type { KernelIssue } from '../../functions/kernel/errors.ts'
+import type { GateResult } from '../../schemas/evaluation.ts'
 
 export type HolonFailure =
   | { code: 'holon_not_found' }

@@ -60,13 +60,23 @@ export class HolonObject extends DurableObject<Env> {
 
   /** Rebuilds the in-memory view from SQLite (start-up, and after a kernel switch). */
   private load(): Live | undefined {
-    const meta = Object.fromEntries(this.db.all<{ k: string; v: string }>('SELECT k, v FROM meta').map((r) => [r.k, r.v]))
+    const meta = Object.fromEntries(
+      this.db.all<{ k: string; v: string }>('SELECT k, v FROM meta').map((r) => [r.k, r.v]),
+    )
     if (!meta.holon) return undefined
-    const k = this.db.one<{ version: number; spec: string }>("SELECT version, spec FROM kernels WHERE status = 'active'")
+    const k = this.db.one<{ version: number; spec: string }>(
+      "SELECT version, spec FROM kernels WHERE status = 'active'",
+    )
     if (!k) throw new Error('holon has no active kernel')
     const kernel = compileKernel(JSON.parse(k.spec) as KernelSpec)
-    const stored = new Map(this.db.all<{ name: string; state: string }>('SELECT name, state FROM aggregates').map((r) => [r.name, r.state]))
-    const states = kernel.aggregates.map((a) => JSON.parse(stored.get(a.name) ?? '{"n":0,"v":0,"c":0}') as FoldState)
+    const stored = new Map(
+      this.db
+        .all<{ name: string; state: string }>('SELECT name, state FROM aggregates')
+        .map((r) => [r.name, r.state]),
+    )
+    const states = kernel.aggregates.map(
+      (a) => JSON.parse(stored.get(a.name) ?? '{"n":0,"v":0,"c":0}') as FoldState,
+    )
     const last = this.db.one<{ id: string; body: string; committed_at: string }>(
       'SELECT id, body, committed_at FROM events ORDER BY seq DESC LIMIT 1',
     )
@@ -97,7 +107,8 @@ export class HolonObject extends DurableObject<Env> {
 
   async create(holon: string, spec: KernelSpec): Promise<Reply<{ created: boolean; info: HolonInfo }>> {
     if (this.live) {
-      if (this.live.kernel.digest === kernelDigest(spec)) return ok({ created: false, info: this.infoOf(this.live) })
+      if (this.live.kernel.digest === kernelDigest(spec))
+        return ok({ created: false, info: this.infoOf(this.live) })
       return fail({ code: 'holon_exists', kernel_version: this.live.version })
     }
     const compiled = this.compile(spec)
@@ -114,7 +125,12 @@ export class HolonObject extends DurableObject<Env> {
         at,
       )
       for (const a of kernel.aggregates) {
-        this.db.run('INSERT INTO aggregates (name, digest, state) VALUES (?, ?, ?)', a.name, a.digest, '{"n":0,"v":0,"c":0}')
+        this.db.run(
+          'INSERT INTO aggregates (name, digest, state) VALUES (?, ?, ?)',
+          a.name,
+          a.digest,
+          '{"n":0,"v":0,"c":0}',
+        )
       }
     })
     this.live = this.load()
@@ -225,7 +241,13 @@ export class HolonObject extends DurableObject<Env> {
         results.push(this.resultOf(JSON.parse(seen.result) as GateResult, event.id, seen.seq, true))
       }
     }
-    const out = gateBatch(l.kernel, l.states, l.last?.event, fresh.map((f) => f.event), override !== null)
+    const out = gateBatch(
+      l.kernel,
+      l.states,
+      l.last?.event,
+      fresh.map((f) => f.event),
+      override !== null,
+    )
     const at = now()
     if (out.rejected !== undefined) {
       const bad = fresh[out.rejected] as Incoming

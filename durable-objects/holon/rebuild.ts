@@ -38,7 +38,9 @@ export class Rebuilder {
   /** Registers `next` as the pending kernel (replacing any earlier pending one). */
   start(next: CompiledKernel, at: string): { version: number; rebuilt: string[] } {
     const digests = new Map(
-      this.db.all<{ name: string; digest: string }>('SELECT name, digest FROM aggregates').map((r) => [r.name, r.digest]),
+      this.db
+        .all<{ name: string; digest: string }>('SELECT name, digest FROM aggregates')
+        .map((r) => [r.name, r.digest]),
     )
     const rebuilt = next.aggregates.filter((a) => digests.get(a.name) !== a.digest).map((a) => a.name)
     const version = Number(this.db.one<{ v: number }>('SELECT max(version) AS v FROM kernels')?.v ?? 0) + 1
@@ -54,9 +56,17 @@ export class Rebuilder {
       )
       for (const name of rebuilt) {
         const a = next.aggregates.find((x) => x.name === name)
-        this.db.run('INSERT INTO rebuild (name, digest, state) VALUES (?, ?, ?)', name, a?.digest ?? '', EMPTY)
+        this.db.run(
+          'INSERT INTO rebuild (name, digest, state) VALUES (?, ?, ?)',
+          name,
+          a?.digest ?? '',
+          EMPTY,
+        )
       }
-      this.db.run("INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')", String(version))
+      this.db.run(
+        "INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')",
+        String(version),
+      )
     })
     this.cached = { version, kernel: next }
     return { version, rebuilt }
@@ -100,10 +110,14 @@ export class Rebuilder {
 
   private activate(kernel: CompiledKernel, version: number, at: string): void {
     const current = new Map(
-      this.db.all<{ name: string; state: string }>('SELECT name, state FROM aggregates').map((r) => [r.name, r.state]),
+      this.db
+        .all<{ name: string; state: string }>('SELECT name, state FROM aggregates')
+        .map((r) => [r.name, r.state]),
     )
     const rebuilt = new Map(
-      this.db.all<{ name: string; state: string }>('SELECT name, state FROM rebuild').map((r) => [r.name, r.state]),
+      this.db
+        .all<{ name: string; state: string }>('SELECT name, state FROM rebuild')
+        .map((r) => [r.name, r.state]),
     )
     this.db.run("UPDATE kernels SET status = 'superseded' WHERE status = 'active'")
     this.db.run("UPDATE kernels SET status = 'active', activated_at = ? WHERE version = ?", at, version)

@@ -16,19 +16,31 @@ export function createApp() {
     if (c.req.method === 'POST' || c.req.method === 'PUT') {
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
       if (type !== 'application/json') {
-        throw new ApiError('unsupported_media_type', `send the body as application/json (got '${type || 'nothing'}')`)
+        throw new ApiError(
+          'unsupported_media_type',
+          `send the body as application/json (got '${type || 'nothing'}')`,
+        )
       }
     }
     const maxSize = Number(c.env.OMEGA_MAX_BODY_BYTES) || DEFAULT_MAX_BODY
     return bodyLimit({
       maxSize,
       onError: () => {
-        throw new ApiError('payload_too_large', `request bodies are limited to ${maxSize} bytes`, { limit: maxSize })
+        throw new ApiError('payload_too_large', `request bodies are limited to ${maxSize} bytes`, {
+          limit: maxSize,
+        })
       },
     })(c, next)
   })
   app.get('/', (c) =>
-    c.json({ name: 'omega', version: VERSION, docs: '/docs', openapi: '/openapi.json', torsion: '/v1/torsion', holons: '/v1/holons/{id}' }),
+    c.json({
+      name: 'omega',
+      version: VERSION,
+      docs: '/docs',
+      openapi: '/openapi.json',
+      torsion: '/v1/torsion',
+      holons: '/v1/holons/{id}',
+    }),
   )
   app.route('/', torsion)
   app.route('/', holons)
@@ -37,7 +49,8 @@ export function createApp() {
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err)
     if (err instanceof KernelCompileError) return problemResponse(c, kernelInvalid(err.issues))
-    if (err instanceof HTTPException && err.status === 400) return problemResponse(c, new ApiError('malformed_json', err.message))
+    if (err instanceof HTTPException && err.status === 400)
+      return problemResponse(c, new ApiError('malformed_json', err.message))
     console.error('unhandled error', err)
     return problemResponse(c, new ApiError('internal', 'an unexpected error occurred; it has been logged'))
   })

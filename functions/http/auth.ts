@@ -42,10 +42,12 @@ export function bearer(header: string | undefined): string | null {
 export function authorize(env: Secrets, header: string | undefined, role: Role): Role | null {
   const token = bearer(header)
   if (role === 'read' && !env.OMEGA_READ_TOKEN && token === null) return null
-  if (token === null) throw new ApiError('unauthorized', `this call needs a ${role} token: Authorization: Bearer <token>`)
+  if (token === null)
+    throw new ApiError('unauthorized', `this call needs a ${role} token: Authorization: Bearer <token>`)
   const held = roleOf(env, token)
   if (held === null) throw new ApiError('unauthorized', 'the bearer token is not valid')
-  if (RANK[held] < RANK[role]) throw new ApiError('forbidden', `this call needs the ${role} token; a ${held} token was given`)
+  if (RANK[held] < RANK[role])
+    throw new ApiError('forbidden', `this call needs the ${role} token; a ${held} token was given`)
   return held
 }
 

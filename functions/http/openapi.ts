@@ -13,7 +13,9 @@ export const Problem = z
     detail: z.string(),
     instance: z.string().optional(),
     errors: z
-      .array(z.object({ pointer: z.string().optional(), parameter: z.string().optional(), message: z.string() }))
+      .array(
+        z.object({ pointer: z.string().optional(), parameter: z.string().optional(), message: z.string() }),
+      )
       .optional(),
   })
   .catchall(z.unknown())
@@ -31,7 +33,10 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 
 /** Problem responses by code, grouped per status for the OpenAPI document. */
 export function problems(...codes: ProblemCode[]) {
-  const byStatus: Record<number, { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }> = {}
+  const byStatus: Record<
+    number,
+    { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }
+  > = {}
   for (const code of codes) {
     const [status, title] = PROBLEMS[code]
     const prev = byStatus[status]
@@ -51,10 +56,16 @@ export const router = () =>
     defaultHook: (result) => {
       if (result.success) return
       const inBody = result.target === 'json'
-      throw new ApiError('validation_failed', `${result.error.issues.length} problem(s) in the ${result.target}`, {
-        errors: result.error.issues.map((i) =>
-          inBody ? { pointer: pointer(i.path), message: i.message } : { parameter: String(i.path[0] ?? ''), message: i.message },
-        ),
-      })
+      throw new ApiError(
+        'validation_failed',
+        `${result.error.issues.length} problem(s) in the ${result.target}`,
+        {
+          errors: result.error.issues.map((i) =>
+            inBody
+              ? { pointer: pointer(i.path), message: i.message }
+              : { parameter: String(i.path[0] ?? ''), message: i.message },
+          ),
+        },
+      )
     },
   })

@@ -39,7 +39,14 @@ export class ApiError extends Error {
 
 export function problemResponse(c: Context, e: ApiError): Response {
   const [status, title] = PROBLEMS[e.code]
-  const body = { type: `/problems/${e.code}`, title, status, detail: e.detail, instance: c.req.path, ...e.extensions }
+  const body = {
+    type: `/problems/${e.code}`,
+    title,
+    status,
+    detail: e.detail,
+    instance: c.req.path,
+    ...e.extensions,
+  }
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="omega"'
   return new Response(JSON.stringify(body), { status, headers })

@@ -1,6 +1,7 @@
 // Compiles a kernel spec once per version: every expression parsed and type-checked up front.
-import { contentDigest } from '../canonical/index.ts'
+
 import type { AggregateSpec, GatePolicy, InvariantSpec, KernelSpec } from '../../schemas/kernel.ts'
+import { contentDigest } from '../canonical/index.ts'
 import { KernelCompileError, type KernelIssue } from './errors.ts'
 import { type CompiledExpr, type CompileOptions, compileExpr } from './expr.ts'
 
@@ -49,7 +50,10 @@ export function compileKernel(spec: KernelSpec): CompiledKernel {
       spec: a,
       digest: contentDigest(a),
       expr: 'expr' in a ? compile(a.expr, `${at}/expr`, { scope: 'event', result: 'number' }) : undefined,
-      where: a.where === undefined ? undefined : compile(a.where, `${at}/where`, { scope: 'event', result: 'bool' }),
+      where:
+        a.where === undefined
+          ? undefined
+          : compile(a.where, `${at}/where`, { scope: 'event', result: 'bool' }),
     }
   })
   const known = new Set(Object.keys(spec.aggregates))

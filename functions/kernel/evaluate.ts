@@ -42,7 +42,11 @@ export function step(k: CompiledKernel, states: Aggregates, event: EventValue): 
 }
 
 /** What `agg` holds for expressions; failed or still-empty aggregates are absent, so reading them is an error. */
-export function aggView(k: CompiledKernel, states: Aggregates, failed: readonly ExprError[] = []): Record<string, number> {
+export function aggView(
+  k: CompiledKernel,
+  states: Aggregates,
+  failed: readonly ExprError[] = [],
+): Record<string, number> {
   const view: Record<string, number> = {}
   const skip = new Set(failed.map((e) => e.aggregate))
   k.aggregates.forEach((a, i) => {
@@ -56,7 +60,12 @@ export function aggView(k: CompiledKernel, states: Aggregates, failed: readonly 
  * Scores every invariant on a state. An invariant whose score fails to evaluate scores 0 and is
  * listed in `errors` and `violations`: an error is never a silent pass.
  */
-export function score(k: CompiledKernel, agg: Record<string, number>, event: EventValue, prior: ExprError[] = []): Evaluation {
+export function score(
+  k: CompiledKernel,
+  agg: Record<string, number>,
+  event: EventValue,
+  prior: ExprError[] = [],
+): Evaluation {
   const errors = [...prior]
   const violations: Violation[] = []
   const vars = { agg, event }
@@ -78,11 +87,22 @@ export function score(k: CompiledKernel, agg: Record<string, number>, event: Eve
     if (gap > 0 || failed) violations.push({ invariant: inv.name, score: s, threshold, weight, cost })
     return s
   })
-  return { dimensions: k.dimensions, state_vector, torsion, violations, errors, admissible: violations.length === 0 && errors.length === 0 }
+  return {
+    dimensions: k.dimensions,
+    state_vector,
+    torsion,
+    violations,
+    errors,
+    admissible: violations.length === 0 && errors.length === 0,
+  }
 }
 
 /** The state after `event`: fold it, then score with it as `event`. */
-export function evaluateEvent(k: CompiledKernel, states: Aggregates, event: EventValue): { evaluation: Evaluation; states: FoldState[] } {
+export function evaluateEvent(
+  k: CompiledKernel,
+  states: Aggregates,
+  event: EventValue,
+): { evaluation: Evaluation; states: FoldState[] } {
   const stepped = step(k, states, event)
   const evaluation = score(k, aggView(k, stepped.states, stepped.errors), event, stepped.errors)
   return { evaluation, states: stepped.states }

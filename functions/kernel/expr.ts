@@ -15,10 +15,21 @@ export interface ExprProblem {
   column: number
 }
 
-const limits = { maxAstNodes: 2000, maxDepth: 64, maxListElements: 256, maxMapEntries: 256, maxCallArguments: 8 }
+const limits = {
+  maxAstNodes: 2000,
+  maxDepth: 64,
+  maxListElements: 256,
+  maxMapEntries: 256,
+  maxCallArguments: 8,
+}
 const num = (x: unknown) => Number(x)
 const combos = (n: number): string[][] =>
-  n === 0 ? [[]] : combos(n - 1).flatMap((rest) => [['double', ...rest], ['int', ...rest]])
+  n === 0
+    ? [[]]
+    : combos(n - 1).flatMap((rest) => [
+        ['double', ...rest],
+        ['int', ...rest],
+      ])
 
 function base(): Environment {
   const env = new Environment({ limits, homogeneousAggregateLiterals: false })
@@ -57,7 +68,10 @@ function base(): Environment {
 const shared = base()
 const envs: Record<ExprScope, Environment> = {
   event: shared.clone().registerVariable('event', 'map<string, dyn>'),
-  score: shared.clone().registerVariable('event', 'map<string, dyn>').registerVariable('agg', 'map<string, double>'),
+  score: shared
+    .clone()
+    .registerVariable('event', 'map<string, dyn>')
+    .registerVariable('agg', 'map<string, double>'),
 }
 
 const allowedTypes: Record<'number' | 'bool', Set<string>> = {
@@ -96,7 +110,10 @@ export function compileExpr(source: string, opts: CompileOptions): CompileOutcom
     return at(scanned.originalOffset(rangeStart(checked.error)), summary(checked.error))
   }
   if (checked.type && !allowedTypes[opts.result].has(checked.type)) {
-    return at(0, `expression has type ${checked.type}, expected ${opts.result === 'bool' ? 'bool' : 'a number'}`)
+    return at(
+      0,
+      `expression has type ${checked.type}, expected ${opts.result === 'bool' ? 'bool' : 'a number'}`,
+    )
   }
   return { ok: true, expr: (vars) => parsed(vars) }
 }

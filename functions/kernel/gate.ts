@@ -10,9 +10,19 @@ export const admits = (v: Verdict): boolean => v !== 'reject' && v !== 'override
  * into bounds. Then the policy decides: `flag` commits and marks it; `reject` and `require_override`
  * block unless an explicit override is given.
  */
-export function verdict(policy: GatePolicy, before: Evaluation, after: Evaluation, override: boolean): Verdict {
+export function verdict(
+  policy: GatePolicy,
+  before: Evaluation,
+  after: Evaluation,
+  override: boolean,
+): Verdict {
   if (after.admissible) return 'admit'
-  if (policy.admit_improving && before.torsion > 0 && after.errors.length === 0 && after.torsion < before.torsion) {
+  if (
+    policy.admit_improving &&
+    before.torsion > 0 &&
+    after.errors.length === 0 &&
+    after.torsion < before.torsion
+  ) {
     return 'admit_improving'
   }
   if (policy.on_torsion === 'flag') return 'admit_flagged'

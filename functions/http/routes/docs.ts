@@ -29,7 +29,8 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Doc {
   })
 }
 
-const refName = (op: Operation) => op.requestBody?.content?.['application/json']?.schema?.$ref?.split('/').at(-1)
+const refName = (op: Operation) =>
+  op.requestBody?.content?.['application/json']?.schema?.$ref?.split('/').at(-1)
 
 function referencePage(doc: Doc) {
   const ops = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
@@ -47,23 +48,28 @@ code{background:#f3f3f3;padding:0 .25em}h2{margin-top:2rem;border-bottom:1px sol
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). JSON Schemas: <code>schemas/*.schema.json</code> in the repository.</p>
 <h2>Operations</h2>
 ${ops.map(
-  ({ path, method, op }) => html`<div class="op"><div><span class="m">${method}</span> <code>${path}</code></div>
+  ({
+    path,
+    method,
+    op,
+  }) => html`<div class="op"><div><span class="m">${method}</span> <code>${path}</code></div>
 <div><strong>${op.summary ?? ''}</strong></div>${op.description ? html`<div>${op.description}</div>` : ''}
 ${refName(op) ? html`<div class="r">Body: <code>${refName(op)}</code></div>` : ''}
 <div class="r">${op.security?.some((s) => 'bearer' in s) ? 'Authorization: Bearer token. ' : ''}Responses: ${raw(
     Object.entries(op.responses ?? {})
-      .map(([code, r]) => `<code>${code}</code> ${escape(r.description ?? '')}`)
+      .map(([code, r]) => `<code>${code}</code> ${escapeHtml(r.description ?? '')}`)
       .join('; '),
   )}</div></div>`,
 )}
 <h2>Problem types</h2><ul>${Object.entries(PROBLEMS).map(
-    ([code, [status, title]]) => html`<li><a href="/problems/${code}"><code>${code}</code></a> (${status}): ${title}</li>`,
+    ([code, [status, title]]) =>
+      html`<li><a href="/problems/${code}"><code>${code}</code></a> (${status}): ${title}</li>`,
   )}</ul>
 <h2>Schemas</h2><p>${schemas.map((s, i) => html`${i ? ', ' : ''}<code>${s}</code>`)}</p>
 </body></html>`
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`)
 
 /** Mounts /openapi.json, /docs and /problems/:code on the finished app (the document covers every route). */
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {

@@ -27,14 +27,22 @@ const create = createRoute({
   path: '/v1/holons/{id}',
   tags: ['holons'],
   summary: 'Create a holon with its kernel (admin)',
-  description: 'Idempotent: repeating the call with the same kernel answers 200; a different kernel answers 409.',
+  description:
+    'Idempotent: repeating the call with the same kernel answers 200; a different kernel answers 409.',
   security: bearerAuth,
   middleware: [requireRole('admin')] as const,
   request: { params, body: jsonBody(KernelBody) },
   responses: {
     201: json(HolonInfo, 'created'),
     200: json(HolonInfo, 'already exists with this kernel'),
-    ...problems('validation_failed', 'kernel_invalid', 'unauthorized', 'forbidden', 'holon_exists', ...bodyProblems),
+    ...problems(
+      'validation_failed',
+      'kernel_invalid',
+      'unauthorized',
+      'forbidden',
+      'holon_exists',
+      ...bodyProblems,
+    ),
   },
 })
 
@@ -63,7 +71,14 @@ const kernel = createRoute({
   responses: {
     200: json(KernelInstall, 'active (or unchanged)'),
     202: json(KernelInstall, 'accepted; rebuilding aggregates from history'),
-    ...problems('validation_failed', 'kernel_invalid', 'unauthorized', 'forbidden', 'holon_not_found', ...bodyProblems),
+    ...problems(
+      'validation_failed',
+      'kernel_invalid',
+      'unauthorized',
+      'forbidden',
+      'holon_not_found',
+      ...bodyProblems,
+    ),
   },
 })
 
@@ -147,7 +162,9 @@ export const holons = router()
   .openapi(commit, async (c) => {
     const { id } = c.req.valid('param')
     const body = c.req.valid('json')
-    const override = body.override ? { reason: body.override.reason, actor: body.override.actor ?? 'admin' } : null
+    const override = body.override
+      ? { reason: body.override.reason, actor: body.override.actor ?? 'admin' }
+      : null
     if (override) authorize(c.env, c.req.header('authorization'), 'admin')
     const r = unwrap(id, await holonStub(c.env, id).commit(eventsOf(body), override))
     return c.json(r, r.committed > 0 ? 201 : 200)

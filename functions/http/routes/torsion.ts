@@ -1,8 +1,15 @@
 // POST /v1/torsion: the stateless gate; a kernel, an optional history and one proposed event.
 import { createRoute } from '@hono/zod-openapi'
-import { type CompiledKernel, compileKernel, gateBatch, initialAggregates, kernelDigest, step } from '../../kernel/index.ts'
 import { GateResult, TorsionRequest } from '../../../schemas/evaluation.ts'
 import type { KernelSpec } from '../../../schemas/kernel.ts'
+import {
+  type CompiledKernel,
+  compileKernel,
+  gateBatch,
+  initialAggregates,
+  kernelDigest,
+  step,
+} from '../../kernel/index.ts'
 import { json, jsonBody, problems, router } from '../openapi.ts'
 
 const route = createRoute({
@@ -11,12 +18,18 @@ const route = createRoute({
   tags: ['gate'],
   summary: 'Evaluate the torsion of a proposed event (stores nothing)',
   description:
-    'Folds `history` into the kernel\'s aggregates, then scores the state after `event`: ' +
-    '`torsion = sum w_i * max(0, threshold_i - score_i)^2`. The verdict applies the kernel\'s gate policy without override.',
+    "Folds `history` into the kernel's aggregates, then scores the state after `event`: " +
+    "`torsion = sum w_i * max(0, threshold_i - score_i)^2`. The verdict applies the kernel's gate policy without override.",
   request: { body: jsonBody(TorsionRequest) },
   responses: {
     200: json(GateResult, 'the state after the event and the gate verdict'),
-    ...problems('validation_failed', 'malformed_json', 'kernel_invalid', 'payload_too_large', 'unsupported_media_type'),
+    ...problems(
+      'validation_failed',
+      'malformed_json',
+      'kernel_invalid',
+      'payload_too_large',
+      'unsupported_media_type',
+    ),
   },
 })
 
