@@ -44,6 +44,8 @@ function base(): Environment {
     env.registerOperator(`int ${op} double: double`, (a, b) => f(num(a), b))
     env.registerOperator(`double ${op} int: double`, (a, b) => f(a, num(b)))
   }
+  // CEL orders ints against doubles but has no mixed equality; this also declares `!=` and the mirror.
+  env.registerOperator('int == double', (a, b) => num(a) === b)
   const fns: Record<string, [number, (...xs: number[]) => number]> = {
     min: [2, Math.min],
     max: [2, Math.max],
