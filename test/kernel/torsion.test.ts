@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { aggView, evaluateEvent, initialAggregates, score, step } from '../../functions/kernel/index.ts'
 import { compile, contractKernel, single } from '../support/kernels.ts'
 
-const after = (
+const stateAfter = (
   k: ReturnType<typeof compile>,
   history: Record<string, unknown>[],
   event: Record<string, unknown>,
@@ -22,14 +22,14 @@ describe('contract kernel', () => {
   ]
 
   it('is admissible while members get at least 94% back and everything is traced', () => {
-    const e = after(k, history, { id: '3', contributed: 50, returned: 48, trace_id: 'c' })
+    const e = stateAfter(k, history, { id: '3', contributed: 50, returned: 48, trace_id: 'c' })
     expect(e.dimensions).toEqual(['Non_Spoliation', 'Traceability'])
     expect(e.state_vector).toEqual([240 / 250, 1])
     expect(e).toMatchObject({ torsion: 0, violations: [], errors: [], admissible: true })
   })
 
   it('charges (0.94 - score)^2 for spoliation', () => {
-    const e = after(k, history, { id: '3', contributed: 100, returned: 70, trace_id: 'c' })
+    const e = stateAfter(k, history, { id: '3', contributed: 100, returned: 70, trace_id: 'c' })
     const s = 262 / 300
     expect(e.state_vector[0]).toBeCloseTo(s, 15)
     expect(e.torsion).toBeCloseTo((0.94 - s) ** 2, 15)
@@ -39,13 +39,13 @@ describe('contract kernel', () => {
   })
 
   it('weights Traceability twice', () => {
-    const e = after(k, history, { id: '3', contributed: 10, returned: 10 })
+    const e = stateAfter(k, history, { id: '3', contributed: 10, returned: 10 })
     expect(e.state_vector[1]).toBeCloseTo(2 / 3, 15)
     expect(e.torsion).toBeCloseTo(2 * (1 - 2 / 3) ** 2, 15)
   })
 
   it('treats a missing field as an error that violates, never as a pass', () => {
-    const e = after(k, history, { id: '3', returned: 10, trace_id: 'c' })
+    const e = stateAfter(k, history, { id: '3', returned: 10, trace_id: 'c' })
     expect(e.errors).toContainEqual(expect.objectContaining({ aggregate: 'contributed' }))
     expect(e.errors).toContainEqual(expect.objectContaining({ invariant: 'Non_Spoliation' }))
     expect(e.admissible).toBe(false)

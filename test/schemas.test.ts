@@ -1,0 +1,51 @@
+// One source of truth: the JSON Schema files and the OpenAPI document are generated from the zod schemas.
+import { describe, expect, it } from 'vitest'
+import { jsonSchemaOf, PUBLISHED, type PublishedName } from '../schemas/index.ts'
+import { call } from './support/http.ts'
+
+const files = import.meta.glob<Record<string, unknown>>('../schemas/*.schema.json', {
+  eager: true,
+  import: 'default',
+})
+
+describe('published JSON Schemas', () => {
+  it('exist for every published schema and match the source (run `npm run schemas` after a change)', () => {
+    const names = Object.keys(PUBLISHED) as PublishedName[]
+    expect(Object.keys(files).sort()).toEqual(names.map((n) => `../schemas/${n}.schema.json`).sort())
+    for (const name of names)
+      expect(files[`../schemas/${name}.schema.json`], name).toEqual(jsonSchemaOf(name))
+  })
+})
+
+describe('OpenAPI', () => {
+  it('serves an OpenAPI 3.1 document covering every route, with the same schemas', async () => {
+    const r = await call('GET', '/openapi.json')
+    expect(r.status).toBe(200)
+    expect(r.body.openapi).toBe('3.1.0')
+    expect(Object.keys(r.body.paths).sort()).toEqual(
+      [
+        '/v1/holons/{id}',
+        '/v1/holons/{id}/evaluate',
+        '/v1/holons/{id}/events',
+        '/v1/holons/{id}/kernel',
+        '/v1/holons/{id}/state',
+        '/v1/torsion',
+      ].sort(),
+    )
+    const kernel = r.body.components.schemas.KernelSpec
+    expect(Object.keys(kernel.properties).sort()).toEqual(
+      Object.keys((files['../schemas/kernel.schema.json'] as any).properties).sort(),
+    )
+    expect(r.body.paths['/v1/holons/{id}/events'].post.responses['409']).toBeDefined()
+    expect(r.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' })
+  })
+
+  it('renders a readable reference page', async () => {
+    const { exports } = await import('cloudflare:workers')
+    const res = await exports.default.fetch('https://omega.test/docs')
+    const html = await res.text()
+    expect(res.headers.get('content-type')).toMatch(/text\/html/)
+    expect(html).toContain('/v1/holons/{id}/events')
+    expect(html).toContain('inadmissible')
+  })
+})
