@@ -1,8 +1,12 @@
 // The one parameterised query helper every holon query goes through.
 type Row = Record<string, SqlStorageValue>
 
+/** Durable Object SQLite binds at most 100 parameters per statement. */
+const MAX_PARAMS = 100
+
 export class Db {
   private readonly sql: SqlStorage
+
   constructor(sql: SqlStorage) {
     this.sql = sql
   }
@@ -17,5 +21,28 @@ export class Db {
 
   run(query: string, ...params: SqlStorageValue[]): void {
     this.sql.exec(query, ...params)
+  }
+
+  /** Rows whose `column` is one of `values`: `query` ends in `IN`, the placeholder list is appended. */
+  whereIn<T extends Row>(query: string, values: readonly SqlStorageValue[]): T[] {
+    const out: T[] = []
+    for (let i = 0; i < values.length; i += MAX_PARAMS) {
+      const part = values.slice(i, i + MAX_PARAMS)
+      out.push(...this.all<T>(`${query} (${part.map(() => '?').join(', ')})`, ...part))
+    }
+    return out
+  }
+
+  /** Multi-row INSERT, as few statements as the parameter limit allows. */
+  insertMany(table: string, columns: readonly string[], rows: readonly SqlStorageValue[][]): void {
+    const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length))
+    const tuple = `(${columns.map(() => '?').join(', ')})`
+    for (let i = 0; i < rows.length; i += per) {
+      const part = rows.slice(i, i + per)
+      this.run(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => tuple).join(', ')}`,
+        ...part.flat(),
+      )
+    }
   }
 }

@@ -4,9 +4,6 @@ import { canonicalJson, sha256Hex } from '../../functions/canonical/index.ts'
 import {
   type CompiledKernel,
   compileKernel,
-  currentState,
-  type EventValue,
-  type FoldState,
   gateBatch,
   KernelCompileError,
   kernelDigest,
@@ -25,23 +22,20 @@ import type {
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import { Db } from './db.ts'
 import { fail, ok, type Reply } from './failures.ts'
+import { EVENT_COLUMNS, eventsPage } from './history.ts'
+import { EMPTY_FOLD, evaluationOf, type Live, loadLive } from './live.ts'
 import { migrate } from './migrations.ts'
 import { Rebuilder } from './rebuild.ts'
-
-/** What the object keeps in memory between requests; always equal to what SQLite holds. */
-interface Live {
-  holon: string
-  createdAt: string
-  version: number
-  kernel: CompiledKernel
-  states: FoldState[]
-  last?: { id: string; event: EventValue; at: string }
-  counts: { events: number; rejections: number; overrides: number }
-}
 
 type Incoming = { index: number; event: Event; body: string; digest: string }
 
 const now = () => new Date().toISOString()
+const resultOf = (r: GateResult, eventId: string, seq: number | null, duplicate: boolean): EventResult => ({
+  event_id: eventId,
+  seq,
+  duplicate,
+  ...r,
+})
 
 export class HolonObject extends DurableObject<Env> {
   private readonly db: Db
@@ -54,46 +48,8 @@ export class HolonObject extends DurableObject<Env> {
     this.rebuilder = new Rebuilder(this.db, ctx.storage, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
-      this.live = this.load()
+      this.live = loadLive(this.db)
     })
-  }
-
-  /** Rebuilds the in-memory view from SQLite (start-up, and after a kernel switch). */
-  private load(): Live | undefined {
-    const meta = Object.fromEntries(
-      this.db.all<{ k: string; v: string }>('SELECT k, v FROM meta').map((r) => [r.k, r.v]),
-    )
-    if (!meta.holon) return undefined
-    const k = this.db.one<{ version: number; spec: string }>(
-      "SELECT version, spec FROM kernels WHERE status = 'active'",
-    )
-    if (!k) throw new Error('holon has no active kernel')
-    const kernel = compileKernel(JSON.parse(k.spec) as KernelSpec)
-    const stored = new Map(
-      this.db
-        .all<{ name: string; state: string }>('SELECT name, state FROM aggregates')
-        .map((r) => [r.name, r.state]),
-    )
-    const states = kernel.aggregates.map(
-      (a) => JSON.parse(stored.get(a.name) ?? '{"n":0,"v":0,"c":0}') as FoldState,
-    )
-    const last = this.db.one<{ id: string; body: string; committed_at: string }>(
-      'SELECT id, body, committed_at FROM events ORDER BY seq DESC LIMIT 1',
-    )
-    const count = (q: string) => Number(this.db.one<{ n: number }>(q)?.n ?? 0)
-    return {
-      holon: meta.holon,
-      createdAt: meta.created_at ?? '',
-      version: k.version,
-      kernel,
-      states,
-      last: last && { id: last.id, event: JSON.parse(last.body) as EventValue, at: last.committed_at },
-      counts: {
-        events: count('SELECT count(*) AS n FROM events'),
-        rejections: count('SELECT count(*) AS n FROM rejections'),
-        overrides: count('SELECT count(*) AS n FROM events WHERE override_reason IS NOT NULL'),
-      },
-    }
   }
 
   private compile(spec: KernelSpec): Reply<CompiledKernel> {
@@ -107,9 +63,10 @@ export class HolonObject extends DurableObject<Env> {
 
   async create(holon: string, spec: KernelSpec): Promise<Reply<{ created: boolean; info: HolonInfo }>> {
     if (this.live) {
-      if (this.live.kernel.digest === kernelDigest(spec))
-        return ok({ created: false, info: this.infoOf(this.live) })
-      return fail({ code: 'holon_exists', kernel_version: this.live.version })
+      if (this.live.kernel.digest !== kernelDigest(spec)) {
+        return fail({ code: 'holon_exists', kernel_version: this.live.version })
+      }
+      return ok({ created: false, info: this.infoOf(this.live) })
     }
     const compiled = this.compile(spec)
     if (!compiled.ok) return compiled
@@ -124,16 +81,10 @@ export class HolonObject extends DurableObject<Env> {
         at,
         at,
       )
-      for (const a of kernel.aggregates) {
-        this.db.run(
-          'INSERT INTO aggregates (name, digest, state) VALUES (?, ?, ?)',
-          a.name,
-          a.digest,
-          '{"n":0,"v":0,"c":0}',
-        )
-      }
+      const rows = kernel.aggregates.map((a) => [a.name, a.digest, EMPTY_FOLD])
+      this.db.insertMany('aggregates', ['name', 'digest', 'state'], rows)
     })
-    this.live = this.load()
+    this.live = loadLive(this.db)
     return ok({ created: true, info: this.infoOf(this.live as Live) })
   }
 
@@ -165,7 +116,7 @@ export class HolonObject extends DurableObject<Env> {
       kernel_id: l.kernel.spec.id,
       kernel_version: l.version,
       gate: l.kernel.gate,
-      ...currentState(l.kernel, l.states, l.last?.event),
+      ...l.current,
       timestamp: now(),
       events: l.counts.events,
       last_event_id: l.last?.id ?? null,
@@ -184,9 +135,7 @@ export class HolonObject extends DurableObject<Env> {
       return ok({ version: l.version, status: 'unchanged', rebuilt_aggregates: [] })
     }
     const started = this.rebuilder.start(compiled.value, now())
-    const done = this.rebuilder.runChunk(now())
-    if (done) this.live = this.load()
-    else await this.ctx.storage.setAlarm(Date.now())
+    const done = await this.rebuildStep()
     const progress = this.rebuilder.progress()
     return ok({
       version: started.version,
@@ -196,23 +145,26 @@ export class HolonObject extends DurableObject<Env> {
     })
   }
 
-  override async alarm(): Promise<void> {
-    if (!this.rebuilder.progress()) return
-    if (this.rebuilder.runChunk(now())) this.live = this.load()
+  /** One bounded chunk of a kernel rebuild; schedules the next one on the alarm. */
+  private async rebuildStep(): Promise<boolean> {
+    const done = this.rebuilder.runChunk(now())
+    if (done) this.live = loadLive(this.db)
     else await this.ctx.storage.setAlarm(Date.now())
+    return done
+  }
+
+  /** Alarms are at-least-once: a chunk is idempotent because its cursor moves in the same transaction. */
+  override async alarm(): Promise<void> {
+    if (this.rebuilder.progress()) await this.rebuildStep()
   }
 
   /** Dry run: the verdict for each event in order, as if committed; stores nothing. */
   async evaluate(events: Event[]): Promise<Reply<DryRun>> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
-    const out = gateBatch(l.kernel, l.states, l.last?.event, events, false)
-    const results = out.results.map((r, i) => this.resultOf(r, (events[i] as Event).id, null, false))
+    const out = gateBatch(l.kernel, l.states, l.last?.event, events, false, l.current)
+    const results = out.results.map((r, i) => resultOf(r, (events[i] as Event).id, null, false))
     return ok({ holon: l.holon, kernel_version: l.version, admitted: out.rejected === undefined, results })
-  }
-
-  private resultOf(r: GateResult, eventId: string, seq: number | null, duplicate: boolean): EventResult {
-    return { event_id: eventId, seq, duplicate, ...r }
   }
 
   /**
@@ -223,85 +175,70 @@ export class HolonObject extends DurableObject<Env> {
   async commit(events: Event[], override: Override | null): Promise<Reply<CommitReceipt>> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
+    const prior = new Map(
+      this.db
+        .whereIn<{ id: string; seq: number; digest: string; result: string }>(
+          'SELECT id, seq, digest, result FROM events WHERE id IN',
+          events.map((e) => e.id),
+        )
+        .map((r) => [r.id, r]),
+    )
     const results: (EventResult | undefined)[] = []
     const fresh: Incoming[] = []
     for (const [index, event] of events.entries()) {
       const body = canonicalJson(event)
       const digest = sha256Hex(body)
-      const seen = this.db.one<{ seq: number; digest: string; result: string }>(
-        'SELECT seq, digest, result FROM events WHERE id = ?',
-        event.id,
-      )
-      if (!seen) {
-        fresh.push({ index, event, body, digest })
-        results.push(undefined)
-      } else if (seen.digest !== digest) {
+      const seen = prior.get(event.id)
+      if (seen && seen.digest !== digest)
         return fail({ code: 'idempotency_conflict', index, event_id: event.id })
-      } else {
-        results.push(this.resultOf(JSON.parse(seen.result) as GateResult, event.id, seen.seq, true))
-      }
+      results.push(seen && resultOf(JSON.parse(seen.result) as GateResult, event.id, seen.seq, true))
+      if (!seen) fresh.push({ index, event, body, digest })
     }
-    const out = gateBatch(
-      l.kernel,
-      l.states,
-      l.last?.event,
-      fresh.map((f) => f.event),
-      override !== null,
-    )
+    const batch = fresh.map((f) => f.event)
+    const out = gateBatch(l.kernel, l.states, l.last?.event, batch, override !== null, l.current)
     const at = now()
     if (out.rejected !== undefined) {
       const bad = fresh[out.rejected] as Incoming
       const result = out.results[out.rejected] as GateResult
-      this.ctx.storage.transactionSync(() => {
-        this.db.run(
-          'INSERT INTO rejections (event_id, digest, kernel_version, verdict, torsion, result, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          bad.event.id,
-          bad.digest,
-          l.version,
-          result.verdict,
-          result.torsion,
-          JSON.stringify(result),
-          at,
-        )
-      })
+      this.db.insertMany(
+        'rejections',
+        ['event_id', 'digest', 'kernel_version', 'verdict', 'torsion', 'result', 'at'],
+        [[bad.event.id, bad.digest, l.version, result.verdict, result.torsion, JSON.stringify(result), at]],
+      )
       l.counts.rejections++
       return fail({ code: 'inadmissible', index: bad.index, event_id: bad.event.id, result })
     }
     const base = l.counts.events
-    let overrides = 0
-    this.ctx.storage.transactionSync(() => {
-      fresh.forEach((f, i) => {
-        const r = out.results[i] as GateResult
-        const overridden = r.verdict === 'admit_override'
-        if (overridden) overrides++
-        this.db.run(
-          `INSERT INTO events (seq, id, body, digest, kernel_version, verdict, torsion, result, override_reason, committed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          base + i + 1,
-          f.event.id,
-          f.body,
-          f.digest,
-          l.version,
-          r.verdict,
-          r.torsion,
-          JSON.stringify(r),
-          overridden ? JSON.stringify(override) : null,
-          at,
-        )
-        results[f.index] = this.resultOf(r, f.event.id, base + i + 1, false)
-      })
-      if (fresh.length > 0) {
+    const rows = fresh.map((f, i): SqlStorageValue[] => {
+      const r = out.results[i] as GateResult
+      results[f.index] = resultOf(r, f.event.id, base + i + 1, false)
+      const reason = r.verdict === 'admit_override' ? JSON.stringify(override) : null
+      return [
+        base + i + 1,
+        f.event.id,
+        f.body,
+        f.digest,
+        l.version,
+        r.verdict,
+        r.torsion,
+        JSON.stringify(r),
+        reason,
+        at,
+      ]
+    })
+    if (fresh.length > 0) {
+      this.ctx.storage.transactionSync(() => {
+        this.db.insertMany('events', EVENT_COLUMNS, rows)
         l.kernel.aggregates.forEach((a, i) => {
           this.db.run('UPDATE aggregates SET state = ? WHERE name = ?', JSON.stringify(out.states[i]), a.name)
         })
-      }
-    })
-    if (fresh.length > 0) {
+      })
       const newest = fresh.at(-1) as Incoming
       l.states = out.states
       l.last = { id: newest.event.id, event: newest.event, at }
+      l.current = evaluationOf(out.results.at(-1) as GateResult)
       l.counts.events += fresh.length
-      l.counts.overrides += overrides
+      l.counts.overrides += rows.filter((r) => r[8] !== null).length
     }
     return ok({
       holon: l.holon,
@@ -313,33 +250,6 @@ export class HolonObject extends DurableObject<Env> {
   }
 
   async events(after: number, limit: number): Promise<Reply<EventsPage>> {
-    if (!this.live) return fail({ code: 'holon_not_found' })
-    const rows = this.db.all<{
-      seq: number
-      body: string
-      kernel_version: number
-      verdict: string
-      torsion: number
-      override_reason: string | null
-      committed_at: string
-    }>(
-      `SELECT seq, body, kernel_version, verdict, torsion, override_reason, committed_at
-       FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
-      after,
-      limit + 1,
-    )
-    const page = rows.slice(0, limit)
-    return ok({
-      events: page.map((r) => ({
-        seq: r.seq,
-        event: JSON.parse(r.body) as Event,
-        kernel_version: r.kernel_version,
-        verdict: r.verdict,
-        torsion: r.torsion,
-        override: r.override_reason === null ? null : (JSON.parse(r.override_reason) as Override),
-        committed_at: r.committed_at,
-      })),
-      next_cursor: rows.length > limit ? String(page.at(-1)?.seq) : null,
-    })
+    return this.live ? ok(eventsPage(this.db, after, limit)) : fail({ code: 'holon_not_found' })
   }
 }

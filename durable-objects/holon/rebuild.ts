@@ -4,7 +4,7 @@ import type { Rebuild } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import type { Db } from './db.ts'
 
-const EMPTY = '{"n":0,"v":0,"c":0}'
+import { EMPTY_FOLD as EMPTY } from './live.ts'
 
 /**
  * The old kernel keeps gating commits while the new one's aggregates catch up; the switch happens in

@@ -1,5 +1,5 @@
 // Gates a batch of events in order against a kernel and its current aggregates (pure, all-or-nothing).
-import type { GateResult } from '../../schemas/evaluation.ts'
+import type { Evaluation, GateResult } from '../../schemas/evaluation.ts'
 import type { CompiledKernel } from './compile.ts'
 import { type Aggregates, aggView, type EventValue, evaluateEvent, score } from './evaluate.ts'
 import type { FoldState } from './folds.ts'
@@ -23,8 +23,10 @@ export function gateBatch(
   last: EventValue | undefined,
   events: readonly EventValue[],
   override: boolean,
+  /** The current state's evaluation when the caller already has it (it equals `currentState`). */
+  known?: Evaluation,
 ): BatchOutcome {
-  let before = currentState(k, states, last)
+  let before = known ?? currentState(k, states, last)
   let cur: FoldState[] = [...states]
   const results: GateResult[] = []
   for (const [i, event] of events.entries()) {
