@@ -34,7 +34,10 @@ function devVars(): Record<string, string> {
 }
 
 async function load(base: string, t: Template, vars: Record<string, string>): Promise<void> {
-  await send(base, 'PUT', `/v1/holons/${t.holon}`, { kernel: t.kernel }, vars.OMEGA_ADMIN_TOKEN)
+  // A holon kept from an earlier run whose template kernel changed gets it as a new kernel version.
+  await send(base, 'PUT', `/v1/holons/${t.holon}`, { kernel: t.kernel }, vars.OMEGA_ADMIN_TOKEN).catch(() =>
+    send(base, 'PUT', `/v1/holons/${t.holon}/kernel`, { kernel: t.kernel }, vars.OMEGA_ADMIN_TOKEN),
+  )
   await send(base, 'POST', `/v1/holons/${t.holon}/events`, { events: t.seed }, vars.OMEGA_WRITE_TOKEN)
   console.log(
     `  loaded ${t.holon}: ${Object.keys(t.kernel.invariants).length} invariants, ${t.seed.length} events`,
