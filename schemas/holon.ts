@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi'
 import { Evaluation, GateResult } from './evaluation.ts'
 import { Event, Override } from './event.ts'
 import { GatePolicy, KernelSpec } from './kernel.ts'
+import { LedgerInfo, Receipt, VerificationPolicy } from './ledger.ts'
 
 export const HolonId = z
   .string()
@@ -13,6 +14,10 @@ export const HolonId = z
   .openapi({ param: { name: 'id', in: 'path' }, example: 'circular-economy' })
 
 export const KernelBody = z.strictObject({ kernel: KernelSpec }).openapi('KernelBody')
+
+export const CreateBody = z
+  .strictObject({ kernel: KernelSpec, verification: VerificationPolicy.optional() })
+  .openapi('CreateBody')
 
 export const Rebuild = z
   .object({ version: z.number().int(), done: z.number().int(), total: z.number().int() })
@@ -31,6 +36,7 @@ export const HolonInfo = z
     rejections: z.number().int(),
     overrides: z.number().int(),
     pending_kernel: Rebuild.optional(),
+    ledger: LedgerInfo,
   })
   .openapi('HolonInfo')
 
@@ -63,6 +69,7 @@ export const EventResult = GateResult.extend({
   duplicate: z
     .boolean()
     .describe('this id was committed before with the same content; nothing new was committed'),
+  receipt: Receipt.nullable().describe('the ledger receipt of the commit; null in a dry run'),
 }).openapi('EventResult')
 
 export const CommitReceipt = z

@@ -2,8 +2,9 @@
 import { z } from '@hono/zod-openapi'
 import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
-import { CommitReceipt, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
+import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
+import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 
 /** File stem -> schema, and whether it describes what a client sends (input) or receives (output). */
 export const PUBLISHED = {
@@ -11,12 +12,17 @@ export const PUBLISHED = {
   event: [Event, 'input'],
   'commit-body': [CommitBody, 'input'],
   'kernel-body': [KernelBody, 'input'],
+  'create-body': [CreateBody, 'input'],
   'torsion-request': [TorsionRequest, 'input'],
   'gate-result': [GateResult, 'output'],
   state: [StateDoc, 'output'],
   'holon-info': [HolonInfo, 'output'],
   'commit-receipt': [CommitReceipt, 'output'],
   'events-page': [EventsPage, 'output'],
+  'ledger-entry': [LedgerEntry, 'output'],
+  receipt: [Receipt, 'output'],
+  'verify-request': [VerifyRequest, 'input'],
+  'verify-report': [VerifyReport, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -33,3 +39,4 @@ export * from './evaluation.ts'
 export * from './event.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
+export * from './ledger.ts'

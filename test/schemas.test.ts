@@ -29,7 +29,13 @@ describe('OpenAPI', () => {
         '/v1/holons/{id}/events',
         '/v1/holons/{id}/kernel',
         '/v1/holons/{id}/state',
+        '/v1/holons/{id}/ledger',
+        '/v1/holons/{id}/ledger/checkpoint',
+        '/v1/holons/{id}/ledger/proof/inclusion',
+        '/v1/holons/{id}/ledger/proof/consistency',
+        '/v1/holons/{id}/ledger/export',
         '/v1/torsion',
+        '/v1/verify',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

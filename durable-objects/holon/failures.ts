@@ -1,13 +1,15 @@
 // What a holon refuses, as plain data (RPC keeps it intact); the worker maps it to problem+json.
 
 import type { KernelIssue } from '../../functions/kernel/errors.ts'
+import type { Receipt } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 
 export type HolonFailure =
   | { code: 'holon_not_found' }
   | { code: 'holon_exists'; kernel_version: number }
   | { code: 'kernel_invalid'; issues: KernelIssue[] }
-  | { code: 'inadmissible'; index: number; event_id: string; result: GateResult }
+  | { code: 'inadmissible'; index: number; event_id: string; result: GateResult; receipt: Receipt }
+  | { code: 'ledger_range'; message: string }
   | { code: 'idempotency_conflict'; index: number; event_id: string }
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; failure: HolonFailure }

@@ -1,4 +1,4 @@
-// The holon Durable Object: kernel versions, event history and aggregates in SQLite, gated commits.
+// The holon Durable Object: kernel versions, history, aggregates and ledger in SQLite, gated commits.
 import { DurableObject } from 'cloudflare:workers'
 import { canonicalJson, sha256Hex } from '../../functions/canonical/index.ts'
 import {
@@ -8,6 +8,7 @@ import {
   KernelCompileError,
   kernelDigest,
 } from '../../functions/kernel/index.ts'
+import { type Receipt, toHex, type VerificationPolicy } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type {
@@ -20,9 +21,11 @@ import type {
   StateDoc,
 } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
+import type { CheckpointDoc, ConsistencyDoc, InclusionDoc, LedgerPage } from '../../schemas/ledger.ts'
 import { Db } from './db.ts'
 import { fail, ok, type Reply } from './failures.ts'
 import { EVENT_COLUMNS, eventsPage } from './history.ts'
+import { HolonLedger, LedgerRangeError, type LedgerWriter } from './ledger.ts'
 import { EMPTY_FOLD, evaluationOf, type Live, loadLive } from './live.ts'
 import { migrate } from './migrations.ts'
 import { Rebuilder } from './rebuild.ts'
@@ -30,26 +33,49 @@ import { Rebuilder } from './rebuild.ts'
 type Incoming = { index: number; event: Event; body: string; digest: string }
 
 const now = () => new Date().toISOString()
-const resultOf = (r: GateResult, eventId: string, seq: number | null, duplicate: boolean): EventResult => ({
-  event_id: eventId,
-  seq,
-  duplicate,
-  ...r,
-})
+const FULL_AUDIT: VerificationPolicy = { level: 'full_audit', sample_rate: 1 }
+const resultOf = (
+  r: GateResult,
+  eventId: string,
+  seq: number | null,
+  duplicate: boolean,
+  receipt: Receipt | null,
+): EventResult => ({ event_id: eventId, seq, duplicate, ...r, receipt })
 
 export class HolonObject extends DurableObject<Env> {
   private readonly db: Db
   private readonly rebuilder: Rebuilder
   private live?: Live
+  private ledger?: HolonLedger
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.db = new Db(ctx.storage.sql)
-    this.rebuilder = new Rebuilder(this.db, ctx.storage, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
+    this.rebuilder = new Rebuilder(this.db, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
-      this.live = loadLive(this.db)
+      this.reload()
     })
+  }
+
+  private reload(): Live | undefined {
+    this.live = loadLive(this.db)
+    this.ledger = this.live && new HolonLedger(this.db, this.live.holon, this.live.meta)
+    return this.live
+  }
+
+  /** Runs `f` and seals the ledger in one storage transaction; the ledger adopts the appends only if it committed. */
+  private ledgered<T>(f: (w: LedgerWriter) => T): { value: T; w: LedgerWriter } {
+    const ledger = this.ledger as HolonLedger
+    const w = ledger.writer()
+    const at = now()
+    const value = this.ctx.storage.transactionSync(() => {
+      const v = f(w)
+      w.seal(at)
+      return v
+    })
+    ledger.adopt(w)
+    return { value, w }
   }
 
   private compile(spec: KernelSpec): Reply<CompiledKernel> {
@@ -61,7 +87,11 @@ export class HolonObject extends DurableObject<Env> {
     }
   }
 
-  async create(holon: string, spec: KernelSpec): Promise<Reply<{ created: boolean; info: HolonInfo }>> {
+  async create(
+    holon: string,
+    spec: KernelSpec,
+    policy: VerificationPolicy = FULL_AUDIT,
+  ): Promise<Reply<{ created: boolean; info: HolonInfo }>> {
     if (this.live) {
       if (this.live.kernel.digest !== kernelDigest(spec)) {
         return fail({ code: 'holon_exists', kernel_version: this.live.version })
@@ -72,8 +102,14 @@ export class HolonObject extends DurableObject<Env> {
     if (!compiled.ok) return compiled
     const at = now()
     const kernel = compiled.value
+    const origin = `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/holons/${holon}`
     this.ctx.storage.transactionSync(() => {
-      this.db.run('INSERT INTO meta (k, v) VALUES (?, ?), (?, ?)', 'holon', holon, 'created_at', at)
+      const meta: [string, string][] = [
+        ['holon', holon],
+        ['created_at', at],
+        ...HolonLedger.newMeta(origin, policy),
+      ]
+      this.db.insertMany('meta', ['k', 'v'], meta)
       this.db.run(
         "INSERT INTO kernels (version, digest, spec, status, created_at, activated_at) VALUES (1, ?, ?, 'active', ?, ?)",
         kernel.digest,
@@ -83,9 +119,23 @@ export class HolonObject extends DurableObject<Env> {
       )
       const rows = kernel.aggregates.map((a) => [a.name, a.digest, EMPTY_FOLD])
       this.db.insertMany('aggregates', ['name', 'digest', 'state'], rows)
+      const ledger = new HolonLedger(this.db, holon, Object.fromEntries(meta))
+      const w = ledger.writer()
+      w.append(
+        'holon.created',
+        {
+          kernel: spec,
+          kernel_version: 1,
+          kernel_digest: kernel.digest,
+          origin,
+          verifier_key: ledger.verifierKey,
+          verification: policy,
+        },
+        at,
+      )
+      w.seal(at)
     })
-    this.live = loadLive(this.db)
-    return ok({ created: true, info: this.infoOf(this.live as Live) })
+    return ok({ created: true, info: this.infoOf(this.reload() as Live) })
   }
 
   async info(): Promise<Reply<HolonInfo>> {
@@ -94,6 +144,7 @@ export class HolonObject extends DurableObject<Env> {
 
   private infoOf(l: Live): HolonInfo {
     const pending = this.rebuilder.progress()
+    const ledger = this.ledger as HolonLedger
     return {
       id: l.holon,
       created_at: l.createdAt,
@@ -104,6 +155,14 @@ export class HolonObject extends DurableObject<Env> {
       rejections: l.counts.rejections,
       overrides: l.counts.overrides,
       ...(pending && { pending_kernel: pending }),
+      ledger: {
+        origin: ledger.origin,
+        verifier_key: ledger.verifierKey,
+        public_key: btoa(String.fromCharCode(...ledger.publicKey)),
+        size: ledger.size,
+        root: toHex(ledger.root()),
+        verification: ledger.policy,
+      },
     }
   }
 
@@ -134,7 +193,7 @@ export class HolonObject extends DurableObject<Env> {
     if (compiled.value.digest === l.kernel.digest && !this.rebuilder.progress()) {
       return ok({ version: l.version, status: 'unchanged', rebuilt_aggregates: [] })
     }
-    const started = this.rebuilder.start(compiled.value, now())
+    const { value: started } = this.ledgered((w) => this.rebuilder.start(compiled.value, now(), w))
     const done = await this.rebuildStep()
     const progress = this.rebuilder.progress()
     return ok({
@@ -147,15 +206,15 @@ export class HolonObject extends DurableObject<Env> {
 
   /** One bounded chunk of a kernel rebuild; schedules the next one on the alarm. */
   private async rebuildStep(): Promise<boolean> {
-    const done = this.rebuilder.runChunk(now())
-    if (done) this.live = loadLive(this.db)
+    const { value: done } = this.ledgered((w) => this.rebuilder.runChunk(now(), w))
+    if (done) this.reload()
     else await this.ctx.storage.setAlarm(Date.now())
     return done
   }
 
   /** Alarms are at-least-once: a chunk is idempotent because its cursor moves in the same transaction. */
   override async alarm(): Promise<void> {
-    if (this.rebuilder.progress()) await this.rebuildStep()
+    if (this.live && this.rebuilder.progress()) await this.rebuildStep()
   }
 
   /** Dry run: the verdict for each event in order, as if committed; stores nothing. */
@@ -163,22 +222,24 @@ export class HolonObject extends DurableObject<Env> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
     const out = gateBatch(l.kernel, l.states, l.last?.event, events, false, l.current)
-    const results = out.results.map((r, i) => resultOf(r, (events[i] as Event).id, null, false))
+    const results = out.results.map((r, i) => resultOf(r, (events[i] as Event).id, null, false, null))
     return ok({ holon: l.holon, kernel_version: l.version, admitted: out.rejected === undefined, results })
   }
 
   /**
    * Gates and commits a batch all-or-nothing. Events already committed with the same content are
-   * answered from the history (idempotent retries); the rest is gated in order. A refusal stores
-   * only its rejection record; a success stores events and aggregates in one transaction.
+   * answered from the history (idempotent retries); the rest is gated in order. A refusal stores only
+   * its rejection record; a success stores events, aggregates and ledger entries in one transaction.
+   * Either way the ledger gets an entry and the caller a receipt.
    */
   async commit(events: Event[], override: Override | null): Promise<Reply<CommitReceipt>> {
     const l = this.live
-    if (!l) return fail({ code: 'holon_not_found' })
+    const ledger = this.ledger
+    if (!l || !ledger) return fail({ code: 'holon_not_found' })
     const prior = new Map(
       this.db
-        .whereIn<{ id: string; seq: number; digest: string; result: string }>(
-          'SELECT id, seq, digest, result FROM events WHERE id IN',
+        .whereIn<{ id: string; seq: number; digest: string; result: string; ledger_index: number }>(
+          'SELECT id, seq, digest, result, ledger_index FROM events WHERE id IN',
           events.map((e) => e.id),
         )
         .map((r) => [r.id, r]),
@@ -191,54 +252,67 @@ export class HolonObject extends DurableObject<Env> {
       const seen = prior.get(event.id)
       if (seen && seen.digest !== digest)
         return fail({ code: 'idempotency_conflict', index, event_id: event.id })
-      results.push(seen && resultOf(JSON.parse(seen.result) as GateResult, event.id, seen.seq, true))
+      results.push(
+        seen &&
+          resultOf(JSON.parse(seen.result), event.id, seen.seq, true, ledger.receiptFor(seen.ledger_index)),
+      )
       if (!seen) fresh.push({ index, event, body, digest })
     }
     const batch = fresh.map((f) => f.event)
     const out = gateBatch(l.kernel, l.states, l.last?.event, batch, override !== null, l.current)
-    const at = now()
-    if (out.rejected !== undefined) {
-      const bad = fresh[out.rejected] as Incoming
-      const result = out.results[out.rejected] as GateResult
-      this.db.insertMany(
-        'rejections',
-        ['event_id', 'digest', 'kernel_version', 'verdict', 'torsion', 'result', 'at'],
-        [[bad.event.id, bad.digest, l.version, result.verdict, result.torsion, JSON.stringify(result), at]],
-      )
-      l.counts.rejections++
-      return fail({ code: 'inadmissible', index: bad.index, event_id: bad.event.id, result })
-    }
+    if (out.rejected !== undefined)
+      return this.reject(l, fresh[out.rejected] as Incoming, out.results[out.rejected] as GateResult)
     const base = l.counts.events
-    const rows = fresh.map((f, i): SqlStorageValue[] => {
-      const r = out.results[i] as GateResult
-      results[f.index] = resultOf(r, f.event.id, base + i + 1, false)
-      const reason = r.verdict === 'admit_override' ? JSON.stringify(override) : null
-      return [
-        base + i + 1,
-        f.event.id,
-        f.body,
-        f.digest,
-        l.version,
-        r.verdict,
-        r.torsion,
-        JSON.stringify(r),
-        reason,
-        at,
-      ]
-    })
-    if (fresh.length > 0) {
-      this.ctx.storage.transactionSync(() => {
-        this.db.insertMany('events', EVENT_COLUMNS, rows)
+    const at = now()
+    const { value: sealed, w } = this.ledgered((w) => {
+      const entries = fresh.map((f, i) => {
+        const r = out.results[i] as GateResult
+        const overridden = r.verdict === 'admit_override'
+        return w.append(
+          'event.committed',
+          ledgerData(l.version, f.event, r, overridden ? override : null),
+          at,
+        )
+      })
+      const rows = fresh.map((f, i): SqlStorageValue[] => {
+        const r = out.results[i] as GateResult
+        const reason = r.verdict === 'admit_override' ? JSON.stringify(override) : null
+        const index = (entries[i] as { entry: { index: number } }).entry.index
+        return [
+          base + i + 1,
+          f.event.id,
+          f.body,
+          f.digest,
+          l.version,
+          r.verdict,
+          r.torsion,
+          JSON.stringify(r),
+          reason,
+          at,
+          index,
+        ]
+      })
+      this.db.insertMany('events', [...EVENT_COLUMNS, 'ledger_index'], rows)
+      if (fresh.length > 0) {
         l.kernel.aggregates.forEach((a, i) => {
           this.db.run('UPDATE aggregates SET state = ? WHERE name = ?', JSON.stringify(out.states[i]), a.name)
         })
-      })
+      }
+      return entries
+    })
+    const read = ledger.reader(w.created)
+    fresh.forEach((f, i) => {
+      const s = sealed[i] as (typeof sealed)[number]
+      const receipt = ledger.receipt(w, s.entry.index, s, read)
+      results[f.index] = resultOf(out.results[i] as GateResult, f.event.id, base + i + 1, false, receipt)
+    })
+    if (fresh.length > 0) {
       const newest = fresh.at(-1) as Incoming
       l.states = out.states
       l.last = { id: newest.event.id, event: newest.event, at }
       l.current = evaluationOf(out.results.at(-1) as GateResult)
       l.counts.events += fresh.length
-      l.counts.overrides += rows.filter((r) => r[8] !== null).length
+      l.counts.overrides += out.results.filter((r) => r.verdict === 'admit_override').length
     }
     return ok({
       holon: l.holon,
@@ -249,7 +323,128 @@ export class HolonObject extends DurableObject<Env> {
     })
   }
 
+  /** Records a refusal (rejection row + ledger entry) and answers it with the entry's receipt. */
+  private reject(l: Live, bad: Incoming, result: GateResult): Reply<never> {
+    const ledger = this.ledger as HolonLedger
+    const at = now()
+    const { value: sealed, w } = this.ledgered((w) => {
+      const s = w.append('event.rejected', ledgerData(l.version, bad.event, result, null), at)
+      this.db.insertMany(
+        'rejections',
+        ['event_id', 'digest', 'kernel_version', 'verdict', 'torsion', 'result', 'at', 'ledger_index'],
+        [
+          [
+            bad.event.id,
+            bad.digest,
+            l.version,
+            result.verdict,
+            result.torsion,
+            JSON.stringify(result),
+            at,
+            s.entry.index,
+          ],
+        ],
+      )
+      return s
+    })
+    l.counts.rejections++
+    const receipt = ledger.receipt(w, sealed.entry.index, sealed, ledger.reader(w.created))
+    return fail({ code: 'inadmissible', index: bad.index, event_id: bad.event.id, result, receipt })
+  }
+
   async events(after: number, limit: number): Promise<Reply<EventsPage>> {
     return this.live ? ok(eventsPage(this.db, after, limit)) : fail({ code: 'holon_not_found' })
+  }
+
+  /** Read-side ledger calls: an unknown holon or an out-of-range index is a refusal, not an exception. */
+  private read<T>(f: (ledger: HolonLedger) => T): Reply<T> {
+    if (!this.ledger) return fail({ code: 'holon_not_found' })
+    try {
+      return ok(f(this.ledger))
+    } catch (e) {
+      if (e instanceof LedgerRangeError) return fail({ code: 'ledger_range', message: e.message })
+      throw e
+    }
+  }
+
+  async ledgerPage(from: number, limit: number): Promise<Reply<LedgerPage>> {
+    return this.read((ledger) => {
+      const rows = ledger.page(from, limit + 1)
+      return {
+        entries: rows.slice(0, limit).map((r) => ({
+          index: r.index,
+          entry: JSON.parse(r.body),
+          entry_hash: r.digest,
+          leaf_hash: r.leaf,
+        })),
+        next_cursor: rows.length > limit ? String(from + limit) : null,
+      }
+    })
+  }
+
+  async checkpoint(size?: number): Promise<Reply<CheckpointDoc>> {
+    return this.read((ledger) => {
+      const c = ledger.checkpoint(size)
+      return {
+        origin: c.origin,
+        size: c.size,
+        root: toHex(c.root),
+        note: c.note,
+        verifier_key: ledger.verifierKey,
+      }
+    })
+  }
+
+  async inclusion(index: number, size?: number): Promise<Reply<InclusionDoc>> {
+    return this.read((ledger) => {
+      const n = size ?? ledger.size
+      const read = ledger.reader()
+      const proof = ledger.inclusion(index, n, read)
+      return {
+        index,
+        size: n,
+        leaf_hash: toHex(read(0, index)),
+        inclusion: proof.map(toHex),
+        root: toHex(ledger.checkpoint(n).root),
+      }
+    })
+  }
+
+  async consistency(from: number, to?: number): Promise<Reply<ConsistencyDoc>> {
+    return this.read((ledger) => {
+      const n = to ?? ledger.size
+      const proof = ledger.consistency(from, n)
+      const rootFrom = toHex(ledger.checkpoint(from).root)
+      return {
+        from,
+        to: n,
+        proof: proof.map(toHex),
+        root_from: rootFrom,
+        root_to: toHex(ledger.checkpoint(n).root),
+      }
+    })
+  }
+
+  async exportLedger(from: number, to?: number): Promise<Reply<ReadableStream<Uint8Array>>> {
+    return this.read((ledger) => ledger.exportStream(from, to ?? ledger.size))
+  }
+}
+
+/** What an event's ledger entry records: the event itself, the gate's verdict and scores, any override. */
+function ledgerData(
+  version: number,
+  event: Event,
+  r: GateResult,
+  override: Override | null,
+): Record<string, unknown> {
+  return {
+    event,
+    kernel_version: version,
+    verdict: r.verdict,
+    torsion: r.torsion,
+    state_vector: r.state_vector,
+    violations: r.violations.map((v) => v.invariant),
+    errors: r.errors,
+    ...(override && { override }),
   }
 }

@@ -15,6 +15,7 @@ export const EMPTY_FOLD = '{"n":0,"v":0,"c":0}'
 /** Always equal to what SQLite holds: updated only after a transaction that changed it committed. */
 export interface Live {
   holon: string
+  meta: Record<string, string>
   createdAt: string
   version: number
   kernel: CompiledKernel
@@ -48,6 +49,7 @@ export function loadLive(db: Db): Live | undefined {
   const count = (q: string) => Number(db.one<{ n: number }>(q)?.n ?? 0)
   return {
     holon: meta.holon,
+    meta,
     createdAt: meta.created_at ?? '',
     version: k.version,
     kernel,

@@ -15,6 +15,13 @@ export const MIGRATIONS: readonly string[] = [
      at TEXT NOT NULL);
    CREATE TABLE aggregates (name TEXT PRIMARY KEY, digest TEXT NOT NULL, state TEXT NOT NULL);
    CREATE TABLE rebuild (name TEXT PRIMARY KEY, digest TEXT NOT NULL, state TEXT NOT NULL);`,
+  // v2: the ledger. Entries are canonical JSON; tree_nodes holds every perfect subtree (level 0 = leaves).
+  `CREATE TABLE ledger (idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, digest TEXT NOT NULL);
+   CREATE TABLE tree_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx))
+     WITHOUT ROWID;
+   CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, at TEXT NOT NULL);
+   ALTER TABLE events ADD COLUMN ledger_index INTEGER;
+   ALTER TABLE rejections ADD COLUMN ledger_index INTEGER;`,
 ]
 
 /** Applies the migrations the database has not seen yet; `_schema` records how far it got. */

@@ -1,8 +1,10 @@
 // Kernel migration: a pending kernel's changed aggregates are refolded from history in bounded chunks.
 import { type CompiledKernel, compileKernel, type FoldState, step } from '../../functions/kernel/index.ts'
+import { systemEntryDue } from '../../functions/ledger/index.ts'
 import type { Rebuild } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import type { Db } from './db.ts'
+import type { LedgerWriter } from './ledger.ts'
 
 import { EMPTY_FOLD as EMPTY } from './live.ts'
 
@@ -14,12 +16,10 @@ export class Rebuilder {
   private cached?: { version: number; kernel: CompiledKernel }
 
   private readonly db: Db
-  private readonly storage: DurableObjectStorage
   private readonly chunk: number
 
-  constructor(db: Db, storage: DurableObjectStorage, chunk: number) {
+  constructor(db: Db, chunk: number) {
     this.db = db
-    this.storage = storage
     this.chunk = chunk
   }
 
@@ -35,8 +35,8 @@ export class Rebuilder {
     return { version, done: this.meta('rebuild_cursor') ?? 0, total }
   }
 
-  /** Registers `next` as the pending kernel (replacing any earlier pending one). */
-  start(next: CompiledKernel, at: string): { version: number; rebuilt: string[] } {
+  /** Registers `next` as the pending kernel (replacing any earlier pending one). Call inside a transaction. */
+  start(next: CompiledKernel, at: string, w: LedgerWriter): { version: number; rebuilt: string[] } {
     const digests = new Map(
       this.db
         .all<{ name: string; digest: string }>('SELECT name, digest FROM aggregates')
@@ -44,30 +44,24 @@ export class Rebuilder {
     )
     const rebuilt = next.aggregates.filter((a) => digests.get(a.name) !== a.digest).map((a) => a.name)
     const version = Number(this.db.one<{ v: number }>('SELECT max(version) AS v FROM kernels')?.v ?? 0) + 1
-    this.storage.transactionSync(() => {
-      this.db.run("UPDATE kernels SET status = 'abandoned' WHERE status = 'pending'")
-      this.db.run('DELETE FROM rebuild')
-      this.db.run(
-        "INSERT INTO kernels (version, digest, spec, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
-        version,
-        next.digest,
-        JSON.stringify(next.spec),
-        at,
-      )
-      for (const name of rebuilt) {
-        const a = next.aggregates.find((x) => x.name === name)
-        this.db.run(
-          'INSERT INTO rebuild (name, digest, state) VALUES (?, ?, ?)',
-          name,
-          a?.digest ?? '',
-          EMPTY,
-        )
-      }
-      this.db.run(
-        "INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')",
-        String(version),
-      )
-    })
+    this.db.run("UPDATE kernels SET status = 'abandoned' WHERE status = 'pending'")
+    this.db.run('DELETE FROM rebuild')
+    this.db.run(
+      "INSERT INTO kernels (version, digest, spec, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
+      version,
+      next.digest,
+      JSON.stringify(next.spec),
+      at,
+    )
+    for (const name of rebuilt) {
+      const a = next.aggregates.find((x) => x.name === name)
+      this.db.run('INSERT INTO rebuild (name, digest, state) VALUES (?, ?, ?)', name, a?.digest ?? '', EMPTY)
+    }
+    this.db.run(
+      "INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')",
+      String(version),
+    )
+    w.append('kernel.proposed', { version, digest: next.digest, kernel: next.spec, rebuild: rebuilt }, at)
     this.cached = { version, kernel: next }
     return { version, rebuilt }
   }
@@ -80,8 +74,8 @@ export class Rebuilder {
     return this.cached.kernel
   }
 
-  /** Folds the next chunk of history; activates the pending kernel when history is exhausted. */
-  runChunk(at: string): boolean {
+  /** Folds the next chunk of history; activates the pending kernel when history is exhausted. Call inside a transaction. */
+  runChunk(at: string, w: LedgerWriter): boolean {
     const version = this.meta('rebuild_version')
     if (version === undefined) return true
     const cursor = this.meta('rebuild_cursor') ?? 0
@@ -98,13 +92,18 @@ export class Rebuilder {
     )
     for (const e of events) states = step(sub, states, JSON.parse(e.body)).states
     const done = events.length < this.chunk
-    this.storage.transactionSync(() => {
-      sub.aggregates.forEach((a, i) => {
-        this.db.run('UPDATE rebuild SET state = ? WHERE name = ?', JSON.stringify(states[i]), a.name)
-      })
-      this.db.run("UPDATE meta SET v = ? WHERE k = 'rebuild_cursor'", String(events.at(-1)?.seq ?? cursor))
-      if (done) this.activate(kernel, version, at)
+    sub.aggregates.forEach((a, i) => {
+      this.db.run('UPDATE rebuild SET state = ? WHERE name = ?', JSON.stringify(states[i]), a.name)
     })
+    const reached = events.at(-1)?.seq ?? cursor
+    this.db.run("UPDATE meta SET v = ? WHERE k = 'rebuild_cursor'", String(reached))
+    if (systemEntryDue(w.policy, w.holon, `rebuild:${version}:${reached}`)) {
+      w.append('rebuild.progress', { version, done: reached, total: this.progress()?.total ?? reached }, at)
+    }
+    if (done) {
+      this.activate(kernel, version, at)
+      w.append('kernel.activated', { version, digest: kernel.digest }, at)
+    }
     return done
   }
 

@@ -6,7 +6,9 @@ import { router } from './openapi.ts'
 import { ApiError, kernelInvalid, problemResponse } from './problems.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { holons } from './routes/holons.ts'
+import { ledger } from './routes/ledger.ts'
 import { torsion } from './routes/torsion.ts'
+import { verifier } from './routes/verify.ts'
 
 const DEFAULT_MAX_BODY = 1 << 20
 
@@ -44,6 +46,8 @@ export function createApp() {
   )
   app.route('/', torsion)
   app.route('/', holons)
+  app.route('/', ledger)
+  app.route('/', verifier)
   mountDocs(app)
   app.notFound((c) => problemResponse(c, new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`)))
   app.onError((err, c) => {

@@ -4,8 +4,27 @@ import type { HolonFailure } from '../../durable-objects/holon/failures.ts'
 import type { HolonObject } from '../../durable-objects/holon/holon-object.ts'
 import { ApiError, kernelInvalid } from './problems.ts'
 
-export const holonStub = (env: Env, id: string): DurableObjectStub<HolonObject> =>
-  env.HOLON.getByName(id) as DurableObjectStub<HolonObject>
+/**
+ * The object's RPC methods as declared. Their values are plain structured-clonable data; the typed
+ * stub's serialisation mapping gives up on open JSON fields such as a ledger entry's `data`.
+ */
+type HolonRpc = Pick<
+  HolonObject,
+  | 'create'
+  | 'info'
+  | 'installKernel'
+  | 'evaluate'
+  | 'commit'
+  | 'state'
+  | 'events'
+  | 'ledgerPage'
+  | 'checkpoint'
+  | 'inclusion'
+  | 'consistency'
+  | 'exportLedger'
+>
+
+export const holonStub = (env: Env, id: string): HolonRpc => env.HOLON.getByName(id) as unknown as HolonRpc
 
 export function unwrap<T>(
   holon: string,
@@ -38,13 +57,15 @@ function failureError(holon: string, f: HolonFailure): ApiError {
           index: f.index,
         },
       )
+    case 'ledger_range':
+      return new ApiError('validation_failed', f.message)
     case 'inadmissible': {
       const r = f.result
       const why = r.errors.length > 0 ? `${r.errors.length} expression error(s)` : `torsion ${r.torsion}`
       return new ApiError(
         r.verdict === 'override_required' ? 'override_required' : 'inadmissible',
         `event '${f.event_id}' (index ${f.index}) is not admissible: ${why}; nothing was committed`,
-        { event_id: f.event_id, index: f.index, ...r },
+        { event_id: f.event_id, index: f.index, ...r, receipt: f.receipt },
       )
     }
   }

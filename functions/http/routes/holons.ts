@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { CommitBody, eventsOf } from '../../../schemas/event.ts'
 import {
   CommitReceipt,
+  CreateBody,
   DryRun,
   EventsPage,
   EventsQuery,
@@ -31,7 +32,7 @@ const create = createRoute({
     'Idempotent: repeating the call with the same kernel answers 200; a different kernel answers 409.',
   security: bearerAuth,
   middleware: [requireRole('admin')] as const,
-  request: { params, body: jsonBody(KernelBody) },
+  request: { params, body: jsonBody(CreateBody) },
   responses: {
     201: json(HolonInfo, 'created'),
     200: json(HolonInfo, 'already exists with this kernel'),
@@ -143,7 +144,8 @@ const history = createRoute({
 export const holons = router()
   .openapi(create, async (c) => {
     const { id } = c.req.valid('param')
-    const r = unwrap(id, await holonStub(c.env, id).create(id, c.req.valid('json').kernel))
+    const body = c.req.valid('json')
+    const r = unwrap(id, await holonStub(c.env, id).create(id, body.kernel, body.verification))
     return c.json(r.info, r.created ? 201 : 200)
   })
   .openapi(info, async (c) => {

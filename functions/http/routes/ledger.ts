@@ -1,0 +1,114 @@
+// /v1/holons/:id/ledger/*: entries, signed checkpoints, inclusion and consistency proofs, streamed export.
+import { createRoute, z } from '@hono/zod-openapi'
+import { HolonId } from '../../../schemas/holon.ts'
+import {
+  CheckpointDoc,
+  CheckpointQuery,
+  ConsistencyDoc,
+  ConsistencyQuery,
+  ExportQuery,
+  InclusionDoc,
+  InclusionQuery,
+  LedgerPage,
+  LedgerQuery,
+} from '../../../schemas/ledger.ts'
+import { requireRole } from '../auth.ts'
+import { holonStub, unwrap } from '../holon-client.ts'
+import { bearerAuth, json, problems, router } from '../openapi.ts'
+
+const params = z.object({ id: HolonId })
+const reader = { tags: ['ledger'], security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
+const failures = problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found')
+
+const page = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/ledger',
+  summary: 'Ledger entries with their hashes, oldest first, paged',
+  request: { params, query: LedgerQuery },
+  responses: { 200: json(LedgerPage, 'a page of entries'), ...failures },
+})
+
+const checkpoint = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/ledger/checkpoint',
+  summary: 'The signed checkpoint (C2SP tlog-checkpoint note) of the ledger, or of an earlier size',
+  description:
+    '`format=note` answers the signed note alone as text/plain, as transparency-log tooling reads it.',
+  request: { params, query: CheckpointQuery },
+  responses: {
+    200: {
+      description: 'the checkpoint',
+      content: { 'application/json': { schema: CheckpointDoc }, 'text/plain': { schema: z.string() } },
+    },
+    ...failures,
+  },
+})
+
+const inclusion = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/ledger/proof/inclusion',
+  summary: 'Inclusion proof of entry `index` in the tree of `size` entries (default: the current size)',
+  request: { params, query: InclusionQuery },
+  responses: { 200: json(InclusionDoc, 'the proof and the root it leads to'), ...failures },
+})
+
+const consistency = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/ledger/proof/consistency',
+  summary: 'Consistency proof from size `from` to size `to` (default: the current size)',
+  request: { params, query: ConsistencyQuery },
+  responses: { 200: json(ConsistencyDoc, 'the proof and both roots'), ...failures },
+})
+
+const exporter = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/ledger/export',
+  summary: 'The ledger as JSONL, streamed: a header line, then one canonical entry per line',
+  description:
+    'The header carries the signed checkpoint of size `to` and the perfect-subtree hashes before `from`, so any ' +
+    'chunk can be verified alone (`POST /v1/verify` with kind `export`, or `npm run verify`).',
+  request: { params, query: ExportQuery },
+  responses: {
+    200: { description: 'JSONL', content: { 'application/x-ndjson': { schema: z.string() } } },
+    ...failures,
+  },
+})
+
+export const ledger = router()
+  .openapi(page, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    return c.json(unwrap(id, await holonStub(c.env, id).ledgerPage(q.cursor ?? 0, q.limit)), 200)
+  })
+  .openapi(checkpoint, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    const doc = unwrap(id, await holonStub(c.env, id).checkpoint(q.size))
+    if (q.format === 'note') return c.text(doc.note, 200)
+    return c.json(doc, 200)
+  })
+  .openapi(inclusion, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    return c.json(unwrap(id, await holonStub(c.env, id).inclusion(q.index, q.size)), 200)
+  })
+  .openapi(consistency, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    return c.json(unwrap(id, await holonStub(c.env, id).consistency(q.from, q.to)), 200)
+  })
+  .openapi(exporter, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    const stream = unwrap(id, await holonStub(c.env, id).exportLedger(q.from, q.to))
+    const headers = {
+      'content-type': 'application/x-ndjson',
+      'content-disposition': `attachment; filename="${id}.ledger.jsonl"`,
+    }
+    return c.body(stream, 200, headers) as never // a stream has no typed (JSON or text) response shape
+  })

@@ -1,0 +1,57 @@
+// Commit receipts: one entry, its hashes, a signed checkpoint and an inclusion proof, verifiable offline.
+import { sha3_256 } from '@noble/hashes/sha3.js'
+import { canonicalJson } from '../canonical/index.ts'
+import { equalBytes, rootFromInclusion, sha3Tree } from '../merkle/index.ts'
+import { verifyCheckpoint } from './checkpoint.ts'
+import { hexToBytes, toHex, utf8 } from './encoding.ts'
+import type { LedgerEntry } from './entry.ts'
+import { attempt, Checks, type VerifyReport } from './report.ts'
+
+export interface Receipt {
+  holon: string
+  index: number
+  entry: LedgerEntry
+  /** SHA3-256 of the entry's canonical bytes (hex). */
+  entry_hash: string
+  /** SHA3-256(0x00 || bytes): the Merkle leaf (hex). */
+  leaf_hash: string
+  /** Signed checkpoint (C2SP signed note) of the tree the proof is against. */
+  checkpoint: string
+  /** Inclusion proof of the leaf in that tree, hex hashes, leaf to root. */
+  inclusion: string[]
+}
+
+export function verifyReceipt(r: Receipt, verifierKey: string): VerifyReport {
+  const checks = new Checks()
+  const bytes = attempt(checks, 'entry is representable as canonical JSON', () =>
+    utf8(canonicalJson(r.entry)),
+  )
+  if (bytes) {
+    checks.add('entry_hash is SHA3-256 of the entry', toHex(sha3_256(bytes)) === r.entry_hash)
+    checks.add(
+      'leaf_hash is the RFC 6962 leaf hash of the entry',
+      toHex(sha3Tree.leaf(bytes)) === r.leaf_hash,
+    )
+  }
+  checks.add(
+    'entry belongs to this holon and index',
+    r.entry?.holon === r.holon && r.entry?.index === r.index,
+  )
+  const cp = attempt(checks, 'checkpoint is signed by the holon key', () =>
+    verifyCheckpoint(r.checkpoint, verifierKey),
+  )
+  if (cp) {
+    const proof = attempt(checks, 'inclusion proof is hex hashes', () =>
+      r.inclusion.map((h) => hexToBytes(h)),
+    )
+    const leaf = attempt(checks, 'leaf_hash is a hex hash', () => hexToBytes(r.leaf_hash))
+    if (proof && leaf) {
+      const root = rootFromInclusion(sha3Tree, r.index, cp.size, leaf, proof)
+      checks.add(
+        `inclusion proof leads to the checkpoint root (index ${r.index}, size ${cp.size})`,
+        root !== null && equalBytes(root, cp.root),
+      )
+    }
+  }
+  return checks.report()
+}

@@ -1,0 +1,79 @@
+// Rebuilds a holon's state from its ledger alone: kernels, aggregates, state vector and Merkle root.
+import type { Evaluation } from '../../schemas/evaluation.ts'
+import type { KernelSpec } from '../../schemas/kernel.ts'
+import {
+  type CompiledKernel,
+  compileKernel,
+  currentState,
+  type EventValue,
+  type FoldState,
+  initialAggregates,
+  step,
+} from '../kernel/index.ts'
+import { CompactRange, type Hash, sha3Tree } from '../merkle/index.ts'
+import { type LedgerEntry, sealEntry } from './entry.ts'
+
+export interface Replayed {
+  kernel: CompiledKernel
+  kernelVersion: number
+  states: FoldState[]
+  events: number
+  current: Evaluation
+  root: Hash
+  size: number
+}
+
+export class ReplayError extends Error {
+  override name = 'ReplayError'
+}
+
+/** Folds every committed event under the kernel active at the time; a kernel switch refolds the history. */
+export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
+  const tree = new CompactRange()
+  const proposed = new Map<number, KernelSpec>()
+  const history: EventValue[] = []
+  let kernel: CompiledKernel | undefined
+  let version = 0
+  let states: FoldState[] = []
+  for (const entry of entries) {
+    tree.append(sha3Tree, sealEntry(entry).leaf)
+    const d = entry.data
+    switch (entry.kind) {
+      case 'holon.created':
+        kernel = compileKernel(d.kernel as KernelSpec)
+        version = Number(d.kernel_version)
+        states = (d.aggregates as FoldState[] | undefined) ?? initialAggregates(kernel)
+        break
+      case 'kernel.proposed':
+        proposed.set(Number(d.version), d.kernel as KernelSpec)
+        break
+      case 'kernel.activated': {
+        const spec = proposed.get(Number(d.version))
+        if (!spec)
+          throw new ReplayError(`kernel ${d.version} activated at entry ${entry.index} was never proposed`)
+        kernel = compileKernel(spec)
+        version = Number(d.version)
+        states = initialAggregates(kernel)
+        for (const e of history) states = step(kernel, states, e).states
+        break
+      }
+      case 'event.committed': {
+        if (!kernel) throw new ReplayError(`event at entry ${entry.index} precedes the holon's creation`)
+        const event = d.event as EventValue
+        history.push(event)
+        states = step(kernel, states, event).states
+        break
+      }
+    }
+  }
+  if (!kernel) throw new ReplayError('the ledger has no holon.created entry')
+  return {
+    kernel,
+    kernelVersion: version,
+    states,
+    events: history.length,
+    current: currentState(kernel, states, history.at(-1)),
+    root: tree.root(sha3Tree),
+    size: tree.size,
+  }
+}
