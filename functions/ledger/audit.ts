@@ -66,30 +66,34 @@ export class ExportAuditor {
     const leaf = sha3Tree.leaf(utf8(text))
     this.tree.append(sha3Tree, leaf)
     if (this.failed) return
+    const problem = this.problemAt(index, text)
+    if (problem) this.fail(problem.at, problem.check, problem.detail)
+    else this.prev = toHex(leaf)
+  }
+
+  private problemAt(index: number, text: string): { at: number; check: string; detail: string } | null {
     let e: LedgerEntry
     try {
       e = JSON.parse(text) as LedgerEntry
     } catch {
-      return this.fail(index, 'every line is a JSON entry', `line of entry ${index} is not JSON`)
+      return { at: index, check: 'every line is a JSON entry', detail: `line of entry ${index} is not JSON` }
     }
     if (e.index !== index) {
       const what = e.index < index ? 'duplicated or out of order' : 'missing (a gap)'
-      return this.fail(
-        Math.min(index, e.index),
-        'entries are consecutive',
-        `expected entry ${index}, found ${e.index}: ${what}`,
-      )
+      return {
+        at: index,
+        check: 'entries are consecutive',
+        detail: `expected entry ${index}, found ${e.index}: ${what}`,
+      }
     }
-    if (e.holon !== this.header.holon)
-      return this.fail(index, 'entries belong to the holon', `entry ${index} names ${e.holon}`)
+    if (e.holon !== this.header.holon) {
+      return { at: index, check: 'entries belong to the holon', detail: `entry ${index} names ${e.holon}` }
+    }
     if (e.prev !== this.prev) {
-      return this.fail(
-        index - 1,
-        'each entry links the previous one',
-        `entry ${index}'s prev does not match entry ${index - 1}`,
-      )
+      const detail = `entry ${index}'s prev does not match entry ${index - 1}`
+      return { at: index - 1, check: 'each entry links the previous one', detail }
     }
-    this.prev = toHex(leaf)
+    return null
   }
 
   finish(): VerifyReport {

@@ -15,7 +15,7 @@ export interface VerifierKey {
   publicKey: Uint8Array
 }
 
-const validName = (name: string) => name.length > 0 && !/[\s+]/.test(name) && /^[\x21-\x7e]+$/.test(name)
+const validName = (name: string) => name.length > 0 && !/[\s+]/u.test(name)
 
 /** The 4-byte key hash: SHA-256(name || "\n" || 0x01 || public key), first four bytes, big-endian. */
 export function keyHash(name: string, publicKey: Uint8Array): number {
@@ -71,36 +71,52 @@ export interface OpenedNote {
   unknown: string[]
 }
 
-/** Splits a note, verifies signatures by the given keys; throws NoteError when malformed or a known key's signature is bad. */
+const MAX_SIGNATURES = 100
+
+/**
+ * Opens a note as golang.org/x/mod/sumdb/note does: the text ends at the last blank line; every
+ * signature line must be well formed; unknown keys are ignored; a known key's bad signature, an
+ * ambiguous key, or no verifiable signature at all is an error (NoteError).
+ */
 export function openNote(note: string, keys: readonly VerifierKey[]): OpenedNote {
+  const malformed = (why: string) => new NoteError(`malformed note: ${why}`)
+  if ([...note].some((ch) => ch < ' ' && ch !== '\n')) throw malformed('control character')
   const split = note.lastIndexOf('\n\n')
-  if (split < 0 || !note.endsWith('\n')) throw new NoteError('malformed note: no signature block')
+  if (split < 0) throw malformed('no signature block')
   const text = note.slice(0, split + 1)
-  const lines = note.slice(split + 2, -1).split('\n')
+  const block = note.slice(split + 2)
+  if (block === '' || !block.endsWith('\n')) throw malformed('signature block must end in a newline')
+  const lines = [...new Set(block.slice(0, -1).split('\n'))]
+  if (block.slice(0, -1).split('\n').length > MAX_SIGNATURES) throw malformed('too many signatures')
   const verifiedBy: string[] = []
   const unknown: string[] = []
   for (const line of lines) {
-    const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line)
-    if (!m) throw new NoteError(`malformed signature line: ${JSON.stringify(line)}`)
-    const [, name, b64] = m as unknown as [string, string, string]
+    if (!line.startsWith('\u2014 ')) throw malformed('signature line must start with an em dash')
+    const rest = line.slice(2)
+    const space = rest.indexOf(' ')
+    const [name, b64] = space < 0 ? [rest, ''] : [rest.slice(0, space), rest.slice(space + 1)]
     const raw = fromBase64(b64)
-    if (!raw || raw.length < 5) throw new NoteError('malformed signature')
+    if (!validName(name) || !raw || raw.length < 5)
+      throw malformed(`bad signature line ${JSON.stringify(line)}`)
     const kh =
       ((raw[0] as number) * 2 ** 24 +
         ((raw[1] as number) << 16) +
         ((raw[2] as number) << 8) +
         (raw[3] as number)) >>>
       0
-    const key = keys.find((k) => k.name === name && k.keyHash === kh)
+    const matching = keys.filter((k) => k.name === name && k.keyHash === kh)
+    if (matching.length > 1) throw new NoteError(`ambiguous key ${name}+${hex8(kh)}`)
+    const key = matching[0]
     if (!key) {
       unknown.push(line)
       continue
     }
     const sig = raw.slice(4)
     if (sig.length !== 64 || !ed25519.verify(sig, utf8(text), key.publicKey)) {
-      throw new NoteError(`invalid signature by ${name}`)
+      throw new NoteError(`invalid signature for key ${name}+${hex8(kh)}`)
     }
-    verifiedBy.push(name)
+    if (!verifiedBy.includes(name)) verifiedBy.push(name)
   }
+  if (verifiedBy.length === 0) throw new NoteError('note has no verifiable signatures')
   return { text, verifiedBy, unknown }
 }

@@ -60,8 +60,10 @@ export function verifyConsistency(
   root1: Hash,
   root2: Hash,
 ): boolean {
-  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 1 || size1 > size2) return false
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size1 > size2) return false
   if (size1 === size2) return proof.length === 0 && equalBytes(root1, root2)
+  // The empty tree is a prefix of every tree; there is nothing to prove.
+  if (size1 === 0) return proof.length === 0
   if (proof.length === 0) return false
   // If size1 is a power of two, the proof omits root1 itself: the verifier supplies it.
   const path = isPowerOfTwo(size1) ? [root1, ...proof] : [...proof]

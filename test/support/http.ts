@@ -46,3 +46,9 @@ export async function createHolon(kernel: KernelInput, id = freshId()): Promise<
 export const commit = (id: string, body: unknown, token = WRITE) =>
   call('POST', `/v1/holons/${id}/events`, body, token)
 export const state = (id: string) => call('GET', `/v1/holons/${id}/state`)
+
+/** A GET answered as text (exports, notes). */
+export async function text(path: string): Promise<{ status: number; type: string; body: string }> {
+  const res = await exports.default.fetch(`https://omega.test${path}`)
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() }
+}
