@@ -79,8 +79,14 @@ const templates = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((f) => loadTemplate(JSON.parse(readFileSync(dir + f, 'utf8'))))
-if (!values['no-load']) {
-  console.log('Loading example holons from bootstrap/holons:')
-  for (const t of templates) await load(server.base, t, vars)
+try {
+  if (!values['no-load']) {
+    console.log('Loading example holons from bootstrap/holons:')
+    for (const t of templates) await load(server.base, t, vars)
+  }
+  banner(server.base, templates, vars)
+} catch (e) {
+  console.error(`npm start: ${(e as Error).message}`)
+  server.stop()
+  process.exitCode = 1
 }
-banner(server.base, templates, vars)

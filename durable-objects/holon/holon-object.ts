@@ -54,8 +54,51 @@ export class HolonObject extends DurableObject<Env> {
     this.rebuilder = new Rebuilder(this.db, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
+      const live = loadLive(this.db)
+      if (live && !live.meta.origin) this.startLedger(live)
       this.reload()
     })
+  }
+
+  /** A holon created before ledgers existed gets one, opened by a snapshot of its state at that moment. */
+  private startLedger(l: Live): void {
+    const origin = `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/holons/${l.holon}`
+    const meta = HolonLedger.newMeta(origin, FULL_AUDIT)
+    const at = now()
+    this.ctx.storage.transactionSync(() => {
+      this.db.insertMany('meta', ['k', 'v'], meta)
+      const ledger = new HolonLedger(this.db, l.holon, { ...l.meta, ...Object.fromEntries(meta) })
+      const w = ledger.writer()
+      w.append(
+        'holon.created',
+        this.createdData(l.kernel, l.version, ledger, FULL_AUDIT, {
+          events: l.counts.events,
+          aggregates: Object.fromEntries(l.kernel.aggregates.map((a, i) => [a.name, l.states[i]])),
+          last_event: l.last?.event ?? null,
+        }),
+        at,
+      )
+      w.seal(at)
+    })
+  }
+
+  private createdData(
+    kernel: CompiledKernel,
+    version: number,
+    ledger: HolonLedger,
+    policy: VerificationPolicy,
+    snapshot?: { events: number; aggregates: unknown; last_event: unknown },
+  ): Record<string, unknown> {
+    return {
+      kernel: kernel.spec,
+      dimensions: kernel.dimensions,
+      kernel_version: version,
+      kernel_digest: kernel.digest,
+      origin: ledger.origin,
+      verifier_key: ledger.verifierKey,
+      verification: policy,
+      ...(snapshot && { snapshot }),
+    }
   }
 
   private reload(): Live | undefined {
@@ -121,18 +164,7 @@ export class HolonObject extends DurableObject<Env> {
       this.db.insertMany('aggregates', ['name', 'digest', 'state'], rows)
       const ledger = new HolonLedger(this.db, holon, Object.fromEntries(meta))
       const w = ledger.writer()
-      w.append(
-        'holon.created',
-        {
-          kernel: spec,
-          kernel_version: 1,
-          kernel_digest: kernel.digest,
-          origin,
-          verifier_key: ledger.verifierKey,
-          verification: policy,
-        },
-        at,
-      )
+      w.append('holon.created', this.createdData(kernel, 1, ledger, policy), at)
       w.seal(at)
     })
     return ok({ created: true, info: this.infoOf(this.reload() as Live) })

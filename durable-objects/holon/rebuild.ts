@@ -61,7 +61,11 @@ export class Rebuilder {
       "INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')",
       String(version),
     )
-    w.append('kernel.proposed', { version, digest: next.digest, kernel: next.spec, rebuild: rebuilt }, at)
+    w.append(
+      'kernel.proposed',
+      { version, digest: next.digest, kernel: next.spec, dimensions: next.dimensions, rebuild: rebuilt },
+      at,
+    )
     this.cached = { version, kernel: next }
     return { version, rebuilt }
   }

@@ -27,6 +27,25 @@ export class ReplayError extends Error {
   override name = 'ReplayError'
 }
 
+/** Canonical JSON sorts object keys; the entry's `dimensions` restores the invariants' order. */
+function kernelOf(d: Record<string, unknown>): KernelSpec {
+  const spec = d.kernel as KernelSpec
+  const order = (d.dimensions as string[] | undefined) ?? Object.keys(spec.invariants)
+  return {
+    ...spec,
+    invariants: Object.fromEntries(
+      order.map((name) => [name, spec.invariants[name] as KernelSpec['invariants'][string]]),
+    ),
+  }
+}
+
+interface Snapshot {
+  events: number
+  /** By aggregate name: canonical JSON would not keep an array in the kernel's order. */
+  aggregates: Record<string, FoldState>
+  last_event: EventValue | null
+}
+
 /** Folds every committed event under the kernel active at the time; a kernel switch refolds the history. */
 export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
   const tree = new CompactRange()
@@ -35,17 +54,22 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
   let kernel: CompiledKernel | undefined
   let version = 0
   let states: FoldState[] = []
+  let snapshot: Snapshot | undefined
   for (const entry of entries) {
     tree.append(sha3Tree, sealEntry(entry).leaf)
     const d = entry.data
     switch (entry.kind) {
       case 'holon.created':
-        kernel = compileKernel(d.kernel as KernelSpec)
+        kernel = compileKernel(kernelOf(d))
         version = Number(d.kernel_version)
-        states = (d.aggregates as FoldState[] | undefined) ?? initialAggregates(kernel)
+        // A holon that predates its ledger starts from a snapshot of its aggregates.
+        snapshot = d.snapshot as Snapshot | undefined
+        states = snapshot
+          ? kernel.aggregates.map((a) => ({ ...(snapshot?.aggregates[a.name] ?? { n: 0, v: 0, c: 0 }) }))
+          : initialAggregates(kernel)
         break
       case 'kernel.proposed':
-        proposed.set(Number(d.version), d.kernel as KernelSpec)
+        proposed.set(Number(d.version), kernelOf(d))
         break
       case 'kernel.activated': {
         const spec = proposed.get(Number(d.version))
@@ -71,8 +95,8 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
     kernel,
     kernelVersion: version,
     states,
-    events: history.length,
-    current: currentState(kernel, states, history.at(-1)),
+    events: (snapshot?.events ?? 0) + history.length,
+    current: currentState(kernel, states, history.at(-1) ?? snapshot?.last_event ?? undefined),
     root: tree.root(sha3Tree),
     size: tree.size,
   }

@@ -36,6 +36,7 @@ describe('fuzz', () => {
       ['PUT', `/v1/holons/${id}/kernel`],
       ['PUT', `/v1/holons/${id}`],
       ['POST', '/v1/torsion'],
+      ['POST', '/v1/verify'],
     ] as const
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...targets), anyJson, async ([method, path], body) => {

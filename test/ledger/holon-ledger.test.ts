@@ -1,4 +1,6 @@
 // The holon ledger end to end: one entry per state change, receipts, proofs, checkpoints, export and replay.
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
   auditExport,
@@ -17,7 +19,7 @@ import { contractKernel } from '../support/kernels.ts'
 const fair = (id: string) => ({ id, contributed: 100, returned: 98, trace_id: `t-${id}` })
 const v2 = {
   ...contractKernel,
-  invariants: { ...contractKernel.invariants, Small: { score: 'agg.events < 100 ? 1 : 0', threshold: 1 } },
+  invariants: { ...contractKernel.invariants, Aa_Small: { score: 'agg.events < 100 ? 1 : 0', threshold: 1 } },
 }
 
 /** A holon with every kind of state change: creation, a batch, a rejection, an override and a kernel change. */
@@ -154,6 +156,8 @@ describe('holon ledger', () => {
 
     const replayed = replayLedger(entriesOf(all.body))
     const s = (await state(id)).body
+    expect(replayed.current.dimensions).toEqual(['Non_Spoliation', 'Traceability', 'Aa_Small'])
+    expect(replayed.current.dimensions).toEqual(s.dimensions)
     expect(replayed.current.state_vector).toEqual(s.state_vector)
     expect(replayed.current.torsion).toBe(s.torsion)
     expect(replayed.kernelVersion).toBe(2)
@@ -210,5 +214,31 @@ describe('tamper evidence', () => {
     )
     expect(audit(JSON.stringify({ ...h, checkpoint: forgedNote }), lines, vkey).valid).toBe(false)
     expect(vkey).not.toBe(other.vkey)
+  })
+})
+
+describe('holons older than the ledger', () => {
+  it('get a ledger opened by a snapshot that replays to their current state', async () => {
+    const id = await createHolon(contractKernel)
+    await commit(id, { events: [fair('a'), fair('b')] })
+    const stub = env.HOLON.getByName(id)
+    await runInDurableObject(stub, (_, state) => {
+      const sql = state.storage.sql
+      for (const t of ['ledger', 'tree_nodes', 'checkpoints']) sql.exec(`DELETE FROM ${t}`)
+      sql.exec("DELETE FROM meta WHERE k IN ('origin', 'signing_key', 'verification')")
+    })
+    await evictDurableObject(stub)
+    const info = (await call('GET', `/v1/holons/${id}`)).body
+    expect(info.ledger.size).toBe(1)
+    const jsonl = (await text(`/v1/holons/${id}/ledger/export`)).body
+    expect(auditExport(jsonl, info.ledger.verifier_key).valid).toBe(true)
+    const replayed = replayLedger(entriesOf(jsonl))
+    const s = (await state(id)).body
+    expect(replayed.events).toBe(2)
+    expect(replayed.current.state_vector).toEqual(s.state_vector)
+    await commit(id, { event: fair('c') })
+    expect(
+      replayLedger(entriesOf((await text(`/v1/holons/${id}/ledger/export`)).body)).current.state_vector,
+    ).toEqual((await state(id)).body.state_vector)
   })
 })
