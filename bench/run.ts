@@ -1,149 +1,23 @@
-// `npm run bench`: the gate in-process, and commits through HTTP into a local workerd (wrangler dev).
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { send, startDev } from '../bootstrap/dev-server.ts'
-import { compileKernel, gateBatch, initialAggregates } from '../functions/kernel/index.ts'
-import type { Evaluation } from '../schemas/evaluation.ts'
-import { KernelSpec } from '../schemas/kernel.ts'
-import { benchKernel, events, take } from './workload.ts'
+// `npm run bench [-- section ...]`: prints markdown tables; sections: gate, ledger (default: all).
+import { cpus } from 'node:os'
+import { gateInProcess, gateOverHttp } from './gate.ts'
+import { ledgerBench } from './ledger.ts'
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
-const fmt = (x: number, d = 1) => x.toFixed(d)
-const table = (title: string, head: string[], rows: (string | number)[][]) => {
-  console.log(`\n### ${title}\n`)
-  console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`)
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`)
+const sections: Record<string, () => void | Promise<void>> = {
+  gate: async () => {
+    gateInProcess()
+    await gateOverHttp()
+  },
+  ledger: ledgerBench,
 }
 
-/** us per event over rounds of 20,000, after a warm-up; `cached` passes the current state as the holon does. */
-function gateRounds(cached: boolean): number[] {
-  const k = compileKernel(KernelSpec.parse(benchKernel))
-  const stream = events(cached ? 'hot' : 'cold')
-  let states = initialAggregates(k)
-  let last: Record<string, unknown> | undefined
-  let current: Evaluation | undefined
-  const rounds: number[] = []
-  for (let r = 0; r < 8; r++) {
-    const batch = take(stream, 20_000)
-    const t0 = performance.now()
-    for (const e of batch) {
-      const out = gateBatch(k, states, last, [e], false, cached ? current : undefined)
-      if (out.rejected !== undefined)
-        throw new Error(`bench event rejected: ${JSON.stringify(out.results[0])}`)
-      states = out.states
-      last = e
-      current = out.results[0]
-    }
-    if (r > 0) rounds.push(((performance.now() - t0) * 1000) / batch.length) // round 0 warms the JIT
-  }
-  return rounds
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const unknown = chosen.filter((s) => !(s in sections))
+if (unknown.length > 0) {
+  console.error(`unknown section(s) ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}`)
+  process.exit(2)
 }
-
-function inProcess(): void {
-  const rows = [
-    ['current state cached (as the holon object runs it)', gateRounds(true)],
-    ['current state rescored too (stateless /v1/torsion)', gateRounds(false)],
-  ] as const
-  table(
-    'Gate evaluation in-process (10 invariants over 10 aggregates; Node 22, same V8 as workerd)',
-    ['mode', 'events x rounds', 'median us/event', 'best us/event', 'target'],
-    rows.map(([mode, r]) => [
-      mode,
-      `20,000 x ${r.length}`,
-      fmt(median(r), 2),
-      fmt(Math.min(...r), 2),
-      '<= 20 us',
-    ]),
-  )
-}
-
-async function overHttp(): Promise<void> {
-  const write = randomBytes(18).toString('base64url')
-  const admin = randomBytes(18).toString('base64url')
-  const dir = mkdtempSync(join(tmpdir(), 'omega-bench-'))
-  const server = await startDev({
-    port: 8800 + Math.floor(Math.random() * 100),
-    quiet: true,
-    args: ['--persist-to', dir, '--var', `OMEGA_WRITE_TOKEN:${write}`, '--var', `OMEGA_ADMIN_TOKEN:${admin}`],
-  })
-  try {
-    const { base } = server
-    const create = (id: string) => send(base, 'PUT', `/v1/holons/${id}`, { kernel: benchKernel }, admin)
-    const commitBatch = async (id: string, batch: unknown[]) => {
-      const t0 = performance.now()
-      await send(base, 'POST', `/v1/holons/${id}/events`, { events: batch }, write)
-      return performance.now() - t0
-    }
-
-    // Throughput: single events (sequential, and 8 in flight) and batches of 100.
-    await create('tput')
-    const tput = events('tput')
-    await commitBatch('tput', take(tput, 200)) // warm-up
-    const singles = take(tput, 1000)
-    let t0 = performance.now()
-    for (const e of singles) await send(base, 'POST', '/v1/holons/tput/events', { event: e }, write)
-    const singleRate = singles.length / ((performance.now() - t0) / 1000)
-    const concurrent = take(tput, 2000)
-    t0 = performance.now()
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, w) => {
-        for (let i = w; i < concurrent.length; i += 8) {
-          await send(base, 'POST', '/v1/holons/tput/events', { event: concurrent[i] }, write)
-        }
-      }),
-    )
-    const concurrentRate = concurrent.length / ((performance.now() - t0) / 1000)
-    const batches = Array.from({ length: 100 }, () => take(tput, 100))
-    t0 = performance.now()
-    for (const b of batches) await commitBatch('tput', b)
-    const batchRate = (batches.length * 100) / ((performance.now() - t0) / 1000)
-    table(
-      'Committed events per second into one holon over HTTP (wrangler dev, local workerd + SQLite)',
-      ['mode', 'events', 'events/s', 'target'],
-      [
-        ['single events, 1 in flight', singles.length, fmt(singleRate, 0), 'report'],
-        ['single events, 8 in flight', concurrent.length, fmt(concurrentRate, 0), 'report'],
-        ['batches of 100', batches.length * 100, fmt(batchRate, 0), '>= 5,000'],
-      ],
-    )
-
-    // History independence: a holon with 10 events against one with 100,000, measured interleaved.
-    await create('small')
-    await create('large')
-    const small = events('small', 7)
-    const large = events('large', 7)
-    await commitBatch('small', take(small, 10))
-    const fillStart = performance.now()
-    for (let i = 0; i < 100; i++) await commitBatch('large', take(large, 1000))
-    const fillRate = 100_000 / ((performance.now() - fillStart) / 1000)
-    const perEvent: Record<'small' | 'large', number[]> = { small: [], large: [] }
-    for (let r = 0; r < 30; r++) {
-      for (const id of r % 2 ? (['small', 'large'] as const) : (['large', 'small'] as const)) {
-        perEvent[id].push(((await commitBatch(id, take(id === 'small' ? small : large, 100))) * 1000) / 100)
-      }
-    }
-    const s = median(perEvent.small)
-    const l = median(perEvent.large)
-    table(
-      'Commit cost against history length (batches of 100, 30 rounds interleaved)',
-      ['holon history', 'median us per committed event', 'ratio large/small', 'target'],
-      [
-        ['10 events', fmt(s), '', ''],
-        ['100,000 events', fmt(l), fmt(l / s, 2), '<= 1.3'],
-      ],
-    )
-    console.log(`\n(filling 100,000 events in batches of 1,000 ran at ${fmt(fillRate, 0)} events/s)`)
-  } finally {
-    server.stop()
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
 console.log(
   `# Omega benchmarks: ${new Date().toISOString()}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}`,
 )
-inProcess()
-await overHttp()
+for (const name of chosen.length > 0 ? chosen : Object.keys(sections)) await sections[name]?.()

@@ -16,15 +16,22 @@ export interface DevOptions {
   args?: string[]
   /** Show wrangler's own output (npm start) or keep it quiet (benchmarks). */
   quiet?: boolean
+  /** The project checkout to run (benchmarks run an older commit side by side). */
+  cwd?: string
 }
 
-export async function startDev({ port, args = [], quiet = false }: DevOptions): Promise<DevServer> {
+export async function startDev({
+  port,
+  args = [],
+  quiet = false,
+  cwd = root,
+}: DevOptions): Promise<DevServer> {
   const base = `http://127.0.0.1:${port}`
   // Wrangler runs under this same Node (>= 22), whatever `node` is first on PATH.
   const child = spawn(
     process.execPath,
     [
-      `${root}node_modules/wrangler/bin/wrangler.js`,
+      `${cwd}/node_modules/wrangler/bin/wrangler.js`,
       'dev',
       '--ip',
       '127.0.0.1',
@@ -34,7 +41,7 @@ export async function startDev({ port, args = [], quiet = false }: DevOptions): 
       ...args,
     ],
     {
-      cwd: root,
+      cwd,
       stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
       env: process.env,
     },

@@ -24,7 +24,6 @@ import {
   type NodeReader,
   rangeHash,
   sha3Tree,
-  type TreeNode,
 } from '../../functions/merkle/index.ts'
 import type { Db } from './db.ts'
 
@@ -41,6 +40,8 @@ export class LedgerWriter {
   readonly tree: CompactRange
   prev: string | null
   readonly created = new Map<string, Hash>()
+  private readonly entryRows: SqlStorageValue[][] = []
+  private readonly nodeRows: SqlStorageValue[][] = []
   note?: string
 
   private readonly ledger: HolonLedger
@@ -67,14 +68,18 @@ export class LedgerWriter {
     const index = this.tree.size
     const sealed = sealEntry({ v: 1, holon: this.ledger.holon, index, prev: this.prev, at, kind, data })
     const nodes = this.tree.append(sha3Tree, sealed.leaf)
-    this.ledger.writeEntry(index, kind, sealed, nodes)
-    for (const n of nodes) this.created.set(key(n.level, n.index), n.hash)
+    this.entryRows.push([index, kind, sealed.text, toHex(sealed.digest)])
+    for (const n of nodes) {
+      this.nodeRows.push([n.level, n.index, blob(n.hash)])
+      this.created.set(key(n.level, n.index), n.hash)
+    }
     this.prev = toHex(sealed.leaf)
     return sealed
   }
 
   /** Signs and stores the checkpoint of everything appended so far. */
   seal(at: string): string {
+    this.ledger.writeRows(this.entryRows.splice(0), this.nodeRows.splice(0))
     this.note = this.ledger.signAndStore(this.tree.size, this.tree.root(sha3Tree), at)
     return this.note
   }
@@ -144,22 +149,10 @@ export class HolonLedger {
     if (w.note) this.latest = { size: w.tree.size, note: w.note }
   }
 
-  writeEntry(index: number, kind: EntryKind, s: SealedEntry, nodes: TreeNode[]): void {
-    this.db.run(
-      'INSERT INTO ledger (idx, kind, body, digest) VALUES (?, ?, ?, ?)',
-      index,
-      kind,
-      s.text,
-      toHex(s.digest),
-    )
-    for (const n of nodes) {
-      this.db.run(
-        'INSERT INTO tree_nodes (level, idx, hash) VALUES (?, ?, ?)',
-        n.level,
-        n.index,
-        blob(n.hash),
-      )
-    }
+  /** Entries and perfect nodes as multi-row inserts (a batch of 100 events is a few statements, not 300). */
+  writeRows(entries: SqlStorageValue[][], nodes: SqlStorageValue[][]): void {
+    this.db.insertMany('ledger', ['idx', 'kind', 'body', 'digest'], entries)
+    this.db.insertMany('tree_nodes', ['level', 'idx', 'hash'], nodes)
   }
 
   signAndStore(size: number, root: Hash, at: string): string {

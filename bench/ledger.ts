@@ -1,0 +1,300 @@
+// Ledger benchmarks: commit throughput with the ledger against the foundation commit path (the commit before
+// the ledger, run side by side), verification of a 1,000,000-entry export against raw SHA3-256, and proof
+// generation at 1,000,000 entries from SQLite.
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
+import { DatabaseSync } from 'node:sqlite'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { sha3_256 } from '@noble/hashes/sha3.js'
+import { type DevServer, root, send, startDev } from '../bootstrap/dev-server.ts'
+import {
+  EXPORT_TYPE,
+  ExportAuditor,
+  type ExportHeader,
+  holonVerifierKey,
+  sealEntry,
+  signCheckpoint,
+  toHex,
+} from '../functions/ledger/index.ts'
+import {
+  CompactRange,
+  consistencyProof,
+  type Hash,
+  inclusionProof,
+  type NodeReader,
+  rangeHash,
+  sha3Tree,
+  verifyConsistency,
+  verifyInclusion,
+} from '../functions/merkle/index.ts'
+import { fmt, median, quantile, table } from './report.ts'
+import { benchKernel, events, take } from './workload.ts'
+
+/** The last commit before the ledger: the foundation's commit path. */
+const FOUNDATION = 'b2c031e7da2d92086dd3b794e734645e6d59ecd9'
+const ENTRIES = Number(process.env.OMEGA_BENCH_LEDGER_ENTRIES ?? 1_000_000)
+
+async function serve(
+  cwd: string,
+  port: number,
+  dir: string,
+  write: string,
+  admin: string,
+): Promise<DevServer> {
+  const args = [
+    '--persist-to',
+    dir,
+    '--var',
+    `OMEGA_WRITE_TOKEN:${write}`,
+    '--var',
+    `OMEGA_ADMIN_TOKEN:${admin}`,
+  ]
+  return startDev({ port, quiet: true, cwd, args })
+}
+
+async function overhead(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'omega-ledger-bench-'))
+  const tree = join(tmp, 'foundation')
+  try {
+    execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', tree, FOUNDATION], { stdio: 'ignore' })
+  } catch {
+    console.log(
+      `\n(ledger overhead skipped: commit ${FOUNDATION.slice(0, 7)} is not in this checkout's history)`,
+    )
+    return
+  }
+  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'))
+  const write = randomBytes(18).toString('base64url')
+  const admin = randomBytes(18).toString('base64url')
+  const servers: Record<'foundation' | 'ledger', DevServer | undefined> = {
+    foundation: undefined,
+    ledger: undefined,
+  }
+  try {
+    servers.foundation = await serve(tree, 8900, join(tmp, 'state-a'), write, admin)
+    servers.ledger = await serve(root, 8901, join(tmp, 'state-b'), write, admin)
+    const rates: Record<string, number[]> = {}
+    const streams = { foundation: events('f', 3), ledger: events('l', 3) }
+    for (const [name, s] of Object.entries(servers)) {
+      await send((s as DevServer).base, 'PUT', '/v1/holons/bench', { kernel: benchKernel }, admin)
+      await send(
+        (s as DevServer).base,
+        'POST',
+        '/v1/holons/bench/events',
+        { events: take(streams[name as 'ledger'], 200) },
+        write,
+      )
+    }
+    for (let round = 0; round < 16; round++) {
+      const order = round % 2 ? (['foundation', 'ledger'] as const) : (['ledger', 'foundation'] as const)
+      for (const name of order) {
+        const base = (servers[name] as DevServer).base
+        let t0 = performance.now()
+        for (const e of take(streams[name], 40))
+          await send(base, 'POST', '/v1/holons/bench/events', { event: e }, write)
+        ;(rates[`${name} single`] ??= []).push(40 / ((performance.now() - t0) / 1000))
+        t0 = performance.now()
+        for (let b = 0; b < 5; b++)
+          await send(base, 'POST', '/v1/holons/bench/events', { events: take(streams[name], 100) }, write)
+        ;(rates[`${name} batch`] ??= []).push(500 / ((performance.now() - t0) / 1000))
+      }
+    }
+    const row = (mode: string) => {
+      const f = median(rates[`foundation ${mode}`] as number[])
+      const l = median(rates[`ledger ${mode}`] as number[])
+      return [mode === 'single' ? 'single events' : 'batches of 100', fmt(f, 0), fmt(l, 0), fmt(l / f, 2)]
+    }
+    table(
+      `Commits into one holon with the ledger vs the foundation commit path (${FOUNDATION.slice(0, 7)}), 16 interleaved rounds`,
+      ['mode', 'foundation events/s', 'with ledger events/s', 'ratio'],
+      [row('single'), row('batch')],
+    )
+  } finally {
+    servers.foundation?.stop()
+    servers.ledger?.stop()
+    await new Promise((r) => setTimeout(r, 500))
+    execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+/** Writes an export of `n` event entries and stores every perfect node in SQLite, as a holon would. */
+async function fixture(n: number, file: string, db: DatabaseSync) {
+  const secret = ed25519.utils.randomSecretKey()
+  const origin = 'bench.example/holons/payments'
+  db.exec(
+    'CREATE TABLE tree_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID',
+  )
+  const insert = db.prepare('INSERT INTO tree_nodes (level, idx, hash) VALUES (?, ?, ?)')
+  const tree = new CompactRange()
+  const lines: string[] = []
+  const stream = events('x')
+  let prev: string | null = null
+  db.exec('BEGIN')
+  for (let i = 0; i < n; i++) {
+    const event = take(stream, 1)[0] as Record<string, unknown>
+    const data = {
+      event,
+      kernel_version: 1,
+      verdict: 'admit',
+      torsion: 0,
+      state_vector: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+      violations: [],
+      errors: [],
+    }
+    const s = sealEntry({
+      v: 1,
+      holon: 'payments',
+      index: i,
+      prev,
+      at: '2026-11-22T00:00:00.000Z',
+      kind: 'event.committed',
+      data,
+    })
+    for (const node of tree.append(sha3Tree, s.leaf)) insert.run(node.level, node.index, node.hash)
+    prev = toHex(s.leaf)
+    lines.push(s.text)
+  }
+  db.exec('COMMIT')
+  const root = tree.root(sha3Tree)
+  const header: ExportHeader = {
+    type: EXPORT_TYPE,
+    version: 1,
+    holon: 'payments',
+    origin,
+    from: 0,
+    to: n,
+    frontier: [],
+    prev: null,
+    checkpoint: signCheckpoint({ origin, size: n, root }, secret),
+    verifier_key: holonVerifierKey(origin, secret),
+  }
+  const out = createWriteStream(file)
+  out.write(`${JSON.stringify(header)}\n`)
+  for (let i = 0; i < lines.length; i += 10_000) out.write(`${lines.slice(i, i + 10_000).join('\n')}\n`)
+  await new Promise((r) => out.end(r))
+  return { root, vkey: header.verifier_key }
+}
+
+async function verification(n: number, file: string, vkey: string) {
+  const t0 = performance.now()
+  let auditor: ExportAuditor | undefined
+  for await (const line of createInterface({
+    input: createReadStream(file),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    if (!auditor) auditor = new ExportAuditor(JSON.parse(line) as ExportHeader, vkey)
+    else auditor.line(line)
+  }
+  const report = auditor?.finish()
+  if (!report?.valid) throw new Error(`bench export did not verify: ${JSON.stringify(report)}`)
+  const verifySeconds = (performance.now() - t0) / 1000
+  const size = statSync(file).size
+  const fd = openSync(file, 'r')
+  const buf = Buffer.allocUnsafe(1 << 20)
+  const t1 = performance.now()
+  let read = 0
+  for (;;) {
+    const got = readSync(fd, buf, 0, buf.length, read)
+    if (got === 0) break
+    sha3_256(buf.subarray(0, got))
+    read += got
+  }
+  const rawSeconds = (performance.now() - t1) / 1000
+  closeSync(fd)
+  const mb = size / 1e6
+  table(
+    `Verifying an exported ${n.toLocaleString('en')}-entry ledger (npm run verify's code: chain, order, Merkle root, signature)`,
+    ['measure', 'MB', 'seconds', 'MB/s', 'ratio', 'target'],
+    [
+      [
+        'raw SHA3-256 over the file (@noble/hashes, 1 MiB reads)',
+        fmt(mb),
+        fmt(rawSeconds, 2),
+        fmt(mb / rawSeconds),
+        '',
+        '',
+      ],
+      [
+        'verification of the export',
+        fmt(mb),
+        fmt(verifySeconds, 2),
+        fmt(mb / verifySeconds),
+        fmt(rawSeconds / verifySeconds, 2),
+        '>= 0.5',
+      ],
+    ],
+  )
+}
+
+function proofs(n: number, db: DatabaseSync, root: Hash) {
+  const get = db.prepare('SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?')
+  const read: NodeReader = (level, index) =>
+    new Uint8Array((get.get(level, index) as { hash: Uint8Array }).hash)
+  const rnd = (k: number) => Math.floor(Math.random() * k)
+  const inclusion: number[] = []
+  const consistency: number[] = []
+  for (let i = 0; i < 2000; i++) {
+    const index = rnd(n)
+    let t0 = performance.now()
+    const p = inclusionProof(sha3Tree, read, index, n)
+    inclusion.push(performance.now() - t0)
+    if (i < 20 && !verifyInclusion(sha3Tree, index, n, read(0, index), p, root))
+      throw new Error('bad inclusion proof')
+    const m = 1 + rnd(n - 1)
+    t0 = performance.now()
+    const c = consistencyProof(sha3Tree, read, m, n)
+    consistency.push(performance.now() - t0)
+    if (i < 5 && !verifyConsistency(sha3Tree, m, n, c, rangeHash(sha3Tree, read, 0, m), root))
+      throw new Error('bad consistency proof')
+  }
+  const row = (name: string, xs: number[]) => [
+    name,
+    fmt(median(xs), 3),
+    fmt(quantile(xs, 0.99), 3),
+    fmt(Math.max(...xs), 3),
+    '< 5 ms',
+  ]
+  table(
+    `Proof generation at ${n.toLocaleString('en')} entries from SQLite (the holon's tree_nodes table; node:sqlite here), 2,000 random proofs`,
+    ['proof', 'median ms', 'p99 ms', 'max ms', 'target'],
+    [
+      row('inclusion (random index, full tree)', inclusion),
+      row('consistency (random old size to full tree)', consistency),
+    ],
+  )
+}
+
+export async function ledgerBench(): Promise<void> {
+  await overhead()
+  const tmp = mkdtempSync(join(tmpdir(), 'omega-ledger-export-'))
+  const file = join(tmp, 'ledger.jsonl')
+  const db = new DatabaseSync(join(tmp, 'nodes.sqlite'))
+  try {
+    const t0 = performance.now()
+    const { root, vkey } = await fixture(ENTRIES, file, db)
+    console.log(
+      `\n(built a ${ENTRIES.toLocaleString('en')}-entry ledger in ${fmt((performance.now() - t0) / 1000)} s)`,
+    )
+    await verification(ENTRIES, file, vkey)
+    proofs(ENTRIES, db, root)
+  } finally {
+    db.close()
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
