@@ -23,9 +23,11 @@ import type {
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import type { CheckpointDoc, ConsistencyDoc, InclusionDoc, LedgerPage } from '../../schemas/ledger.ts'
 import { Db } from './db.ts'
+import { createdData, eventData } from './entry-data.ts'
 import { fail, ok, type Reply } from './failures.ts'
 import { EVENT_COLUMNS, eventsPage } from './history.ts'
 import { HolonLedger, LedgerRangeError, type LedgerWriter } from './ledger.ts'
+import * as docs from './ledger-docs.ts'
 import { EMPTY_FOLD, evaluationOf, type Live, loadLive } from './live.ts'
 import { migrate } from './migrations.ts'
 import { Rebuilder } from './rebuild.ts'
@@ -71,7 +73,7 @@ export class HolonObject extends DurableObject<Env> {
       const w = ledger.writer()
       w.append(
         'holon.created',
-        this.createdData(l.kernel, l.version, ledger, FULL_AUDIT, {
+        createdData(l.kernel, l.version, ledger, FULL_AUDIT, {
           events: l.counts.events,
           aggregates: Object.fromEntries(l.kernel.aggregates.map((a, i) => [a.name, l.states[i]])),
           last_event: l.last?.event ?? null,
@@ -80,25 +82,6 @@ export class HolonObject extends DurableObject<Env> {
       )
       w.seal(at)
     })
-  }
-
-  private createdData(
-    kernel: CompiledKernel,
-    version: number,
-    ledger: HolonLedger,
-    policy: VerificationPolicy,
-    snapshot?: { events: number; aggregates: unknown; last_event: unknown },
-  ): Record<string, unknown> {
-    return {
-      kernel: kernel.spec,
-      dimensions: kernel.dimensions,
-      kernel_version: version,
-      kernel_digest: kernel.digest,
-      origin: ledger.origin,
-      verifier_key: ledger.verifierKey,
-      verification: policy,
-      ...(snapshot && { snapshot }),
-    }
   }
 
   private reload(): Live | undefined {
@@ -164,7 +147,7 @@ export class HolonObject extends DurableObject<Env> {
       this.db.insertMany('aggregates', ['name', 'digest', 'state'], rows)
       const ledger = new HolonLedger(this.db, holon, Object.fromEntries(meta))
       const w = ledger.writer()
-      w.append('holon.created', this.createdData(kernel, 1, ledger, policy), at)
+      w.append('holon.created', createdData(kernel, 1, ledger, policy), at)
       w.seal(at)
     })
     return ok({ created: true, info: this.infoOf(this.reload() as Live) })
@@ -300,11 +283,7 @@ export class HolonObject extends DurableObject<Env> {
       const entries = fresh.map((f, i) => {
         const r = out.results[i] as GateResult
         const overridden = r.verdict === 'admit_override'
-        return w.append(
-          'event.committed',
-          ledgerData(l.version, f.event, r, overridden ? override : null),
-          at,
-        )
+        return w.append('event.committed', eventData(l.version, f.event, r, overridden ? override : null), at)
       })
       const rows = fresh.map((f, i): SqlStorageValue[] => {
         const r = out.results[i] as GateResult
@@ -360,7 +339,7 @@ export class HolonObject extends DurableObject<Env> {
     const ledger = this.ledger as HolonLedger
     const at = now()
     const { value: sealed, w } = this.ledgered((w) => {
-      const s = w.append('event.rejected', ledgerData(l.version, bad.event, result, null), at)
+      const s = w.append('event.rejected', eventData(l.version, bad.event, result, null), at)
       this.db.insertMany(
         'rejections',
         ['event_id', 'digest', 'kernel_version', 'verdict', 'torsion', 'result', 'at', 'ledger_index'],
@@ -400,83 +379,22 @@ export class HolonObject extends DurableObject<Env> {
   }
 
   async ledgerPage(from: number, limit: number): Promise<Reply<LedgerPage>> {
-    return this.read((ledger) => {
-      const rows = ledger.page(from, limit + 1)
-      return {
-        entries: rows.slice(0, limit).map((r) => ({
-          index: r.index,
-          entry: JSON.parse(r.body),
-          entry_hash: r.digest,
-          leaf_hash: r.leaf,
-        })),
-        next_cursor: rows.length > limit ? String(from + limit) : null,
-      }
-    })
+    return this.read((ledger) => docs.page(ledger, from, limit))
   }
 
   async checkpoint(size?: number): Promise<Reply<CheckpointDoc>> {
-    return this.read((ledger) => {
-      const c = ledger.checkpoint(size)
-      return {
-        origin: c.origin,
-        size: c.size,
-        root: toHex(c.root),
-        note: c.note,
-        verifier_key: ledger.verifierKey,
-      }
-    })
+    return this.read((ledger) => docs.checkpoint(ledger, size))
   }
 
   async inclusion(index: number, size?: number): Promise<Reply<InclusionDoc>> {
-    return this.read((ledger) => {
-      const n = size ?? ledger.size
-      const read = ledger.reader()
-      const proof = ledger.inclusion(index, n, read)
-      return {
-        index,
-        size: n,
-        leaf_hash: toHex(read(0, index)),
-        inclusion: proof.map(toHex),
-        root: toHex(ledger.checkpoint(n).root),
-      }
-    })
+    return this.read((ledger) => docs.inclusion(ledger, index, size))
   }
 
   async consistency(from: number, to?: number): Promise<Reply<ConsistencyDoc>> {
-    return this.read((ledger) => {
-      const n = to ?? ledger.size
-      const proof = ledger.consistency(from, n)
-      const rootFrom = toHex(ledger.checkpoint(from).root)
-      return {
-        from,
-        to: n,
-        proof: proof.map(toHex),
-        root_from: rootFrom,
-        root_to: toHex(ledger.checkpoint(n).root),
-      }
-    })
+    return this.read((ledger) => docs.consistency(ledger, from, to))
   }
 
   async exportLedger(from: number, to?: number): Promise<Reply<ReadableStream<Uint8Array>>> {
     return this.read((ledger) => ledger.exportStream(from, to ?? ledger.size))
-  }
-}
-
-/** What an event's ledger entry records: the event itself, the gate's verdict and scores, any override. */
-function ledgerData(
-  version: number,
-  event: Event,
-  r: GateResult,
-  override: Override | null,
-): Record<string, unknown> {
-  return {
-    event,
-    kernel_version: version,
-    verdict: r.verdict,
-    torsion: r.torsion,
-    state_vector: r.state_vector,
-    violations: r.violations.map((v) => v.invariant),
-    errors: r.errors,
-    ...(override && { override }),
   }
 }

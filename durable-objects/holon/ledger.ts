@@ -191,11 +191,16 @@ export class HolonLedger {
     }
   }
 
+  /** The root of the tree of the first `size` entries (the current one from memory). */
+  rootAt(size: number, read = this.reader()): Hash {
+    this.checkSize(size)
+    return size === this.size ? this.root() : rangeHash(sha3Tree, read, 0, size)
+  }
+
   /** A signed checkpoint for any size up to the current one (the latest is stored, older ones re-signed). */
   checkpoint(size = this.size): Checkpoint & { note: string } {
     if (size === 0) return { origin: this.origin, size, root: sha3Tree.empty(), note: this.emptyNote() }
-    this.checkSize(size)
-    const root = size === this.size ? this.root() : rangeHash(sha3Tree, this.reader(), 0, size)
+    const root = this.rootAt(size)
     const stored = this.latest?.size === size ? this.latest.note : undefined
     return {
       origin: this.origin,

@@ -1,0 +1,44 @@
+// What the holon's ledger entries record: its creation (kernel, key, policy, maybe a snapshot) and each event.
+import type { CompiledKernel } from '../../functions/kernel/index.ts'
+import type { VerificationPolicy } from '../../functions/ledger/index.ts'
+import type { GateResult } from '../../schemas/evaluation.ts'
+import type { Event, Override } from '../../schemas/event.ts'
+import type { HolonLedger } from './ledger.ts'
+
+export function createdData(
+  kernel: CompiledKernel,
+  version: number,
+  ledger: HolonLedger,
+  policy: VerificationPolicy,
+  snapshot?: { events: number; aggregates: unknown; last_event: unknown },
+): Record<string, unknown> {
+  return {
+    kernel: kernel.spec,
+    dimensions: kernel.dimensions,
+    kernel_version: version,
+    kernel_digest: kernel.digest,
+    origin: ledger.origin,
+    verifier_key: ledger.verifierKey,
+    verification: policy,
+    ...(snapshot && { snapshot }),
+  }
+}
+
+/** What an event's ledger entry records: the event itself, the gate's verdict and scores, any override. */
+export function eventData(
+  version: number,
+  event: Event,
+  r: GateResult,
+  override: Override | null,
+): Record<string, unknown> {
+  return {
+    event,
+    kernel_version: version,
+    verdict: r.verdict,
+    torsion: r.torsion,
+    state_vector: r.state_vector,
+    violations: r.violations.map((v) => v.invariant),
+    errors: r.errors,
+    ...(override && { override }),
+  }
+}
