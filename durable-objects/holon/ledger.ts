@@ -107,7 +107,7 @@ export class HolonLedger {
     this.policy = JSON.parse(
       meta.verification ?? '{"level":"full_audit","sample_rate":1}',
     ) as VerificationPolicy
-    const size = Number(db.one<{ n: number }>('SELECT count(*) AS n FROM ledger')?.n ?? 0)
+    const size = Number(db.one<{ n: number }>('SELECT coalesce(max(idx) + 1, 0) AS n FROM ledger')?.n ?? 0)
     const nodes = CompactRange.levelsOf(size).map(({ level, index }) => ({
       level,
       index,

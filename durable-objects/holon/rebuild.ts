@@ -31,7 +31,7 @@ export class Rebuilder {
   progress(): Rebuild | undefined {
     const version = this.meta('rebuild_version')
     if (version === undefined) return undefined
-    const total = Number(this.db.one<{ n: number }>('SELECT count(*) AS n FROM events')?.n ?? 0)
+    const total = Number(this.db.one<{ n: number }>('SELECT coalesce(max(seq), 0) AS n FROM events')?.n ?? 0)
     return { version, done: this.meta('rebuild_cursor') ?? 0, total }
   }
 
