@@ -89,6 +89,9 @@ async function overhead(): Promise<void> {
     servers.foundation = await serve(tree, 8900, join(tmp, 'state-a'), write, admin)
     servers.ledger = await serve(root, 8901, join(tmp, 'state-b'), write, admin)
     const rates: Record<string, number[]> = {}
+    const record = (k: string, v: number) => {
+      rates[k] = [...(rates[k] ?? []), v]
+    }
     const streams = { foundation: events('f', 3), ledger: events('l', 3) }
     for (const [name, s] of Object.entries(servers)) {
       await send((s as DevServer).base, 'PUT', '/v1/holons/bench', { kernel: benchKernel }, admin)
@@ -107,11 +110,11 @@ async function overhead(): Promise<void> {
         let t0 = performance.now()
         for (const e of take(streams[name], 40))
           await send(base, 'POST', '/v1/holons/bench/events', { event: e }, write)
-        ;(rates[`${name} single`] ??= []).push(40 / ((performance.now() - t0) / 1000))
+        record(`${name} single`, 40 / ((performance.now() - t0) / 1000))
         t0 = performance.now()
         for (let b = 0; b < 5; b++)
           await send(base, 'POST', '/v1/holons/bench/events', { events: take(streams[name], 100) }, write)
-        ;(rates[`${name} batch`] ??= []).push(500 / ((performance.now() - t0) / 1000))
+        record(`${name} batch`, 500 / ((performance.now() - t0) / 1000))
       }
     }
     const row = (mode: string) => {
