@@ -4,6 +4,17 @@ import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
 import { CommitReceipt, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
+import { MomConfig } from './mom-config.ts'
+import { OrchestrationStrategy } from './orchestration-strategy.ts'
+import {
+  ConsensusRequest,
+  ConsensusResult,
+  EmbedRequest,
+  EmbedResult,
+  RouteRequest,
+  RouteResult,
+} from './routing.ts'
+import { TopologyCreate, TopologyPatch } from './topology.ts'
 
 /** File stem -> schema, and whether it describes what a client sends (input) or receives (output). */
 export const PUBLISHED = {
@@ -17,6 +28,17 @@ export const PUBLISHED = {
   'holon-info': [HolonInfo, 'output'],
   'commit-receipt': [CommitReceipt, 'output'],
   'events-page': [EventsPage, 'output'],
+  // the MOM seed's own names for its two schemas
+  mom_config: [MomConfig, 'input'],
+  orchestration_strategy: [OrchestrationStrategy, 'input'],
+  'route-request': [RouteRequest, 'input'],
+  'route-result': [RouteResult, 'output'],
+  'embed-request': [EmbedRequest, 'input'],
+  'embed-result': [EmbedResult, 'output'],
+  'consensus-request': [ConsensusRequest, 'input'],
+  'consensus-result': [ConsensusResult, 'output'],
+  'topology-create': [TopologyCreate, 'input'],
+  'topology-patch': [TopologyPatch, 'input'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -31,5 +53,10 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
 
 export * from './evaluation.ts'
 export * from './event.ts'
+export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
+export * from './mom-config.ts'
+export * from './orchestration-strategy.ts'
+export * from './routing.ts'
+export * from './topology.ts'

@@ -27,6 +27,7 @@ export const OptimizationGoals = z
         message: `optimization goal weights must sum to 1 (they sum to ${sum})`,
       })
   })
+  .describe('multi-objective weights; they must sum to 1 (checked by the server)')
   .openapi('OptimizationGoals', { description: 'multi-objective weights; they must sum to 1' })
 
 export const MomConfig = z

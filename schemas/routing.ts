@@ -18,7 +18,8 @@ export const Target = z
 
 export const RouteRequest = z
   .strictObject({
-    topology: z.union([TopologySpec, TopologyName]).describe('inline, or the name of a stored topology'),
+    topology: TopologySpec.optional().describe('inline (at most 10,000 nodes); or give `topology_name`'),
+    topology_name: TopologyName.optional().describe('a topology stored with PUT /v1/topologies/{name}'),
     source: NodeId.optional().describe('required when the topology has edges'),
     target: Target,
     algorithm: RoutingAlgorithm.optional().describe('default: config.geometry.routing_algorithm'),
@@ -28,6 +29,14 @@ export const RouteRequest = z
     config,
     strategy: OrchestrationStrategy.optional(),
     situation: Situation.optional().describe('the strategy applies only when its triggers match this'),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.topology === undefined) === (b.topology_name === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of `topology` and `topology_name`',
+        path: ['topology'],
+      })
   })
   .openapi('RouteRequest')
 
@@ -206,7 +215,7 @@ export const TerminateRequest = z
 
 export const TerminationReport = z
   .object({
-    removed: z.string(),
+    removed: z.array(z.string()),
     connected: z.boolean(),
     components: z.number().int(),
     checked: z.number().int(),

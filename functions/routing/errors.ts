@@ -5,7 +5,6 @@ export type TopologyIssue =
   | 'disconnected'
   | 'too_many_nodes'
   | 'embedding_precision'
-  | 'no_candidates'
   | 'source_required'
 
 export class TopologyError extends Error {

@@ -1,6 +1,7 @@
 // Hyperbolic routing, embedding, consensus and lifecycle over topologies: re-exports only.
 export * from './consensus.ts'
 export * from './embed.ts'
+export * from './embed-report.ts'
 export * from './errors.ts'
 export * from './evaluate.ts'
 export * from './greedy.ts'

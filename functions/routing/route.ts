@@ -11,7 +11,7 @@ import { gradientFlow, multipath } from './paths.ts'
 import type { Target } from './target.ts'
 import type { Topology } from './topology.ts'
 
-export type RouteQuery = Omit<RouteRequest, 'topology'>
+export type RouteQuery = Omit<RouteRequest, 'topology' | 'topology_name'>
 
 /** Does the strategy's trigger match the situation? No situation: the strategy always applies. */
 export function strategyApplies(s: OrchestrationStrategy, now?: Situation): boolean {

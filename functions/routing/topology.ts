@@ -1,7 +1,7 @@
 // A mutable graph of nodes with Poincaré coordinates, loads and undirected edges; flat arrays for fast scans.
 
 import type { Boundary } from '../geometry/index.ts'
-import { checkPoint, GeometryError, oneMinusNormSq } from '../geometry/index.ts'
+import { checkPoint, oneMinusNormSq } from '../geometry/index.ts'
 import { TopologyError } from './errors.ts'
 
 export interface NodeInput {
@@ -73,6 +73,15 @@ export class Topology {
     this.region.push(n.region)
     this.adj.push([])
     return i
+  }
+
+  /** Appends a removed slot: reloading a stored topology keeps slot numbers stable across removals. */
+  skipSlot(): void {
+    if (this.ids.length >= this.room.length) this.grow()
+    this.ids.push(null)
+    this.load.push(0)
+    this.region.push(undefined)
+    this.adj.push([])
   }
 
   /** Moves a node (migration); its edges stay. */
@@ -154,16 +163,12 @@ export function buildTopology(
   t: TopologyInput,
   boundary: Boundary = 'reject',
   pointer = '/topology',
+  dimension?: number,
 ): Topology {
-  const dim = t.nodes[0]?.coords.length ?? 2
+  const dim = dimension ?? t.nodes[0]?.coords.length ?? 2
   const topo = new Topology(dim, t.nodes.length)
   t.nodes.forEach((n, i) => {
-    try {
-      topo.addNode(n, boundary, `${pointer}/nodes/${i}`)
-    } catch (e) {
-      if (e instanceof GeometryError && !e.pointer) throw e.at(`${pointer}/nodes/${i}/coords`)
-      throw e
-    }
+    topo.addNode(n, boundary, `${pointer}/nodes/${i}`)
   })
   for (const [k, [a, b]] of (t.edges ?? []).entries()) {
     topo.addEdge(topo.slot(a, `${pointer}/edges/${k}/0`), topo.slot(b, `${pointer}/edges/${k}/1`))
