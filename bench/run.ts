@@ -8,6 +8,7 @@ import { send, startDev } from '../bootstrap/dev-server.ts'
 import { compileKernel, gateBatch, initialAggregates } from '../functions/kernel/index.ts'
 import type { Evaluation } from '../schemas/evaluation.ts'
 import { KernelSpec } from '../schemas/kernel.ts'
+import { geometryBenchmarks } from './geometry.ts'
 import { benchKernel, events, take } from './workload.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
@@ -145,5 +146,10 @@ async function overHttp(): Promise<void> {
 console.log(
   `# Omega benchmarks: ${new Date().toISOString()}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}`,
 )
-inProcess()
-await overHttp()
+// `--geometry` runs only the geometry part; `--geometry-quick` a smaller one
+const geometryOnly = process.argv.some((a) => a.startsWith('--geometry'))
+if (!geometryOnly) {
+  inProcess()
+  await overHttp()
+}
+await geometryBenchmarks(table, process.argv.includes('--geometry-quick'))
