@@ -9,6 +9,8 @@ import { greedyQuality, reembed, samplePairs, Topology } from '../functions/rout
 import { type PsGraph, psGraph } from './ps-graph.ts'
 
 const PS = { m: 5, beta: 0.6, seed: 7 } // gamma = 1 + 1/beta = 2.67, average degree 2m = 10, T = 0
+/** A sparser, more skewed variant (gamma = 2.11, average degree 4) where greedy on PS coordinates fails more. */
+const PS_SPARSE = { m: 2, beta: 0.9, seed: 7 }
 const PAIRS = 10_000
 
 type Table = (title: string, head: string[], rows: (string | number)[][]) => void
@@ -24,10 +26,10 @@ function topologyOf(g: PsGraph): Topology {
   return t
 }
 
-function psRows(sizes: number[]): (string | number)[][] {
-  return sizes.map((n) => {
+function psRows(runs: [number, typeof PS][]): (string | number)[][] {
+  return runs.map(([n, ps]) => {
     let t0 = performance.now()
-    const g = psGraph(n, PS.m, PS.beta, PS.seed)
+    const g = psGraph(n, ps.m, ps.beta, ps.seed)
     const genMs = performance.now() - t0
     const topo = topologyOf(g)
     const maxDeg = Math.max(...topo.adj.map((a) => a.length))
@@ -39,6 +41,7 @@ function psRows(sizes: number[]): (string | number)[][] {
     const after = greedyQuality(r.topology, pairs)
     return [
       n.toLocaleString('en'),
+      `${ps.m} / ${ps.beta} / ${fmt(1 + 1 / ps.beta, 2)}`,
       g.edges.length.toLocaleString('en'),
       maxDeg,
       `${fmt(before.success_rate * 100, 2)}%`,
@@ -175,9 +178,10 @@ async function overHttp(table: Table, n: number): Promise<void> {
 /** `--geometry-quick` stops at n = 10,000 (in-process) and 20,000 (HTTP) for a fast run. */
 export async function geometryBenchmarks(table: Table, quick = false): Promise<void> {
   table(
-    `Greedy routing on popularity-similarity graphs (m = ${PS.m}, beta = ${PS.beta} so gamma = ${fmt(1 + 1 / PS.beta, 2)}, T = 0, seed ${PS.seed}; ${PAIRS.toLocaleString('en')} random pairs; stretch = greedy hops / BFS hops)`,
+    `Greedy routing on popularity-similarity graphs (T = 0, seed ${PS.seed}; ${PAIRS.toLocaleString('en')} random pairs; stretch = greedy hops / BFS hops)`,
     [
       'n',
+      'm / beta / gamma',
       'edges',
       'max degree',
       'success (PS coordinates)',
@@ -187,7 +191,16 @@ export async function geometryBenchmarks(table: Table, quick = false): Promise<v
       'max radius',
       'generate / embed',
     ],
-    psRows(quick ? [10_000] : [10_000, 100_000]),
+    psRows(
+      quick
+        ? [[10_000, PS]]
+        : [
+            [10_000, PS],
+            [100_000, PS],
+            [10_000, PS_SPARSE],
+            [100_000, PS_SPARSE],
+          ],
+    ),
   )
   await overHttp(table, quick ? 20_000 : 100_000)
 }

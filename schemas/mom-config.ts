@@ -39,7 +39,9 @@ export const MomConfig = z
     orchestration_mode: z
       .enum(['centralized', 'federated', 'fully_distributed', 'geometric_mesh'])
       .default('geometric_mesh'),
-    optimization_goals: OptimizationGoals.prefault({}),
+    optimization_goals: OptimizationGoals.prefault({}).describe(
+      'weights of performance, cost, reliability, sustainability; they must sum to 1 (within 1e-9)',
+    ),
     geometry: z
       .strictObject({
         curvature: z.number().gt(0).max(1e6).default(1).describe('kappa: the space has curvature -kappa'),
