@@ -4,7 +4,7 @@ import { type Topology, TopologyError } from '../../functions/routing/index.ts'
 import { MAX_STORED_NODES, type TopologyPatch } from '../../schemas/topology.ts'
 
 /** Throws the first problem (a GeometryError or TopologyError naming its JSON pointer); returns nothing. */
-export function validatePatch(t: Topology, p: TopologyPatch): void {
+export function validatePatch(t: Topology, p: TopologyPatch, limit = MAX_STORED_NODES): void {
   const unknown = (id: string, pointer: string) =>
     new TopologyError('unknown_node', `unknown node id '${id}'`, { node: id, pointer })
   const removed = new Set<string>()
@@ -23,12 +23,12 @@ export function validatePatch(t: Topology, p: TopologyPatch): void {
     checkPoint(n.coords, t.dim, p.boundary, `/add_nodes/${i}/coords`)
   })
   const after = t.size - removed.size + added.size
-  if (after > MAX_STORED_NODES)
+  if (after > limit)
     throw new TopologyError(
       'too_many_nodes',
-      `the topology would hold ${after} nodes; the limit is ${MAX_STORED_NODES}`,
+      `the topology would hold ${after} nodes; the limit is ${limit}`,
       {
-        limit: MAX_STORED_NODES,
+        limit,
       },
     )
   const exists = (id: string) => added.has(id) || (t.index.has(id) && !removed.has(id))
