@@ -6,6 +6,7 @@ import {
   embedTree,
   greedyQuality,
   MAX_EMBED_RADIUS,
+  samplePairs,
   type Topology,
   TopologyError,
 } from '../../functions/routing/index.ts'
@@ -69,6 +70,17 @@ describe('greedy embedding of a spanning tree', () => {
         for (let d = 0; d < n; d++) if (d !== s) pairs.push([s, d])
       expect(greedyQuality(t, pairs).success_rate).toBe(1)
     }
+  })
+
+  it('near the precision limit (a 590-node path reaches radius 29.5), greedy still delivers', () => {
+    const t = topologyOf(
+      590,
+      Array.from({ length: 589 }, (_, i) => [i, i + 1] as [number, number]),
+    )
+    const e = embedTree(t)
+    expect(e.max_radius).toBeGreaterThan(29)
+    expect(e.max_radius).toBeLessThanOrEqual(MAX_EMBED_RADIUS)
+    expect(greedyQuality(reembed(t), samplePairs(t, 5000, 3)).success_rate).toBe(1)
   })
 
   it('stays inside the radius bound, and refuses trees that would need more than double precision', () => {
