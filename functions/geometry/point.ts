@@ -43,13 +43,13 @@ export function checkPoint(
   )
 }
 
-/** All points share one dimension (the first one's unless `dim` is given). */
+/** All points share one dimension (the first one's unless `dim` is given); `at(i)` is point i's JSON pointer. */
 export function checkPoints(
   xs: readonly (readonly number[])[],
-  boundary: Boundary = 'reject',
-  pointer = '',
+  boundary: Boundary,
+  at: (i: number) => string,
   dim?: number,
 ): Point[] {
   const d = dim ?? xs[0]?.length
-  return xs.map((x, i) => checkPoint(x, d, boundary, `${pointer}/${i}`))
+  return xs.map((x, i) => checkPoint(x, d, boundary, at(i)))
 }

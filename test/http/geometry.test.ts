@@ -260,7 +260,11 @@ describe('POST /v1/consensus', () => {
       '/problems/validation_failed',
     )
     const r = await call('POST', '/v1/consensus', { voters: [v], proposal: [0, 0, 0] })
-    expect(r.body).toMatchObject({ type: '/problems/invalid_point', issue: 'dimension_mismatch' })
+    expect(r.body).toMatchObject({
+      type: '/problems/invalid_point',
+      issue: 'dimension_mismatch',
+      errors: [{ pointer: '/voters/0/coords' }],
+    })
   })
 })
 
@@ -272,6 +276,22 @@ describe('lifecycle', () => {
     expect(x / y).toBeCloseTo(0.75, 9) // along the ray through the parent
     // from the origin along that ray: 2 artanh(0.5) + 1.5
     expect(2 * Math.atanh(Math.hypot(x, y))).toBeCloseTo(2 * Math.atanh(0.5) + 1.5, 9)
+  })
+
+  it('spawn refuses a direction of another dimension and an affinity outside the ball', async () => {
+    const d = await call('POST', '/v1/spawn', { parent: [0.3, 0.4], distance: 1, direction: [1, 0, 0] })
+    expect(d.body).toMatchObject({
+      status: 400,
+      issue: 'dimension_mismatch',
+      errors: [{ pointer: '/direction' }],
+    })
+    const a = await call('POST', '/v1/spawn', {
+      affinities: [
+        { point: [0.1, 0], weight: 1 },
+        { point: [2, 0], weight: 1 },
+      ],
+    })
+    expect(a.body).toMatchObject({ issue: 'outside_ball', errors: [{ pointer: '/affinities/1/point' }] })
   })
 
   it('spawn from affinities: the weighted Fréchet mean (two symmetric points: the origin)', async () => {

@@ -15,7 +15,7 @@ import {
   TerminateRequest,
   TerminationReport,
 } from '../../../schemas/routing.ts'
-import { checkPoint, checkPoints, distance } from '../../geometry/index.ts'
+import { checkPoint, checkPoints, distance, GeometryError } from '../../geometry/index.ts'
 import {
   buildTopology,
   consensus,
@@ -156,7 +156,7 @@ export const geometry = router()
     const coords = checkPoints(
       b.voters.map((v) => v.coords),
       boundary,
-      '/voters',
+      (i) => `/voters/${i}/coords`,
       proposal.length,
     )
     const quorum = b.quorum ?? cfg.consensus.quorum
@@ -173,11 +173,11 @@ export const geometry = router()
     const boundary = cfg.geometry.boundary
     if ('parent' in b) {
       const parent = checkPoint(b.parent, undefined, boundary, '/parent')
-      if (b.direction)
-        checkPoint(
-          b.direction.map(() => 0),
-          parent.length,
-          'reject',
+      // a tangent vector: any length, but the parent's dimension (zod already refused non-finite numbers)
+      if (b.direction && b.direction.length !== parent.length)
+        throw new GeometryError(
+          'dimension_mismatch',
+          `dimension ${b.direction.length}, expected ${parent.length}`,
           '/direction',
         )
       const kappa = b.kappa ?? cfg.geometry.curvature
@@ -187,7 +187,7 @@ export const geometry = router()
     const points = checkPoints(
       b.affinities.map((a) => a.point),
       boundary,
-      '/affinities',
+      (i) => `/affinities/${i}/point`,
     )
     return c.json(
       {
