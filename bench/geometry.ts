@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { send, startDev } from '../bootstrap/dev-server.ts'
+import { type DevServer, send, startDev } from '../bootstrap/dev-server.ts'
 import { greedyQuality, reembed, samplePairs, Topology } from '../functions/routing/index.ts'
 import { type PsGraph, psGraph } from './ps-graph.ts'
 
@@ -71,25 +71,27 @@ function* randomNodes(n: number, dim: number): Generator<{ id: string; coords: n
 async function overHttp(table: Table, n: number): Promise<void> {
   const write = randomBytes(18).toString('base64url')
   const dir = mkdtempSync(join(tmpdir(), 'omega-geo-bench-'))
-  const server = await startDev({
-    port: 8900 + Math.floor(Math.random() * 100),
-    quiet: true,
-    args: [
-      '--persist-to',
-      dir,
-      '--var',
-      `OMEGA_WRITE_TOKEN:${write}`,
-      '--var',
-      'OMEGA_ADMIN_TOKEN:unused-admin-token',
-    ],
-  })
+  const start = () =>
+    startDev({
+      port: 8900 + Math.floor(Math.random() * 100),
+      quiet: true,
+      args: [
+        '--persist-to',
+        dir,
+        '--var',
+        `OMEGA_WRITE_TOKEN:${write}`,
+        '--var',
+        'OMEGA_ADMIN_TOKEN:unused-admin-token',
+      ],
+    })
+  let server = await start()
   const timed = async (f: () => Promise<unknown>) => {
     const t0 = performance.now()
     await f()
     return performance.now() - t0
   }
   try {
-    const { base } = server
+    let { base } = server
     // k-nearest: n points in dimension 16, no edges
     await send(base, 'PUT', '/v1/topologies/knn', { dimension: 16 }, write)
     let t0 = performance.now()
@@ -145,6 +147,16 @@ async function overHttp(table: Table, n: number): Promise<void> {
       }
     }
     const embedMs = await timed(() => send(base, 'POST', '/v1/topologies/ps/embed', { pairs: 1000 }, write))
+    // cold start: a new workerd on the same storage; the first request loads the whole topology from SQLite
+    await stopAndWait(server)
+    server = await start()
+    base = server.base
+    const coldPs = await timed(() =>
+      send(base, 'POST', '/v1/route', { topology_name: 'ps', source: 'v1', target: { node: 'v2' } }),
+    )
+    const coldKnn = await timed(() =>
+      send(base, 'POST', '/v1/route', { topology_name: 'knn', target: { point: queries[0] }, k: 10 }),
+    )
     const nice = n.toLocaleString('en')
     table(
       `Stored topologies over HTTP (wrangler dev, local workerd + SQLite; latency includes ~7 ms of local dev-stack overhead)`,
@@ -164,6 +176,20 @@ async function overHttp(table: Table, n: number): Promise<void> {
           fmt(pct(greedy, 0.95)),
           '< 100 ms',
         ],
+        [
+          `first request after a restart (loads the ${nice}-node PS graph from SQLite)`,
+          1,
+          fmt(coldPs),
+          '',
+          'report',
+        ],
+        [
+          `first request after a restart (loads the ${nice} 16-d nodes from SQLite)`,
+          1,
+          fmt(coldKnn),
+          '',
+          'report',
+        ],
       ],
     )
     console.log(
@@ -173,6 +199,16 @@ async function overHttp(table: Table, n: number): Promise<void> {
     server.stop()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Stops wrangler dev and waits until it has exited (its SQLite files are then free to reopen). */
+async function stopAndWait(server: DevServer): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (server.child.exitCode !== null) resolve()
+    else server.child.once('exit', () => resolve())
+  })
+  server.stop()
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
 }
 
 /** `--geometry-quick` stops at n = 10,000 (in-process) and 20,000 (HTTP) for a fast run. */
