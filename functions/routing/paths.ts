@@ -117,6 +117,9 @@ export function gradientFlow(
   const enter = (v: number, w: number) =>
     distWeight * nodeDistance(topo, v, w) + loadWeight * (topo.load[w] as number)
   const V = new Map<number, number>([[dst, 0]])
+  // the neighbour each node descends to: the argmin of (hop cost + V) as Dijkstra settles it, so ties
+  // (zero-cost hops when distance has no weight) still lead to dst instead of wandering
+  const down = new Map<number, number>()
   const done = new Set<number>()
   const open = new MinHeap()
   open.push(0, dst)
@@ -131,30 +134,13 @@ export function gradientFlow(
       const c = vv + enter(w, v) // cost of the hop w -> v
       if (c < (V.get(w) ?? Number.POSITIVE_INFINITY)) {
         V.set(w, c)
+        down.set(w, v)
         open.push(c, w)
       }
     }
   }
   if (!done.has(src)) return null
   const path = [src]
-  const visited = new Set(path)
-  let v = src
-  while (v !== dst) {
-    let best = -1
-    let bestC = Number.POSITIVE_INFINITY
-    for (const w of topo.adj[v] as number[]) {
-      const vw = V.get(w)
-      if (vw === undefined || !done.has(w) || visited.has(w)) continue
-      const c = enter(v, w) + vw
-      if (c < bestC) {
-        bestC = c
-        best = w
-      }
-    }
-    if (best < 0) return null // unreachable with non-negative costs; kept as a guard against zero-cost cycles
-    v = best
-    visited.add(v)
-    path.push(v)
-  }
+  while ((path.at(-1) as number) !== dst) path.push(down.get(path.at(-1) as number) as number)
   return { path, length: pathLength(topo, path), cost: V.get(src) as number }
 }

@@ -181,3 +181,35 @@ describe('gradient_flow', () => {
     expect(multipath(t, 0, 3, 2)).toBeNull()
   })
 })
+
+describe('gradient_flow without distance weight', () => {
+  it('still reaches the target when every hop costs 0 (ties everywhere)', () => {
+    // a ring of 8, the source n8 hanging off n1, and a dead-end spur n9 listed first among n1's neighbours
+    const t = topologyOf(
+      10,
+      [
+        [1, 9],
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [3, 4],
+        [4, 5],
+        [5, 6],
+        [6, 7],
+        [7, 0],
+        [1, 8],
+      ],
+      (i) => (i >= 8 ? [0.1 * (i - 8), 0] : [0.5 * Math.cos(i), 0.5 * Math.sin(i)]),
+    )
+    for (let dst = 0; dst < 10; dst++) {
+      const f = gradientFlow(t, 8, dst, 1, 0)
+      expect(f?.path[0]).toBe(8)
+      expect(f?.path.at(-1)).toBe(dst)
+      expect(f?.cost).toBe(0)
+      // consecutive nodes are neighbours
+      f?.path.slice(1).forEach((v, i) => {
+        expect(t.adj[f.path[i] as number]).toContain(v)
+      })
+    }
+  })
+})
