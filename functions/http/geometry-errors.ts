@@ -2,6 +2,7 @@
 import { failureOf, type GeometryFailure } from '../../durable-objects/topology/failures.ts'
 import { ApiError } from './problems.ts'
 
+/** The problem for a refusal: points are 400 invalid_point, topology issues keep their own code. */
 export function apiErrorOf(f: GeometryFailure): ApiError {
   switch (f.kind) {
     case 'point':
