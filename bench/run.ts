@@ -1,14 +1,18 @@
-// `npm run bench [-- section ...]`: prints markdown tables; sections: gate, ledger (default: all).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, geometry (default: all).
 import { cpus } from 'node:os'
 import { gateInProcess, gateOverHttp } from './gate.ts'
+import { geometryBenchmarks } from './geometry.ts'
 import { ledgerBench } from './ledger.ts'
+import { table } from './report.ts'
 
+const quick = process.argv.includes('--quick')
 const sections: Record<string, () => void | Promise<void>> = {
   gate: async () => {
     gateInProcess()
     await gateOverHttp()
   },
   ledger: ledgerBench,
+  geometry: () => geometryBenchmarks(table, quick),
 }
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -2,5 +2,6 @@
 import { createApp } from './http/app.ts'
 
 export { HolonObject } from '../durable-objects/holon/holon-object.ts'
+export { TopologyObject } from '../durable-objects/topology/topology-object.ts'
 
 export default createApp()

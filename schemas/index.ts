@@ -5,6 +5,17 @@ import { CommitBody, Event } from './event.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
+import { MomConfig } from './mom-config.ts'
+import { OrchestrationStrategy } from './orchestration-strategy.ts'
+import {
+  ConsensusRequest,
+  ConsensusResult,
+  EmbedRequest,
+  EmbedResult,
+  RouteRequest,
+  RouteResult,
+} from './routing.ts'
+import { TopologyCreate, TopologyPatch } from './topology.ts'
 
 /** File stem -> schema, and whether it describes what a client sends (input) or receives (output). */
 export const PUBLISHED = {
@@ -23,6 +34,17 @@ export const PUBLISHED = {
   receipt: [Receipt, 'output'],
   'verify-request': [VerifyRequest, 'input'],
   'verify-report': [VerifyReport, 'output'],
+  // the MOM seed's own names for its two schemas
+  mom_config: [MomConfig, 'input'],
+  orchestration_strategy: [OrchestrationStrategy, 'input'],
+  'route-request': [RouteRequest, 'input'],
+  'route-result': [RouteResult, 'output'],
+  'embed-request': [EmbedRequest, 'input'],
+  'embed-result': [EmbedResult, 'output'],
+  'consensus-request': [ConsensusRequest, 'input'],
+  'consensus-result': [ConsensusResult, 'output'],
+  'topology-create': [TopologyCreate, 'input'],
+  'topology-patch': [TopologyPatch, 'input'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -37,6 +59,11 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
 
 export * from './evaluation.ts'
 export * from './event.ts'
+export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
 export * from './ledger.ts'
+export * from './mom-config.ts'
+export * from './orchestration-strategy.ts'
+export * from './routing.ts'
+export * from './topology.ts'

@@ -36,6 +36,15 @@ describe('OpenAPI', () => {
         '/v1/holons/{id}/ledger/export',
         '/v1/torsion',
         '/v1/verify',
+        '/v1/route',
+        '/v1/embed',
+        '/v1/consensus',
+        '/v1/spawn',
+        '/v1/migrate',
+        '/v1/terminate',
+        '/v1/topologies/{name}',
+        '/v1/topologies/{name}/nodes',
+        '/v1/topologies/{name}/embed',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -2,11 +2,14 @@
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { KernelCompileError } from '../kernel/errors.ts'
+import { geometryApiError } from './geometry-errors.ts'
 import { router } from './openapi.ts'
 import { ApiError, kernelInvalid, problemResponse } from './problems.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
+import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
+import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
 import { verifier } from './routes/verify.ts'
 
@@ -15,7 +18,7 @@ const DEFAULT_MAX_BODY = 1 << 20
 export function createApp() {
   const app = router()
   app.use('*', async (c, next) => {
-    if (c.req.method === 'POST' || c.req.method === 'PUT') {
+    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
       if (type !== 'application/json') {
         throw new ApiError(
@@ -42,17 +45,23 @@ export function createApp() {
       openapi: '/openapi.json',
       torsion: '/v1/torsion',
       holons: '/v1/holons/{id}',
+      route: '/v1/route',
+      topologies: '/v1/topologies/{name}',
     }),
   )
   app.route('/', torsion)
   app.route('/', holons)
   app.route('/', ledger)
   app.route('/', verifier)
+  app.route('/', geometry)
+  app.route('/', topologies)
   mountDocs(app)
   app.notFound((c) => problemResponse(c, new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`)))
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err)
     if (err instanceof KernelCompileError) return problemResponse(c, kernelInvalid(err.issues))
+    const geometric = geometryApiError(err)
+    if (geometric) return problemResponse(c, geometric)
     if (err instanceof HTTPException && err.status === 400)
       return problemResponse(c, new ApiError('malformed_json', err.message))
     console.error('unhandled error', err)

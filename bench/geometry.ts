@@ -1,0 +1,242 @@
+// Geometry benchmarks: greedy routing on popularity-similarity graphs (in-process), and stored topologies over HTTP.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { type DevServer, send, startDev } from '../bootstrap/dev-server.ts'
+import { greedyQuality, reembed, samplePairs, Topology } from '../functions/routing/index.ts'
+import { type PsGraph, psGraph } from './ps-graph.ts'
+
+const PS = { m: 5, beta: 0.6, seed: 7 } // gamma = 1 + 1/beta = 2.67, average degree 2m = 10, T = 0
+/** A sparser, more skewed variant (gamma = 2.11, average degree 4) where greedy on PS coordinates fails more. */
+const PS_SPARSE = { m: 2, beta: 0.9, seed: 7 }
+const PAIRS = 10_000
+
+type Table = (title: string, head: string[], rows: (string | number)[][]) => void
+const fmt = (x: number, d = 1) => x.toFixed(d)
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)] as number
+
+function topologyOf(g: PsGraph): Topology {
+  const t = new Topology(2, g.n)
+  for (let i = 0; i < g.n; i++)
+    t.addNode({ id: `v${i}`, coords: [g.coords[2 * i] as number, g.coords[2 * i + 1] as number] })
+  for (const [a, b] of g.edges) t.addEdge(a, b)
+  return t
+}
+
+function psRows(runs: [number, typeof PS][]): (string | number)[][] {
+  return runs.map(([n, ps]) => {
+    let t0 = performance.now()
+    const g = psGraph(n, ps.m, ps.beta, ps.seed)
+    const genMs = performance.now() - t0
+    const topo = topologyOf(g)
+    const maxDeg = Math.max(...topo.adj.map((a) => a.length))
+    const pairs = samplePairs(topo, PAIRS, 42)
+    const before = greedyQuality(topo, pairs)
+    t0 = performance.now()
+    const r = reembed(topo, 2, 0)
+    const embedMs = performance.now() - t0
+    const after = greedyQuality(r.topology, pairs)
+    return [
+      n.toLocaleString('en'),
+      `${ps.m} / ${ps.beta} / ${fmt(1 + 1 / ps.beta, 2)}`,
+      g.edges.length.toLocaleString('en'),
+      maxDeg,
+      `${fmt(before.success_rate * 100, 2)}%`,
+      fmt(before.mean_stretch, 3),
+      `${fmt(after.success_rate * 100, 2)}%`,
+      fmt(after.mean_stretch, 3),
+      `${fmt(r.embedding.max_radius)} (bound ${fmt(r.embedding.radius_bound)})`,
+      `${fmt(genMs / 1000)} s / ${fmt(embedMs / 1000, 2)} s`,
+    ]
+  })
+}
+
+/** Uniform points in the ball of dimension `dim` (radius up to 0.95), deterministic. */
+function* randomNodes(n: number, dim: number): Generator<{ id: string; coords: number[] }> {
+  let a = 12345
+  const rnd = () => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0
+    return a / 2 ** 32
+  }
+  for (let i = 0; i < n; i++) {
+    const v = Array.from({ length: dim }, () => rnd() * 2 - 1)
+    const norm = Math.hypot(...v)
+    yield { id: `p${i}`, coords: v.map((c) => (c / norm) * 0.95 * rnd()) }
+  }
+}
+
+async function overHttp(table: Table, n: number): Promise<void> {
+  const write = randomBytes(18).toString('base64url')
+  const dir = mkdtempSync(join(tmpdir(), 'omega-geo-bench-'))
+  const start = () =>
+    startDev({
+      port: 8900 + Math.floor(Math.random() * 100),
+      quiet: true,
+      args: [
+        '--persist-to',
+        dir,
+        '--var',
+        `OMEGA_WRITE_TOKEN:${write}`,
+        '--var',
+        'OMEGA_ADMIN_TOKEN:unused-admin-token',
+      ],
+    })
+  let server = await start()
+  const timed = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now()
+    await f()
+    return performance.now() - t0
+  }
+  try {
+    let { base } = server
+    // k-nearest: n points in dimension 16, no edges
+    await send(base, 'PUT', '/v1/topologies/knn', { dimension: 16 }, write)
+    let t0 = performance.now()
+    const pts = randomNodes(n, 16)
+    for (let i = 0; i < n; i += 2000) {
+      const chunk = Array.from(
+        { length: Math.min(2000, n - i) },
+        () => pts.next().value as { id: string; coords: number[] },
+      )
+      await send(base, 'PATCH', '/v1/topologies/knn', { add_nodes: chunk }, write)
+    }
+    const uploadKnn = performance.now() - t0
+    const queries = [...randomNodes(60, 16)].map((p) => p.coords)
+    const knn: number[] = []
+    for (const [i, q] of queries.entries()) {
+      const ms = await timed(() =>
+        send(base, 'POST', '/v1/route', { topology_name: 'knn', target: { point: q }, k: 10 }),
+      )
+      if (i >= 10) knn.push(ms) // the first requests load the object and warm the JIT
+    }
+
+    // greedy routing on a stored PS graph
+    const g = psGraph(n, PS.m, PS.beta, PS.seed)
+    await send(base, 'PUT', '/v1/topologies/ps', { dimension: 2 }, write)
+    t0 = performance.now()
+    for (let i = 0; i < n; i += 5000) {
+      const add_nodes = []
+      for (let j = i; j < Math.min(n, i + 5000); j++)
+        add_nodes.push({ id: `v${j}`, coords: [g.coords[2 * j] as number, g.coords[2 * j + 1] as number] })
+      await send(base, 'PATCH', '/v1/topologies/ps', { add_nodes }, write)
+    }
+    for (let i = 0; i < g.edges.length; i += 40_000) {
+      const add_edges = g.edges.slice(i, i + 40_000).map(([a, b]) => [`v${a}`, `v${b}`])
+      await send(base, 'PATCH', '/v1/topologies/ps', { add_edges }, write)
+    }
+    const uploadPs = performance.now() - t0
+    const topo = topologyOf(g)
+    const pairs = samplePairs(topo, 210, 9)
+    const greedy: number[] = []
+    let hops = 0
+    for (const [i, [s, d]] of pairs.entries()) {
+      let r: { greedy: { hops: number } } | undefined
+      const ms = await timed(async () => {
+        r = (await send(base, 'POST', '/v1/route', {
+          topology_name: 'ps',
+          source: `v${s}`,
+          target: { node: `v${d}` },
+        })) as { greedy: { hops: number } }
+      })
+      if (i >= 10) {
+        greedy.push(ms)
+        hops += r?.greedy.hops ?? 0
+      }
+    }
+    const embedMs = await timed(() => send(base, 'POST', '/v1/topologies/ps/embed', { pairs: 1000 }, write))
+    // cold start: a new workerd on the same storage; the first request loads the whole topology from SQLite
+    await stopAndWait(server)
+    server = await start()
+    base = server.base
+    const coldPs = await timed(() =>
+      send(base, 'POST', '/v1/route', { topology_name: 'ps', source: 'v1', target: { node: 'v2' } }),
+    )
+    const coldKnn = await timed(() =>
+      send(base, 'POST', '/v1/route', { topology_name: 'knn', target: { point: queries[0] }, k: 10 }),
+    )
+    const nice = n.toLocaleString('en')
+    table(
+      `Stored topologies over HTTP (wrangler dev, local workerd + SQLite; latency includes ~7 ms of local dev-stack overhead)`,
+      ['measure', 'requests', 'median ms', 'p95 ms', 'target'],
+      [
+        [
+          `k-nearest (k = 10) among ${nice} nodes, dimension 16`,
+          knn.length,
+          fmt(pct(knn, 0.5)),
+          fmt(pct(knn, 0.95)),
+          '< 50 ms',
+        ],
+        [
+          `greedy route on a stored ${nice}-node PS graph (mean ${fmt(hops / greedy.length)} hops)`,
+          greedy.length,
+          fmt(pct(greedy, 0.5)),
+          fmt(pct(greedy, 0.95)),
+          '< 100 ms',
+        ],
+        [
+          `first request after a restart (loads the ${nice}-node PS graph from SQLite)`,
+          1,
+          fmt(coldPs),
+          '',
+          'report',
+        ],
+        [
+          `first request after a restart (loads the ${nice} 16-d nodes from SQLite)`,
+          1,
+          fmt(coldKnn),
+          '',
+          'report',
+        ],
+      ],
+    )
+    console.log(
+      `\n(uploads: ${nice} 16-d nodes in ${fmt(uploadKnn / 1000)} s; the PS graph, ${nice} nodes + ${g.edges.length.toLocaleString('en')} edges, in ${fmt(uploadPs / 1000)} s; POST /v1/topologies/ps/embed took ${fmt(embedMs / 1000, 2)} s)`,
+    )
+  } finally {
+    server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Stops wrangler dev and waits until it has exited (its SQLite files are then free to reopen). */
+async function stopAndWait(server: DevServer): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (server.child.exitCode !== null) resolve()
+    else server.child.once('exit', () => resolve())
+  })
+  server.stop()
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
+}
+
+/** `--quick` stops at n = 10,000 (in-process) and 20,000 (HTTP) for a fast run. */
+export async function geometryBenchmarks(table: Table, quick = false): Promise<void> {
+  table(
+    `Greedy routing on popularity-similarity graphs (T = 0, seed ${PS.seed}; ${PAIRS.toLocaleString('en')} random pairs; stretch = greedy hops / BFS hops)`,
+    [
+      'n',
+      'm / beta / gamma',
+      'edges',
+      'max degree',
+      'success (PS coordinates)',
+      'mean stretch',
+      'success after embed',
+      'mean stretch after embed',
+      'max radius',
+      'generate / embed',
+    ],
+    psRows(
+      quick
+        ? [[10_000, PS]]
+        : [
+            [10_000, PS],
+            [100_000, PS],
+            [10_000, PS_SPARSE],
+            [100_000, PS_SPARSE],
+          ],
+    ),
+  )
+  await overHttp(table, quick ? 20_000 : 100_000)
+}

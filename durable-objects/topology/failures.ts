@@ -1,0 +1,30 @@
+// What the Topology object refuses, as plain data (RPC keeps it intact); the worker maps it to problem+json.
+import { GeometryError } from '../../functions/geometry/index.ts'
+import { TopologyError } from '../../functions/routing/index.ts'
+
+export type GeometryFailure =
+  | { kind: 'point'; issue: string; message: string; pointer: string }
+  | { kind: 'topology'; issue: TopologyError['issue']; message: string; extensions: Record<string, unknown> }
+  | { kind: 'not_found'; message: string }
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; failure: GeometryFailure }
+
+/** The error as plain data, or undefined when it is not a geometric refusal (then it is a bug: rethrow). */
+export function failureOf(e: unknown): GeometryFailure | undefined {
+  if (e instanceof GeometryError)
+    return { kind: 'point', issue: e.issue, message: e.message, pointer: e.pointer }
+  if (e instanceof TopologyError)
+    return { kind: 'topology', issue: e.issue, message: e.message, extensions: e.extensions }
+  return undefined
+}
+
+/** Runs `f`, turning geometric refusals into failures; anything else propagates. */
+export function attempt<T>(f: () => T): Reply<T> {
+  try {
+    return { ok: true, value: f() }
+  } catch (e) {
+    const failure = failureOf(e)
+    if (failure) return { ok: false, failure }
+    throw e
+  }
+}

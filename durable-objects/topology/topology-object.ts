@@ -1,0 +1,209 @@
+// The Topology Durable Object: one large named topology in SQLite, kept in memory for routing, updated in place.
+import { DurableObject } from 'cloudflare:workers'
+import {
+  buildTopology,
+  type RouteQuery,
+  reembed,
+  route,
+  type Topology,
+  terminationReport,
+} from '../../functions/routing/index.ts'
+import type { RouteResult } from '../../schemas/routing.ts'
+import type {
+  NodesPage,
+  TopologyCreate,
+  TopologyEmbedResult,
+  TopologyInfo,
+  TopologyPatch,
+  TopologyUpdate,
+} from '../../schemas/topology.ts'
+import { Db } from '../holon/db.ts'
+import { attempt, type Reply } from './failures.ts'
+import { migrate } from './migrations.ts'
+import { validatePatch } from './patch.ts'
+import { edgeRow, insertNodes, loadMeta, loadTopology, type Meta, saveMeta, updateCoords } from './store.ts'
+
+const NOT_FOUND: Reply<never> = { ok: false, failure: { kind: 'not_found', message: 'no such topology' } }
+
+export class TopologyObject extends DurableObject<Env> {
+  private readonly db: Db
+  private meta?: Meta
+  private topo?: Topology
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.db = new Db(ctx.storage.sql)
+    ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
+      this.reload()
+    })
+  }
+
+  private reload(): void {
+    this.meta = loadMeta(this.db)
+    this.topo = this.meta && loadTopology(this.db, this.meta.dimension)
+  }
+
+  private infoOf(m: Meta, t: Topology): TopologyInfo {
+    return {
+      name: m.name,
+      dimension: m.dimension,
+      nodes: t.size,
+      edges: t.edgeCount,
+      version: m.version,
+      updated_at: m.updated_at,
+    }
+  }
+
+  /** Runs a write in one transaction; if it fails halfway, memory is reloaded from what SQLite kept. */
+  private write<T>(f: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(f)
+    } catch (e) {
+      this.reload()
+      throw e
+    }
+  }
+
+  private bump(m: Meta): void {
+    m.version++
+    m.updated_at = new Date().toISOString()
+    saveMeta(this.db, m)
+  }
+
+  async create(name: string, body: TopologyCreate): Promise<Reply<TopologyInfo>> {
+    return attempt(() => {
+      const t = buildTopology({ nodes: body.nodes, edges: body.edges }, body.boundary, '', body.dimension)
+      const m: Meta = { name, dimension: body.dimension, version: this.meta?.version ?? 0, updated_at: '' }
+      this.write(() => {
+        this.db.run('DELETE FROM nodes')
+        this.db.run('DELETE FROM edges')
+        insertNodes(
+          this.db,
+          t,
+          t.ids.map((_, i) => i),
+        )
+        this.db.insertMany('edges', ['a', 'b'], edgeRows(t))
+        this.bump(m)
+      })
+      this.meta = m
+      this.topo = t
+      return this.infoOf(m, t)
+    })
+  }
+
+  async info(): Promise<Reply<TopologyInfo>> {
+    return this.meta && this.topo ? { ok: true, value: this.infoOf(this.meta, this.topo) } : NOT_FOUND
+  }
+
+  async update(p: TopologyPatch): Promise<Reply<TopologyUpdate>> {
+    const m = this.meta
+    const t = this.topo
+    if (!m || !t) return NOT_FOUND
+    return attempt(() => {
+      validatePatch(t, p)
+      const former = new Set<number>()
+      this.write(() => {
+        for (const id of p.remove_nodes) {
+          const slot = t.slot(id)
+          for (const n of t.removeNode(slot)) former.add(n)
+          this.db.run('DELETE FROM nodes WHERE slot = ?', slot)
+          this.db.run('DELETE FROM edges WHERE a = ? OR b = ?', slot, slot)
+        }
+        const added = p.add_nodes.map((n) => t.addNode(n, p.boundary))
+        insertNodes(this.db, t, added)
+        const moved = p.move_nodes.map((mv) => {
+          const i = t.slot(mv.id)
+          t.moveNode(i, mv.coords, p.boundary)
+          return i
+        })
+        updateCoords(this.db, t, moved)
+        for (const l of p.set_load) {
+          const i = t.slot(l.id)
+          t.load[i] = l.load
+          this.db.run('UPDATE nodes SET load = ? WHERE slot = ?', l.load, i)
+        }
+        for (const [a, b] of p.remove_edges) {
+          const [x, y] = edgeRow(t.slot(a), t.slot(b))
+          if (t.removeEdge(x, y)) this.db.run('DELETE FROM edges WHERE a = ? AND b = ?', x, y)
+        }
+        const rows: [number, number][] = []
+        for (const [a, b] of p.add_edges) {
+          const [x, y] = edgeRow(t.slot(a), t.slot(b))
+          if (t.addEdge(x, y)) rows.push([x, y])
+        }
+        this.db.insertMany('edges', ['a', 'b'], rows)
+        this.bump(m)
+      })
+      const info = this.infoOf(m, t)
+      if (p.remove_nodes.length === 0) return info
+      const neighbours = [...former].filter((i) => t.alive(i))
+      return { ...info, termination: { removed: p.remove_nodes, ...terminationReport(t, neighbours) } }
+    })
+  }
+
+  async nodes(after: number, limit: number): Promise<Reply<NodesPage>> {
+    const t = this.topo
+    if (!t) return NOT_FOUND
+    const out: NodesPage['nodes'] = []
+    let i = after
+    for (; i < t.slots && out.length < limit; i++) {
+      const id = t.ids[i]
+      if (id == null) continue
+      out.push({
+        id,
+        coords: t.point(i),
+        load: t.load[i],
+        ...(t.region[i] !== undefined && { region: t.region[i] }),
+        neighbours: (t.adj[i] as number[]).map((j) => t.ids[j] as string),
+      })
+    }
+    return { ok: true, value: { nodes: out, next_cursor: i < t.slots ? String(i) : null } }
+  }
+
+  async route(q: RouteQuery): Promise<Reply<RouteResult>> {
+    const t = this.topo
+    return t ? attempt(() => route(t, q)) : NOT_FOUND
+  }
+
+  /** Replaces the stored coordinates by a greedy embedding (same dimension, zero-padded). */
+  async embed(pairs: number): Promise<Reply<TopologyEmbedResult>> {
+    const m = this.meta
+    const t = this.topo
+    if (!m || !t) return NOT_FOUND
+    return attempt(() => {
+      const r = reembed(t, t.dim, pairs)
+      const live = r.topology.ids.flatMap((id, i) => (id == null ? [] : [i]))
+      this.write(() => {
+        updateCoords(this.db, r.topology, live)
+        this.bump(m)
+      })
+      this.topo = r.topology
+      return {
+        root: r.topology.ids[r.embedding.root] as string,
+        depth: r.embedding.depth,
+        max_radius: r.embedding.max_radius,
+        radius_bound: r.embedding.radius_bound,
+        greedy: r.greedy,
+        topology: this.infoOf(m, r.topology),
+      }
+    })
+  }
+
+  async destroy(): Promise<Reply<{ deleted: true }>> {
+    if (!this.meta) return NOT_FOUND
+    await this.ctx.storage.deleteAll()
+    this.meta = undefined
+    this.topo = undefined
+    this.ctx.storage.transactionSync(() => migrate(this.ctx.storage.sql))
+    return { ok: true, value: { deleted: true } }
+  }
+}
+
+function edgeRows(t: Topology): [number, number][] {
+  const rows: [number, number][] = []
+  t.adj.forEach((ns, a) => {
+    for (const b of ns) if (a < b) rows.push([a, b])
+  })
+  return rows
+}

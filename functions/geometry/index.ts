@@ -1,0 +1,6 @@
+// Hyperbolic geometry in the Poincaré ball: re-exports only.
+export * from './errors.ts'
+export * from './exact.ts'
+export * from './mean.ts'
+export * from './poincare.ts'
+export * from './point.ts'

@@ -1,0 +1,156 @@
+// /v1/topologies/*: large topologies stored by name in a Topology Durable Object, updated incrementally.
+import { createRoute, z } from '@hono/zod-openapi'
+import { TopologyName } from '../../../schemas/geometry.ts'
+import {
+  NodesPage,
+  NodesQuery,
+  TopologyCreate,
+  TopologyEmbed,
+  TopologyEmbedResult,
+  TopologyInfo,
+  TopologyPatch,
+  TopologyUpdate,
+} from '../../../schemas/topology.ts'
+import { requireRole } from '../auth.ts'
+import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+import { topologyStub, unwrapTopology } from '../topology-client.ts'
+
+const params = z.object({ name: TopologyName })
+const reader = { security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
+const bodyProblems = [
+  'validation_failed',
+  'malformed_json',
+  'payload_too_large',
+  'unsupported_media_type',
+] as const
+const authProblems = ['unauthorized', 'forbidden'] as const
+
+const put = createRoute({
+  method: 'put',
+  path: '/v1/topologies/{name}',
+  tags: ['topologies'],
+  summary: 'Create or replace a stored topology (write)',
+  description: 'Up to 10,000 nodes per request (and the 1 MiB body limit); add more with PATCH.',
+  security: bearerAuth,
+  middleware: [requireRole('write')] as const,
+  request: { params, body: jsonBody(TopologyCreate) },
+  responses: {
+    200: json(TopologyInfo, 'stored'),
+    ...problems(...bodyProblems, ...authProblems, 'invalid_point', 'unknown_node', 'duplicate_node'),
+  },
+})
+
+const patch = createRoute({
+  method: 'patch',
+  path: '/v1/topologies/{name}',
+  tags: ['topologies'],
+  summary: 'Incremental update: remove, add, move nodes, set loads, remove and add edges (write)',
+  description:
+    'All-or-nothing, in that order. Removing nodes answers a termination report: whether greedy routes between ' +
+    'their former neighbours (and a sample of other pairs) still deliver, and why not.',
+  security: bearerAuth,
+  middleware: [requireRole('write')] as const,
+  request: { params, body: jsonBody(TopologyPatch) },
+  responses: {
+    200: json(TopologyUpdate, 'applied'),
+    ...problems(
+      ...bodyProblems,
+      ...authProblems,
+      'invalid_point',
+      'unknown_node',
+      'duplicate_node',
+      'too_many_nodes',
+      'topology_not_found',
+    ),
+  },
+})
+
+const info = createRoute({
+  method: 'get',
+  path: '/v1/topologies/{name}',
+  tags: ['topologies'],
+  summary: 'Size, dimension and version of a stored topology',
+  ...reader,
+  request: { params },
+  responses: { 200: json(TopologyInfo, 'the topology'), ...problems(...authProblems, 'topology_not_found') },
+})
+
+const nodes = createRoute({
+  method: 'get',
+  path: '/v1/topologies/{name}/nodes',
+  tags: ['topologies'],
+  summary: 'Nodes with coordinates and neighbours, paged with a cursor',
+  ...reader,
+  request: { params, query: NodesQuery },
+  responses: {
+    200: json(NodesPage, 'a page of nodes'),
+    ...problems('validation_failed', ...authProblems, 'topology_not_found'),
+  },
+})
+
+const embed = createRoute({
+  method: 'post',
+  path: '/v1/topologies/{name}/embed',
+  tags: ['topologies'],
+  summary: 'Replace the stored coordinates by a greedy embedding (write)',
+  security: bearerAuth,
+  middleware: [requireRole('write')] as const,
+  request: { params, body: jsonBody(TopologyEmbed) },
+  responses: {
+    200: json(TopologyEmbedResult, 're-embedded'),
+    ...problems(
+      ...bodyProblems,
+      ...authProblems,
+      'disconnected',
+      'embedding_precision',
+      'topology_not_found',
+    ),
+  },
+})
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/topologies/{name}',
+  tags: ['topologies'],
+  summary: 'Delete a stored topology (write)',
+  security: bearerAuth,
+  middleware: [requireRole('write')] as const,
+  request: { params },
+  responses: {
+    200: json(z.object({ deleted: z.literal(true) }), 'deleted'),
+    ...problems(...authProblems, 'topology_not_found'),
+  },
+})
+
+export const topologies = router()
+  .openapi(put, async (c) => {
+    const { name } = c.req.valid('param')
+    return c.json(
+      unwrapTopology(name, await topologyStub(c.env, name).create(name, c.req.valid('json'))),
+      200,
+    )
+  })
+  .openapi(patch, async (c) => {
+    const { name } = c.req.valid('param')
+    return c.json(unwrapTopology(name, await topologyStub(c.env, name).update(c.req.valid('json'))), 200)
+  })
+  .openapi(info, async (c) => {
+    const { name } = c.req.valid('param')
+    return c.json(unwrapTopology(name, await topologyStub(c.env, name).info()), 200)
+  })
+  .openapi(nodes, async (c) => {
+    const { name } = c.req.valid('param')
+    const q = c.req.valid('query')
+    return c.json(
+      unwrapTopology(name, await topologyStub(c.env, name).nodes(Number(q.cursor ?? 0), q.limit)),
+      200,
+    )
+  })
+  .openapi(embed, async (c) => {
+    const { name } = c.req.valid('param')
+    return c.json(unwrapTopology(name, await topologyStub(c.env, name).embed(c.req.valid('json').pairs)), 200)
+  })
+  .openapi(remove, async (c) => {
+    const { name } = c.req.valid('param')
+    return c.json(unwrapTopology(name, await topologyStub(c.env, name).destroy()), 200)
+  })

@@ -1,0 +1,20 @@
+// Named routing errors: bad topologies and requests the shell turns into precise 400 problems.
+export type TopologyIssue =
+  | 'unknown_node'
+  | 'duplicate_node'
+  | 'disconnected'
+  | 'too_many_nodes'
+  | 'embedding_precision'
+  | 'source_required'
+
+export class TopologyError extends Error {
+  override name = 'TopologyError'
+  readonly issue: TopologyIssue
+  readonly extensions: Record<string, unknown>
+
+  constructor(issue: TopologyIssue, message: string, extensions: Record<string, unknown> = {}) {
+    super(message)
+    this.issue = issue
+    this.extensions = extensions
+  }
+}

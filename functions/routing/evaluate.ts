@@ -1,0 +1,89 @@
+// Greedy success rate and stretch against BFS shortest paths, over given source/target pairs.
+import { greedyRoute } from './greedy.ts'
+import type { Topology } from './topology.ts'
+
+/** Hop distances from src to every slot (-1 where unreachable). */
+export function bfsHops(topo: Topology, src: number): Int32Array {
+  const dist = new Int32Array(topo.slots).fill(-1)
+  dist[src] = 0
+  const queue = [src]
+  for (let h = 0; h < queue.length; h++) {
+    const v = queue[h] as number
+    for (const w of topo.adj[v] as number[])
+      if (dist[w] === -1) {
+        dist[w] = (dist[v] as number) + 1
+        queue.push(w)
+      }
+  }
+  return dist
+}
+
+export interface GreedyQuality {
+  pairs: number
+  delivered: number
+  success_rate: number
+  /** Mean over delivered pairs of greedy hops / shortest-path hops. */
+  mean_stretch: number
+  max_stretch: number
+}
+
+/** Pairs grouped by source so each source needs one BFS. */
+export function greedyQuality(topo: Topology, pairs: readonly (readonly [number, number])[]): GreedyQuality {
+  const bySource = new Map<number, number[]>()
+  for (const [s, t] of pairs) {
+    const l = bySource.get(s)
+    if (l) l.push(t)
+    else bySource.set(s, [t])
+  }
+  let delivered = 0
+  let stretchSum = 0
+  let maxStretch = 0
+  for (const [s, targets] of bySource) {
+    const hops = bfsHops(topo, s)
+    for (const t of targets) {
+      const r = greedyRoute(topo, s, { node: t })
+      if (r.status !== 'delivered') continue
+      delivered++
+      const st = s === t ? 1 : (r.path.length - 1) / (hops[t] as number)
+      stretchSum += st
+      maxStretch = Math.max(maxStretch, st)
+    }
+  }
+  return {
+    pairs: pairs.length,
+    delivered,
+    success_rate: pairs.length ? delivered / pairs.length : 1,
+    mean_stretch: delivered ? stretchSum / delivered : 0,
+    max_stretch: maxStretch,
+  }
+}
+
+/** Deterministic pseudo-random pairs of distinct live slots (mulberry32). */
+export function samplePairs(topo: Topology, count: number, seed = 42): [number, number][] {
+  const live: number[] = []
+  for (let i = 0; i < topo.slots; i++) if (topo.alive(i)) live.push(i)
+  let a = seed >>> 0
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const out: [number, number][] = []
+  if (live.length < 2) return out
+  if (live.length * (live.length - 1) <= count) {
+    for (const s of live) for (const t of live) if (s !== t) out.push([s, t])
+    return out
+  }
+  // few sources, many targets each: one BFS per source
+  const perSource = Math.max(1, Math.ceil(Math.sqrt(count)))
+  while (out.length < count) {
+    const s = live[Math.floor(rnd() * live.length)] as number
+    for (let j = 0; j < perSource && out.length < count; j++) {
+      const t = live[Math.floor(rnd() * live.length)] as number
+      if (t !== s) out.push([s, t])
+    }
+  }
+  return out
+}

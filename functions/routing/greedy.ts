@@ -1,0 +1,39 @@
+// Greedy forwarding: every hop goes to the neighbour closest to the target, until delivery or a local minimum.
+import { type Target, TargetField } from './target.ts'
+import type { Topology } from './topology.ts'
+
+export type GreedyStatus = 'delivered' | 'arrived' | 'local_minimum'
+
+export interface GreedyResult {
+  /** delivered: reached the target node; arrived: reached a node no neighbour of which is closer to the target point; local_minimum: stuck before the target node. */
+  status: GreedyStatus
+  path: number[]
+  /** Distance (curvature -1) from the last node of the path to the target. */
+  remaining: number
+}
+
+export function greedyRoute(topo: Topology, src: number, target: Target): GreedyResult {
+  const field = new TargetField(topo, target)
+  const goal = 'node' in target ? target.node : -1
+  const path = [src]
+  let v = src
+  let k = field.key(v)
+  // strictly decreasing keys: no node repeats, so at most `slots` hops
+  while (v !== goal) {
+    let best = -1
+    let bestKey = k
+    for (const w of topo.adj[v] as number[]) {
+      const kw = w === goal ? -1 : field.key(w)
+      if (kw < bestKey) {
+        best = w
+        bestKey = kw
+      }
+    }
+    if (best < 0) break
+    v = best
+    k = bestKey
+    path.push(v)
+  }
+  const status: GreedyStatus = v === goal ? 'delivered' : goal < 0 ? 'arrived' : 'local_minimum'
+  return { status, path, remaining: v === goal ? 0 : field.distance(v) }
+}

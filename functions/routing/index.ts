@@ -1,0 +1,13 @@
+// Hyperbolic routing, embedding, consensus and lifecycle over topologies: re-exports only.
+export * from './consensus.ts'
+export * from './embed.ts'
+export * from './embed-report.ts'
+export * from './errors.ts'
+export * from './evaluate.ts'
+export * from './greedy.ts'
+export * from './lifecycle.ts'
+export * from './nearest.ts'
+export * from './paths.ts'
+export * from './route.ts'
+export * from './target.ts'
+export * from './topology.ts'

@@ -1,0 +1,94 @@
+// Stored topologies: creation, incremental updates, summaries and node pages.
+import { z } from '@hono/zod-openapi'
+import { Edge, MAX_REQUEST_EDGES, MAX_REQUEST_NODES, NodeId, NodeSpec, Point } from './geometry.ts'
+import { BoundaryPolicy } from './mom-config.ts'
+import { GreedyQuality, TerminationReport } from './routing.ts'
+
+/** Most nodes one stored topology may hold. */
+export const MAX_STORED_NODES = 200_000
+
+const nodes = z
+  .array(NodeSpec)
+  .max(MAX_REQUEST_NODES, `at most ${MAX_REQUEST_NODES} nodes per request; send more with PATCH in chunks`)
+const edges = z.array(Edge).max(MAX_REQUEST_EDGES)
+const ids = z.array(NodeId).max(MAX_REQUEST_NODES)
+
+export const TopologyCreate = z
+  .strictObject({
+    dimension: z.number().int().min(2).max(512),
+    nodes: nodes.default([]),
+    edges: edges.default([]),
+    boundary: BoundaryPolicy.default('reject'),
+  })
+  .openapi('TopologyCreate', { description: 'creates or replaces a stored topology' })
+
+export const TopologyPatch = z
+  .strictObject({
+    remove_nodes: ids.default([]).describe('applied first; the answer checks routes around them'),
+    add_nodes: nodes.default([]),
+    move_nodes: z
+      .array(z.strictObject({ id: NodeId, coords: Point }))
+      .max(MAX_REQUEST_NODES)
+      .default([]),
+    set_load: z
+      .array(z.strictObject({ id: NodeId, load: z.number().min(0).max(1e9) }))
+      .max(MAX_REQUEST_NODES)
+      .default([]),
+    remove_edges: edges.default([]),
+    add_edges: edges.default([]),
+    boundary: BoundaryPolicy.default('reject'),
+  })
+  .openapi('TopologyPatch', {
+    description: 'incremental update, applied all-or-nothing in the order of its members',
+  })
+
+export const TopologyInfo = z
+  .object({
+    name: z.string(),
+    dimension: z.number().int(),
+    nodes: z.number().int(),
+    edges: z.number().int(),
+    version: z.number().int().describe('number of updates applied'),
+    updated_at: z.string(),
+  })
+  .openapi('TopologyInfo')
+
+export const TopologyUpdate = TopologyInfo.extend({
+  termination: TerminationReport.optional().describe('present when nodes were removed'),
+}).openapi('TopologyUpdate')
+
+export const NodesPage = z
+  .object({
+    nodes: z.array(NodeSpec.extend({ neighbours: z.array(z.string()) })),
+    next_cursor: z.string().nullable(),
+  })
+  .openapi('NodesPage')
+
+export const NodesQuery = z.object({
+  cursor: z.string().regex(/^\d+$/).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
+
+export const TopologyEmbed = z
+  .strictObject({ pairs: z.number().int().min(0).max(20_000).default(2000) })
+  .openapi('TopologyEmbed')
+
+export const TopologyEmbedResult = z
+  .object({
+    root: z.string(),
+    depth: z.number().int(),
+    max_radius: z.number(),
+    radius_bound: z.number(),
+    greedy: GreedyQuality,
+    topology: TopologyInfo,
+  })
+  .openapi('TopologyEmbedResult', {
+    description: 'the stored coordinates were replaced by the greedy embedding',
+  })
+
+export type TopologyCreate = z.infer<typeof TopologyCreate>
+export type TopologyPatch = z.infer<typeof TopologyPatch>
+export type TopologyInfo = z.infer<typeof TopologyInfo>
+export type TopologyUpdate = z.infer<typeof TopologyUpdate>
+export type NodesPage = z.infer<typeof NodesPage>
+export type TopologyEmbedResult = z.infer<typeof TopologyEmbedResult>
