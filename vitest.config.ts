@@ -11,6 +11,7 @@ export default defineConfig({
           OMEGA_WRITE_TOKEN: 'test-write-token',
           OMEGA_ADMIN_TOKEN: 'test-admin-token',
           OMEGA_READ_TOKEN: '',
+          OMEGA_BRIDGE_TOKEN: 'test-bridge-token',
           OMEGA_REBUILD_CHUNK: '50',
         },
       },

@@ -1,7 +1,7 @@
 // `npm start`: local credentials on first run, `wrangler dev` (workerd + local SQLite Durable Objects),
 // then the example holons from bootstrap/holons loaded over HTTP, and the URLs to try.
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { root, send, startDev } from './dev-server.ts'
 import { loadTemplate, type Template } from './template.ts'
@@ -10,27 +10,31 @@ const { values } = parseArgs({
   options: { port: { type: 'string', default: process.env.PORT ?? '8787' }, 'no-load': { type: 'boolean' } },
 })
 
-/** Reads .dev.vars, creating it with fresh random tokens when missing (it is git-ignored). */
+const GENERATED = ['OMEGA_WRITE_TOKEN', 'OMEGA_ADMIN_TOKEN', 'OMEGA_BRIDGE_TOKEN']
+
+/** Reads .dev.vars (git-ignored), creating it, or adding tokens it lacks, with fresh random values. */
 function devVars(): Record<string, string> {
   const file = `${root}.dev.vars`
-  if (!existsSync(file)) {
-    const token = () => randomBytes(24).toString('base64url')
-    const text = [
-      '# Local secrets written by `npm start`; never commit. Production: `wrangler secret put NAME`.',
-      `OMEGA_WRITE_TOKEN=${token()}`,
-      `OMEGA_ADMIN_TOKEN=${token()}`,
-      'OMEGA_READ_TOKEN=',
-      '',
-    ].join('\n')
-    writeFileSync(file, text, { mode: 0o600 })
-    console.log('Generated local credentials in .dev.vars')
+  const read = () => {
+    const vars: Record<string, string> = {}
+    if (!existsSync(file)) return vars
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())
+      if (m) vars[m[1] as string] = m[2] as string
+    }
+    return vars
   }
-  const vars: Record<string, string> = {}
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())
-    if (m) vars[m[1] as string] = m[2] as string
+  const vars = read()
+  const missing = GENERATED.filter((k) => !vars[k])
+  if (missing.length > 0) {
+    const fresh = missing.map((k) => `${k}=${randomBytes(24).toString('base64url')}`)
+    const header = existsSync(file)
+      ? ''
+      : '# Local secrets written by `npm start`; never commit. Production: `wrangler secret put NAME`.\nOMEGA_READ_TOKEN=\n'
+    appendFileSync(file, `${header}${fresh.join('\n')}\n`, { mode: 0o600 })
+    console.log(`Generated ${missing.join(', ')} in .dev.vars`)
   }
-  return vars
+  return read()
 }
 
 async function load(base: string, t: Template, vars: Record<string, string>): Promise<void> {
@@ -55,6 +59,7 @@ function banner(base: string, templates: Template[], vars: Record<string, string
     '',
     `Write token (OMEGA_WRITE_TOKEN): ${vars.OMEGA_WRITE_TOKEN}`,
     `Admin token (OMEGA_ADMIN_TOKEN): ${vars.OMEGA_ADMIN_TOKEN}`,
+    `Bridge token (OMEGA_BRIDGE_TOKEN, for the p2p node): ${vars.OMEGA_BRIDGE_TOKEN ?? '(none: add one to .dev.vars)'}`,
   ]
   if (first) {
     const rejected = first.try.find((x) => x.expect !== 'admit') ?? first.try[0]

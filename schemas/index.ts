@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
+import { InboxBody, RhizomeArtifact } from './federation.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
@@ -32,6 +33,8 @@ export const PUBLISHED = {
   'events-page': [EventsPage, 'output'],
   'ledger-entry': [LedgerEntry, 'output'],
   receipt: [Receipt, 'output'],
+  'rhizome-artifact': [RhizomeArtifact, 'output'],
+  'federation-inbox': [InboxBody, 'input'],
   'verify-request': [VerifyRequest, 'input'],
   'verify-report': [VerifyReport, 'output'],
   // the MOM seed's own names for its two schemas
@@ -59,6 +62,7 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
 
 export * from './evaluation.ts'
 export * from './event.ts'
+export * from './federation.ts'
 export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'

@@ -37,6 +37,7 @@ export const LedgerEntry = z
       'event.committed',
       'event.rejected',
       'rebuild.progress',
+      'peer.artifact',
     ]),
     data: z.record(z.string(), z.unknown()),
   })

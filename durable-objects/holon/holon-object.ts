@@ -9,6 +9,7 @@ import {
   kernelDigest,
 } from '../../functions/kernel/index.ts'
 import { type Receipt, toHex, type VerificationPolicy } from '../../functions/ledger/index.ts'
+import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type {
@@ -22,6 +23,7 @@ import type {
 } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import type { CheckpointDoc, ConsistencyDoc, InclusionDoc, LedgerPage } from '../../schemas/ledger.ts'
+import { holonArtifact } from './artifact.ts'
 import { Db } from './db.ts'
 import { createdData, eventData } from './entry-data.ts'
 import { fail, ok, type Reply } from './failures.ts'
@@ -150,7 +152,25 @@ export class HolonObject extends DurableObject<Env> {
       w.append('holon.created', createdData(kernel, 1, ledger, policy), at)
       w.seal(at)
     })
-    return ok({ created: true, info: this.infoOf(this.reload() as Live) })
+    const info = this.infoOf(this.reload() as Live)
+    await this.announce()
+    return ok({ created: true, info })
+  }
+
+  /** The signed rhizome artifact, on request. */
+  async artifact(): Promise<Reply<RhizomeArtifact>> {
+    if (!this.live || !this.ledger) return fail({ code: 'holon_not_found' })
+    return ok(holonArtifact(this.live, this.ledger, now()))
+  }
+
+  /** Queues the current artifact for the federation node; a failure is logged, the holon's change stands. */
+  private async announce(): Promise<void> {
+    if (!this.live || !this.ledger) return
+    try {
+      await this.env.FEDERATION.getByName('federation').publish(holonArtifact(this.live, this.ledger, now()))
+    } catch (e) {
+      console.error('federation announce failed', e)
+    }
   }
 
   async info(): Promise<Reply<HolonInfo>> {
@@ -222,8 +242,10 @@ export class HolonObject extends DurableObject<Env> {
   /** One bounded chunk of a kernel rebuild; schedules the next one on the alarm. */
   private async rebuildStep(): Promise<boolean> {
     const { value: done } = this.ledgered((w) => this.rebuilder.runChunk(now(), w))
-    if (done) this.reload()
-    else await this.ctx.storage.setAlarm(Date.now())
+    if (done) {
+      this.reload()
+      await this.announce()
+    } else await this.ctx.storage.setAlarm(Date.now())
     return done
   }
 

@@ -155,6 +155,11 @@ export class HolonLedger {
     this.db.insertMany('tree_nodes', ['level', 'idx', 'hash'], nodes)
   }
 
+  /** Signs with the holon key (which never leaves the object): rhizome artifacts. */
+  sign(bytes: Uint8Array): Uint8Array {
+    return ed25519.sign(bytes, this.secret)
+  }
+
   signAndStore(size: number, root: Hash, at: string): string {
     const note = signCheckpoint({ origin: this.origin, size, root }, this.secret)
     this.db.run('INSERT OR REPLACE INTO checkpoints (size, note, at) VALUES (?, ?, ?)', size, note, at)

@@ -1,4 +1,6 @@
 // The Topology object's SQLite schema: one versioned list of migrations, applied in order at start-up.
+import { migrate as apply } from '../holon/migrations.ts'
+
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
    CREATE TABLE nodes (
@@ -7,13 +9,5 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX edges_b ON edges (b);`,
 ]
 
-/** Applies the migrations the database has not seen yet; `_schema` records how far it got. */
-export function migrate(sql: SqlStorage): void {
-  sql.exec('CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)')
-  const row = sql.exec<{ version: number }>('SELECT version FROM _schema').toArray()[0]
-  if (!row) sql.exec('INSERT INTO _schema (version) VALUES (0)')
-  for (let v = row?.version ?? 0; v < MIGRATIONS.length; v++) {
-    sql.exec(MIGRATIONS[v] as string)
-    sql.exec('UPDATE _schema SET version = ?', v + 1)
-  }
-}
+/** Applies the migrations the database has not seen yet (the holon's runner, with this list). */
+export const migrate = (sql: SqlStorage): void => apply(sql, MIGRATIONS)

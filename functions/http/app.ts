@@ -6,6 +6,7 @@ import { geometryApiError } from './geometry-errors.ts'
 import { router } from './openapi.ts'
 import { ApiError, kernelInvalid, problemResponse } from './problems.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
+import { federation } from './routes/federation.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
@@ -51,6 +52,7 @@ export function createApp() {
   )
   app.route('/', torsion)
   app.route('/', holons)
+  app.route('/', federation)
   app.route('/', ledger)
   app.route('/', verifier)
   app.route('/', geometry)

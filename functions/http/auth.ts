@@ -56,3 +56,17 @@ export const requireRole = (role: Role) =>
     c.set('role', authorize(c.env, c.req.header('authorization'), role))
     await next()
   })
+
+/** The federation node's credential (OMEGA_BRIDGE_TOKEN), or the admin token; no other token opens these routes. */
+export const requireBridge = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+  const token = bearer(c.req.header('authorization'))
+  if (token === null)
+    throw new ApiError('unauthorized', 'this call needs the bridge token: Authorization: Bearer <token>')
+  const secrets = [c.env.OMEGA_BRIDGE_TOKEN, c.env.OMEGA_ADMIN_TOKEN].filter((s): s is string => Boolean(s))
+  const matches = secrets.map((s) => sameSecret(token, s)).some(Boolean)
+  if (!matches) {
+    if (roleOf(c.env, token)) throw new ApiError('forbidden', 'federation routes need the bridge token')
+    throw new ApiError('unauthorized', 'the bearer token is not valid')
+  }
+  await next()
+})

@@ -1,5 +1,6 @@
 // The worker's side of the holon RPC: picks the object by holon id and turns refusals into ApiErrors.
 
+import type { FederationObject } from '../../durable-objects/federation/federation-object.ts'
 import type { HolonFailure } from '../../durable-objects/holon/failures.ts'
 import type { HolonObject } from '../../durable-objects/holon/holon-object.ts'
 import { ApiError, kernelInvalid } from './problems.ts'
@@ -22,7 +23,17 @@ type HolonRpc = Pick<
   | 'inclusion'
   | 'consistency'
   | 'exportLedger'
+  | 'artifact'
 >
+
+type FederationRpc = Pick<
+  FederationObject,
+  'publish' | 'outbox' | 'localArtifacts' | 'receive' | 'peers' | 'stats'
+>
+
+/** The deployment's one federation registry. */
+export const federationStub = (env: Env): FederationRpc =>
+  env.FEDERATION.getByName('federation') as unknown as FederationRpc
 
 export const holonStub = (env: Env, id: string): HolonRpc => env.HOLON.getByName(id) as unknown as HolonRpc
 

@@ -13,6 +13,7 @@ export type EntryKind =
   | 'event.committed'
   | 'event.rejected'
   | 'rebuild.progress'
+  | 'peer.artifact'
 
 /** Entries a holon always ledgers; any other kind is a system entry subject to the verification level. */
 export const ALWAYS_LEDGERED: ReadonlySet<EntryKind> = new Set([
@@ -21,6 +22,7 @@ export const ALWAYS_LEDGERED: ReadonlySet<EntryKind> = new Set([
   'kernel.activated',
   'event.committed',
   'event.rejected',
+  'peer.artifact',
 ])
 
 export interface LedgerEntry {

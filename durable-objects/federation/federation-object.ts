@@ -1,0 +1,230 @@
+// The federation registry (one per deployment): local holons' artifacts to publish, pinned peer artifacts, drops.
+import { DurableObject } from 'cloudflare:workers'
+import { ArtifactError, type RhizomeArtifact, verifyArtifact } from '../../functions/rhizome/index.ts'
+import { Db } from '../holon/db.ts'
+import { HolonLedger } from '../holon/ledger.ts'
+import { migrate } from '../holon/migrations.ts'
+import { MIGRATIONS } from './migrations.ts'
+
+export type InboxOutcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'own'
+  | 'replay'
+  | 'key_mismatch'
+  | 'conflict'
+  | 'invalid'
+
+export interface InboxResult {
+  origin: string | null
+  outcome: InboxOutcome
+  detail?: string
+  /** Ledger index of the import, when accepted. */
+  ledger_index?: number
+}
+
+export interface PeerRow extends Record<string, SqlStorageValue> {
+  origin: string
+  verifier_key: string
+  holon: string
+  mvk_id: string
+  kernel_version: number
+  kernel_digest: string
+  issued_at: string
+  artifact: string
+  received_at: string
+  ledger_index: number
+}
+
+const now = () => new Date().toISOString()
+const REGISTRY = 'federation'
+
+export class FederationObject extends DurableObject<Env> {
+  private readonly db: Db
+  private ledger?: HolonLedger
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.db = new Db(ctx.storage.sql)
+    ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.transactionSync(() => migrate(ctx.storage.sql, MIGRATIONS))
+      this.ledger = this.openLedger()
+    })
+  }
+
+  /** The registry ledgers its imports like a holon ledgers its events, under its own key. */
+  private openLedger(): HolonLedger {
+    const meta = () =>
+      Object.fromEntries(
+        this.db.all<{ k: string; v: string }>('SELECT k, v FROM meta').map((r) => [r.k, r.v]),
+      )
+    if (!meta().origin) {
+      const origin = `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/${REGISTRY}`
+      const rows = HolonLedger.newMeta(origin, { level: 'full_audit', sample_rate: 1 })
+      this.ctx.storage.transactionSync(() => this.db.insertMany('meta', ['k', 'v'], rows))
+    }
+    return new HolonLedger(this.db, REGISTRY, meta())
+  }
+
+  /** A local holon announces its current artifact: it replaces the previous one and is queued for publication. */
+  async publish(artifact: RhizomeArtifact): Promise<number> {
+    const text = JSON.stringify(artifact)
+    let seq = 0
+    this.ctx.storage.transactionSync(() => {
+      this.db.run(
+        'INSERT OR REPLACE INTO local_artifacts (holon, origin, artifact) VALUES (?, ?, ?)',
+        artifact.holon,
+        artifact.origin,
+        text,
+      )
+      this.db.run("INSERT INTO outbox (kind, holon, payload) VALUES ('artifact', ?, ?)", artifact.holon, text)
+      seq = Number(this.db.one<{ s: number }>('SELECT last_insert_rowid() AS s')?.s)
+    })
+    return seq
+  }
+
+  /** What the bridge node should publish after `cursor` (pull with a cursor: restarts and gaps cost nothing). */
+  async outbox(
+    cursor: number,
+    limit: number,
+  ): Promise<{ messages: { seq: number; kind: string; payload: RhizomeArtifact }[]; next_cursor: number }> {
+    const rows = this.db.all<{ seq: number; kind: string; payload: string }>(
+      'SELECT seq, kind, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+      cursor,
+      limit,
+    )
+    return {
+      messages: rows.map((r) => ({
+        seq: r.seq,
+        kind: r.kind,
+        payload: JSON.parse(r.payload) as RhizomeArtifact,
+      })),
+      next_cursor: rows.at(-1)?.seq ?? cursor,
+    }
+  }
+
+  /** Every local holon's latest artifact: what a peer that joins late needs (catch-up). */
+  async localArtifacts(): Promise<RhizomeArtifact[]> {
+    return this.db
+      .all<{ artifact: string }>('SELECT artifact FROM local_artifacts ORDER BY holon')
+      .map((r) => JSON.parse(r.artifact))
+  }
+
+  /**
+   * Verifies and records peer artifacts. The first key seen for an origin is pinned; a newer kernel
+   * version or a newer issue of the same one is accepted and ledgered; anything else is dropped and
+   * counted by reason. Imports never touch a local kernel.
+   */
+  async receive(artifacts: RhizomeArtifact[]): Promise<InboxResult[]> {
+    const own = new Set(
+      this.db.all<{ origin: string }>('SELECT origin FROM local_artifacts').map((r) => r.origin),
+    )
+    return artifacts.map((a) => {
+      const result = this.judge(a, own)
+      if (result.outcome !== 'accepted' && result.outcome !== 'duplicate' && result.outcome !== 'own') {
+        this.db.run(
+          'INSERT INTO drops (reason, n) VALUES (?, 1) ON CONFLICT (reason) DO UPDATE SET n = n + 1',
+          result.outcome,
+        )
+      }
+      return result
+    })
+  }
+
+  private judge(a: RhizomeArtifact, own: ReadonlySet<string>): InboxResult {
+    try {
+      verifyArtifact(a)
+    } catch (e) {
+      if (e instanceof ArtifactError)
+        return {
+          origin: typeof a?.origin === 'string' ? a.origin : null,
+          outcome: 'invalid',
+          detail: e.message,
+        }
+      throw e
+    }
+    if (own.has(a.origin)) return { origin: a.origin, outcome: 'own' }
+    const pinned = this.db.one<PeerRow>('SELECT * FROM peers WHERE origin = ?', a.origin)
+    if (pinned) {
+      if (pinned.verifier_key !== a.verifier_key) {
+        return { origin: a.origin, outcome: 'key_mismatch', detail: `pinned key ${pinned.verifier_key}` }
+      }
+      if (
+        a.kernel_version < pinned.kernel_version ||
+        (a.kernel_version === pinned.kernel_version && a.issued_at < pinned.issued_at)
+      ) {
+        return {
+          origin: a.origin,
+          outcome: 'replay',
+          detail: `older than version ${pinned.kernel_version} issued ${pinned.issued_at}`,
+        }
+      }
+      if (a.kernel_version === pinned.kernel_version && a.kernel_digest !== pinned.kernel_digest) {
+        return {
+          origin: a.origin,
+          outcome: 'conflict',
+          detail: `two kernels signed as version ${a.kernel_version}`,
+        }
+      }
+      if (a.issued_at === pinned.issued_at) return { origin: a.origin, outcome: 'duplicate' }
+    }
+    return { origin: a.origin, outcome: 'accepted', ledger_index: this.record(a) }
+  }
+
+  private record(a: RhizomeArtifact): number {
+    const ledger = this.ledger as HolonLedger
+    const w = ledger.writer()
+    const at = now()
+    let index = 0
+    this.ctx.storage.transactionSync(() => {
+      index = w.append('peer.artifact', { artifact: a }, at).entry.index
+      this.db.run(
+        `INSERT OR REPLACE INTO peers (origin, verifier_key, holon, mvk_id, kernel_version, kernel_digest, issued_at, artifact, received_at, ledger_index)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        a.origin,
+        a.verifier_key,
+        a.holon,
+        a.mvk_id,
+        a.kernel_version,
+        a.kernel_digest,
+        a.issued_at,
+        JSON.stringify(a),
+        at,
+        index,
+      )
+      w.seal(at)
+    })
+    ledger.adopt(w)
+    return index
+  }
+
+  async peers(): Promise<{
+    artifacts: RhizomeArtifact[]
+    received: { origin: string; received_at: string; ledger_index: number }[]
+  }> {
+    const rows = this.db.all<PeerRow>('SELECT * FROM peers ORDER BY origin')
+    return {
+      artifacts: rows.map((r) => JSON.parse(r.artifact) as RhizomeArtifact),
+      received: rows.map((r) => ({
+        origin: r.origin,
+        received_at: r.received_at,
+        ledger_index: r.ledger_index,
+      })),
+    }
+  }
+
+  async stats(): Promise<{
+    peers: number
+    drops: Record<string, number>
+    ledger: { origin: string; size: number; verifier_key: string }
+  }> {
+    const ledger = this.ledger as HolonLedger
+    return {
+      peers: Number(this.db.one<{ n: number }>('SELECT count(*) AS n FROM peers')?.n ?? 0),
+      drops: Object.fromEntries(
+        this.db.all<{ reason: string; n: number }>('SELECT reason, n FROM drops').map((r) => [r.reason, r.n]),
+      ),
+      ledger: { origin: ledger.origin, size: ledger.size, verifier_key: ledger.verifierKey },
+    }
+  }
+}

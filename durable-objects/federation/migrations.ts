@@ -1,0 +1,14 @@
+// The federation registry's SQLite schema, versioned like the holon's; its ledger uses the same tables.
+import { LEDGER_TABLES } from '../holon/migrations.ts'
+
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+   CREATE TABLE local_artifacts (holon TEXT PRIMARY KEY, origin TEXT NOT NULL, artifact TEXT NOT NULL);
+   CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, holon TEXT NOT NULL, payload TEXT NOT NULL);
+   CREATE TABLE peers (
+     origin TEXT PRIMARY KEY, verifier_key TEXT NOT NULL, holon TEXT NOT NULL, mvk_id TEXT NOT NULL,
+     kernel_version INTEGER NOT NULL, kernel_digest TEXT NOT NULL, issued_at TEXT NOT NULL,
+     artifact TEXT NOT NULL, received_at TEXT NOT NULL, ledger_index INTEGER NOT NULL);
+   CREATE TABLE drops (reason TEXT PRIMARY KEY, n INTEGER NOT NULL);
+   ${LEDGER_TABLES}`,
+]

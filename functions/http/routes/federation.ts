@@ -1,0 +1,125 @@
+// Federation routes: holon artifacts and compatibility (read), the bridge node's outbox and inbox (bridge token).
+import { createRoute, z } from '@hono/zod-openapi'
+import {
+  RhizomeArtifact as ArtifactSchema,
+  CompatibilityDoc,
+  InboxBody,
+  InboxReply,
+  OutboxPage,
+  OutboxQuery,
+  PeersDoc,
+} from '../../../schemas/federation.ts'
+import { HolonId } from '../../../schemas/holon.ts'
+import { compatibility, type RhizomeArtifact } from '../../rhizome/index.ts'
+import { requireBridge, requireRole } from '../auth.ts'
+import { federationStub, holonStub, unwrap } from '../holon-client.ts'
+import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+
+const params = z.object({ id: HolonId })
+const reader = { tags: ['federation'], security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
+const bridge = { tags: ['federation'], security: bearerAuth, middleware: [requireBridge] }
+const readProblems = problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found')
+
+const artifact = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/artifact',
+  summary: "The holon's signed rhizome artifact (kernel terms, verifier key, latest checkpoint)",
+  request: { params },
+  responses: { 200: json(ArtifactSchema, 'the artifact'), ...readProblems },
+})
+
+const compat = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/compatibility',
+  summary: "How each known peer's kernel terms line up with this holon's kernel",
+  description:
+    'Shared invariant names, threshold and weight differences (peer - local), and which local invariants the peer also enforces at least as strictly. Peer artifacts never change a local kernel.',
+  request: { params },
+  responses: { 200: json(CompatibilityDoc, 'one entry per peer artifact'), ...readProblems },
+})
+
+const peers = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/federation/peers',
+  summary: 'Peer artifacts recorded (pinned keys), drop counters, and the registry ledger',
+  responses: { 200: json(PeersDoc, 'the registry'), ...readProblems },
+})
+
+const artifacts = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/federation/artifacts',
+  summary: "Every local holon's latest artifact (what a late-joining peer catches up with)",
+  responses: {
+    200: json(z.object({ artifacts: z.array(ArtifactSchema) }), 'the artifacts'),
+    ...readProblems,
+  },
+})
+
+const outbox = createRoute({
+  ...bridge,
+  method: 'get',
+  path: '/v1/federation/outbox',
+  summary: 'What the bridge node should publish, after a cursor (bridge token)',
+  description: 'Pull with a cursor: the node keeps `next_cursor`; a restart or a missed poll loses nothing.',
+  request: { query: OutboxQuery },
+  responses: {
+    200: json(OutboxPage, 'messages after the cursor'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
+
+const inbox = createRoute({
+  ...bridge,
+  method: 'post',
+  path: '/v1/federation/inbox',
+  summary: 'Deliver peer artifacts the node received (bridge token); each is verified again and judged',
+  description:
+    'Outcomes: accepted (recorded and ledgered), duplicate, own (our own artifact echoed back), and the drops: ' +
+    'invalid (bad signature or checkpoint), key_mismatch (not the pinned key of that origin), replay (older than ' +
+    'what we hold), conflict (two kernels signed for one version). Drops are counted by reason.',
+  request: { body: jsonBody(InboxBody) },
+  responses: {
+    200: json(InboxReply, 'one result per artifact, in order'),
+    ...problems(
+      'validation_failed',
+      'malformed_json',
+      'unauthorized',
+      'forbidden',
+      'payload_too_large',
+      'unsupported_media_type',
+    ),
+  },
+})
+
+export const federation = router()
+  .openapi(artifact, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await holonStub(c.env, id).artifact()), 200)
+  })
+  .openapi(compat, async (c) => {
+    const { id } = c.req.valid('param')
+    const info = unwrap(id, await holonStub(c.env, id).info())
+    const known = await federationStub(c.env).peers()
+    return c.json(
+      { holon: id, peers: known.artifacts.map((a: RhizomeArtifact) => compatibility(info.kernel, a)) },
+      200,
+    )
+  })
+  .openapi(peers, async (c) => {
+    const fed = federationStub(c.env)
+    const [known, stats] = await Promise.all([fed.peers(), fed.stats()])
+    return c.json({ ...known, ...stats }, 200)
+  })
+  .openapi(artifacts, async (c) => c.json({ artifacts: await federationStub(c.env).localArtifacts() }, 200))
+  .openapi(outbox, async (c) => {
+    const q = c.req.valid('query')
+    return c.json(await federationStub(c.env).outbox(q.cursor, q.limit), 200)
+  })
+  .openapi(inbox, async (c) => {
+    const body = c.req.valid('json')
+    return c.json({ results: await federationStub(c.env).receive(body.artifacts as RhizomeArtifact[]) }, 200)
+  })

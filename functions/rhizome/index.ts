@@ -1,0 +1,2 @@
+export * from './artifact.ts'
+export * from './compatibility.ts'

@@ -1,0 +1,99 @@
+// Federation documents: rhizome artifacts, the bridge's outbox and inbox, peers and the compatibility view.
+import { z } from '@hono/zod-openapi'
+
+export const RhizomeArtifact = z
+  .object({
+    type: z.literal('omega.rhizome.artifact'),
+    v: z.literal(1),
+    mvk_id: z.string().max(128),
+    holon: z.string().max(64),
+    origin: z.string().min(1).max(256),
+    verifier_key: z.string().max(512),
+    kernel_version: z.number().int().positive(),
+    kernel_digest: z.string().regex(/^[0-9a-f]{64}$/),
+    invariants: z
+      .array(
+        z.object({
+          name: z.string().max(64),
+          threshold: z.number().min(0).max(1),
+          weight: z.number().positive(),
+        }),
+      )
+      .max(256),
+    checkpoint: z.string().max(16_384),
+    issued_at: z.string().max(64),
+    signature: z
+      .string()
+      .max(128)
+      .describe('Ed25519, base64, over the RFC 8785 canonical JSON of the other members'),
+  })
+  .openapi('RhizomeArtifact', {
+    description: "a holon's kernel terms, verifier key and checkpoint, signed by the holon",
+  })
+
+export const InboxBody = z
+  .strictObject({ artifacts: z.array(RhizomeArtifact).min(1).max(100) })
+  .openapi('InboxBody')
+
+export const InboxResult = z
+  .object({
+    origin: z.string().nullable(),
+    outcome: z.enum(['accepted', 'duplicate', 'own', 'replay', 'key_mismatch', 'conflict', 'invalid']),
+    detail: z.string().optional(),
+    ledger_index: z.number().int().optional(),
+  })
+  .openapi('InboxResult')
+
+export const InboxReply = z.object({ results: z.array(InboxResult) }).openapi('InboxReply')
+
+export const OutboxQuery = z.object({
+  cursor: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+})
+
+export const OutboxPage = z
+  .object({
+    messages: z.array(z.object({ seq: z.number().int(), kind: z.string(), payload: RhizomeArtifact })),
+    next_cursor: z.number().int(),
+  })
+  .openapi('OutboxPage')
+
+export const PeersDoc = z
+  .object({
+    artifacts: z.array(RhizomeArtifact),
+    received: z.array(
+      z.object({ origin: z.string(), received_at: z.string(), ledger_index: z.number().int() }),
+    ),
+    peers: z.number().int(),
+    drops: z.record(z.string(), z.number().int()).describe('dropped inbox messages by reason'),
+    ledger: z.object({ origin: z.string(), size: z.number().int(), verifier_key: z.string() }),
+  })
+  .openapi('PeersDoc')
+
+export const CompatibilityDoc = z
+  .object({
+    holon: z.string(),
+    peers: z.array(
+      z.object({
+        peer: z.string(),
+        mvk_id: z.string(),
+        kernel_version: z.number().int(),
+        shared: z.array(
+          z.object({
+            name: z.string(),
+            local_threshold: z.number(),
+            peer_threshold: z.number(),
+            threshold_diff: z.number(),
+            local_weight: z.number(),
+            peer_weight: z.number(),
+            weight_diff: z.number(),
+          }),
+        ),
+        only_local: z.array(z.string()),
+        only_peer: z.array(z.string()),
+        enforced_by_peer: z.array(z.string()),
+        overlap: z.number(),
+      }),
+    ),
+  })
+  .openapi('CompatibilityDoc')

@@ -1,0 +1,191 @@
+// Rhizome artifacts over HTTP: publication through the outbox, judged imports through the inbox, compatibility.
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { describe, expect, it } from 'vitest'
+import { encodeVerifierKey, signCheckpoint } from '../../functions/ledger/index.ts'
+import { sha3Tree } from '../../functions/merkle/index.ts'
+import {
+  ARTIFACT_TYPE,
+  type RhizomeArtifact,
+  signArtifact,
+  verifyArtifact,
+} from '../../functions/rhizome/index.ts'
+import { ADMIN, call, createHolon, WRITE } from '../support/http.ts'
+import { contractKernel } from '../support/kernels.ts'
+
+const BRIDGE = 'test-bridge-token'
+
+/** Another organisation's holon: its own key, checkpoint and kernel terms. */
+function peerArtifact(
+  opts: { secret?: Uint8Array; origin?: string; version?: number; digest?: string; issued?: string } = {},
+) {
+  const secret = opts.secret ?? ed25519.utils.randomSecretKey()
+  const origin = opts.origin ?? `peer-${Math.random().toString(36).slice(2)}.example/holons/coop`
+  const checkpoint = signCheckpoint({ origin, size: 3, root: sha3Tree.leaf(Uint8Array.of(1)) }, secret)
+  const a = signArtifact(
+    {
+      type: ARTIFACT_TYPE,
+      v: 1,
+      mvk_id: 'circular-economy',
+      holon: 'coop',
+      origin,
+      verifier_key: encodeVerifierKey(origin, ed25519.getPublicKey(secret)),
+      kernel_version: opts.version ?? 1,
+      kernel_digest: opts.digest ?? 'a'.repeat(64),
+      invariants: [
+        { name: 'Traceability', threshold: 0.9, weight: 1 },
+        { name: 'Non_Spoliation', threshold: 0.97, weight: 3 },
+        { name: 'Carbon', threshold: 0.5, weight: 1 },
+      ],
+      checkpoint,
+      issued_at: opts.issued ?? '2026-11-22T08:00:00.000Z',
+    },
+    (bytes) => ed25519.sign(bytes, secret),
+  )
+  return { artifact: a, secret, origin }
+}
+
+const inbox = (artifacts: unknown[], token = BRIDGE) =>
+  call('POST', '/v1/federation/inbox', { artifacts }, token)
+
+describe('holon artifacts', () => {
+  it('are signed by the holon key, carry its kernel terms in dimension order, and verify', async () => {
+    const id = await createHolon(contractKernel)
+    const a = (await call('GET', `/v1/holons/${id}/artifact`)).body as RhizomeArtifact
+    const info = (await call('GET', `/v1/holons/${id}`)).body
+    expect(() => verifyArtifact(a)).not.toThrow()
+    expect(a).toMatchObject({
+      holon: id,
+      mvk_id: 'circular-economy',
+      kernel_version: 1,
+      verifier_key: info.ledger.verifier_key,
+    })
+    expect(a.invariants).toEqual([
+      { name: 'Non_Spoliation', threshold: 0.94, weight: 1 },
+      { name: 'Traceability', threshold: 1, weight: 2 },
+    ])
+    expect(() =>
+      verifyArtifact({
+        ...a,
+        invariants: [{ ...a.invariants[0], threshold: 0.5 } as RhizomeArtifact['invariants'][number]],
+      }),
+    ).toThrow(/signature/)
+  })
+
+  it('are queued for the bridge on creation and on every kernel change, read with a cursor', async () => {
+    const before = (await call('GET', '/v1/federation/outbox?limit=500', undefined, BRIDGE)).body.next_cursor
+    const id = await createHolon(contractKernel)
+    const v2 = {
+      ...contractKernel,
+      invariants: { ...contractKernel.invariants, Extra: { score: '1', threshold: 0.5 } },
+    }
+    expect((await call('PUT', `/v1/holons/${id}/kernel`, { kernel: v2 }, ADMIN)).status).toBe(200)
+    const page = (await call('GET', `/v1/federation/outbox?cursor=${before}`, undefined, BRIDGE)).body
+    const mine = page.messages.filter((m: { payload: RhizomeArtifact }) => m.payload.holon === id)
+    expect(mine.map((m: { payload: RhizomeArtifact }) => m.payload.kernel_version)).toEqual([1, 2])
+    for (const m of mine) expect(() => verifyArtifact(m.payload)).not.toThrow()
+    const after = (await call('GET', `/v1/federation/outbox?cursor=${page.next_cursor}`, undefined, BRIDGE))
+      .body
+    expect(after.messages).toEqual([])
+    const catchUp = (await call('GET', '/v1/federation/artifacts')).body.artifacts
+    expect(catchUp.find((a: RhizomeArtifact) => a.holon === id)?.kernel_version).toBe(2)
+  })
+
+  it('the outbox and the inbox need the bridge token', async () => {
+    expect((await call('GET', '/v1/federation/outbox')).status).toBe(401)
+    expect((await call('GET', '/v1/federation/outbox', undefined, WRITE)).status).toBe(403)
+    expect((await call('GET', '/v1/federation/outbox', undefined, ADMIN)).status).toBe(200)
+    expect((await inbox([peerArtifact().artifact], WRITE)).status).toBe(403)
+  })
+})
+
+describe('the inbox', () => {
+  it('records a verified peer artifact in the registry ledger and pins its key', async () => {
+    const peer = peerArtifact()
+    const r = await inbox([peer.artifact])
+    expect(r.status).toBe(200)
+    expect(r.body.results[0]).toMatchObject({ origin: peer.origin, outcome: 'accepted' })
+    const index = r.body.results[0].ledger_index
+    const doc = (await call('GET', '/v1/federation/peers')).body
+    expect(doc.artifacts.map((a: RhizomeArtifact) => a.origin)).toContain(peer.origin)
+    expect(doc.ledger.size).toBeGreaterThan(index)
+    expect((await inbox([peer.artifact])).body.results[0].outcome).toBe('duplicate')
+  })
+
+  it('drops and counts forged, replayed, conflicting, re-keyed and malformed artifacts; accepts newer ones', async () => {
+    const peer = peerArtifact({ version: 2, issued: '2026-11-22T08:00:00.000Z' })
+    expect((await inbox([peer.artifact])).body.results[0].outcome).toBe('accepted')
+    const drops0 = (await call('GET', '/v1/federation/peers')).body.drops
+    const same = { secret: peer.secret, origin: peer.origin }
+    const forged = { ...peer.artifact, kernel_version: 3 }
+    const older = peerArtifact({ ...same, version: 1, issued: '2026-11-22T09:00:00.000Z' }).artifact
+    const stale = peerArtifact({ ...same, version: 2, issued: '2026-11-22T07:00:00.000Z' }).artifact
+    const conflict = peerArtifact({
+      ...same,
+      version: 2,
+      digest: 'b'.repeat(64),
+      issued: '2026-11-22T09:00:00.000Z',
+    }).artifact
+    const rekeyed = peerArtifact({ origin: peer.origin, version: 3 }).artifact
+    const newer = peerArtifact({
+      ...same,
+      version: 3,
+      digest: 'c'.repeat(64),
+      issued: '2026-11-22T10:00:00.000Z',
+    }).artifact
+    const r = await inbox([forged, older, stale, conflict, rekeyed, newer])
+    expect(r.body.results.map((x: { outcome: string }) => x.outcome)).toEqual([
+      'invalid',
+      'replay',
+      'replay',
+      'conflict',
+      'key_mismatch',
+      'accepted',
+    ])
+    const drops = (await call('GET', '/v1/federation/peers')).body.drops
+    const delta = (k: string) => (drops[k] ?? 0) - (drops0[k] ?? 0)
+    expect([delta('invalid'), delta('replay'), delta('conflict'), delta('key_mismatch')]).toEqual([
+      1, 2, 1, 1,
+    ])
+    expect((await inbox([{ ...peer.artifact, type: 'nope' }])).status).toBe(400)
+  })
+
+  it('echoes of our own artifacts are recognised and not imported', async () => {
+    const id = await createHolon(contractKernel)
+    const mine = (await call('GET', `/v1/holons/${id}/artifact`)).body
+    expect((await inbox([mine])).body.results[0].outcome).toBe('own')
+  })
+
+  it('never changes a local kernel, and serves the compatibility view', async () => {
+    const id = await createHolon(contractKernel)
+    const peer = peerArtifact()
+    await inbox([peer.artifact])
+    const info = (await call('GET', `/v1/holons/${id}`)).body
+    expect(info.kernel_version).toBe(1)
+    const view = (await call('GET', `/v1/holons/${id}/compatibility`)).body
+    const c = view.peers.find((p: { peer: string }) => p.peer === peer.origin)
+    expect(c.shared).toEqual([
+      {
+        name: 'Non_Spoliation',
+        local_threshold: 0.94,
+        peer_threshold: 0.97,
+        threshold_diff: expect.closeTo(0.03, 12),
+        local_weight: 1,
+        peer_weight: 3,
+        weight_diff: 2,
+      },
+      {
+        name: 'Traceability',
+        local_threshold: 1,
+        peer_threshold: 0.9,
+        threshold_diff: expect.closeTo(-0.1, 12),
+        local_weight: 2,
+        peer_weight: 1,
+        weight_diff: -1,
+      },
+    ])
+    expect(c.only_peer).toEqual(['Carbon'])
+    expect(c.only_local).toEqual([])
+    expect(c.enforced_by_peer).toEqual(['Non_Spoliation'])
+    expect(c.overlap).toBeCloseTo(2 / 3, 12)
+  })
+})
