@@ -1,21 +1,35 @@
-// Tests run inside workerd (the Workers runtime) with the worker and its Durable Objects from wrangler.toml.
+// Two projects: the worker and its Durable Objects inside workerd; the p2p node (real sockets) in Node.
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: {
-        bindings: {
-          OMEGA_WRITE_TOKEN: 'test-write-token',
-          OMEGA_ADMIN_TOKEN: 'test-admin-token',
-          OMEGA_READ_TOKEN: '',
-          OMEGA_BRIDGE_TOKEN: 'test-bridge-token',
-          OMEGA_REBUILD_CHUNK: '50',
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                OMEGA_WRITE_TOKEN: 'test-write-token',
+                OMEGA_ADMIN_TOKEN: 'test-admin-token',
+                OMEGA_READ_TOKEN: '',
+                OMEGA_BRIDGE_TOKEN: 'test-bridge-token',
+                OMEGA_REBUILD_CHUNK: '50',
+              },
+            },
+          }),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/p2p/**'],
+          testTimeout: 30_000,
         },
       },
-    }),
-  ],
-  test: { include: ['test/**/*.test.ts'], testTimeout: 30_000 },
+      {
+        test: { name: 'node', include: ['test/p2p/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+      },
+    ],
+  },
 })

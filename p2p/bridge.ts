@@ -1,0 +1,67 @@
+// The node's link to its own worker: pull the outbox with a persisted cursor, deliver verified peer artifacts.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { RhizomeArtifact } from '../functions/rhizome/index.ts'
+
+export class BridgeError extends Error {
+  override name = 'BridgeError'
+}
+
+export interface InboxResult {
+  origin: string | null
+  outcome: string
+  detail?: string
+}
+
+export class Bridge {
+  private readonly cursorFile: string
+  private readonly worker: string
+  private readonly token: string
+
+  constructor(worker: string, token: string, stateDir: string) {
+    this.worker = worker.replace(/\/$/, '')
+    this.token = token
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 })
+    this.cursorFile = join(stateDir, 'outbox.cursor')
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.worker}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    })
+    if (!res.ok) throw new BridgeError(`${method} ${path}: ${res.status} ${await res.text()}`)
+    return (await res.json()) as T
+  }
+
+  get cursor(): number {
+    return existsSync(this.cursorFile) ? Number(readFileSync(this.cursorFile, 'utf8')) || 0 : 0
+  }
+
+  /** Artifacts the worker queued since the last call; the cursor advances only after the caller published them. */
+  async pull(): Promise<{ artifacts: RhizomeArtifact[]; commit: () => void }> {
+    const page = await this.call<{
+      messages: { seq: number; payload: RhizomeArtifact }[]
+      next_cursor: number
+    }>('GET', `/v1/federation/outbox?cursor=${this.cursor}&limit=100`)
+    return {
+      artifacts: page.messages.map((m) => m.payload),
+      commit: () => writeFileSync(this.cursorFile, String(page.next_cursor), { mode: 0o600 }),
+    }
+  }
+
+  /** The worker's current artifacts (for peers that catch up). */
+  async local(): Promise<RhizomeArtifact[]> {
+    return (await this.call<{ artifacts: RhizomeArtifact[] }>('GET', '/v1/federation/artifacts')).artifacts
+  }
+
+  async deliver(artifacts: RhizomeArtifact[]): Promise<InboxResult[]> {
+    return (await this.call<{ results: InboxResult[] }>('POST', '/v1/federation/inbox', { artifacts }))
+      .results
+  }
+}

@@ -1,0 +1,83 @@
+// Node configuration: a JSON config file and command-line flags (flags win), validated.
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+
+export const NodeConfig = z.strictObject({
+  /** The organisation's worker (base URL); without it the node only relays and syncs phase. */
+  worker: z.url().optional(),
+  /** OMEGA_BRIDGE_TOKEN of that worker. */
+  token: z.string().min(1).optional(),
+  listen: z.array(z.string()).default(['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']),
+  peers: z.array(z.string()).default([]),
+  /** Ed25519 identity key file (created with mode 600 on first run). */
+  key: z.string().default('.omega-p2p/peer.key'),
+  /** Where the outbox cursor is kept across restarts. */
+  state: z.string().default('.omega-p2p'),
+  poll_ms: z.number().int().min(50).max(60_000).default(1000),
+  max_message_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 20)
+    .default(64 * 1024),
+  phase: z
+    .strictObject({
+      /** Natural frequency of this organisation's pulse oscillator, Hz. */
+      natural_hz: z.number().positive().max(100).default(1),
+      /** Kuramoto coupling strength K (rad/s). */
+      coupling: z.number().min(0).max(100).default(2),
+      publish_ms: z.number().int().min(20).max(60_000).default(250),
+      /** A peer silent this long stops influencing the phase. */
+      timeout_ms: z.number().int().min(100).max(600_000).default(3000),
+      /** Curvature for exp(-kappa d) weights when peers announce Poincaré-ball coordinates. */
+      kappa: z.number().positive().default(1),
+      coords: z.array(z.number()).min(2).max(512).optional(),
+      /** This organisation's pulse value T_P (until holon beats are wired in: 1 / natural_hz). */
+      pulse: z.number().optional(),
+      /** Initial phase in radians (random when absent). */
+      phase_init: z
+        .number()
+        .min(0)
+        .lt(2 * Math.PI)
+        .optional(),
+    })
+    .default({ natural_hz: 1, coupling: 2, publish_ms: 250, timeout_ms: 3000, kappa: 1 }),
+  log: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export type NodeConfig = z.infer<typeof NodeConfig>
+export type NodeConfigInput = z.input<typeof NodeConfig>
+
+export function parseCli(argv: string[]): NodeConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      worker: { type: 'string' },
+      token: { type: 'string' },
+      listen: { type: 'string', multiple: true },
+      peer: { type: 'string', multiple: true },
+      key: { type: 'string' },
+      state: { type: 'string' },
+      log: { type: 'string' },
+    },
+  })
+  const file = values.config
+    ? (JSON.parse(readFileSync(values.config, 'utf8')) as Record<string, unknown>)
+    : {}
+  const flags: Record<string, unknown> = {
+    ...(values.worker && { worker: values.worker }),
+    ...(values.token && { token: values.token }),
+    ...(values.listen && { listen: values.listen }),
+    ...(values.peer && { peers: values.peer }),
+    ...(values.key && { key: values.key }),
+    ...(values.state && { state: values.state }),
+    ...(values.log && { log: values.log }),
+  }
+  return NodeConfig.parse({
+    ...file,
+    ...flags,
+    token: flags.token ?? file.token ?? process.env.OMEGA_BRIDGE_TOKEN,
+  })
+}

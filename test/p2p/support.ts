@@ -1,0 +1,69 @@
+// Loopback federation nodes for tests: temporary key files, ephemeral ports, quiet logs.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { encodeVerifierKey, signCheckpoint } from '../../functions/ledger/index.ts'
+import { sha3Tree } from '../../functions/merkle/index.ts'
+import { ARTIFACT_TYPE, type RhizomeArtifact, signArtifact } from '../../functions/rhizome/index.ts'
+import { NodeConfig, type NodeConfigInput } from '../../p2p/config.ts'
+import { loadIdentity } from '../../p2p/identity.ts'
+import { logger } from '../../p2p/log.ts'
+import { type OmegaNode, startNode } from '../../p2p/node.ts'
+
+export const tmp = () => mkdtempSync(join(tmpdir(), 'omega-p2p-'))
+
+export async function spawnNode(
+  over: Partial<NodeConfigInput> = {},
+  dir = tmp(),
+): Promise<OmegaNode & { dir: string }> {
+  const config = NodeConfig.parse({
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    key: join(dir, 'peer.key'),
+    state: dir,
+    log: 'silent',
+    ...over,
+  })
+  const { key } = await loadIdentity(config.key)
+  const node = await startNode(config, key, logger('silent'))
+  return Object.assign(node, { dir })
+}
+
+/** Connects every node to the first one (a star is enough for gossipsub to build its mesh). */
+export async function connect(nodes: OmegaNode[]): Promise<void> {
+  const [hub, ...rest] = nodes
+  for (const n of rest) await n.node.dial((hub as OmegaNode).addrs()[0] as never)
+}
+
+export async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** An organisation's holon artifact, signed with its own key. */
+export function artifact(
+  opts: { secret?: Uint8Array; origin?: string; version?: number; issued?: string } = {},
+) {
+  const secret = opts.secret ?? ed25519.utils.randomSecretKey()
+  const origin = opts.origin ?? `org-${Math.random().toString(36).slice(2)}.example/holons/coop`
+  const a: RhizomeArtifact = signArtifact(
+    {
+      type: ARTIFACT_TYPE,
+      v: 1,
+      mvk_id: 'circular-economy',
+      holon: 'coop',
+      origin,
+      verifier_key: encodeVerifierKey(origin, ed25519.getPublicKey(secret)),
+      kernel_version: opts.version ?? 1,
+      kernel_digest: 'd'.repeat(64),
+      invariants: [{ name: 'Traceability', threshold: 1, weight: 2 }],
+      checkpoint: signCheckpoint({ origin, size: 1, root: sha3Tree.leaf(Uint8Array.of(7)) }, secret),
+      issued_at: opts.issued ?? new Date().toISOString(),
+    },
+    (bytes) => ed25519.sign(bytes, secret),
+  )
+  return { artifact: a, secret, origin }
+}
