@@ -60,6 +60,25 @@ export class Bridge {
     return (await this.call<{ artifacts: RhizomeArtifact[] }>('GET', '/v1/federation/artifacts')).artifacts
   }
 
+  /** The holon's latest signed checkpoint note. */
+  async checkpoint(holon: string): Promise<string> {
+    return (await this.call<{ note: string }>('GET', `/v1/holons/${holon}/ledger/checkpoint`)).note
+  }
+
+  async consistency(holon: string, from: number, to: number): Promise<string[]> {
+    const q = `from=${from}&to=${to}`
+    return (await this.call<{ proof: string[] }>('GET', `/v1/holons/${holon}/ledger/proof/consistency?${q}`))
+      .proof
+  }
+
+  async cosignature(c: unknown): Promise<void> {
+    await this.call('POST', '/v1/federation/cosignatures', c)
+  }
+
+  async flag(f: unknown): Promise<void> {
+    await this.call('POST', '/v1/federation/flags', f)
+  }
+
   async deliver(artifacts: RhizomeArtifact[]): Promise<InboxResult[]> {
     return (await this.call<{ results: InboxResult[] }>('POST', '/v1/federation/inbox', { artifacts }))
       .results

@@ -15,6 +15,8 @@ export const NodeConfig = z.strictObject({
   /** Where the outbox cursor is kept across restarts. */
   state: z.string().default('.omega-p2p'),
   poll_ms: z.number().int().min(50).max(60_000).default(1000),
+  /** How often local holons' checkpoints are announced to witnesses (when they changed). */
+  checkpoint_ms: z.number().int().min(50).max(600_000).default(5000),
   max_message_bytes: z
     .number()
     .int()

@@ -17,6 +17,7 @@ import { Metrics } from './metrics.ts'
 import { PhaseSync } from './phase.ts'
 import { Rhizome } from './rhizome.ts'
 import { TOPICS } from './wire.ts'
+import { Witness } from './witness.ts'
 
 export type OmegaNode = Awaited<ReturnType<typeof startNode>>
 
@@ -92,6 +93,9 @@ export async function startNode(
     metrics,
   )
   phase.start()
+  // The peer identity's Ed25519 seed doubles as the witness key (its name embeds the peer id).
+  const witness = new Witness(node, { rhizome, bridge, secret: privateKey.raw.slice(0, 32), log, metrics })
+  await witness.start(config.checkpoint_ms)
 
   // Each new peer is asked for what it knows: nothing published is lost to a node that was away.
   node.addEventListener('peer:identify', (e) => {
@@ -127,6 +131,7 @@ export async function startNode(
     node,
     rhizome,
     phase,
+    witness,
     metrics,
     peerId: node.peerId.toString(),
     addrs: () => node.getMultiaddrs(),
@@ -134,6 +139,7 @@ export async function startNode(
       stopped = true
       clearTimeout(polling)
       phase.stop()
+      witness.stop()
       await node.stop()
       log('info', 'node stopped', { metrics: metrics.snapshot() })
     },

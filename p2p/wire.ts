@@ -5,10 +5,13 @@ import { RhizomeArtifact } from '../schemas/federation.ts'
 export const TOPICS = {
   rhizome: 'omega/rhizome/1',
   phase: 'omega/phase/1',
+  checkpoint: 'omega/checkpoint/1',
+  witness: 'omega/witness/1',
 } as const
 
 export const PROTOCOLS = {
   catchUp: '/omega/catch-up/1.0.0',
+  proof: '/omega/consistency-proof/1.0.0',
 } as const
 
 export type DropReason = 'oversized' | 'malformed' | 'invalid' | 'replay' | 'unsigned'

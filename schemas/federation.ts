@@ -97,3 +97,58 @@ export const CompatibilityDoc = z
     ),
   })
   .openapi('CompatibilityDoc')
+
+const note = z.string().min(1).max(16_384)
+
+export const CosignatureBody = z
+  .strictObject({
+    kind: z.literal('cosignature').optional(),
+    origin: z.string().max(256),
+    holon: z.string().max(64),
+    note: note.describe('the checkpoint the witness cosigned'),
+    witness: z.string().max(256).describe('the witness key name'),
+    witness_key: z.string().max(64).describe('Ed25519 public key, base64'),
+    line: z.string().max(512).describe('C2SP tlog-cosignature line'),
+  })
+  .openapi('CosignatureBody')
+
+export const FlagBody = z
+  .strictObject({
+    kind: z.literal('flag').optional(),
+    reason: z.enum(['equivocation', 'inconsistent']),
+    origin: z.string().max(256),
+    notes: z.tuple([note, note]).describe('the two checkpoints, each signed by the origin'),
+    detail: z.string().max(1024),
+  })
+  .openapi('FlagBody')
+
+export const Recorded = z.object({ ok: z.boolean(), detail: z.string().optional() }).openapi('Recorded')
+
+export const CosignaturesDoc = z
+  .object({
+    origin: z.string(),
+    cosignatures: z.array(
+      z.object({
+        size: z.number().int(),
+        root: z.string(),
+        witness: z.string(),
+        line: z.string(),
+        at: z.string(),
+      }),
+    ),
+  })
+  .openapi('CosignaturesDoc')
+
+export const FlagsDoc = z
+  .object({
+    flags: z.array(
+      z.object({
+        origin: z.string(),
+        reason: z.string(),
+        notes: z.array(z.string()),
+        detail: z.string(),
+        at: z.string(),
+      }),
+    ),
+  })
+  .openapi('FlagsDoc')

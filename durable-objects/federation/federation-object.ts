@@ -5,6 +5,13 @@ import { Db } from '../holon/db.ts'
 import { HolonLedger } from '../holon/ledger.ts'
 import { migrate } from '../holon/migrations.ts'
 import { MIGRATIONS } from './migrations.ts'
+import {
+  type CosignatureIn,
+  type FlagIn,
+  recordCosignature,
+  recordFlag,
+  WitnessRecordError,
+} from './witnessing.ts'
 
 export type InboxOutcome =
   | 'accepted'
@@ -196,6 +203,61 @@ export class FederationObject extends DurableObject<Env> {
     })
     ledger.adopt(w)
     return index
+  }
+
+  /** A witness's cosignature of one of our holons' checkpoints (verified before it is kept). */
+  async cosign(c: CosignatureIn): Promise<{ ok: boolean; detail?: string }> {
+    const local = this.db.one<{ artifact: string }>(
+      'SELECT artifact FROM local_artifacts WHERE origin = ?',
+      c.origin,
+    )
+    const key = local ? (JSON.parse(local.artifact) as RhizomeArtifact).verifier_key : undefined
+    return this.guard(() => recordCosignature(this.db, c, key, now()))
+  }
+
+  /** Equivocation or inconsistency evidence about any origin we know, verified before it is kept. */
+  async flag(f: FlagIn): Promise<{ ok: boolean; detail?: string }> {
+    const local = this.db.one<{ artifact: string }>(
+      'SELECT artifact FROM local_artifacts WHERE origin = ?',
+      f.origin,
+    )
+    const peer = this.db.one<{ verifier_key: string }>(
+      'SELECT verifier_key FROM peers WHERE origin = ?',
+      f.origin,
+    )
+    const key = local ? (JSON.parse(local.artifact) as RhizomeArtifact).verifier_key : peer?.verifier_key
+    return this.guard(() => recordFlag(this.db, f, key, now()))
+  }
+
+  private guard(f: () => unknown): { ok: boolean; detail?: string } {
+    try {
+      f()
+      return { ok: true }
+    } catch (e) {
+      if (!(e instanceof WitnessRecordError)) throw e
+      this.db.run(
+        'INSERT INTO drops (reason, n) VALUES (?, 1) ON CONFLICT (reason) DO UPDATE SET n = n + 1',
+        'witness_invalid',
+      )
+      return { ok: false, detail: e.message }
+    }
+  }
+
+  async cosignatures(
+    origin: string,
+  ): Promise<{ size: number; root: string; witness: string; line: string; at: string }[]> {
+    return this.db.all<{ size: number; root: string; witness: string; line: string; at: string }>(
+      'SELECT size, root, witness, line, at FROM cosignatures WHERE origin = ? ORDER BY size DESC, witness',
+      origin,
+    )
+  }
+
+  async flags(): Promise<{ origin: string; reason: string; notes: string[]; detail: string; at: string }[]> {
+    return this.db
+      .all<{ origin: string; reason: string; notes: string; detail: string; at: string }>(
+        'SELECT origin, reason, notes, detail, at FROM flags ORDER BY id',
+      )
+      .map((r) => ({ ...r, notes: JSON.parse(r.notes) as string[] }))
   }
 
   async peers(): Promise<{

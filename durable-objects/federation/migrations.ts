@@ -11,4 +11,10 @@ export const MIGRATIONS: readonly string[] = [
      artifact TEXT NOT NULL, received_at TEXT NOT NULL, ledger_index INTEGER NOT NULL);
    CREATE TABLE drops (reason TEXT PRIMARY KEY, n INTEGER NOT NULL);
    ${LEDGER_TABLES}`,
+  // v2: cross-witnessing: cosignatures of our holons' checkpoints, and flags raised against any origin.
+  `CREATE TABLE cosignatures (
+     origin TEXT NOT NULL, size INTEGER NOT NULL, witness TEXT NOT NULL, root TEXT NOT NULL, line TEXT NOT NULL,
+     note TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (origin, size, witness));
+   CREATE TABLE flags (id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL, reason TEXT NOT NULL,
+     notes TEXT NOT NULL, detail TEXT NOT NULL, at TEXT NOT NULL);`,
 ]

@@ -16,7 +16,10 @@ export function sameSecret(presented: string, secret: string): boolean {
   return diff === 0
 }
 
-type Secrets = Pick<Env, 'OMEGA_READ_TOKEN' | 'OMEGA_WRITE_TOKEN' | 'OMEGA_ADMIN_TOKEN'>
+type Secrets = Pick<
+  Env,
+  'OMEGA_READ_TOKEN' | 'OMEGA_WRITE_TOKEN' | 'OMEGA_ADMIN_TOKEN' | 'OMEGA_BRIDGE_TOKEN'
+>
 
 /** The strongest role the token grants; every configured secret is compared, whatever matches first. */
 export function roleOf(env: Secrets, token: string): Role | null {
@@ -24,6 +27,8 @@ export function roleOf(env: Secrets, token: string): Role | null {
     ['admin', env.OMEGA_ADMIN_TOKEN],
     ['write', env.OMEGA_WRITE_TOKEN],
     ['read', env.OMEGA_READ_TOKEN],
+    // The federation node reads checkpoints and proofs with its bridge token.
+    ['read', env.OMEGA_BRIDGE_TOKEN],
   ]
   let best: Role | null = null
   for (const [role, secret] of candidates) {

@@ -28,7 +28,16 @@ type HolonRpc = Pick<
 
 type FederationRpc = Pick<
   FederationObject,
-  'publish' | 'outbox' | 'localArtifacts' | 'receive' | 'peers' | 'stats'
+  | 'publish'
+  | 'outbox'
+  | 'localArtifacts'
+  | 'receive'
+  | 'peers'
+  | 'stats'
+  | 'cosign'
+  | 'flag'
+  | 'cosignatures'
+  | 'flags'
 >
 
 /** The deployment's one federation registry. */

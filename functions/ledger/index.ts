@@ -1,5 +1,6 @@
 export * from './audit.ts'
 export * from './checkpoint.ts'
+export * from './cosignature.ts'
 export * from './encoding.ts'
 export * from './entry.ts'
 export * from './levels.ts'

@@ -189,3 +189,57 @@ describe('the inbox', () => {
     expect(c.overlap).toBeCloseTo(2 / 3, 12)
   })
 })
+
+describe('cross-witnessing records', () => {
+  it('keeps a valid cosignature of a local holon checkpoint and serves it; refuses forged ones', async () => {
+    const { cosign } = await import('../../functions/ledger/index.ts')
+    const id = await createHolon(contractKernel)
+    const cp = (await call('GET', `/v1/holons/${id}/ledger/checkpoint`)).body
+    const witnessSecret = ed25519.utils.randomSecretKey()
+    const witness = 'omega-witness/test'
+    const body = cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1)
+    const good = {
+      origin: cp.origin,
+      holon: id,
+      note: cp.note,
+      witness,
+      witness_key: btoa(String.fromCharCode(...ed25519.getPublicKey(witnessSecret))),
+      line: cosign(body, witness, witnessSecret, 1_800_000_000),
+    }
+    expect((await call('POST', '/v1/federation/cosignatures', good, BRIDGE)).body).toEqual({ ok: true })
+    const served = (await call('GET', `/v1/holons/${id}/ledger/cosignatures`)).body
+    expect(served.cosignatures).toEqual([
+      expect.objectContaining({ size: cp.size, root: cp.root, witness, line: good.line }),
+    ])
+    const forged = { ...good, line: cosign(body, witness, ed25519.utils.randomSecretKey(), 1_800_000_000) }
+    expect((await call('POST', '/v1/federation/cosignatures', forged, BRIDGE)).body.ok).toBe(false)
+    const foreign = { ...good, origin: 'elsewhere.example/holons/x' }
+    expect((await call('POST', '/v1/federation/cosignatures', foreign, BRIDGE)).body.ok).toBe(false)
+  })
+
+  it('keeps equivocation evidence only when both checkpoints are signed by the origin and disagree', async () => {
+    const peer = peerArtifact()
+    await inbox([peer.artifact])
+    const a = signCheckpoint({ origin: peer.origin, size: 9, root: new Uint8Array(32).fill(1) }, peer.secret)
+    const b = signCheckpoint({ origin: peer.origin, size: 9, root: new Uint8Array(32).fill(2) }, peer.secret)
+    const flag = {
+      reason: 'equivocation',
+      origin: peer.origin,
+      notes: [a, b],
+      detail: 'two roots for size 9',
+    }
+    expect((await call('POST', '/v1/federation/flags', flag, BRIDGE)).body).toEqual({ ok: true })
+    expect((await call('POST', '/v1/federation/flags', { ...flag, notes: [a, a] }, BRIDGE)).body.ok).toBe(
+      false,
+    )
+    const smear = signCheckpoint(
+      { origin: peer.origin, size: 9, root: new Uint8Array(32).fill(3) },
+      ed25519.utils.randomSecretKey(),
+    )
+    expect((await call('POST', '/v1/federation/flags', { ...flag, notes: [a, smear] }, BRIDGE)).body.ok).toBe(
+      false,
+    )
+    const listed = (await call('GET', '/v1/federation/flags')).body.flags
+    expect(listed.filter((f: { origin: string }) => f.origin === peer.origin)).toHaveLength(1)
+  })
+})

@@ -52,8 +52,8 @@ describe('federation end to end', () => {
   beforeAll(async () => {
     a = await organisation('org-a', 18_800 + Math.floor(Math.random() * 400))
     b = await organisation('org-b', 19_300 + Math.floor(Math.random() * 400))
-    const na = await spawnNode({ worker: a.url, token: BRIDGE, poll_ms: 100 })
-    const nb = await spawnNode({ worker: b.url, token: BRIDGE, poll_ms: 100 })
+    const na = await spawnNode({ worker: a.url, token: BRIDGE, poll_ms: 100, checkpoint_ms: 200 })
+    const nb = await spawnNode({ worker: b.url, token: BRIDGE, poll_ms: 100, checkpoint_ms: 200 })
     nodes.push(na, nb)
     await nb.node.dial(na.addrs()[0] as never)
   }, 120_000)
@@ -105,5 +105,28 @@ describe('federation end to end', () => {
       12,
     )
     expect(nodes[1]?.metrics.get('inbox.accepted')).toBeGreaterThanOrEqual(2)
+  })
+
+  it("org B's node witnesses org A's checkpoints: consistent growth is cosigned and served by org A", async () => {
+    const post = (path: string, body: unknown) =>
+      json(`${a.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer org-a-write', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const event = (id: string) => ({ id, contributed: 10, returned: 10, trace_id: id })
+    expect((await post('/v1/holons/coop/events', { events: [event('e1'), event('e2')] })).status).toBe(201)
+    const cosigned = async () =>
+      (await json(`${a.url}/v1/holons/coop/ledger/cosignatures`)).body.cosignatures.length > 0
+    await eventually(cosigned, true, 'a cosignature from org B').catch((e) => {
+      console.log(JSON.stringify(nodes.map((n) => n.metrics.snapshot())))
+      throw e
+    })
+    const cp = (await json(`${a.url}/v1/holons/coop/ledger/checkpoint`)).body
+    const list = (await json(`${a.url}/v1/holons/coop/ledger/cosignatures`)).body.cosignatures
+    expect(list[0].witness).toBe(`omega-witness/${nodes[1]?.peerId}`)
+    expect(list[0].size).toBeGreaterThan(1)
+    expect(list[0].size).toBeLessThanOrEqual(cp.size)
+    expect(nodes[1]?.metrics.get('witness.cosigned')).toBeGreaterThanOrEqual(1)
   })
 })

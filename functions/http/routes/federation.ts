@@ -3,11 +3,16 @@ import { createRoute, z } from '@hono/zod-openapi'
 import {
   RhizomeArtifact as ArtifactSchema,
   CompatibilityDoc,
+  CosignatureBody,
+  CosignaturesDoc,
+  FlagBody,
+  FlagsDoc,
   InboxBody,
   InboxReply,
   OutboxPage,
   OutboxQuery,
   PeersDoc,
+  Recorded,
 } from '../../../schemas/federation.ts'
 import { HolonId } from '../../../schemas/holon.ts'
 import { compatibility, type RhizomeArtifact } from '../../rhizome/index.ts'
@@ -95,6 +100,49 @@ const inbox = createRoute({
   },
 })
 
+const cosignatures = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/ledger/cosignatures',
+  summary:
+    "Witness cosignatures of this holon's checkpoints, newest first (served next to /ledger/checkpoint)",
+  request: { params },
+  responses: { 200: json(CosignaturesDoc, 'the cosignatures'), ...readProblems },
+})
+
+const addCosignature = createRoute({
+  ...bridge,
+  method: 'post',
+  path: '/v1/federation/cosignatures',
+  summary:
+    "Deliver a witness's cosignature of one of our holons' checkpoints (bridge token); verified before it is kept",
+  request: { body: jsonBody(CosignatureBody) },
+  responses: {
+    200: json(Recorded, 'kept, or why not'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
+
+const addFlag = createRoute({
+  ...bridge,
+  method: 'post',
+  path: '/v1/federation/flags',
+  summary: 'Deliver equivocation or inconsistency evidence (bridge token); kept once both checkpoints verify',
+  request: { body: jsonBody(FlagBody) },
+  responses: {
+    200: json(Recorded, 'kept, or why not'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
+
+const flags = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/federation/flags',
+  summary: 'Equivocation and inconsistency flags, with their evidence',
+  responses: { 200: json(FlagsDoc, 'the flags'), ...readProblems },
+})
+
 export const federation = router()
   .openapi(artifact, async (c) => {
     const { id } = c.req.valid('param')
@@ -123,3 +171,17 @@ export const federation = router()
     const body = c.req.valid('json')
     return c.json({ results: await federationStub(c.env).receive(body.artifacts as RhizomeArtifact[]) }, 200)
   })
+  .openapi(cosignatures, async (c) => {
+    const { id } = c.req.valid('param')
+    const info = unwrap(id, await holonStub(c.env, id).info())
+    return c.json(
+      {
+        origin: info.ledger.origin,
+        cosignatures: await federationStub(c.env).cosignatures(info.ledger.origin),
+      },
+      200,
+    )
+  })
+  .openapi(addCosignature, async (c) => c.json(await federationStub(c.env).cosign(c.req.valid('json')), 200))
+  .openapi(addFlag, async (c) => c.json(await federationStub(c.env).flag(c.req.valid('json')), 200))
+  .openapi(flags, async (c) => c.json({ flags: await federationStub(c.env).flags() }, 200))
