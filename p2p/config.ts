@@ -23,6 +23,8 @@ export const NodeConfig = z.strictObject({
     .min(1024)
     .max(1 << 20)
     .default(64 * 1024),
+  /** Inbound connections accepted per second from one host (libp2p's default is 5; a loopback test mesh needs more). */
+  inbound_per_second: z.number().int().min(1).max(10_000).default(5),
   phase: z
     .strictObject({
       /** Natural frequency of this organisation's pulse oscillator, Hz. */

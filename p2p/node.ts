@@ -30,6 +30,7 @@ export async function startNode(
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: config.listen },
+    connectionManager: { inboundConnectionThreshold: config.inbound_per_second },
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

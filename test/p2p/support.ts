@@ -22,6 +22,7 @@ export async function spawnNode(
     key: join(dir, 'peer.key'),
     state: dir,
     log: 'silent',
+    inbound_per_second: 1000,
     ...over,
   })
   const { key } = await loadIdentity(config.key)
