@@ -47,3 +47,44 @@ describe('witnessing', () => {
     expect(w1.metrics.get('witness.cosigned')).toBe(0)
   })
 })
+
+describe('inconsistency', () => {
+  it('a checkpoint whose consistency proof fails is flagged with both checkpoints as evidence', async () => {
+    const { lpStream } = await import('@libp2p/utils')
+    const { PROTOCOLS } = await import('../../p2p/wire.ts')
+    const made = await Promise.all([spawnNode(), spawnNode()])
+    nodes.push(...made)
+    await connect(made)
+    const [rogue, w] = made as [Node, Node]
+    await until(
+      () => made.every((n) => n.node.services.pubsub.getSubscribers(TOPICS.checkpoint).length > 0),
+      'mesh',
+    )
+    // The rogue answers proof requests with a proof that cannot hold.
+    await rogue.node.unhandle(PROTOCOLS.proof)
+    await rogue.node.handle(PROTOCOLS.proof, async (stream) => {
+      const lp = lpStream(stream)
+      await lp.read()
+      await lp.write(encode({ proof: ['ab'.repeat(32), 'cd'.repeat(32)] }))
+      await stream.close()
+    })
+    const org = artifact()
+    await rogue.rhizome.publish(org.artifact)
+    await until(() => w.rhizome.known.has(org.origin), 'artifact known')
+    const grown = signCheckpoint(
+      { origin: org.origin, size: 6, root: new Uint8Array(32).fill(9) },
+      org.secret,
+    )
+    await rogue.node.services.pubsub.publish(
+      TOPICS.checkpoint,
+      encode({ v: 1, origin: org.origin, holon: 'coop', note: grown }),
+    )
+    await until(
+      () => w.witness.flags.some((f) => f.kind === 'flag' && f.reason === 'inconsistent'),
+      'inconsistency flagged',
+    )
+    const flag = w.witness.flags.find((f) => f.kind === 'flag') as { notes: string[] }
+    expect(flag.notes).toEqual([org.artifact.checkpoint, grown])
+    expect(w.metrics.get('witness.cosigned')).toBe(0)
+  })
+})
