@@ -1,48 +1,26 @@
 // Rhizome artifacts over HTTP: publication through the outbox, judged imports through the inbox, compatibility.
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { describe, expect, it } from 'vitest'
-import { encodeVerifierKey, signCheckpoint } from '../../functions/ledger/index.ts'
-import { sha3Tree } from '../../functions/merkle/index.ts'
-import {
-  ARTIFACT_TYPE,
-  type RhizomeArtifact,
-  signArtifact,
-  verifyArtifact,
-} from '../../functions/rhizome/index.ts'
+import { signCheckpoint } from '../../functions/ledger/index.ts'
+import { type RhizomeArtifact, verifyArtifact } from '../../functions/rhizome/index.ts'
+import { peerArtifact as basePeer, type PeerOptions } from '../support/artifacts.ts'
 import { ADMIN, call, createHolon, WRITE } from '../support/http.ts'
 import { contractKernel } from '../support/kernels.ts'
 
 const BRIDGE = 'test-bridge-token'
 
-/** Another organisation's holon: its own key, checkpoint and kernel terms. */
-function peerArtifact(
-  opts: { secret?: Uint8Array; origin?: string; version?: number; digest?: string; issued?: string } = {},
-) {
-  const secret = opts.secret ?? ed25519.utils.randomSecretKey()
-  const origin = opts.origin ?? `peer-${Math.random().toString(36).slice(2)}.example/holons/coop`
-  const checkpoint = signCheckpoint({ origin, size: 3, root: sha3Tree.leaf(Uint8Array.of(1)) }, secret)
-  const a = signArtifact(
-    {
-      type: ARTIFACT_TYPE,
-      v: 1,
-      mvk_id: 'circular-economy',
-      holon: 'coop',
-      origin,
-      verifier_key: encodeVerifierKey(origin, ed25519.getPublicKey(secret)),
-      kernel_version: opts.version ?? 1,
-      kernel_digest: opts.digest ?? 'a'.repeat(64),
-      invariants: [
-        { name: 'Traceability', threshold: 0.9, weight: 1 },
-        { name: 'Non_Spoliation', threshold: 0.97, weight: 3 },
-        { name: 'Carbon', threshold: 0.5, weight: 1 },
-      ],
-      checkpoint,
-      issued_at: opts.issued ?? '2026-11-22T08:00:00.000Z',
-    },
-    (bytes) => ed25519.sign(bytes, secret),
-  )
-  return { artifact: a, secret, origin }
-}
+/** The peer organisation of these tests: three invariants, two shared with the contract kernel. */
+const peerArtifact = (opts: PeerOptions = {}) =>
+  basePeer({
+    issued: '2026-11-22T08:00:00.000Z',
+    size: 3,
+    invariants: [
+      { name: 'Traceability', threshold: 0.9, weight: 1 },
+      { name: 'Non_Spoliation', threshold: 0.97, weight: 3 },
+      { name: 'Carbon', threshold: 0.5, weight: 1 },
+    ],
+    ...opts,
+  })
 
 const inbox = (artifacts: unknown[], token = BRIDGE) =>
   call('POST', '/v1/federation/inbox', { artifacts }, token)

@@ -2,14 +2,11 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ed25519 } from '@noble/curves/ed25519.js'
-import { encodeVerifierKey, signCheckpoint } from '../../functions/ledger/index.ts'
-import { sha3Tree } from '../../functions/merkle/index.ts'
-import { ARTIFACT_TYPE, type RhizomeArtifact, signArtifact } from '../../functions/rhizome/index.ts'
 import { NodeConfig, type NodeConfigInput } from '../../p2p/config.ts'
 import { loadIdentity } from '../../p2p/identity.ts'
 import { logger } from '../../p2p/log.ts'
 import { type OmegaNode, startNode } from '../../p2p/node.ts'
+import { peerArtifact } from '../support/artifacts.ts'
 
 export const tmp = () => mkdtempSync(join(tmpdir(), 'omega-p2p-'))
 
@@ -45,26 +42,4 @@ export async function until(cond: () => boolean, what: string, ms = 20_000): Pro
 }
 
 /** An organisation's holon artifact, signed with its own key. */
-export function artifact(
-  opts: { secret?: Uint8Array; origin?: string; version?: number; issued?: string } = {},
-) {
-  const secret = opts.secret ?? ed25519.utils.randomSecretKey()
-  const origin = opts.origin ?? `org-${Math.random().toString(36).slice(2)}.example/holons/coop`
-  const a: RhizomeArtifact = signArtifact(
-    {
-      type: ARTIFACT_TYPE,
-      v: 1,
-      mvk_id: 'circular-economy',
-      holon: 'coop',
-      origin,
-      verifier_key: encodeVerifierKey(origin, ed25519.getPublicKey(secret)),
-      kernel_version: opts.version ?? 1,
-      kernel_digest: 'd'.repeat(64),
-      invariants: [{ name: 'Traceability', threshold: 1, weight: 2 }],
-      checkpoint: signCheckpoint({ origin, size: 1, root: sha3Tree.leaf(Uint8Array.of(7)) }, secret),
-      issued_at: opts.issued ?? new Date().toISOString(),
-    },
-    (bytes) => ed25519.sign(bytes, secret),
-  )
-  return { artifact: a, secret, origin }
-}
+export const artifact = peerArtifact
