@@ -51,6 +51,7 @@ export class HolonObject extends DurableObject<Env> {
   private readonly rebuilder: Rebuilder
   private live?: Live
   private ledger?: HolonLedger
+  private issued?: { key: string; artifact: RhizomeArtifact }
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -160,7 +161,11 @@ export class HolonObject extends DurableObject<Env> {
   /** The signed rhizome artifact, on request. */
   async artifact(): Promise<Reply<RhizomeArtifact>> {
     if (!this.live || !this.ledger) return fail({ code: 'holon_not_found' })
-    return ok(holonArtifact(this.live, this.ledger, now()))
+    // Signing costs ~1 ms: an open read re-signs only when the kernel or the ledger moved.
+    const key = `${this.live.version}:${this.ledger.size}`
+    if (this.issued?.key !== key)
+      this.issued = { key, artifact: holonArtifact(this.live, this.ledger, now()) }
+    return ok(this.issued.artifact)
   }
 
   /** Queues the current artifact for the federation node; a failure is logged, the holon's change stands. */
