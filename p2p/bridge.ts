@@ -1,7 +1,7 @@
 // The node's link to its own worker: pull the outbox with a persisted cursor, deliver verified peer artifacts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { RhizomeArtifact } from '../functions/rhizome/index.ts'
+import type { RhizomeAlert, RhizomeArtifact } from '../functions/rhizome/index.ts'
 
 export class BridgeError extends Error {
   override name = 'BridgeError'
@@ -43,16 +43,25 @@ export class Bridge {
     return existsSync(this.cursorFile) ? Number(readFileSync(this.cursorFile, 'utf8')) || 0 : 0
   }
 
-  /** Artifacts the worker queued since the last call; the cursor advances only after the caller published them. */
-  async pull(): Promise<{ artifacts: RhizomeArtifact[]; commit: () => void }> {
-    const page = await this.call<{
-      messages: { seq: number; payload: RhizomeArtifact }[]
-      next_cursor: number
-    }>('GET', `/v1/federation/outbox?cursor=${this.cursor}&limit=100`)
+  /** What the worker queued since the last call; the cursor advances only after the caller published it. */
+  async pull(): Promise<{ artifacts: RhizomeArtifact[]; alerts: RhizomeAlert[]; commit: () => void }> {
+    type Message = { seq: number } & (
+      | { kind: 'artifact'; payload: RhizomeArtifact }
+      | { kind: 'alert'; payload: RhizomeAlert }
+    )
+    const page = await this.call<{ messages: Message[]; next_cursor: number }>(
+      'GET',
+      `/v1/federation/outbox?cursor=${this.cursor}&limit=100`,
+    )
     return {
-      artifacts: page.messages.map((m) => m.payload),
+      artifacts: page.messages.flatMap((m) => (m.kind === 'artifact' ? [m.payload] : [])),
+      alerts: page.messages.flatMap((m) => (m.kind === 'alert' ? [m.payload] : [])),
       commit: () => writeFileSync(this.cursorFile, String(page.next_cursor), { mode: 0o600 }),
     }
+  }
+
+  async alert(a: RhizomeAlert): Promise<void> {
+    await this.call('POST', '/v1/federation/alerts', a)
   }
 
   /** The worker's current artifacts (for peers that catch up). */

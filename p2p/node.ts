@@ -9,6 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { Alerts } from './alerts.ts'
 import { Bridge } from './bridge.ts'
 import type { NodeConfig } from './config.ts'
 import { gossipsub, StrictSign } from './gossip.ts'
@@ -97,6 +98,8 @@ export async function startNode(
   // The peer identity's Ed25519 seed doubles as the witness key (its name embeds the peer id).
   const witness = new Witness(node, { rhizome, bridge, secret: privateKey.raw.slice(0, 32), log, metrics })
   await witness.start(config.checkpoint_ms)
+  const alerts = new Alerts(node, { rhizome, bridge, log, metrics })
+  alerts.start()
 
   // Each new peer is asked for what it knows: nothing published is lost to a node that was away.
   node.addEventListener('peer:identify', (e) => {
@@ -111,8 +114,9 @@ export async function startNode(
   const poll = async () => {
     if (!bridge || stopped) return
     try {
-      const { artifacts, commit } = await bridge.pull()
+      const { artifacts, alerts: raised, commit } = await bridge.pull()
       for (const a of artifacts) await rhizome.publish(a)
+      for (const a of raised) await alerts.publish(a)
       commit()
     } catch (e) {
       log('warn', 'outbox poll failed', { error: (e as Error).message })
@@ -133,6 +137,7 @@ export async function startNode(
     rhizome,
     phase,
     witness,
+    alerts,
     metrics,
     peerId: node.peerId.toString(),
     addrs: () => node.getMultiaddrs(),

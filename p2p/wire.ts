@@ -7,6 +7,7 @@ export const TOPICS = {
   phase: 'omega/phase/1',
   checkpoint: 'omega/checkpoint/1',
   witness: 'omega/witness/1',
+  alert: 'omega/alert/1',
 } as const
 
 export const PROTOCOLS = {

@@ -31,6 +31,23 @@ export const RhizomeArtifact = z
     description: "a holon's kernel terms, verifier key and checkpoint, signed by the holon",
   })
 
+export const RhizomeAlert = z
+  .object({
+    type: z.literal('omega.rhizome.alert'),
+    v: z.literal(1),
+    holon: z.string().max(64),
+    origin: z.string().min(1).max(256),
+    verifier_key: z.string().max(512),
+    decision: z.enum(['ALERT', 'QUARANTINE']),
+    threat: z.number().min(0).max(1),
+    beat: z.number().int().nonnegative(),
+    issued_at: z.string().max(64),
+    signature: z.string().max(128),
+  })
+  .openapi('RhizomeAlert', {
+    description: "a holon pulse's ALERT or QUARANTINE decision, signed by the holon",
+  })
+
 export const InboxBody = z
   .strictObject({ artifacts: z.array(RhizomeArtifact).min(1).max(100) })
   .openapi('InboxBody')
@@ -53,7 +70,13 @@ export const OutboxQuery = z.object({
 
 export const OutboxPage = z
   .object({
-    messages: z.array(z.object({ seq: z.number().int(), kind: z.string(), payload: RhizomeArtifact })),
+    messages: z.array(
+      z.object({
+        seq: z.number().int(),
+        kind: z.enum(['artifact', 'alert']),
+        payload: z.union([RhizomeArtifact, RhizomeAlert]),
+      }),
+    ),
     next_cursor: z.number().int(),
   })
   .openapi('OutboxPage')
@@ -152,3 +175,5 @@ export const FlagsDoc = z
     ),
   })
   .openapi('FlagsDoc')
+
+export const AlertsDoc = z.object({ alerts: z.array(RhizomeAlert) }).openapi('AlertsDoc')

@@ -44,6 +44,7 @@ describe('OpenAPI', () => {
         '/v1/federation/inbox',
         '/v1/federation/cosignatures',
         '/v1/federation/flags',
+        '/v1/federation/alerts',
         '/v1/holons/{id}/ledger/cosignatures',
         '/v1/route',
         '/v1/embed',

@@ -1,6 +1,12 @@
 // The federation registry (one per deployment): local holons' artifacts to publish, pinned peer artifacts, drops.
 import { DurableObject } from 'cloudflare:workers'
-import { ArtifactError, type RhizomeArtifact, verifyArtifact } from '../../functions/rhizome/index.ts'
+import {
+  ArtifactError,
+  type RhizomeAlert,
+  type RhizomeArtifact,
+  verifyAlert,
+  verifyArtifact,
+} from '../../functions/rhizome/index.ts'
 import { Db } from '../holon/db.ts'
 import { HolonLedger } from '../holon/ledger.ts'
 import { migrate } from '../holon/migrations.ts'
@@ -90,12 +96,60 @@ export class FederationObject extends DurableObject<Env> {
     return seq
   }
 
+  /** A local holon's ALERT or QUARANTINE decision, queued for peers. */
+  async publishAlert(alert: RhizomeAlert): Promise<void> {
+    this.db.run(
+      "INSERT INTO outbox (kind, holon, payload) VALUES ('alert', ?, ?)",
+      alert.holon,
+      JSON.stringify(alert),
+    )
+  }
+
+  /** A peer's alert, kept when it is signed with that origin's pinned key and newer than the last one. */
+  async receiveAlert(alert: RhizomeAlert): Promise<{ ok: boolean; detail?: string }> {
+    const peer = this.db.one<{ verifier_key: string }>(
+      'SELECT verifier_key FROM peers WHERE origin = ?',
+      alert.origin,
+    )
+    return this.guard(() => {
+      if (!peer) throw new WitnessRecordError(`no pinned key for ${alert.origin}`)
+      try {
+        verifyAlert(alert, peer.verifier_key)
+      } catch (e) {
+        if (e instanceof ArtifactError) throw new WitnessRecordError(e.message)
+        throw e
+      }
+      const last = this.db.one<{ t: string }>(
+        'SELECT max(issued_at) AS t FROM alerts WHERE origin = ?',
+        alert.origin,
+      )?.t
+      if (last && alert.issued_at <= last)
+        throw new WitnessRecordError('not newer than the last alert from that origin')
+      this.db.run(
+        'INSERT INTO alerts (origin, issued_at, alert, received_at) VALUES (?, ?, ?, ?)',
+        alert.origin,
+        alert.issued_at,
+        JSON.stringify(alert),
+        now(),
+      )
+    })
+  }
+
+  async alerts(): Promise<RhizomeAlert[]> {
+    return this.db
+      .all<{ alert: string }>('SELECT alert FROM alerts ORDER BY id DESC LIMIT 200')
+      .map((r) => JSON.parse(r.alert))
+  }
+
   /** What the bridge node should publish after `cursor` (pull with a cursor: restarts and gaps cost nothing). */
   async outbox(
     cursor: number,
     limit: number,
-  ): Promise<{ messages: { seq: number; kind: string; payload: RhizomeArtifact }[]; next_cursor: number }> {
-    const rows = this.db.all<{ seq: number; kind: string; payload: string }>(
+  ): Promise<{
+    messages: { seq: number; kind: 'artifact' | 'alert'; payload: RhizomeArtifact | RhizomeAlert }[]
+    next_cursor: number
+  }> {
+    const rows = this.db.all<{ seq: number; kind: 'artifact' | 'alert'; payload: string }>(
       'SELECT seq, kind, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
       cursor,
       limit,
@@ -104,7 +158,7 @@ export class FederationObject extends DurableObject<Env> {
       messages: rows.map((r) => ({
         seq: r.seq,
         kind: r.kind,
-        payload: JSON.parse(r.payload) as RhizomeArtifact,
+        payload: JSON.parse(r.payload) as RhizomeArtifact | RhizomeAlert,
       })),
       next_cursor: rows.at(-1)?.seq ?? cursor,
     }

@@ -17,4 +17,7 @@ export const MIGRATIONS: readonly string[] = [
      note TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (origin, size, witness));
    CREATE TABLE flags (id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL, reason TEXT NOT NULL,
      notes TEXT NOT NULL, detail TEXT NOT NULL, at TEXT NOT NULL);`,
+  // v3: pulse alerts received from peers (our own go out through the outbox).
+  `CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL, issued_at TEXT NOT NULL,
+     alert TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (origin, issued_at));`,
 ]

@@ -29,6 +29,9 @@ type HolonRpc = Pick<
 type FederationRpc = Pick<
   FederationObject,
   | 'publish'
+  | 'publishAlert'
+  | 'receiveAlert'
+  | 'alerts'
   | 'outbox'
   | 'localArtifacts'
   | 'receive'

@@ -1,2 +1,3 @@
+export * from './alert.ts'
 export * from './artifact.ts'
 export * from './compatibility.ts'

@@ -221,3 +221,28 @@ describe('cross-witnessing records', () => {
     expect(listed.filter((f: { origin: string }) => f.origin === peer.origin)).toHaveLength(1)
   })
 })
+
+describe('alerts', () => {
+  it('queues local alerts for the bridge, and keeps peer alerts signed with the pinned key, newest only', async () => {
+    const { env } = await import('cloudflare:workers')
+    const { peerAlert } = await import('../support/artifacts.ts')
+    const peer = peerArtifact()
+    await inbox([peer.artifact])
+    const post = (a: unknown) => call('POST', '/v1/federation/alerts', a, BRIDGE)
+    const first = peerAlert(peer, '2026-11-22T09:00:00.000Z')
+    expect((await post(first)).body).toEqual({ ok: true })
+    expect((await post(first)).body.ok).toBe(false) // a replay
+    expect((await post(peerAlert(peer, '2026-11-22T08:59:00.000Z'))).body.ok).toBe(false)
+    expect((await post({ ...peerAlert(peer, '2026-11-22T09:01:00.000Z'), threat: 0.1 })).body.ok).toBe(false) // forged
+    const stranger = peerArtifact()
+    expect((await post(peerAlert(stranger, '2026-11-22T09:02:00.000Z'))).body.ok).toBe(false) // no pinned key
+    const listed = (await call('GET', '/v1/federation/alerts')).body.alerts
+    expect(listed.filter((a: { origin: string }) => a.origin === peer.origin)).toEqual([first])
+
+    const before = (await call('GET', '/v1/federation/outbox?limit=500', undefined, BRIDGE)).body.next_cursor
+    const mine = peerAlert(peerArtifact(), '2026-11-22T09:03:00.000Z')
+    await env.FEDERATION.getByName('federation').publishAlert(mine as never)
+    const page = (await call('GET', `/v1/federation/outbox?cursor=${before}`, undefined, BRIDGE)).body
+    expect(page.messages).toEqual([expect.objectContaining({ kind: 'alert', payload: mine })])
+  })
+})

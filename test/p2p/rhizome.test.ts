@@ -89,3 +89,29 @@ describe('rhizome gossip', () => {
     await until(() => back.rhizome.known.get(early.origin)?.kernel_version === 2, 'restarted node caught up')
   })
 })
+
+describe('alerts', () => {
+  it('reach peers that know the origin, and forged or replayed ones are dropped', async () => {
+    const { peerAlert } = await import('../support/artifacts.ts')
+    const [a, b] = await mesh(2)
+    const org = artifact()
+    await (a as Node).rhizome.publish(org.artifact)
+    await until(() => (b as Node).rhizome.known.has(org.origin), 'artifact known')
+    const alert = peerAlert(org, new Date().toISOString())
+    await (a as Node).alerts.publish(alert)
+    await until(
+      () => (b as Node).alerts.latest.get(org.origin)?.issued_at === alert.issued_at,
+      'alert received',
+    )
+    await (a as Node).node.services.pubsub.publish(
+      TOPICS.alert,
+      encode({ ...alert, threat: 0.1, issued_at: new Date(Date.now() + 1000).toISOString() }),
+    )
+    await until(() => (b as Node).metrics.get('alert.dropped.invalid') === 1, 'forged alert dropped')
+    await (a as Node).node.services.pubsub.publish(
+      TOPICS.alert,
+      encode(peerAlert(org, '2020-01-01T00:00:00.000Z')),
+    )
+    await until(() => (b as Node).metrics.get('alert.dropped.replay') === 1, 'old alert dropped')
+  })
+})

@@ -2,7 +2,13 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { encodeVerifierKey, signCheckpoint } from '../../functions/ledger/index.ts'
 import { sha3Tree } from '../../functions/merkle/index.ts'
-import { ARTIFACT_TYPE, type ArtifactInvariant, signArtifact } from '../../functions/rhizome/index.ts'
+import {
+  ALERT_TYPE,
+  ARTIFACT_TYPE,
+  type ArtifactInvariant,
+  signAlert,
+  signArtifact,
+} from '../../functions/rhizome/index.ts'
 
 export interface PeerOptions {
   secret?: Uint8Array
@@ -39,4 +45,25 @@ export function peerArtifact(opts: PeerOptions = {}) {
     (bytes) => ed25519.sign(bytes, secret),
   )
   return { artifact, secret, origin }
+}
+
+/** An ALERT from a peer holon, signed with its key. */
+export function peerAlert(
+  peer: { secret: Uint8Array; origin: string; artifact: { verifier_key: string } },
+  issuedAt: string,
+) {
+  return signAlert(
+    {
+      type: ALERT_TYPE,
+      v: 1,
+      holon: 'coop',
+      origin: peer.origin,
+      verifier_key: peer.artifact.verifier_key,
+      decision: 'ALERT',
+      threat: 0.7,
+      beat: 12,
+      issued_at: issuedAt,
+    },
+    (bytes) => ed25519.sign(bytes, peer.secret),
+  )
 }

@@ -1,6 +1,8 @@
 // Federation routes: holon artifacts and compatibility (read), the bridge node's outbox and inbox (bridge token).
 import { createRoute, z } from '@hono/zod-openapi'
 import {
+  RhizomeAlert as AlertSchema,
+  AlertsDoc,
   RhizomeArtifact as ArtifactSchema,
   CompatibilityDoc,
   CosignatureBody,
@@ -143,6 +145,27 @@ const flags = createRoute({
   responses: { 200: json(FlagsDoc, 'the flags'), ...readProblems },
 })
 
+const addAlert = createRoute({
+  ...bridge,
+  method: 'post',
+  path: '/v1/federation/alerts',
+  summary:
+    "Deliver a peer holon's ALERT or QUARANTINE (bridge token); kept when signed with the origin's pinned key",
+  request: { body: jsonBody(AlertSchema) },
+  responses: {
+    200: json(Recorded, 'kept, or why not'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
+
+const alerts = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/federation/alerts',
+  summary: "Peers' recent ALERT and QUARANTINE decisions, newest first",
+  responses: { 200: json(AlertsDoc, 'the alerts'), ...readProblems },
+})
+
 export const federation = router()
   .openapi(artifact, async (c) => {
     const { id } = c.req.valid('param')
@@ -185,3 +208,5 @@ export const federation = router()
   .openapi(addCosignature, async (c) => c.json(await federationStub(c.env).cosign(c.req.valid('json')), 200))
   .openapi(addFlag, async (c) => c.json(await federationStub(c.env).flag(c.req.valid('json')), 200))
   .openapi(flags, async (c) => c.json({ flags: await federationStub(c.env).flags() }, 200))
+  .openapi(addAlert, async (c) => c.json(await federationStub(c.env).receiveAlert(c.req.valid('json')), 200))
+  .openapi(alerts, async (c) => c.json({ alerts: await federationStub(c.env).alerts() }, 200))
