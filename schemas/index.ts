@@ -5,6 +5,7 @@ import { CommitBody, Event } from './event.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
+import { BeatSnapshot, PulseBody, PulseDoc, TemporalDoc, WitnessPage } from './pulse.ts'
 
 /** File stem -> schema, and whether it describes what a client sends (input) or receives (output). */
 export const PUBLISHED = {
@@ -23,6 +24,11 @@ export const PUBLISHED = {
   receipt: [Receipt, 'output'],
   'verify-request': [VerifyRequest, 'input'],
   'verify-report': [VerifyReport, 'output'],
+  'pulse-body': [PulseBody, 'input'],
+  pulse: [PulseDoc, 'output'],
+  beat: [BeatSnapshot, 'output'],
+  temporal: [TemporalDoc, 'output'],
+  'witness-page': [WitnessPage, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -40,3 +46,4 @@ export * from './event.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
 export * from './ledger.ts'
+export * from './pulse.ts'

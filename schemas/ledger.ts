@@ -37,6 +37,12 @@ export const LedgerEntry = z
       'event.committed',
       'event.rejected',
       'rebuild.progress',
+      'pulse.configured',
+      'pulse.beat',
+      'pulse.decision',
+      'pulse.quarantine',
+      'witness.state',
+      'witness.collapse',
     ]),
     data: z.record(z.string(), z.unknown()),
   })

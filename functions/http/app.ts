@@ -7,6 +7,7 @@ import { ApiError, kernelInvalid, problemResponse } from './problems.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
+import { pulse } from './routes/pulse.ts'
 import { torsion } from './routes/torsion.ts'
 import { verifier } from './routes/verify.ts'
 
@@ -47,6 +48,7 @@ export function createApp() {
   app.route('/', torsion)
   app.route('/', holons)
   app.route('/', ledger)
+  app.route('/', pulse)
   app.route('/', verifier)
   mountDocs(app)
   app.notFound((c) => problemResponse(c, new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`)))

@@ -22,6 +22,10 @@ type HolonRpc = Pick<
   | 'inclusion'
   | 'consistency'
   | 'exportLedger'
+  | 'configurePulse'
+  | 'pulseDoc'
+  | 'temporal'
+  | 'witness'
 >
 
 export const holonStub = (env: Env, id: string): HolonRpc => env.HOLON.getByName(id) as unknown as HolonRpc
@@ -59,13 +63,21 @@ function failureError(holon: string, f: HolonFailure): ApiError {
       )
     case 'ledger_range':
       return new ApiError('validation_failed', f.message)
+    case 'pulse_config':
+      return new ApiError('validation_failed', f.message, {
+        errors: [{ pointer: `/config${f.pointer}`, message: f.message }],
+      })
     case 'inadmissible': {
       const r = f.result
-      const why = r.errors.length > 0 ? `${r.errors.length} expression error(s)` : `torsion ${r.torsion}`
+      const why = f.quarantined
+        ? 'the holon is quarantined by its pulse and every commit needs an override'
+        : r.errors.length > 0
+          ? `${r.errors.length} expression error(s)`
+          : `torsion ${r.torsion}`
       return new ApiError(
         r.verdict === 'override_required' ? 'override_required' : 'inadmissible',
         `event '${f.event_id}' (index ${f.index}) is not admissible: ${why}; nothing was committed`,
-        { event_id: f.event_id, index: f.index, ...r, receipt: f.receipt },
+        { event_id: f.event_id, index: f.index, ...r, receipt: f.receipt, quarantined: f.quarantined },
       )
     }
   }

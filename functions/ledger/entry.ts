@@ -13,6 +13,12 @@ export type EntryKind =
   | 'event.committed'
   | 'event.rejected'
   | 'rebuild.progress'
+  | 'pulse.configured'
+  | 'pulse.beat'
+  | 'pulse.decision'
+  | 'pulse.quarantine'
+  | 'witness.state'
+  | 'witness.collapse'
 
 /** Entries a holon always ledgers; any other kind is a system entry subject to the verification level. */
 export const ALWAYS_LEDGERED: ReadonlySet<EntryKind> = new Set([
@@ -21,6 +27,9 @@ export const ALWAYS_LEDGERED: ReadonlySet<EntryKind> = new Set([
   'kernel.activated',
   'event.committed',
   'event.rejected',
+  'pulse.configured',
+  'pulse.decision',
+  'pulse.quarantine',
 ])
 
 export interface LedgerEntry {
