@@ -261,6 +261,7 @@ export class HolonObject extends DurableObject<Env> {
     if (this.live && this.rebuilder.progress()) await this.rebuildStep()
     const l = this.live
     const nowMs = Date.now()
+    this.pulse.reload()
     if (l && this.pulse.due(nowMs)) {
       const at = new Date(nowMs).toISOString()
       const { value } = this.ledgered((w) => this.pulse.beat(l, w, nowMs, at), false)

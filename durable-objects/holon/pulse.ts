@@ -56,6 +56,11 @@ export class HolonPulse {
     return this.engine
   }
 
+  /** The controller row is the source of truth in SQLite; an alarm re-reads it before deciding a beat is due. */
+  reload(): void {
+    this.row = this.store.load()
+  }
+
   /** Drops in-memory state after a failed transaction; it is reloaded from SQLite. */
   reset(): void {
     this.row = this.store.load()
@@ -86,11 +91,15 @@ export class HolonPulse {
       body.config?.ml_weight !== undefined || body.config?.bias !== undefined
         ? { ...prev.memory, model: initialMemory(config).model }
         : prev.memory
+    const starting = running && !prev.running
     const next: PulseRow = {
       ...prev,
       config,
       memory,
       running,
+      // A (re)started pulse looks only at what happens from now on.
+      seen_seq: starting ? this.store.maxSeq('events') : prev.seen_seq,
+      seen_rejection: starting ? this.store.maxSeq('rejections') : prev.seen_rejection,
       next_at: running
         ? prev.running && prev.next_at !== null
           ? prev.next_at

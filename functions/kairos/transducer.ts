@@ -72,6 +72,8 @@ export class Transducer {
     if (!(this.mag > 1e-300)) return { re: 0, im: 0, abs: 0 }
     const re = this.re / this.mag
     const im = this.im / this.mag
-    return { re, im, abs: Math.min(1, Math.hypot(re, im)) }
+    const abs = Math.hypot(re, im)
+    // |T| <= N holds exactly; rounding can overshoot it by an ulp or so
+    return abs > 1 ? { re: re / abs, im: im / abs, abs: 1 } : { re, im, abs }
   }
 }
