@@ -121,9 +121,10 @@ export class HolonPulse {
   /** A KAIROS sample at a commit (only while the pulse runs). Call inside the commit's transaction. */
   sampleCommit(phi: readonly number[], atMs: number): void {
     if (!this.row.running) return
+    const engine = this.kairos() // (re)built from the rows before this sample is stored
     const n = this.store.nextSample()
     this.store.addSample(n, atMs, 'commit', phi)
-    this.kairos().sample(phi, n)
+    engine.sample(phi, n)
   }
 
   /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
@@ -131,9 +132,9 @@ export class HolonPulse {
     const prev = this.row
     const c = prev.config
     const number = prev.beat + 1
+    const engine = this.kairos() // (re)built from the rows before this sample is stored
     const n = this.store.nextSample()
     this.store.addSample(n, nowMs, 'beat', l.current.state_vector)
-    const engine = this.kairos()
     engine.sample(l.current.state_vector, n)
     const kairos = engine.reading()
     const out = runBeat(c, prev.memory, {

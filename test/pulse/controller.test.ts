@@ -97,12 +97,11 @@ describe('genomic PID', () => {
   })
 })
 
-const genome = fc
-  .tuple(...Array.from({ length: 4 }, () => fc.double({ min: 0.01, max: 1, noNaN: true })))
-  .map(([R, B, E, O]) => {
-    const s = R + B + E + O
-    return { R: R / s, B: B / s, E: E / s, O: O / s }
-  })
+const weight = fc.double({ min: 0.01, max: 1, noNaN: true })
+const genome = fc.tuple(weight, weight, weight, weight).map(([R, B, E, O]) => {
+  const s = R + B + E + O
+  return { R: R / s, B: B / s, E: E / s, O: O / s }
+})
 
 describe('genome', () => {
   it('moves O by at most 0.05 a beat (before renormalising) and renormalises to sum 1', () => {
