@@ -1,7 +1,8 @@
-// `npm run bench [-- section ...]`: prints markdown tables; sections: gate, ledger (default: all).
+// `npm run bench [-- section ...]`: prints markdown tables; sections: gate, ledger, pulse (default: all).
 import { cpus } from 'node:os'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { ledgerBench } from './ledger.ts'
+import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 
 const sections: Record<string, () => void | Promise<void>> = {
   gate: async () => {
@@ -9,6 +10,10 @@ const sections: Record<string, () => void | Promise<void>> = {
     await gateOverHttp()
   },
   ledger: ledgerBench,
+  pulse: async () => {
+    beatInProcess()
+    await beatsOverRuntime()
+  },
 }
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -49,6 +49,13 @@ export const PulseConfig = z
 export const PulseBody = z
   .strictObject({
     running: z.boolean().optional().describe('true starts (or resumes) the pulse, false stops it'),
+    first_beat_at: z
+      .number()
+      .int()
+      .min(0)
+      .max(8.64e15)
+      .optional()
+      .describe('epoch ms of the next beat (default: one period after starting); aligns or staggers holons'),
     config: PulseConfig.partial().extend({ kairos: KairosConfig.partial().optional() }).optional(),
   })
   .openapi('PulseBody')

@@ -100,11 +100,13 @@ export class HolonPulse {
       // A (re)started pulse looks only at what happens from now on.
       seen_seq: starting ? this.store.maxSeq('events') : prev.seen_seq,
       seen_rejection: starting ? this.store.maxSeq('rejections') : prev.seen_rejection,
-      next_at: running
-        ? prev.running && prev.next_at !== null
-          ? prev.next_at
-          : nowMs + config.period_ms
-        : null,
+      next_at: !running
+        ? null
+        : body.first_beat_at !== undefined
+          ? Math.max(nowMs, body.first_beat_at)
+          : prev.running && prev.next_at !== null
+            ? prev.next_at
+            : nowMs + config.period_ms,
     }
     this.store.save(next)
     w.append('pulse.configured', { config, running }, at)

@@ -27,7 +27,9 @@ function directSum(phis: number[][], tau: number, omega: number, window: number)
   }
 }
 
-const feed = (k: Kairos, phis: number[][]) => phis.forEach((p, n) => k.sample(p, n))
+const feed = (k: Kairos, phis: number[][]) => {
+  for (const [n, p] of phis.entries()) k.sample(p, n)
+}
 
 /** mulberry32: a seeded generator, so the noise is the same on every run. */
 function rng(seed: number) {

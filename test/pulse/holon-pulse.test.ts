@@ -2,6 +2,7 @@
 // temporal memory with reconstruction, witness entries. Beats are driven by the runtime's alarm hooks.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { HolonObject } from '../../durable-objects/holon/holon-object.ts'
 import type { KernelInput } from '../../schemas/kernel.ts'
@@ -84,6 +85,18 @@ describe('PUT /v1/holons/:id/pulse', () => {
     ])
     const stopped = await pulse(id, { running: false })
     expect(stopped.body).toMatchObject({ running: false, next_beat_at: null, beat: 1 })
+  })
+
+  it('first_beat_at sets the next beat time; a time in the past means now', async () => {
+    const id = await started()
+    const later = Date.now() + 5 * HOUR
+    expect(Date.parse((await pulse(id, { first_beat_at: later })).body.next_beat_at)).toBe(later)
+    const now = await pulse(id, { first_beat_at: 0 })
+    expect(Date.parse(now.body.next_beat_at)).toBeLessThanOrEqual(Date.now())
+    await runDurableObjectAlarm(stub(id))
+    const p = (await call('GET', `/v1/holons/${id}/pulse`)).body
+    expect(p.beat).toBe(1)
+    expect(Date.parse(p.next_beat_at)).toBeGreaterThan(Date.now() + HOUR - 60_000)
   })
 
   it('a re-delivered alarm does not apply a beat twice', async () => {
@@ -267,5 +280,32 @@ describe('one alarm for two jobs', () => {
     const r = (await call('GET', `/v1/holons/${id}/temporal?at=${at}`)).body.reconstructed
     expect(p.last.kairos.samples).toBe(12)
     expect(r.kairos).toEqual(p.last.kairos)
+  })
+})
+
+describe('garbage', () => {
+  it('PUT /pulse and the temporal/witness queries never answer 500; bad input changes nothing', async () => {
+    const id = await started()
+    const before = (await call('GET', `/v1/holons/${id}/pulse`)).body
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.string(), fc.constant('{"running":')), async (body) => {
+        const r = await pulse(id, typeof body === 'string' ? body : JSON.stringify(body))
+        expect([200, 400]).toContain(r.status)
+        if (r.status === 400) expect(r.type).toMatch(/problem\+json/)
+      }),
+      { numRuns: 60 },
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), async (a, b) => {
+        const q = `from=${encodeURIComponent(a)}&at=${encodeURIComponent(b)}`
+        expect((await call('GET', `/v1/holons/${id}/temporal?${q}`)).status).toBeLessThan(500)
+        expect(
+          (await call('GET', `/v1/holons/${id}/witness?cursor=${encodeURIComponent(a)}`)).status,
+        ).toBeLessThan(500)
+      }),
+      { numRuns: 40 },
+    )
+    const after = (await call('GET', `/v1/holons/${id}/pulse`)).body
+    expect(after.beat).toBe(before.beat)
   })
 })
