@@ -87,10 +87,13 @@ export class HolonPulse {
     })
     checkConfig(config, this.peers())
     const running = body.running ?? prev.running
-    const memory =
+    let memory =
       body.config?.ml_weight !== undefined || body.config?.bias !== undefined
         ? { ...prev.memory, model: initialMemory(config).model }
         : prev.memory
+    // Stopping the pulse lifts its quarantine: nothing would be left watching to lift it later.
+    const lifted = !running && memory.quarantine.active
+    if (lifted) memory = { ...memory, quarantine: { active: false, quiet: 0 } }
     const starting = running && !prev.running
     const next: PulseRow = {
       ...prev,
@@ -110,6 +113,7 @@ export class HolonPulse {
     }
     this.store.save(next)
     w.append('pulse.configured', { config, running }, at)
+    if (lifted) w.append('pulse.quarantine', { beat: prev.beat, active: false, reason: 'pulse stopped' }, at)
     return next
   }
 

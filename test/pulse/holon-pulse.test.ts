@@ -179,6 +179,17 @@ describe('quarantine', () => {
     expect(kinds.filter((k) => k === 'pulse.decision').length).toBeGreaterThanOrEqual(2)
   })
 
+  it('stopping the pulse lifts its quarantine (ledgered)', async () => {
+    // bias 2: a quiet beat scores sigmoid(2) = 0.88 >= 0.85
+    const id = await started({ bias: 2 })
+    expect((await beat(id)).last.decision).toBe('QUARANTINE')
+    expect((await commit(id, { event: { id: 'a' } })).status).toBe(409)
+    expect((await pulse(id, { running: false })).body.quarantined).toBe(false)
+    expect((await commit(id, { event: { id: 'a' } })).status).toBe(201)
+    const kinds: string[] = await ledgerKinds(id)
+    expect(kinds.filter((k) => k === 'pulse.quarantine')).toHaveLength(2)
+  })
+
   it('ALERT shows in /state without quarantining', async () => {
     // bias 0.5: a quiet beat already scores sigmoid(0.5) = 0.62, between the alert and quarantine levels
     const id = await started({ bias: 0.5 })
