@@ -1,9 +1,10 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, geometry, p2p (default: all).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, geometry, p2p, pulse (default: all).
 import { cpus } from 'node:os'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
 import { ledgerBench } from './ledger.ts'
 import { p2pBench } from './p2p.ts'
+import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
 
 const quick = process.argv.includes('--quick')
@@ -15,6 +16,10 @@ const sections: Record<string, () => void | Promise<void>> = {
   ledger: ledgerBench,
   geometry: () => geometryBenchmarks(table, quick),
   p2p: p2pBench,
+  pulse: async () => {
+    beatInProcess()
+    await beatsOverRuntime()
+  },
 }
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))

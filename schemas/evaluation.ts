@@ -26,7 +26,8 @@ export const Verdict = z
   .openapi('Verdict', {
     description:
       'admit: zero torsion; admit_improving: lowers the torsion of a violating state; admit_flagged: gate policy flag; ' +
-      'admit_override: committed by an explicit override; reject / override_required: not committed',
+      'admit_override: committed by an explicit override; reject / override_required: not committed ' +
+      '(while the pulse quarantines a holon every event is override_required without an override)',
   })
 
 export const Evaluation = z

@@ -4,6 +4,7 @@ import { Evaluation, GateResult } from './evaluation.ts'
 import { Event, Override } from './event.ts'
 import { GatePolicy, KernelSpec } from './kernel.ts'
 import { LedgerInfo, Receipt, VerificationPolicy } from './ledger.ts'
+import { PulseStatus } from './pulse.ts'
 
 export const HolonId = z
   .string()
@@ -59,6 +60,7 @@ export const StateDoc = Evaluation.extend({
   last_event_id: z.string().nullable(),
   last_committed_at: z.string().nullable(),
   pending_kernel: Rebuild.optional(),
+  pulse: PulseStatus.optional().describe('the holon pulse: last decision, alert, quarantine'),
 }).openapi('StateDoc', {
   description: 'read-only dashboard document: the state after the latest committed event',
 })

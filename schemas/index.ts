@@ -8,6 +8,7 @@ import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { MomConfig } from './mom-config.ts'
 import { OrchestrationStrategy } from './orchestration-strategy.ts'
+import { BeatSnapshot, PulseBody, PulseDoc, TemporalDoc, WitnessPage } from './pulse.ts'
 import {
   ConsensusRequest,
   ConsensusResult,
@@ -48,6 +49,11 @@ export const PUBLISHED = {
   'consensus-result': [ConsensusResult, 'output'],
   'topology-create': [TopologyCreate, 'input'],
   'topology-patch': [TopologyPatch, 'input'],
+  'pulse-body': [PulseBody, 'input'],
+  pulse: [PulseDoc, 'output'],
+  beat: [BeatSnapshot, 'output'],
+  temporal: [TemporalDoc, 'output'],
+  'witness-page': [WitnessPage, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -69,5 +75,6 @@ export * from './kernel.ts'
 export * from './ledger.ts'
 export * from './mom-config.ts'
 export * from './orchestration-strategy.ts'
+export * from './pulse.ts'
 export * from './routing.ts'
 export * from './topology.ts'

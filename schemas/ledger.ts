@@ -38,6 +38,12 @@ export const LedgerEntry = z
       'event.rejected',
       'rebuild.progress',
       'peer.artifact',
+      'pulse.configured',
+      'pulse.beat',
+      'pulse.decision',
+      'pulse.quarantine',
+      'witness.state',
+      'witness.collapse',
     ]),
     data: z.record(z.string(), z.unknown()),
   })

@@ -8,7 +8,16 @@ export type HolonFailure =
   | { code: 'holon_not_found' }
   | { code: 'holon_exists'; kernel_version: number }
   | { code: 'kernel_invalid'; issues: KernelIssue[] }
-  | { code: 'inadmissible'; index: number; event_id: string; result: GateResult; receipt: Receipt }
+  | {
+      code: 'inadmissible'
+      index: number
+      event_id: string
+      result: GateResult
+      receipt: Receipt
+      /** the pulse had quarantined the holon: every event needed an override */
+      quarantined: boolean
+    }
+  | { code: 'pulse_config'; pointer: string; message: string }
   | { code: 'ledger_range'; message: string }
   | { code: 'idempotency_conflict'; index: number; event_id: string }
 

@@ -9,6 +9,7 @@ import {
   kernelDigest,
 } from '../../functions/kernel/index.ts'
 import { type Receipt, toHex, type VerificationPolicy } from '../../functions/ledger/index.ts'
+import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
@@ -23,6 +24,7 @@ import type {
 } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import type { CheckpointDoc, ConsistencyDoc, InclusionDoc, LedgerPage } from '../../schemas/ledger.ts'
+import type { PulseBody, PulseDoc, TemporalDoc, WitnessPage } from '../../schemas/pulse.ts'
 import { holonArtifact } from './artifact.ts'
 import { Db } from './db.ts'
 import { createdData, eventData } from './entry-data.ts'
@@ -32,7 +34,9 @@ import { HolonLedger, LedgerRangeError, type LedgerWriter } from './ledger.ts'
 import * as docs from './ledger-docs.ts'
 import { EMPTY_FOLD, evaluationOf, type Live, loadLive } from './live.ts'
 import { migrate } from './migrations.ts'
+import { HolonPulse } from './pulse.ts'
 import { Rebuilder } from './rebuild.ts'
+import * as temporal from './temporal.ts'
 
 type Incoming = { index: number; event: Event; body: string; digest: string }
 
@@ -52,6 +56,7 @@ export class HolonObject extends DurableObject<Env> {
   private live?: Live
   private ledger?: HolonLedger
   private issued?: { key: string; artifact: RhizomeArtifact }
+  private pulse!: HolonPulse
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -62,6 +67,7 @@ export class HolonObject extends DurableObject<Env> {
       const live = loadLive(this.db)
       if (live && !live.meta.origin) this.startLedger(live)
       this.reload()
+      this.pulse = new HolonPulse(this.db)
     })
   }
 
@@ -93,16 +99,25 @@ export class HolonObject extends DurableObject<Env> {
     return this.live
   }
 
-  /** Runs `f` and seals the ledger in one storage transaction; the ledger adopts the appends only if it committed. */
-  private ledgered<T>(f: (w: LedgerWriter) => T): { value: T; w: LedgerWriter } {
+  /**
+   * Runs `f` and seals the ledger in one storage transaction; the ledger adopts the appends only if it
+   * committed. `sealEmpty: false` skips re-signing when `f` appended nothing (quiet beats).
+   */
+  private ledgered<T>(f: (w: LedgerWriter) => T, sealEmpty = true): { value: T; w: LedgerWriter } {
     const ledger = this.ledger as HolonLedger
     const w = ledger.writer()
     const at = now()
-    const value = this.ctx.storage.transactionSync(() => {
-      const v = f(w)
-      w.seal(at)
-      return v
-    })
+    let value: T
+    try {
+      value = this.ctx.storage.transactionSync(() => {
+        const v = f(w)
+        if (sealEmpty || w.size > ledger.size) w.seal(at)
+        return v
+      })
+    } catch (e) {
+      this.pulse.reset()
+      throw e
+    }
     ledger.adopt(w)
     return { value, w }
   }
@@ -221,6 +236,7 @@ export class HolonObject extends DurableObject<Env> {
       last_event_id: l.last?.id ?? null,
       last_committed_at: l.last?.at ?? null,
       ...(pending && { pending_kernel: pending }),
+      pulse: temporal.status(this.pulse),
     })
   }
 
@@ -235,6 +251,7 @@ export class HolonObject extends DurableObject<Env> {
     }
     const { value: started } = this.ledgered((w) => this.rebuilder.start(compiled.value, now(), w))
     const done = await this.rebuildStep()
+    await this.schedule()
     const progress = this.rebuilder.progress()
     return ok({
       version: started.version,
@@ -244,26 +261,82 @@ export class HolonObject extends DurableObject<Env> {
     })
   }
 
-  /** One bounded chunk of a kernel rebuild; schedules the next one on the alarm. */
+  /** One bounded chunk of a kernel rebuild; the caller schedules the next one on the alarm. */
   private async rebuildStep(): Promise<boolean> {
     const { value: done } = this.ledgered((w) => this.rebuilder.runChunk(now(), w))
     if (done) {
       this.reload()
       await this.announce()
-    } else await this.ctx.storage.setAlarm(Date.now())
+    }
     return done
   }
 
-  /** Alarms are at-least-once: a chunk is idempotent because its cursor moves in the same transaction. */
+  /** One alarm serves both a pending rebuild (due now) and the pulse (due at its next beat): the earliest. */
+  private async schedule(): Promise<void> {
+    const times = [this.rebuilder.progress() ? Date.now() : null, this.pulse.nextAt()].filter(
+      (t): t is number => t !== null,
+    )
+    if (times.length === 0) await this.ctx.storage.deleteAlarm()
+    else await this.ctx.storage.setAlarm(Math.min(...times))
+  }
+
+  /**
+   * Alarms are at-least-once: a rebuild chunk is idempotent because its cursor moves in the same
+   * transaction, and a beat because the beat counter and the next beat time move in the beat's own
+   * transaction (a re-delivered alarm finds the next beat not yet due).
+   */
   override async alarm(): Promise<void> {
     if (this.live && this.rebuilder.progress()) await this.rebuildStep()
+    const l = this.live
+    const nowMs = Date.now()
+    this.pulse.reload()
+    if (l && this.pulse.due(nowMs)) {
+      const at = new Date(nowMs).toISOString()
+      const { value } = this.ledgered((w) => this.pulse.beat(l, w, nowMs, at), false)
+      this.pulse.adopt(value)
+    }
+    await this.schedule()
+  }
+
+  /** Starts, stops or configures the pulse (admin). */
+  async configurePulse(body: PulseBody): Promise<Reply<PulseDoc>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    try {
+      const nowMs = Date.now()
+      const { value } = this.ledgered((w) =>
+        this.pulse.configure(body, nowMs, new Date(nowMs).toISOString(), w),
+      )
+      this.pulse.adopt(value)
+    } catch (e) {
+      if (e instanceof PulseConfigError)
+        return fail({ code: 'pulse_config', pointer: e.pointer, message: e.message })
+      throw e
+    }
+    await this.schedule()
+    return ok(this.pulse.doc(l.holon))
+  }
+
+  async pulseDoc(): Promise<Reply<PulseDoc>> {
+    return this.live ? ok(this.pulse.doc(this.live.holon)) : fail({ code: 'holon_not_found' })
+  }
+
+  async temporal(fromMs: number, toMs: number, limit: number, atMs?: number): Promise<Reply<TemporalDoc>> {
+    const l = this.live
+    return l
+      ? ok(temporal.temporalDoc(this.pulse, l.holon, fromMs, toMs, limit, atMs))
+      : fail({ code: 'holon_not_found' })
+  }
+
+  async witness(from: number, limit: number): Promise<Reply<WitnessPage>> {
+    return this.live ? ok(this.pulse.store.witness(from, limit)) : fail({ code: 'holon_not_found' })
   }
 
   /** Dry run: the verdict for each event in order, as if committed; stores nothing. */
   async evaluate(events: Event[]): Promise<Reply<DryRun>> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
-    const out = gateBatch(l.kernel, l.states, l.last?.event, events, false, l.current)
+    const out = gateBatch(l.kernel, l.states, l.last?.event, events, false, l.current, this.pulse.quarantined)
     const results = out.results.map((r, i) => resultOf(r, (events[i] as Event).id, null, false, null))
     return ok({ holon: l.holon, kernel_version: l.version, admitted: out.rejected === undefined, results })
   }
@@ -301,7 +374,15 @@ export class HolonObject extends DurableObject<Env> {
       if (!seen) fresh.push({ index, event, body, digest })
     }
     const batch = fresh.map((f) => f.event)
-    const out = gateBatch(l.kernel, l.states, l.last?.event, batch, override !== null, l.current)
+    const out = gateBatch(
+      l.kernel,
+      l.states,
+      l.last?.event,
+      batch,
+      override !== null,
+      l.current,
+      this.pulse.quarantined,
+    )
     if (out.rejected !== undefined)
       return this.reject(l, fresh[out.rejected] as Incoming, out.results[out.rejected] as GateResult)
     const base = l.counts.events
@@ -335,6 +416,7 @@ export class HolonObject extends DurableObject<Env> {
         l.kernel.aggregates.forEach((a, i) => {
           this.db.run('UPDATE aggregates SET state = ? WHERE name = ?', JSON.stringify(out.states[i]), a.name)
         })
+        this.pulse.sampleCommit((out.results.at(-1) as GateResult).state_vector, Date.parse(at))
       }
       return entries
     })
@@ -387,7 +469,14 @@ export class HolonObject extends DurableObject<Env> {
     })
     l.counts.rejections++
     const receipt = ledger.receipt(w, sealed.entry.index, sealed, ledger.reader(w.created))
-    return fail({ code: 'inadmissible', index: bad.index, event_id: bad.event.id, result, receipt })
+    return fail({
+      code: 'inadmissible',
+      index: bad.index,
+      event_id: bad.event.id,
+      result,
+      receipt,
+      quarantined: this.pulse.quarantined,
+    })
   }
 
   async events(after: number, limit: number): Promise<Reply<EventsPage>> {

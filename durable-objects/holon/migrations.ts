@@ -25,6 +25,17 @@ export const MIGRATIONS: readonly string[] = [
   `${LEDGER_TABLES}
    ALTER TABLE events ADD COLUMN ledger_index INTEGER;
    ALTER TABLE rejections ADD COLUMN ledger_index INTEGER;`,
+  // v3: the pulse. One controller row; a snapshot per beat; KAIROS samples (state vectors at beats and commits);
+  // a partial index so witness entries list without scanning the ledger.
+  `CREATE TABLE pulse (
+     id INTEGER PRIMARY KEY CHECK (id = 1), running INTEGER NOT NULL, beat INTEGER NOT NULL, next_at INTEGER,
+     config TEXT NOT NULL, memory TEXT NOT NULL, seen_seq INTEGER NOT NULL, seen_rejection INTEGER NOT NULL,
+     collapsed INTEGER NOT NULL);
+   CREATE TABLE pulse_beats (beat INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX pulse_beats_at ON pulse_beats (at_ms);
+   CREATE TABLE kairos_samples (n INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, source TEXT NOT NULL, phi TEXT NOT NULL);
+   CREATE INDEX kairos_samples_at ON kairos_samples (at_ms);
+   CREATE INDEX ledger_witness ON ledger (idx) WHERE kind LIKE 'witness.%';`,
 ]
 
 /** Applies the migrations the database has not seen yet; `_schema` records how far it got. */

@@ -10,6 +10,7 @@ import { federation } from './routes/federation.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
+import { pulse } from './routes/pulse.ts'
 import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
 import { verifier } from './routes/verify.ts'
@@ -54,6 +55,7 @@ export function createApp() {
   app.route('/', holons)
   app.route('/', federation)
   app.route('/', ledger)
+  app.route('/', pulse)
   app.route('/', verifier)
   app.route('/', geometry)
   app.route('/', topologies)

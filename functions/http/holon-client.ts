@@ -24,6 +24,10 @@ type HolonRpc = Pick<
   | 'consistency'
   | 'exportLedger'
   | 'artifact'
+  | 'configurePulse'
+  | 'pulseDoc'
+  | 'temporal'
+  | 'witness'
 >
 
 type FederationRpc = Pick<
@@ -82,13 +86,21 @@ function failureError(holon: string, f: HolonFailure): ApiError {
       )
     case 'ledger_range':
       return new ApiError('validation_failed', f.message)
+    case 'pulse_config':
+      return new ApiError('validation_failed', f.message, {
+        errors: [{ pointer: `/config${f.pointer}`, message: f.message }],
+      })
     case 'inadmissible': {
       const r = f.result
-      const why = r.errors.length > 0 ? `${r.errors.length} expression error(s)` : `torsion ${r.torsion}`
+      const why = f.quarantined
+        ? 'the holon is quarantined by its pulse and every commit needs an override'
+        : r.errors.length > 0
+          ? `${r.errors.length} expression error(s)`
+          : `torsion ${r.torsion}`
       return new ApiError(
         r.verdict === 'override_required' ? 'override_required' : 'inadmissible',
         `event '${f.event_id}' (index ${f.index}) is not admissible: ${why}; nothing was committed`,
-        { event_id: f.event_id, index: f.index, ...r, receipt: f.receipt },
+        { event_id: f.event_id, index: f.index, ...r, receipt: f.receipt, quarantined: f.quarantined },
       )
     }
   }

@@ -25,13 +25,15 @@ export function gateBatch(
   override: boolean,
   /** The current state's evaluation when the caller already has it (it equals `currentState`). */
   known?: Evaluation,
+  /** The holon's pulse quarantined it: every event needs the override. */
+  quarantined = false,
 ): BatchOutcome {
   let before = known ?? currentState(k, states, last)
   let cur: FoldState[] = [...states]
   const results: GateResult[] = []
   for (const [i, event] of events.entries()) {
     const { evaluation, states: next } = evaluateEvent(k, cur, event)
-    const v = verdict(k.gate, before, evaluation, override)
+    const v = verdict(k.gate, before, evaluation, override, quarantined)
     results.push({ ...evaluation, verdict: v, torsion_before: before.torsion })
     if (!admits(v)) return { results, states: cur, rejected: i }
     cur = next

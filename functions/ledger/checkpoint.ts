@@ -21,7 +21,7 @@ export function parseCheckpoint(text: string): Checkpoint {
     throw new NoteError('checkpoint size is not a decimal integer')
   }
   const hash = fromBase64(root ?? '')
-  if (!hash || hash.length !== 32) throw new NoteError('checkpoint root is not a base64 32-byte hash')
+  if (hash?.length !== 32) throw new NoteError('checkpoint root is not a base64 32-byte hash')
   return { origin, size: Number(size), root: hash }
 }
 

@@ -14,6 +14,12 @@ export type EntryKind =
   | 'event.rejected'
   | 'rebuild.progress'
   | 'peer.artifact'
+  | 'pulse.configured'
+  | 'pulse.beat'
+  | 'pulse.decision'
+  | 'pulse.quarantine'
+  | 'witness.state'
+  | 'witness.collapse'
 
 /** Entries a holon always ledgers; any other kind is a system entry subject to the verification level. */
 export const ALWAYS_LEDGERED: ReadonlySet<EntryKind> = new Set([
@@ -23,6 +29,9 @@ export const ALWAYS_LEDGERED: ReadonlySet<EntryKind> = new Set([
   'event.committed',
   'event.rejected',
   'peer.artifact',
+  'pulse.configured',
+  'pulse.decision',
+  'pulse.quarantine',
 ])
 
 export interface LedgerEntry {

@@ -44,8 +44,7 @@ export function parseVerifierKey(vkey: string): VerifierKey {
   if (!m) throw new NoteError('verifier key is not name+hash+base64key')
   const [, name, hash, b64] = m as unknown as [string, string, string, string]
   const raw = fromBase64(b64)
-  if (!raw || raw.length !== 33 || raw[0] !== ED25519)
-    throw new NoteError('verifier key is not an Ed25519 key')
+  if (raw?.length !== 33 || raw[0] !== ED25519) throw new NoteError('verifier key is not an Ed25519 key')
   const publicKey = raw.slice(1)
   const kh = keyHash(name, publicKey)
   if (hex8(kh) !== hash) throw new NoteError('verifier key hash does not match its name and key')

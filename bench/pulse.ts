@@ -1,0 +1,227 @@
+// Pulse benchmarks: CPU time of one beat in-process, and 1,000 holons beating on alarms in one wrangler dev.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { DatabaseSync } from 'node:sqlite'
+import { send, startDev } from '../bootstrap/dev-server.ts'
+import { Kairos } from '../functions/kairos/index.ts'
+import { type Dimension, initialMemory, runBeat } from '../functions/pulse/index.ts'
+import type { Evaluation } from '../schemas/evaluation.ts'
+import { PulseConfig } from '../schemas/pulse.ts'
+import { fmt, median, quantile, table } from './report.ts'
+import { benchKernel } from './workload.ts'
+
+/** us per beat: KAIROS sample + the pure beat + the snapshot's JSON (what the object adds to its SQL writes). */
+function beatRounds(dims: number): number[] {
+  const config = PulseConfig.parse({})
+  const d: Dimension[] = Array.from({ length: dims }, (_, i) => ({
+    invariant: `I${i}`,
+    threshold: 0.5,
+    weight: 1,
+  }))
+  const kairos = new Kairos(config.kairos)
+  let memory = initialMemory(config)
+  const rounds: number[] = []
+  let n = 0
+  for (let r = 0; r < 8; r++) {
+    const t0 = performance.now()
+    for (let b = 0; b < 20_000; b++, n++) {
+      const state = d.map((_, i) => 0.7 + 0.2 * Math.sin(n / 10 + i))
+      kairos.sample(state, n)
+      const evaluation: Evaluation = {
+        dimensions: d.map((x) => x.invariant),
+        state_vector: state,
+        torsion: 0,
+        violations: [],
+        errors: [],
+        admissible: true,
+      }
+      const out = runBeat(config, memory, {
+        beat: n + 1,
+        at: '2026-01-01T00:00:00.000Z',
+        peers: 1,
+        evaluation,
+        dims: d,
+        since: { violations: n % 3, rejections: 0, overrides: 0 },
+        kairos: kairos.reading(),
+      })
+      memory = out.memory
+      JSON.stringify(out.snapshot)
+    }
+    if (r > 0) rounds.push(((performance.now() - t0) * 1000) / 20_000)
+  }
+  return rounds
+}
+
+export function beatInProcess(): void {
+  const rows = [2, 10, 50].map((dims) => [dims, beatRounds(dims)] as const)
+  table(
+    'One beat in-process (KAIROS sample + controller + snapshot JSON; Node 22, same V8 as workerd)',
+    ['dimensions', 'beats x rounds', 'median us/beat', 'best us/beat'],
+    rows.map(([dims, r]) => [dims, `20,000 x ${r.length}`, fmt(median(r), 2), fmt(Math.min(...r), 2)]),
+  )
+}
+
+/** Runs `f` over `items`, `width` at a time; a call failing at the socket level is retried (idempotent calls only). */
+async function pool<T>(items: T[], width: number, f: (x: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const retried = async (x: T) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await f(x)
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof TypeError)) throw e
+        await new Promise((r) => setTimeout(r, 500))
+      }
+    }
+  }
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await retried(items[next++] as T)
+    }),
+  )
+}
+
+const log = (m: string) => process.stderr.write(`[pulse bench ${new Date().toISOString()}] ${m}\n`)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** CPU seconds used so far by the workerd processes under `root` (Linux /proc; null elsewhere). */
+function workerdCpu(root: number): number | null {
+  try {
+    const procs = readdirSync('/proc')
+      .filter((d) => /^[0-9]+$/.test(d))
+      .map((d) => {
+        try {
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+          const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+          return { pid: Number(d), ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) }
+        } catch {
+          return null
+        }
+      })
+      .filter((p) => p !== null)
+    const under = new Set([root])
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const p of procs)
+        if (under.has(p.ppid) && !under.has(p.pid)) {
+          under.add(p.pid)
+          grew = true
+        }
+    }
+    return (
+      procs.filter((p) => under.has(p.pid) && p.comm === 'workerd').reduce((t, p) => t + p.ticks, 0) / 100
+    )
+  } catch {
+    return null
+  }
+}
+
+/** Beat times per holon in [from, to], read from the stopped runtime's SQLite files. */
+function storedBeats(dir: string, from: number, to: number): number[][] {
+  const objects = join(dir, 'v3', 'do', 'omega-HolonObject')
+  const out: number[][] = []
+  for (const f of readdirSync(objects).filter((x) => x.endsWith('.sqlite'))) {
+    const db = new DatabaseSync(join(objects, f), { readOnly: true })
+    try {
+      const rows = db
+        .prepare('SELECT at_ms FROM pulse_beats WHERE at_ms >= ? AND at_ms <= ? ORDER BY beat')
+        .all(from, to) as { at_ms: number }[]
+      out.push(rows.map((r) => r.at_ms))
+    } catch {
+      // not a holon database
+    } finally {
+      db.close()
+    }
+  }
+  return out
+}
+
+/**
+ * 1,000 holons in one local runtime (wrangler dev: one workerd process), each beating on its own alarm
+ * every `period` ms, a fresh runtime per period. The runtime is stopped after the window and the beats
+ * whose snapshot timestamps fall in the window are counted from its SQLite files, so slow requests
+ * around the window cannot bias the count. CPU is workerd's own (user + system) over the window.
+ */
+export async function beatsOverRuntime(
+  holons = 1000,
+  seconds = 15,
+  periods = [5000, 2000, 1000],
+): Promise<void> {
+  const rows: (string | number)[][] = []
+  for (const period of periods) {
+    const admin = randomBytes(18).toString('base64url')
+    const dir = mkdtempSync(join(tmpdir(), 'omega-bench-pulse-'))
+    const server = await startDev({
+      port: 8900 + Math.floor(Math.random() * 100),
+      quiet: true,
+      args: [
+        '--persist-to',
+        dir,
+        '--var',
+        `OMEGA_ADMIN_TOKEN:${admin}`,
+        '--var',
+        'OMEGA_WRITE_TOKEN:unused-w',
+      ],
+    })
+    try {
+      const { base } = server
+      const ids = Array.from({ length: holons }, (_, i) => `pulse-${i}`)
+      await pool(ids, 32, async (id) => {
+        await send(base, 'PUT', `/v1/holons/${id}`, { kernel: benchKernel }, admin)
+      })
+      // First beats staggered evenly over one period, after every holon is configured: an overloaded
+      // runtime would otherwise starve the configuring requests behind the first holons' beats.
+      const t0 = performance.now()
+      const start = Date.now() + 60_000
+      await pool(ids, 32, async (id) => {
+        const first = start + Math.floor((Number(id.split('-')[1]) * period) / holons)
+        const body = { running: true, first_beat_at: first, config: { period_ms: period } }
+        await send(base, 'PUT', `/v1/holons/${id}/pulse`, body, admin)
+      })
+      log(`period ${period} ms: ${holons} holons configured in ${fmt((performance.now() - t0) / 1000)} s`)
+      await sleep(start - Date.now() + period + 3000)
+      const pid = server.child.pid ?? -1
+      const cpu0 = workerdCpu(pid)
+      const from = Date.now()
+      await sleep(seconds * 1000)
+      const to = Date.now()
+      const cpu1 = workerdCpu(pid)
+      server.stop()
+      await new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)))
+      await sleep(1000)
+      const beats = storedBeats(dir, from, to)
+      const count = beats.reduce((n, b) => n + b.length, 0)
+      const late = beats.flatMap((b) => b.slice(1).map((t, i) => t - (b[i] as number) - period))
+      const rate = count / ((to - from) / 1000)
+      const cpu = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null
+      log(`period ${period} ms: ${count} beats in ${fmt((to - from) / 1000)} s, ${fmt(rate, 0)} beats/s`)
+      rows.push([
+        `${holons} x every ${period} ms`,
+        fmt((holons * 1000) / period, 0),
+        fmt(rate, 0),
+        cpu === null ? 'n/a' : `${fmt((100 * cpu) / ((to - from) / 1000), 0)} %`,
+        cpu === null || count === 0 ? 'n/a' : fmt((cpu * 1000) / count, 2),
+        late.length ? `${fmt(quantile(late, 0.5), 0)} / ${fmt(quantile(late, 0.99), 0)}` : 'n/a',
+      ])
+    } finally {
+      server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  table(
+    `1,000 holons beating on Durable Object alarms in one wrangler dev (one local workerd, SQLite, full_audit ledger; ${seconds} s windows)`,
+    [
+      'holons x period',
+      'offered beats/s',
+      'sustained beats/s',
+      'workerd CPU',
+      'workerd CPU ms/beat',
+      'beat interval minus period, p50 / p99 ms',
+    ],
+    rows,
+  )
+}

@@ -1,0 +1,224 @@
+// The holon's pulse shell: loads controller state, runs the pure beat, stores and ledgers what it produced.
+import type { Kairos } from '../../functions/kairos/index.ts'
+import { systemEntryDue } from '../../functions/ledger/index.ts'
+import {
+  checkConfig,
+  type Dimension,
+  initialMemory,
+  runBeat,
+  THREAT_ALERT,
+} from '../../functions/pulse/index.ts'
+import { type PulseBody, PulseConfig, type PulseDoc } from '../../schemas/pulse.ts'
+import type { Db } from './db.ts'
+import type { LedgerWriter } from './ledger.ts'
+import type { Live } from './live.ts'
+import { type PulseRow, PulseStore } from './pulse-store.ts'
+
+const dimsOf = (l: Live): Dimension[] =>
+  l.kernel.invariants.map((i) => ({
+    invariant: i.name,
+    threshold: i.spec.threshold,
+    weight: i.spec.weight ?? 1,
+  }))
+
+export class HolonPulse {
+  readonly store: PulseStore
+  private row: PulseRow
+  private engine?: Kairos
+
+  constructor(db: Db) {
+    this.store = new PulseStore(db)
+    this.row = this.store.load()
+  }
+
+  get quarantined(): boolean {
+    return this.row.memory.quarantine.active
+  }
+
+  get config(): PulseConfig {
+    return this.row.config
+  }
+
+  get running(): boolean {
+    return this.row.running
+  }
+
+  /**
+   * Live peer nodes known to the holon, itself included. No federation node feeds peers to the holon
+   * yet, so this is 1 (alone) until one does.
+   */
+  peers(): number {
+    return 1
+  }
+
+  private kairos(): Kairos {
+    this.engine ??= this.store.rebuildKairos(this.row.config.kairos).engine
+    return this.engine
+  }
+
+  /** The controller row is the source of truth in SQLite; an alarm re-reads it before deciding a beat is due. */
+  reload(): void {
+    this.row = this.store.load()
+  }
+
+  /** Drops in-memory state after a failed transaction; it is reloaded from SQLite. */
+  reset(): void {
+    this.row = this.store.load()
+    this.engine = undefined
+  }
+
+  /** Next alarm time the pulse needs, or null when stopped. */
+  nextAt(): number | null {
+    return this.row.running ? this.row.next_at : null
+  }
+
+  due(nowMs: number): boolean {
+    return this.row.running && this.row.next_at !== null && this.row.next_at <= nowMs
+  }
+
+  /** Applies a configuration / start / stop; throws PulseConfigError. Call inside a transaction. */
+  configure(body: PulseBody, nowMs: number, at: string, w: LedgerWriter): PulseRow {
+    const prev = this.row
+    const { kairos, ...rest } = body.config ?? {}
+    const config = PulseConfig.parse({
+      ...prev.config,
+      ...rest,
+      kairos: { ...prev.config.kairos, ...kairos },
+    })
+    checkConfig(config, this.peers())
+    const running = body.running ?? prev.running
+    let memory =
+      body.config?.ml_weight !== undefined || body.config?.bias !== undefined
+        ? { ...prev.memory, model: initialMemory(config).model }
+        : prev.memory
+    // Stopping the pulse lifts its quarantine: nothing would be left watching to lift it later.
+    const lifted = !running && memory.quarantine.active
+    if (lifted) memory = { ...memory, quarantine: { active: false, quiet: 0 } }
+    const starting = running && !prev.running
+    const next: PulseRow = {
+      ...prev,
+      config,
+      memory,
+      running,
+      // A (re)started pulse looks only at what happens from now on.
+      seen_seq: starting ? this.store.maxSeq('events') : prev.seen_seq,
+      seen_rejection: starting ? this.store.maxSeq('rejections') : prev.seen_rejection,
+      next_at: !running
+        ? null
+        : body.first_beat_at !== undefined
+          ? Math.max(nowMs, body.first_beat_at)
+          : prev.running && prev.next_at !== null
+            ? prev.next_at
+            : nowMs + config.period_ms,
+    }
+    this.store.save(next)
+    w.append('pulse.configured', { config, running }, at)
+    if (lifted) w.append('pulse.quarantine', { beat: prev.beat, active: false, reason: 'pulse stopped' }, at)
+    return next
+  }
+
+  /** After the configuring transaction committed. */
+  adopt(row: PulseRow): void {
+    const kairosChanged = JSON.stringify(row.config.kairos) !== JSON.stringify(this.row.config.kairos)
+    this.row = row
+    if (kairosChanged) this.engine = undefined
+  }
+
+  /** A KAIROS sample at a commit (only while the pulse runs). Call inside the commit's transaction. */
+  sampleCommit(phi: readonly number[], atMs: number): void {
+    if (!this.row.running) return
+    const engine = this.kairos() // (re)built from the rows before this sample is stored
+    const n = this.store.nextSample()
+    this.store.addSample(n, atMs, 'commit', phi)
+    engine.sample(phi, n)
+  }
+
+  /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
+  beat(l: Live, w: LedgerWriter, nowMs: number, at: string): PulseRow {
+    const prev = this.row
+    const c = prev.config
+    const number = prev.beat + 1
+    const engine = this.kairos() // (re)built from the rows before this sample is stored
+    const n = this.store.nextSample()
+    this.store.addSample(n, nowMs, 'beat', l.current.state_vector)
+    engine.sample(l.current.state_vector, n)
+    const kairos = engine.reading()
+    const out = runBeat(c, prev.memory, {
+      beat: number,
+      at,
+      peers: this.peers(),
+      evaluation: l.current,
+      dims: dimsOf(l),
+      since: this.store.since(prev.seen_seq, prev.seen_rejection),
+      kairos,
+    })
+    const s = out.snapshot
+    this.store.addBeat(s, nowMs)
+    const scheduled = (prev.next_at ?? nowMs) + c.period_ms
+    const next: PulseRow = {
+      ...prev,
+      beat: number,
+      // Missed beats are skipped, not replayed in a burst.
+      next_at: scheduled > nowMs ? scheduled : nowMs + c.period_ms,
+      memory: out.memory,
+      seen_seq: this.store.maxSeq('events'),
+      seen_rejection: this.store.maxSeq('rejections'),
+      collapsed: kairos.collapse,
+    }
+    this.store.save(next)
+    const due = (key: string) => systemEntryDue(w.policy, w.holon, `${key}:${number}`)
+    if (due('beat')) w.append('pulse.beat', s as unknown as Record<string, unknown>, at)
+    if (s.decision !== 'NONE') {
+      w.append(
+        'pulse.decision',
+        {
+          beat: number,
+          decision: s.decision,
+          threat: s.cores.entropy.threat,
+          weighted: s.weighted,
+          genome: s.genome,
+          repair: s.cores.regen.recommendations,
+        },
+        at,
+      )
+    }
+    if (out.quarantineChanged) {
+      w.append(
+        'pulse.quarantine',
+        { beat: number, active: s.quarantine.active, threat: s.cores.entropy.threat },
+        at,
+      )
+    }
+    if (due('witness')) {
+      w.append('witness.state', { beat: number, sample: n, ...kairos }, at)
+    }
+    if (kairos.collapse !== prev.collapsed && due('collapse')) {
+      w.append(
+        'witness.collapse',
+        {
+          beat: number,
+          sample: n,
+          collapse: kairos.collapse,
+          sync_power: kairos.sync_power,
+          i_c: c.kairos.i_c,
+        },
+        at,
+      )
+    }
+    return next
+  }
+
+  doc(holon: string): PulseDoc {
+    const last = this.store.lastBeat()
+    return {
+      holon,
+      running: this.row.running,
+      beat: this.row.beat,
+      next_beat_at: this.nextAt() === null ? null : new Date(this.nextAt() as number).toISOString(),
+      config: this.row.config,
+      alert: last !== null && last.cores.entropy.threat >= THREAT_ALERT,
+      quarantined: this.quarantined,
+      last,
+    }
+  }
+}

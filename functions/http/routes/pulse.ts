@@ -1,0 +1,91 @@
+// /v1/holons/:id/pulse, /temporal, /witness: the pulse's admin switch and its read documents.
+import { createRoute, z } from '@hono/zod-openapi'
+import { HolonId } from '../../../schemas/holon.ts'
+import {
+  PulseBody,
+  PulseDoc,
+  TemporalDoc,
+  TemporalQuery,
+  WitnessPage,
+  WitnessQuery,
+} from '../../../schemas/pulse.ts'
+import { requireRole } from '../auth.ts'
+import { holonStub, unwrap } from '../holon-client.ts'
+import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+
+const params = z.object({ id: HolonId })
+const reader = { tags: ['pulse'], security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
+const readProblems = problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found')
+
+const configure = createRoute({
+  method: 'put',
+  path: '/v1/holons/{id}/pulse',
+  tags: ['pulse'],
+  summary: 'Start, stop or configure the holon pulse (admin)',
+  description:
+    '`{"running": true}` starts the pulse (first beat one period from now), `false` stops it; `config` ' +
+    'changes parameters (merged with the current ones). `k_flows * P <= 1` is refused (T_Lambda undefined).',
+  security: bearerAuth,
+  middleware: [requireRole('admin')] as const,
+  request: { params, body: jsonBody(PulseBody) },
+  responses: {
+    200: json(PulseDoc, 'the pulse after the change'),
+    ...problems(
+      'validation_failed',
+      'unauthorized',
+      'forbidden',
+      'holon_not_found',
+      'malformed_json',
+      'payload_too_large',
+      'unsupported_media_type',
+    ),
+  },
+})
+
+const show = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/pulse',
+  summary: 'The pulse: configuration, beat counter, last beat snapshot, alert and quarantine',
+  request: { params },
+  responses: { 200: json(PulseDoc, 'the pulse'), ...readProblems },
+})
+
+const temporal = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/temporal',
+  summary: 'Beat snapshots in a time range; with `at`, the KAIROS coherence state reconstructed at that time',
+  request: { params, query: TemporalQuery },
+  responses: { 200: json(TemporalDoc, 'snapshots, oldest first'), ...readProblems },
+})
+
+const witness = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/witness',
+  summary: 'Witness entries of the ledger (transducer states per beat, collapse events), oldest first',
+  request: { params, query: WitnessQuery },
+  responses: { 200: json(WitnessPage, 'a page of witness entries'), ...readProblems },
+})
+
+export const pulse = router()
+  .openapi(configure, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await holonStub(c.env, id).configurePulse(c.req.valid('json'))), 200)
+  })
+  .openapi(show, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await holonStub(c.env, id).pulseDoc()), 200)
+  })
+  .openapi(temporal, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    const stub = holonStub(c.env, id)
+    return c.json(unwrap(id, await stub.temporal(q.from ?? 0, q.to ?? Date.now(), q.limit, q.at)), 200)
+  })
+  .openapi(witness, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    return c.json(unwrap(id, await holonStub(c.env, id).witness(Number(q.cursor ?? 0), q.limit)), 200)
+  })

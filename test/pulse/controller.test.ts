@@ -1,0 +1,240 @@
+// The pure pulse controller: T_Lambda, genomic PID, genome evolution, entropy model, cores, Arbiter.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  anomaliesOf,
+  decide,
+  EPSILON_RESET,
+  evolveGenome,
+  expectedGain,
+  instability,
+  learn,
+  nearThreshold,
+  PID_START,
+  PulseConfigError,
+  pidStep,
+  regen,
+  threatOf,
+  tLambda,
+} from '../../functions/pulse/index.ts'
+import type { Genome } from '../../schemas/pulse.ts'
+
+const close = (a: number, b: number, eps = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(eps)
+const finite = fc.double({ min: -10, max: 10, noNaN: true })
+
+describe('T_Lambda', () => {
+  it('matches the seed formula at the seed parameters (k 4, P 5, T1 0.001, U e^4)', () => {
+    // 0.001 * 4 / (1 - 1/20) = 0.004 / 0.95
+    close(tLambda({ k: 4, p: 5, t1: 0.001, u: Math.exp(4) }), 0.004 / 0.95)
+    // alone: 0.004 / (1 - 1/4) = 0.004 / 0.75
+    close(tLambda({ k: 4, p: 1, t1: 0.001, u: Math.exp(4) }), 0.004 / 0.75)
+  })
+
+  it('is bounded below by 1e-6', () => {
+    expect(tLambda({ k: 4, p: 5, t1: 1e-12, u: Math.exp(4) })).toBe(1e-6)
+  })
+
+  it('rejects k P <= 1 as configuration', () => {
+    expect(() => tLambda({ k: 1, p: 1, t1: 0.001, u: Math.exp(4) })).toThrow(PulseConfigError)
+    expect(() => tLambda({ k: 0.5, p: 2, t1: 0.001, u: Math.exp(4) })).toThrow(PulseConfigError)
+    expect(tLambda({ k: 2, p: 1, t1: 0.001, u: Math.exp(4) })).toBeGreaterThan(0)
+  })
+})
+
+describe('genomic PID', () => {
+  it('computes Kp 0.6, Ki 0.1, Kd 0.05 with no derivative kick on the first step', () => {
+    const a = pidStep(PID_START, 1)
+    close(a.output, 0.6 * 1 + 0.1 * 1)
+    const b = pidStep(a.state, 0.5)
+    // integral 1 + 0.5 clamps to 1; derivative 0.5 - 1
+    close(b.output, 0.6 * 0.5 + 0.1 * 1 + 0.05 * -0.5)
+  })
+
+  it('anti-windup: the integral never leaves [-1, 1]', () => {
+    fc.assert(
+      fc.property(fc.array(finite, { minLength: 1, maxLength: 200 }), (errors) => {
+        let s = PID_START
+        for (const e of errors) {
+          s = pidStep(s, e).state
+          expect(Math.abs(s.integral)).toBeLessThanOrEqual(1)
+        }
+      }),
+    )
+  })
+
+  it('epsilon reset: |error| < 1e-4 zeroes the integral, whatever came before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(finite, { maxLength: 50 }),
+        fc.double({ min: -0.99999e-4, max: 0.99999e-4, noNaN: true }),
+        (before, tiny) => {
+          let s = PID_START
+          for (const e of before) s = pidStep(s, e).state
+          const r = pidStep(s, tiny)
+          expect(r.state.integral).toBe(0)
+          expect(r.i).toBe(0)
+        },
+      ),
+    )
+    expect(pidStep({ integral: 0.5, prev: 0 }, EPSILON_RESET).state.integral).not.toBe(0)
+  })
+
+  it('drives the error of a step down (closed loop on a plant that integrates the output)', () => {
+    // error = x - target; the plant moves x against the controller output each beat.
+    for (const step of [1, -0.5, 0.2, 3]) {
+      let x = step
+      let s = PID_START
+      const errs: number[] = []
+      for (let t = 0; t < 60; t++) {
+        errs.push(Math.abs(x))
+        const r = pidStep(s, x)
+        s = r.state
+        x -= r.output
+      }
+      expect(errs[5]).toBeLessThan(errs[0] as number)
+      expect(Math.max(...errs.slice(40))).toBeLessThan(0.01 * Math.abs(step))
+    }
+  })
+})
+
+const weight = fc.double({ min: 0.01, max: 1, noNaN: true })
+const genome = fc.tuple(weight, weight, weight, weight).map(([R, B, E, O]) => {
+  const s = R + B + E + O
+  return { R: R / s, B: B / s, E: E / s, O: O / s }
+})
+
+describe('genome', () => {
+  it('moves O by at most 0.05 a beat (before renormalising) and renormalises to sum 1', () => {
+    fc.assert(
+      fc.property(
+        genome,
+        fc.double({ min: -5, max: 5, noNaN: true }),
+        fc.double({ min: 0, max: 0.5 }),
+        (g, u, th) => {
+          const n = evolveGenome(g, u, th, 0)
+          close(n.R + n.B + n.E + n.O, 1, 1e-9)
+          // R is untouched before renormalising, so O_pre = n.O * R / n.R
+          const oPre = (n.O * g.R) / n.R
+          expect(Math.abs(oPre - g.O)).toBeLessThanOrEqual(0.05 + 1e-9)
+          const step = Math.max(-0.05, Math.min(0.05, u))
+          close(oPre, Math.max(0, g.O + step), 1e-9)
+        },
+      ),
+    )
+  })
+
+  it('E follows 0.15 threat exp(-t/50) (1 - O/0.3) when threat > 0.5', () => {
+    const g: Genome = { R: 0.25, B: 0.25, E: 0.25, O: 0.25 }
+    // O: 0.25 - 0.01 = 0.24; E = 0.15 * 1 * e^-1 * (1 - 0.8)
+    const e = 0.15 * Math.exp(-1) * 0.2
+    const sum = 0.25 + 0.25 + e + 0.24
+    const n = evolveGenome(g, -0.01, 1, 50)
+    close(n.E, e / sum)
+    close(n.O, 0.24 / sum)
+    // O reaching 0.3 zeroes E: {0.25, 0.25, 0, 0.30} / 0.8
+    const z = evolveGenome(g, 0.2, 0.9, 0)
+    for (const [k, v] of Object.entries({ R: 0.3125, B: 0.3125, E: 0, O: 0.375 }))
+      close(z[k as keyof Genome], v)
+    // at threat 0.5 E is left alone
+    const q = evolveGenome(g, 0, 0.5, 0)
+    close(q.E, 0.25)
+  })
+})
+
+describe('entropy model', () => {
+  it('threat = sigmoid(w anomalies + b)', () => {
+    close(threatOf({ w: 0.12, b: -3 }, 10), 1 / (1 + Math.exp(-(1.2 - 3))))
+    expect(anomaliesOf({ violations: 3, rejections: 1, overrides: 2, near_threshold: 4 })).toBe(10)
+  })
+
+  it('learns from what happened next: up after harm, down after calm, w never negative', () => {
+    const m = { w: 0.12, b: -3 }
+    const p = threatOf(m, 5)
+    const up = learn(m, 5, p, true, 0.01)
+    close(up.w, 0.12 + 0.01 * (1 - p) * 5)
+    close(up.b, -3 + 0.01 * (1 - p))
+    const down = learn(m, 5, p, false, 0.01)
+    expect(down.w).toBeLessThan(m.w)
+    expect(down.b).toBeLessThan(m.b)
+    expect(learn({ w: 0, b: 0 }, 100, 0.99, false, 1).w).toBe(0)
+  })
+})
+
+const violation = (invariant: string, score: number, threshold: number, weight = 1) => ({
+  invariant,
+  score,
+  threshold,
+  weight,
+  cost: weight * (threshold - score) ** 2,
+})
+
+describe('cores', () => {
+  it('Regen recommends repair above urgency 0.1, most urgent first, with its cost', () => {
+    const r = regen([violation('A', 0.9, 1), violation('B', 0.5, 1), violation('C', 0.95, 1)])
+    // urgencies: A 0.1 (not above), B 0.5, C 0.05
+    expect(r.recommendations.map((x) => x.invariant)).toEqual(['B'])
+    close(r.urgency, 0.5)
+    close(r.cost, 0.01 + 0.25 + 0.0025)
+    expect(regen([]).recommendations).toEqual([])
+  })
+
+  it('Balance: mean per-beat movement of the state vector', () => {
+    expect(instability([[0.5, 0.5]])).toBe(0)
+    // moves of 0.2 in both dims, then none: (0.2 + 0) / 2
+    close(
+      instability([
+        [0.5, 0.5],
+        [0.7, 0.7],
+        [0.7, 0.7],
+      ]),
+      0.1,
+    )
+    expect(
+      instability([
+        [0, 0],
+        [1, 1],
+      ]),
+    ).toBe(1)
+  })
+
+  it('Optimize: weighted headroom above thresholds, none while violated; near-threshold count', () => {
+    const dims = [
+      { invariant: 'A', threshold: 0.5, weight: 1 },
+      { invariant: 'B', threshold: 0.9, weight: 3 },
+    ]
+    close(expectedGain([0.9, 0.92], dims, false), (0.4 + 3 * 0.02) / 4)
+    expect(expectedGain([0.9, 0.92], dims, true)).toBe(0)
+    expect(nearThreshold([0.9, 0.92], dims, 0.05)).toBe(1)
+    expect(nearThreshold([0.56, 0.96, 0.2], dims, 0.05)).toBe(0)
+  })
+})
+
+describe('Arbiter thresholds at their edges', () => {
+  const g: Genome = { R: 0.25, B: 0.25, E: 0.25, O: 0.25 }
+  const quiet = { urgency: 0, instability: 0, threat: 0, gain: 0 }
+  const d = (c: Partial<typeof quiet>) => decide({ ...quiet, ...c }, g).decision
+
+  it('QUARANTINE at threat >= 0.85, ALERT at >= 0.60', () => {
+    expect(d({ threat: 0.85 })).toBe('QUARANTINE')
+    expect(d({ threat: 0.8499999999 })).toBe('ALERT')
+    expect(d({ threat: 0.6 })).toBe('ALERT')
+    expect(d({ threat: 0.5999999999 })).toBe('NONE')
+    expect(d({ threat: 0.9, instability: 1, gain: 1 })).toBe('QUARANTINE')
+  })
+
+  it('BALANCE above instability 0.25, OPTIMIZE above gain 0.1', () => {
+    expect(d({ instability: 0.25 })).toBe('NONE')
+    expect(d({ instability: 0.2500000001 })).toBe('BALANCE')
+    expect(d({ gain: 0.1 })).toBe('NONE')
+    expect(d({ gain: 0.1000000001 })).toBe('OPTIMIZE')
+  })
+
+  it('when both qualify, the genome-weighted larger wins', () => {
+    expect(decide({ ...quiet, instability: 0.3, gain: 0.5 }, g).decision).toBe('OPTIMIZE')
+    expect(
+      decide({ ...quiet, instability: 0.3, gain: 0.5 }, { R: 0.2, B: 0.6, E: 0.1, O: 0.1 }).decision,
+    ).toBe('BALANCE')
+    const w = decide({ urgency: 0.5, instability: 0.3, threat: 0.2, gain: 0.5 }, g).weighted
+    expect(w).toEqual({ R: 0.125, B: 0.075, E: 0.05, O: 0.125 })
+  })
+})
