@@ -1,6 +1,7 @@
 // Pulse benchmarks: CPU time of one beat in-process, and 1,000 holons beating on alarms in one wrangler dev.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -87,6 +88,17 @@ async function pool<T>(items: T[], width: number, f: (x: T) => Promise<void>): P
 const log = (m: string) => process.stderr.write(`[pulse bench ${new Date().toISOString()}] ${m}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** A port nobody listens on now: a fixed range can collide with another local benchmark's wrangler. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address()
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+
 /** CPU seconds used so far by the workerd processes under `root` (Linux /proc; null elsewhere). */
 function workerdCpu(root: number): number | null {
   try {
@@ -156,7 +168,7 @@ export async function beatsOverRuntime(
     const admin = randomBytes(18).toString('base64url')
     const dir = mkdtempSync(join(tmpdir(), 'omega-bench-pulse-'))
     const server = await startDev({
-      port: 8900 + Math.floor(Math.random() * 100),
+      port: await freePort(),
       quiet: true,
       args: [
         '--persist-to',
@@ -183,7 +195,7 @@ export async function beatsOverRuntime(
         await send(base, 'PUT', `/v1/holons/${id}/pulse`, body, admin)
       })
       log(`period ${period} ms: ${holons} holons configured in ${fmt((performance.now() - t0) / 1000)} s`)
-      await sleep(start - Date.now() + period + 3000)
+      await sleep(start - Date.now() + 2 * period + 10_000) // past the first beats and any backlog they left
       const pid = server.child.pid ?? -1
       const cpu0 = workerdCpu(pid)
       const from = Date.now()
