@@ -60,6 +60,10 @@ export class Bridge {
     }
   }
 
+  async presence(node: string, livePeers: number): Promise<void> {
+    await this.call('POST', '/v1/federation/presence', { node, live_peers: livePeers })
+  }
+
   async alert(a: RhizomeAlert): Promise<void> {
     await this.call('POST', '/v1/federation/alerts', a)
   }

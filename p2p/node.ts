@@ -118,6 +118,7 @@ export async function startNode(
       for (const a of artifacts) await rhizome.publish(a)
       for (const a of raised) await alerts.publish(a)
       commit()
+      await bridge.presence(node.peerId.toString(), phase.report().peers)
     } catch (e) {
       log('warn', 'outbox poll failed', { error: (e as Error).message })
     }

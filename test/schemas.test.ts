@@ -48,6 +48,7 @@ describe('OpenAPI', () => {
         '/v1/federation/cosignatures',
         '/v1/federation/flags',
         '/v1/federation/alerts',
+        '/v1/federation/presence',
         '/v1/holons/{id}/ledger/cosignatures',
         '/v1/route',
         '/v1/embed',

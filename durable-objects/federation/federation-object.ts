@@ -51,6 +51,8 @@ export interface PeerRow extends Record<string, SqlStorageValue> {
 
 const now = () => new Date().toISOString()
 const REGISTRY = 'federation'
+/** A node's report counts this long (it reports every poll). */
+const PRESENCE_TTL_MS = 60_000
 
 export class FederationObject extends DurableObject<Env> {
   private readonly db: Db
@@ -94,6 +96,25 @@ export class FederationObject extends DurableObject<Env> {
       seq = Number(this.db.one<{ s: number }>('SELECT last_insert_rowid() AS s')?.s)
     })
     return seq
+  }
+
+  /** The node's report: how many live peers it currently syncs phase with. */
+  async presence(node: string, livePeers: number): Promise<void> {
+    this.db.run(
+      'INSERT OR REPLACE INTO presence (node, live_peers, at_ms) VALUES (?, ?, ?)',
+      node,
+      livePeers,
+      Date.now(),
+    )
+  }
+
+  /** Live peer nodes known to this organisation: the freshest report of the last minute (0 when none). */
+  async livePeers(): Promise<number> {
+    const row = this.db.one<{ n: number }>(
+      'SELECT max(live_peers) AS n FROM presence WHERE at_ms > ?',
+      Date.now() - PRESENCE_TTL_MS,
+    )
+    return Number(row?.n ?? 0)
   }
 
   /** A local holon's ALERT or QUARANTINE decision, queued for peers. */

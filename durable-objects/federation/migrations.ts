@@ -20,4 +20,6 @@ export const MIGRATIONS: readonly string[] = [
   // v3: pulse alerts received from peers (our own go out through the outbox).
   `CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL, issued_at TEXT NOT NULL,
      alert TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (origin, issued_at));`,
+  // v4: what this organisation's node(s) report about their live peers (P of the holons' pulse).
+  `CREATE TABLE presence (node TEXT PRIMARY KEY, live_peers INTEGER NOT NULL, at_ms INTEGER NOT NULL);`,
 ]

@@ -10,7 +10,7 @@ import {
 } from '../../functions/kernel/index.ts'
 import { type Receipt, toHex, type VerificationPolicy } from '../../functions/ledger/index.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
-import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
+import { ALERT_TYPE, type RhizomeArtifact, signAlert } from '../../functions/rhizome/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type {
@@ -291,11 +291,52 @@ export class HolonObject extends DurableObject<Env> {
     const nowMs = Date.now()
     this.pulse.reload()
     if (l && this.pulse.due(nowMs)) {
+      this.pulse.livePeers = await this.livePeers()
       const at = new Date(nowMs).toISOString()
       const { value } = this.ledgered((w) => this.pulse.beat(l, w, nowMs, at), false)
       this.pulse.adopt(value)
+      await this.raiseAlert(l.holon, value.beat, at)
     }
     await this.schedule()
+  }
+
+  /** P for T_Lambda: live peer nodes of this organisation's federation node, reported to the registry. */
+  private async livePeers(): Promise<number> {
+    try {
+      return await this.env.FEDERATION.getByName('federation').livePeers()
+    } catch {
+      return 0
+    }
+  }
+
+  /** An ALERT or QUARANTINE beat goes to peers, signed by the holon key, through the federation node. */
+  private async raiseAlert(holon: string, beat: number, at: string): Promise<void> {
+    const last = this.pulse.store.lastBeat()
+    const ledger = this.ledger
+    if (
+      !ledger ||
+      !last ||
+      last.beat !== beat ||
+      (last.decision !== 'ALERT' && last.decision !== 'QUARANTINE')
+    )
+      return
+    const alert = signAlert(
+      {
+        type: ALERT_TYPE,
+        v: 1,
+        holon,
+        origin: ledger.origin,
+        verifier_key: ledger.verifierKey,
+        decision: last.decision,
+        threat: last.cores.entropy.threat,
+        beat,
+        issued_at: at,
+      },
+      (bytes) => ledger.sign(bytes),
+    )
+    await this.env.FEDERATION.getByName('federation')
+      .publishAlert(alert)
+      .catch((e: unknown) => console.error('alert publication failed', e))
   }
 
   /** Starts, stops or configures the pulse (admin). */

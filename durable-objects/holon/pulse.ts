@@ -43,12 +43,12 @@ export class HolonPulse {
     return this.row.running
   }
 
-  /**
-   * Live peer nodes known to the holon, itself included. No federation node feeds peers to the holon
-   * yet, so this is 1 (alone) until one does.
-   */
+  /** Live peer nodes the organisation's federation node reports (set before each beat; 0 when alone). */
+  livePeers = 0
+
+  /** P of T_Lambda: live peer nodes known to the holon, itself included (1 when alone). */
   peers(): number {
-    return 1
+    return 1 + this.livePeers
   }
 
   private kairos(): Kairos {

@@ -33,6 +33,8 @@ type HolonRpc = Pick<
 type FederationRpc = Pick<
   FederationObject,
   | 'publish'
+  | 'presence'
+  | 'livePeers'
   | 'publishAlert'
   | 'receiveAlert'
   | 'alerts'

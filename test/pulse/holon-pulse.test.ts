@@ -320,3 +320,35 @@ describe('garbage', () => {
     expect(after.beat).toBe(before.beat)
   })
 })
+
+describe('the pulse and the federation', () => {
+  it('an ALERT beat is signed by the holon and queued for the federation node', async () => {
+    const { verifyAlert } = await import('../../functions/rhizome/index.ts')
+    const bridge = 'test-bridge-token'
+    const before = (await call('GET', '/v1/federation/outbox?limit=500', undefined, bridge)).body.next_cursor
+    const id = await started({ bias: 0.5 })
+    const p = await beat(id)
+    expect(p.last.decision).toBe('ALERT')
+    const page = (await call('GET', `/v1/federation/outbox?cursor=${before}&limit=500`, undefined, bridge))
+      .body
+    const alert = page.messages.find((m: any) => m.kind === 'alert' && m.payload.holon === id)?.payload
+    expect(alert).toMatchObject({ decision: 'ALERT', beat: 1 })
+    expect(alert.threat).toBeCloseTo(sigmoid(0.5), 12)
+    const key = (await call('GET', `/v1/holons/${id}`)).body.ledger.verifier_key
+    expect(() => verifyAlert(alert, key)).not.toThrow()
+  })
+
+  it("P is 1 + the live peers the organisation's node reports", async () => {
+    const bridge = 'test-bridge-token'
+    const report = (n: number) =>
+      call('POST', '/v1/federation/presence', { node: 'n1', live_peers: n }, bridge)
+    expect((await report(4)).status).toBe(200)
+    const id = await started()
+    expect((await beat(id)).last.peers).toBe(5)
+    await report(0)
+    expect((await beat(id)).last.peers).toBe(1)
+    expect((await call('POST', '/v1/federation/presence', { node: 'n1', live_peers: 3 }, WRITE)).status).toBe(
+      403,
+    )
+  })
+})

@@ -166,6 +166,22 @@ const alerts = createRoute({
   responses: { 200: json(AlertsDoc, 'the alerts'), ...readProblems },
 })
 
+const presence = createRoute({
+  ...bridge,
+  method: 'post',
+  path: '/v1/federation/presence',
+  summary: "The node reports its live peers (bridge token): the holons' pulse uses P = 1 + live peers",
+  request: {
+    body: jsonBody(
+      z.strictObject({ node: z.string().min(1).max(128), live_peers: z.number().int().min(0).max(100_000) }),
+    ),
+  },
+  responses: {
+    200: json(Recorded, 'recorded'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
+
 export const federation = router()
   .openapi(artifact, async (c) => {
     const { id } = c.req.valid('param')
@@ -210,3 +226,8 @@ export const federation = router()
   .openapi(flags, async (c) => c.json({ flags: await federationStub(c.env).flags() }, 200))
   .openapi(addAlert, async (c) => c.json(await federationStub(c.env).receiveAlert(c.req.valid('json')), 200))
   .openapi(alerts, async (c) => c.json({ alerts: await federationStub(c.env).alerts() }, 200))
+  .openapi(presence, async (c) => {
+    const body = c.req.valid('json')
+    await federationStub(c.env).presence(body.node, body.live_peers)
+    return c.json({ ok: true }, 200)
+  })
