@@ -117,7 +117,7 @@ describe('genome', () => {
           const oPre = (n.O * g.R) / n.R
           expect(Math.abs(oPre - g.O)).toBeLessThanOrEqual(0.05 + 1e-9)
           const step = Math.max(-0.05, Math.min(0.05, u))
-          close(oPre, Math.max(0, g.O + step), 1e-9)
+          close(oPre, Math.min(1, Math.max(0, g.O + step)), 1e-9) // O is a weight: clamped to [0, 1]
         },
       ),
     )
