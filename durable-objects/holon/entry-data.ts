@@ -3,7 +3,9 @@ import type { CompiledKernel } from '../../functions/kernel/index.ts'
 import type { VerificationPolicy } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
-import type { HolonLedger } from './ledger.ts'
+import type { Db } from './db.ts'
+import { HolonLedger } from './ledger.ts'
+import type { Live } from './live.ts'
 
 export function createdData(
   kernel: CompiledKernel,
@@ -41,4 +43,23 @@ export function eventData(
     errors: r.errors,
     ...(override && { override }),
   }
+}
+
+/** A holon created before ledgers existed gets one, opened by a snapshot of its state at that moment. */
+export function startLedger(db: Db, storage: DurableObjectStorage, l: Live, origin: string): void {
+  const policy: VerificationPolicy = { level: 'full_audit', sample_rate: 1 }
+  const meta = HolonLedger.newMeta(origin, policy)
+  const at = new Date().toISOString()
+  storage.transactionSync(() => {
+    db.insertMany('meta', ['k', 'v'], meta)
+    const ledger = new HolonLedger(db, l.holon, { ...l.meta, ...Object.fromEntries(meta) })
+    const w = ledger.writer()
+    const snapshot = {
+      events: l.counts.events,
+      aggregates: Object.fromEntries(l.kernel.aggregates.map((a, i) => [a.name, l.states[i]])),
+      last_event: l.last?.event ?? null,
+    }
+    w.append('holon.created', createdData(l.kernel, l.version, ledger, policy, snapshot), at)
+    w.seal(at)
+  })
 }

@@ -27,7 +27,7 @@ import type { PulseBody, PulseDoc, TemporalDoc, WitnessPage } from '../../schema
 import { holonArtifact } from './artifact.ts'
 import { commitEvents, resultOf } from './commit.ts'
 import { Db } from './db.ts'
-import { createdData } from './entry-data.ts'
+import { createdData, startLedger } from './entry-data.ts'
 import { fail, ok, type Reply } from './failures.ts'
 import { eventsPage } from './history.ts'
 import { HolonLedger, LedgerRangeError, type LedgerWriter } from './ledger.ts'
@@ -55,32 +55,14 @@ export class HolonObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
       const live = loadLive(this.db)
-      if (live && !live.meta.origin) this.startLedger(live)
+      if (live && !live.meta.origin) startLedger(this.db, ctx.storage, live, this.originOf(live.holon))
       this.reload()
       this.pulse = new HolonPulse(this.db)
     })
   }
 
-  /** A holon created before ledgers existed gets one, opened by a snapshot of its state at that moment. */
-  private startLedger(l: Live): void {
-    const origin = `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/holons/${l.holon}`
-    const meta = HolonLedger.newMeta(origin, FULL_AUDIT)
-    const at = now()
-    this.ctx.storage.transactionSync(() => {
-      this.db.insertMany('meta', ['k', 'v'], meta)
-      const ledger = new HolonLedger(this.db, l.holon, { ...l.meta, ...Object.fromEntries(meta) })
-      const w = ledger.writer()
-      w.append(
-        'holon.created',
-        createdData(l.kernel, l.version, ledger, FULL_AUDIT, {
-          events: l.counts.events,
-          aggregates: Object.fromEntries(l.kernel.aggregates.map((a, i) => [a.name, l.states[i]])),
-          last_event: l.last?.event ?? null,
-        }),
-        at,
-      )
-      w.seal(at)
-    })
+  private originOf(holon: string): string {
+    return `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/holons/${holon}`
   }
 
   private reload(): Live | undefined {
@@ -136,7 +118,7 @@ export class HolonObject extends DurableObject<Env> {
     if (!compiled.ok) return compiled
     const at = now()
     const kernel = compiled.value
-    const origin = `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/holons/${holon}`
+    const origin = this.originOf(holon)
     this.ctx.storage.transactionSync(() => {
       const meta: [string, string][] = [
         ['holon', holon],
