@@ -1,4 +1,5 @@
 // Popularity-similarity graphs (Papadopoulos et al., Nature 2012), temperature 0: scale-free, clustered, in H^2.
+import { mulberry32 } from '../functions/random/index.ts'
 //
 // Node t = 1..n arrives at angle theta_t (uniform) and radius r_t = 2 ln t; older nodes drift outwards
 // (popularity fading: r_s(t) = beta r_s + (1 - beta) r_t, so the degree exponent is gamma = 1 + 1/beta).
@@ -14,14 +15,7 @@ export interface PsGraph {
 }
 
 export function psGraph(n: number, m: number, beta: number, seed = 7): PsGraph {
-  let a = seed >>> 0
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rnd = mulberry32(seed)
   const TWO_PI = 2 * Math.PI
   const theta = new Float64Array(n)
   const weight = new Float64Array(n) // s^beta (s = index + 1)

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util'
 import { Kairos } from '../functions/kairos/index.ts'
 import { type Dimension, initialMemory, PulseConfigError, runBeat } from '../functions/pulse/index.ts'
+import { mulberry32 as rng } from '../functions/random/index.ts'
 import type { Evaluation, Violation } from '../schemas/evaluation.ts'
 import { PulseConfig } from '../schemas/pulse.ts'
 
@@ -16,18 +17,6 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
   },
 })
-
-/** mulberry32: small, seeded, identical on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const beats = Number(values.beats)
 const peers = Number(values['p-nodes'])

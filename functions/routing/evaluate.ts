@@ -1,4 +1,6 @@
 // Greedy success rate and stretch against BFS shortest paths, over given source/target pairs.
+
+import { mulberry32 } from '../random/index.ts'
 import { greedyRoute } from './greedy.ts'
 import type { Topology } from './topology.ts'
 
@@ -62,14 +64,7 @@ export function greedyQuality(topo: Topology, pairs: readonly (readonly [number,
 export function samplePairs(topo: Topology, count: number, seed = 42): [number, number][] {
   const live: number[] = []
   for (let i = 0; i < topo.slots; i++) if (topo.alive(i)) live.push(i)
-  let a = seed >>> 0
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rnd = mulberry32(seed)
   const out: [number, number][] = []
   if (live.length < 2) return out
   if (live.length * (live.length - 1) <= count) {

@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Kairos, Transducer } from '../../functions/kairos/index.ts'
+import { mulberry32 as rng } from '../../functions/random/index.ts'
 import { KairosConfig } from '../../schemas/pulse.ts'
 
 /** The seed's sum written out directly over the last `window` terms, independent of the engine. */
@@ -29,18 +30,6 @@ function directSum(phis: number[][], tau: number, omega: number, window: number)
 
 const feed = (k: Kairos, phis: number[][]) => {
   for (const [n, p] of phis.entries()) k.sample(p, n)
-}
-
-/** mulberry32: a seeded generator, so the noise is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 describe('sliding update', () => {
