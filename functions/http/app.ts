@@ -1,6 +1,7 @@
 // The Hono app: body limits, content types, routes, docs, and the single error-to-HTTP mapping.
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
+import { BudgetExceededError } from '../budget/index.ts'
 import { KernelCompileError } from '../kernel/errors.ts'
 import { geometryApiError } from './geometry-errors.ts'
 import { router } from './openapi.ts'
@@ -64,6 +65,16 @@ export function createApp() {
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err)
     if (err instanceof KernelCompileError) return problemResponse(c, kernelInvalid(err.issues))
+    if (err instanceof BudgetExceededError)
+      return problemResponse(
+        c,
+        new ApiError('budget_exceeded', err.message, {
+          budget: err.budget,
+          limit: err.limit,
+          unit: err.unit,
+          cpu_ms: err.cpuMs,
+        }),
+      )
     const geometric = geometryApiError(err)
     if (geometric) return problemResponse(c, geometric)
     if (err instanceof HTTPException && err.status === 400)
