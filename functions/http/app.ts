@@ -1,11 +1,11 @@
-// The Hono app: body limits, content types, routes, docs, and the single error-to-HTTP mapping.
-import { bodyLimit } from 'hono/body-limit'
+// The Hono app: routes, docs, 404/405, and the single error-to-HTTP mapping (body guards: openapi.ts router()).
 import { HTTPException } from 'hono/http-exception'
 import { BudgetExceededError } from '../budget/index.ts'
 import { KernelCompileError } from '../kernel/errors.ts'
 import { geometryApiError } from './geometry-errors.ts'
+import { methodNotAllowed } from './middleware/index.ts'
 import { router } from './openapi.ts'
-import { ApiError, kernelInvalid, problemResponse } from './problems.ts'
+import { ApiError, httpProblem, kernelInvalid, problemResponse } from './problems.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { federation } from './routes/federation.ts'
 import { geometry } from './routes/geometry.ts'
@@ -16,30 +16,8 @@ import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
 import { verifier } from './routes/verify.ts'
 
-const DEFAULT_MAX_BODY = 1 << 20
-
 export function createApp() {
   const app = router()
-  app.use('*', async (c, next) => {
-    if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
-      const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
-      if (type !== 'application/json') {
-        throw new ApiError(
-          'unsupported_media_type',
-          `send the body as application/json (got '${type || 'nothing'}')`,
-        )
-      }
-    }
-    const maxSize = Number(c.env.OMEGA_MAX_BODY_BYTES) || DEFAULT_MAX_BODY
-    return bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError('payload_too_large', `request bodies are limited to ${maxSize} bytes`, {
-          limit: maxSize,
-        })
-      },
-    })(c, next)
-  })
   app.get('/', (c) =>
     c.json({
       name: 'omega',
@@ -47,7 +25,8 @@ export function createApp() {
       docs: '/docs',
       openapi: '/openapi.json',
       torsion: '/v1/torsion',
-      holons: '/v1/holons/{id}',
+      holons: '/v1/holons',
+      holon: '/v1/holons/{id}',
       route: '/v1/route',
       topologies: '/v1/topologies/{name}',
     }),
@@ -61,7 +40,7 @@ export function createApp() {
   app.route('/', geometry)
   app.route('/', topologies)
   mountDocs(app)
-  app.notFound((c) => problemResponse(c, new ApiError('not_found', `no route ${c.req.method} ${c.req.path}`)))
+  app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err)
     if (err instanceof KernelCompileError) return problemResponse(c, kernelInvalid(err.issues))
@@ -77,8 +56,7 @@ export function createApp() {
       )
     const geometric = geometryApiError(err)
     if (geometric) return problemResponse(c, geometric)
-    if (err instanceof HTTPException && err.status === 400)
-      return problemResponse(c, new ApiError('malformed_json', err.message))
+    if (err instanceof HTTPException) return problemResponse(c, httpProblem(err))
     console.error('unhandled error', err)
     return problemResponse(c, new ApiError('internal', 'an unexpected error occurred; it has been logged'))
   })

@@ -1,11 +1,17 @@
 // RFC 9457 problem+json: the catalogue of problem types and the one place errors become HTTP.
 import type { Context } from 'hono'
+import type { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { KernelIssue } from '../kernel/errors.ts'
 
 export const PROBLEMS = {
   validation_failed: [400, 'The request does not match its schema'],
-  malformed_json: [400, 'The request body is not valid JSON'],
+  malformed_json: [400, 'The request body is not valid JSON (or not UTF-8, or empty)'],
+  unsafe_json: [
+    400,
+    'The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting',
+  ],
+  bad_request: [400, 'The request is malformed'],
   kernel_invalid: [400, 'The kernel does not compile'],
   invalid_point: [400, 'A point is not finite, not inside the unit ball, or of the wrong dimension'],
   unknown_node: [400, 'A node id is not in the topology'],
@@ -19,6 +25,7 @@ export const PROBLEMS = {
   not_found: [404, 'No such resource'],
   holon_not_found: [404, 'No such holon'],
   topology_not_found: [404, 'No such stored topology'],
+  method_not_allowed: [405, 'The resource exists but not with this method (see the Allow header)'],
   holon_exists: [409, 'The holon exists with another kernel'],
   inadmissible: [409, 'The gate rejected the event'],
   override_required: [409, 'The gate requires an explicit override'],
@@ -27,6 +34,7 @@ export const PROBLEMS = {
   unsupported_media_type: [415, 'Request bodies must be application/json'],
   budget_exceeded: [422, 'The request exceeds a work budget (steps, sizes, CPU milliseconds)'],
   internal: [500, 'Internal error'],
+  unavailable: [503, 'The service cannot answer now; retry later'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>
 
 export type ProblemCode = keyof typeof PROBLEMS
@@ -65,8 +73,31 @@ export function problemResponse(c: Context, e: ApiError): Response {
 export const pointer = (path: readonly PropertyKey[], prefix = ''): string =>
   prefix + path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')
 
+export const holonNotFound = (holon: string): ApiError =>
+  new ApiError('holon_not_found', `no holon '${holon}'; create it with PUT /v1/holons/${holon}`)
+
 /** Kernel compile issues, pointing into the request body's `kernel` member. */
 export const kernelInvalid = (issues: readonly KernelIssue[]): ApiError =>
   new ApiError('kernel_invalid', `${issues.length} expression(s) do not compile`, {
     errors: issues.map((i) => ({ ...i, pointer: `/kernel${i.pointer}` })),
   })
+
+/** The framework's own refusals (HTTPException, any status) as the closest problem type, never `internal`. */
+export function httpProblem(e: HTTPException): ApiError {
+  const code = HTTP_CODES[e.status] ?? (e.status >= 500 ? 'unavailable' : 'bad_request')
+  return new ApiError(
+    code,
+    e.message || PROBLEMS[code][1],
+    code === 'bad_request' ? { http_status: e.status } : {},
+  )
+}
+
+const HTTP_CODES: Partial<Record<number, ProblemCode>> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+}

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, a readable reference page rendered from it, and the problem-type pages.
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { html, raw } from 'hono/html'
-import type { AppEnv } from '../openapi.ts'
+import { type AppEnv, BODY_PROBLEMS, problems } from '../openapi.ts'
 import { ApiError, PROBLEMS, type ProblemCode } from '../problems.ts'
 
 export const VERSION = '0.1.0'
@@ -17,7 +17,7 @@ type Operation = {
 
 export function openApiDocument(app: OpenAPIHono<AppEnv>): Doc {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
-  return app.getOpenAPI31Document({
+  const doc = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Omega',
@@ -27,6 +27,28 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Doc {
         'event of a holon. Errors are RFC 9457 problem+json.',
     },
   })
+  addBodyProblems(doc)
+  return doc
+}
+
+/** Every operation with a body answers the body guards' problems (router() runs them), whether or not it lists them. */
+function addBodyProblems(doc: Doc): void {
+  const byStatus = problems(...BODY_PROBLEMS)
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const op of Object.values(item as Record<string, Operation>)) {
+      if (!op.requestBody) continue
+      op.responses ??= {}
+      for (const [status, added] of Object.entries(byStatus)) {
+        const listed = op.responses[status]
+        if (!listed) {
+          op.responses[status] = added
+          continue
+        }
+        const have = listed.description ?? ''
+        const missing = added.description.split('; ').filter((d) => !have.includes(d.split(':')[0] as string))
+        if (missing.length > 0) listed.description = [have, ...missing].filter(Boolean).join('; ')
+      }
+    }
 }
 
 const refName = (op: Operation) =>

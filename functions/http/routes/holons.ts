@@ -1,5 +1,6 @@
 // /v1/holons/*: thin routes that authenticate, validate and forward to the holon's Durable Object.
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import { HolonList, HolonListQuery } from '../../../schemas/directory.ts'
 import { CommitBody, eventsOf } from '../../../schemas/event.ts'
 import {
   CommitReceipt,
@@ -7,21 +8,35 @@ import {
   DryRun,
   EventsPage,
   EventsQuery,
-  HolonId,
   HolonInfo,
   KernelBody,
   KernelInstall,
   StateDoc,
 } from '../../../schemas/holon.ts'
-import { authorize, requireRole } from '../auth.ts'
+import { holds, requireRole } from '../auth.ts'
+import { existingHolon, listHolons, registerHolon } from '../directory-client.ts'
 import { holonStub, unwrap } from '../holon-client.ts'
-import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
 
-const params = z.object({ id: HolonId })
 /** Reads are open unless OMEGA_READ_TOKEN is set. */
 const reader = { security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
 const readProblems = problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found')
-const bodyProblems = ['malformed_json', 'payload_too_large', 'unsupported_media_type'] as const
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/holons',
+  tags: ['holons'],
+  summary: 'The holons of this deployment, in id order, paged with `after`',
+  description:
+    'Listed from the deployment directory, which records each holon when it is created. A holon created before ' +
+    'the directory existed appears (and answers reads) again once its create call is repeated.',
+  ...reader,
+  request: { query: HolonListQuery },
+  responses: {
+    200: json(HolonList, 'a page of holon ids'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
 
 const create = createRoute({
   method: 'put',
@@ -36,14 +51,7 @@ const create = createRoute({
   responses: {
     201: json(HolonInfo, 'created'),
     200: json(HolonInfo, 'already exists with this kernel'),
-    ...problems(
-      'validation_failed',
-      'kernel_invalid',
-      'unauthorized',
-      'forbidden',
-      'holon_exists',
-      ...bodyProblems,
-    ),
+    ...problems('validation_failed', 'kernel_invalid', 'unauthorized', 'forbidden', 'holon_exists'),
   },
 })
 
@@ -72,14 +80,7 @@ const kernel = createRoute({
   responses: {
     200: json(KernelInstall, 'active (or unchanged)'),
     202: json(KernelInstall, 'accepted; rebuilding aggregates from history'),
-    ...problems(
-      'validation_failed',
-      'kernel_invalid',
-      'unauthorized',
-      'forbidden',
-      'holon_not_found',
-      ...bodyProblems,
-    ),
+    ...problems('validation_failed', 'kernel_invalid', 'unauthorized', 'forbidden', 'holon_not_found'),
   },
 })
 
@@ -116,7 +117,6 @@ const commit = createRoute({
       'inadmissible',
       'override_required',
       'idempotency_conflict',
-      ...bodyProblems,
     ),
   },
 })
@@ -142,24 +142,32 @@ const history = createRoute({
 })
 
 export const holons = router()
+  .openapi(list, async (c) => {
+    const q = c.req.valid('query')
+    return c.json(await listHolons(c.env, q.after ?? '', q.limit), 200)
+  })
   .openapi(create, async (c) => {
     const { id } = c.req.valid('param')
     const body = c.req.valid('json')
     const r = unwrap(id, await holonStub(c.env, id).create(id, body.kernel, body.verification))
+    // After the holon exists, and on a repeated create too: that re-registers holons older than the directory.
+    await registerHolon(c.env, id)
     return c.json(r.info, r.created ? 201 : 200)
   })
   .openapi(info, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await holonStub(c.env, id).info()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).info()), 200)
   })
   .openapi(kernel, async (c) => {
     const { id } = c.req.valid('param')
-    const r = unwrap(id, await holonStub(c.env, id).installKernel(c.req.valid('json').kernel))
+    const holon = await existingHolon(c.env, id)
+    const r = unwrap(id, await holon.installKernel(c.req.valid('json').kernel))
     return c.json(r, r.status === 'rebuilding' ? 202 : 200)
   })
   .openapi(evaluate, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await holonStub(c.env, id).evaluate(eventsOf(c.req.valid('json')))), 200)
+    const holon = await existingHolon(c.env, id)
+    return c.json(unwrap(id, await holon.evaluate(eventsOf(c.req.valid('json')))), 200)
   })
   .openapi(commit, async (c) => {
     const { id } = c.req.valid('param')
@@ -167,16 +175,17 @@ export const holons = router()
     const override = body.override
       ? { reason: body.override.reason, actor: body.override.actor ?? 'admin' }
       : null
-    if (override) authorize(c.env, c.req.header('authorization'), 'admin')
-    const r = unwrap(id, await holonStub(c.env, id).commit(eventsOf(body), override))
+    if (override) holds(c.get('role'), 'admin')
+    const r = unwrap(id, await (await existingHolon(c.env, id)).commit(eventsOf(body), override))
     return c.json(r, r.committed > 0 ? 201 : 200)
   })
   .openapi(state, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await holonStub(c.env, id).state()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).state()), 200)
   })
   .openapi(history, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await holonStub(c.env, id).events(Number(q.cursor ?? 0), q.limit)), 200)
+    const holon = await existingHolon(c.env, id)
+    return c.json(unwrap(id, await holon.events(Number(q.cursor ?? 0), q.limit)), 200)
   })

@@ -1,6 +1,5 @@
 // /v1/holons/:id/ledger/*: entries, signed checkpoints, inclusion and consistency proofs, streamed export.
 import { createRoute, z } from '@hono/zod-openapi'
-import { HolonId } from '../../../schemas/holon.ts'
 import {
   CheckpointDoc,
   CheckpointQuery,
@@ -13,10 +12,10 @@ import {
   LedgerQuery,
 } from '../../../schemas/ledger.ts'
 import { requireRole } from '../auth.ts'
-import { holonStub, unwrap } from '../holon-client.ts'
-import { bearerAuth, json, problems, router } from '../openapi.ts'
+import { existingHolon } from '../directory-client.ts'
+import { unwrap } from '../holon-client.ts'
+import { bearerAuth, json, HolonParams as params, problems, router } from '../openapi.ts'
 
-const params = z.object({ id: HolonId })
 const reader = { tags: ['ledger'], security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
 const failures = problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found')
 
@@ -83,29 +82,29 @@ export const ledger = router()
   .openapi(page, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await holonStub(c.env, id).ledgerPage(q.cursor ?? 0, q.limit)), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).ledgerPage(q.cursor ?? 0, q.limit)), 200)
   })
   .openapi(checkpoint, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const doc = unwrap(id, await holonStub(c.env, id).checkpoint(q.size))
+    const doc = unwrap(id, await (await existingHolon(c.env, id)).checkpoint(q.size))
     if (q.format === 'note') return c.text(doc.note, 200)
     return c.json(doc, 200)
   })
   .openapi(inclusion, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await holonStub(c.env, id).inclusion(q.index, q.size)), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).inclusion(q.index, q.size)), 200)
   })
   .openapi(consistency, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await holonStub(c.env, id).consistency(q.from, q.to)), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).consistency(q.from, q.to)), 200)
   })
   .openapi(exporter, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const stream = unwrap(id, await holonStub(c.env, id).exportLedger(q.from, q.to))
+    const stream = unwrap(id, await (await existingHolon(c.env, id)).exportLedger(q.from, q.to))
     const headers = {
       'content-type': 'application/x-ndjson',
       'content-disposition': `attachment; filename="${id}.ledger.jsonl"`,

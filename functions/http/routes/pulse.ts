@@ -1,6 +1,5 @@
 // /v1/holons/:id/pulse, /temporal, /witness: the pulse's admin switch and its read documents.
-import { createRoute, z } from '@hono/zod-openapi'
-import { HolonId } from '../../../schemas/holon.ts'
+import { createRoute } from '@hono/zod-openapi'
 import {
   PulseBody,
   PulseDoc,
@@ -10,10 +9,10 @@ import {
   WitnessQuery,
 } from '../../../schemas/pulse.ts'
 import { requireRole } from '../auth.ts'
-import { holonStub, unwrap } from '../holon-client.ts'
-import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+import { existingHolon } from '../directory-client.ts'
+import { unwrap } from '../holon-client.ts'
+import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
 
-const params = z.object({ id: HolonId })
 const reader = { tags: ['pulse'], security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
 const readProblems = problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found')
 
@@ -30,15 +29,7 @@ const configure = createRoute({
   request: { params, body: jsonBody(PulseBody) },
   responses: {
     200: json(PulseDoc, 'the pulse after the change'),
-    ...problems(
-      'validation_failed',
-      'unauthorized',
-      'forbidden',
-      'holon_not_found',
-      'malformed_json',
-      'payload_too_large',
-      'unsupported_media_type',
-    ),
+    ...problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found'),
   },
 })
 
@@ -72,20 +63,23 @@ const witness = createRoute({
 export const pulse = router()
   .openapi(configure, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await holonStub(c.env, id).configurePulse(c.req.valid('json'))), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).configurePulse(c.req.valid('json'))), 200)
   })
   .openapi(show, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await holonStub(c.env, id).pulseDoc()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).pulseDoc()), 200)
   })
   .openapi(temporal, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const stub = holonStub(c.env, id)
+    const stub = await existingHolon(c.env, id)
     return c.json(unwrap(id, await stub.temporal(q.from ?? 0, q.to ?? Date.now(), q.limit, q.at)), 200)
   })
   .openapi(witness, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await holonStub(c.env, id).witness(Number(q.cursor ?? 0), q.limit)), 200)
+    return c.json(
+      unwrap(id, await (await existingHolon(c.env, id)).witness(Number(q.cursor ?? 0), q.limit)),
+      200,
+    )
   })

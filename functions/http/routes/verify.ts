@@ -26,7 +26,7 @@ const route = createRoute({
   request: { body: jsonBody(VerifyRequest) },
   responses: {
     200: json(VerifyReportSchema, 'the verdict and its checks'),
-    ...problems('validation_failed', 'malformed_json', 'payload_too_large', 'unsupported_media_type'),
+    ...problems('validation_failed'),
   },
 })
 
