@@ -52,3 +52,28 @@ export async function text(path: string): Promise<{ status: number; type: string
   const res = await exports.default.fetch(`https://omega.test${path}`)
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() }
 }
+
+/** A request exactly as given: the content-type header only if `type` is set, the body as text or bytes. */
+export async function send(
+  method: string,
+  path: string,
+  options: { type?: string; body?: string | Uint8Array; token?: string } = {},
+): Promise<Reply & { headers: Headers }> {
+  const headers: Record<string, string> = {}
+  if (options.type !== undefined) headers['content-type'] = options.type
+  if (options.token) headers.authorization = `Bearer ${options.token}`
+  // A string body would get a default text/plain content type; bytes get none.
+  const body = typeof options.body === 'string' ? new TextEncoder().encode(options.body) : options.body
+  const res = await exports.default.fetch(`https://omega.test${path}`, { method, headers, body })
+  const text = await res.text()
+  let parsed: unknown = text
+  try {
+    parsed = text ? JSON.parse(text) : null
+  } catch {}
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: parsed,
+    headers: res.headers,
+  }
+}
