@@ -55,6 +55,17 @@ describe('storage on read', () => {
     expect(again.status).toBe(200)
     expect((await call('GET', `/v1/holons/${id}`)).body).toMatchObject({ id, kernel_version: 1 })
   })
+
+  it('a holon older than the directory with another kernel is registered by the refused create (409)', async () => {
+    const id = freshId('old')
+    expect((await env.HOLON.getByName(id).create(id, KernelSpec.parse(contractKernel))).ok).toBe(true)
+    const other = { ...contractKernel, gate: { on_torsion: 'flag' } }
+    expect((await call('PUT', `/v1/holons/${id}`, { kernel: other }, ADMIN)).status).toBe(409)
+    expect((await call('GET', `/v1/holons/${id}`)).body).toMatchObject({
+      id,
+      kernel: { gate: { on_torsion: 'reject' } },
+    })
+  })
 })
 
 describe('GET /v1/holons', () => {

@@ -1,7 +1,7 @@
 // Property-based garbage at the endpoints and the kernel compiler: never a 500, never a half-written state.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ADMIN, call, commit, createHolon, state } from '../support/http.ts'
+import { ADMIN, call, commit, createHolon, send, state, WRITE } from '../support/http.ts'
 import { contractKernel } from '../support/kernels.ts'
 
 const snapshot = async (id: string) => {
@@ -48,6 +48,37 @@ describe('fuzz', () => {
       { numRuns: 200 },
     )
     expect(await snapshot(id)).toEqual(before)
+  })
+
+  it('arbitrary UTF-16 (lone surrogates included) and odd content types: 2xx or a 4xx problem, never 5xx', async () => {
+    const id = await createHolon(contractKernel)
+    const headerChar = fc.constantFrom(...' \t;=",/\\abcjson-+utf8XY')
+    const type = fc.oneof(
+      fc.constant('application/json'),
+      fc.string({ unit: headerChar, maxLength: 12 }).map((tail) => `application/json${tail}`),
+    )
+    const seen = { ok: 0, refused: 0 }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
+        fc.jsonValue({ stringUnit: 'binary', maxDepth: 3 }),
+        type,
+        async (eventId, value, contentType) => {
+          const body = JSON.stringify({
+            event: { id: eventId, contributed: 1, returned: 1, trace_id: 't', value },
+          })
+          const r = await send('POST', `/v1/holons/${id}/evaluate`, { type: contentType, body, token: WRITE })
+          expect(r.status).toBeLessThan(500)
+          if (r.status >= 400) {
+            expect(r.type).toBe('application/problem+json')
+            seen.refused++
+          } else seen.ok++
+        },
+      ),
+      { numRuns: 200 },
+    )
+    expect(seen.ok).toBeGreaterThan(0)
+    expect(seen.refused).toBeGreaterThan(0)
   })
 
   it('structurally valid events with arbitrary values either commit whole or leave the state as it was', async () => {

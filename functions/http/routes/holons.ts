@@ -149,9 +149,11 @@ export const holons = router()
   .openapi(create, async (c) => {
     const { id } = c.req.valid('param')
     const body = c.req.valid('json')
-    const r = unwrap(id, await holonStub(c.env, id).create(id, body.kernel, body.verification))
-    // After the holon exists, and on a repeated create too: that re-registers holons older than the directory.
-    await registerHolon(c.env, id)
+    const reply = await holonStub(c.env, id).create(id, body.kernel, body.verification)
+    // Whenever the holon exists (created, or found with this or another kernel): a repeated create so
+    // registers holons older than the directory.
+    if (reply.ok || reply.failure.code === 'holon_exists') await registerHolon(c.env, id)
+    const r = unwrap(id, reply)
     return c.json(r.info, r.created ? 201 : 200)
   })
   .openapi(info, async (c) => {
