@@ -21,6 +21,11 @@ describe('storage on read', () => {
       '/pulse',
       '/temporal',
       '/witness',
+      '/artifact',
+      '/compatibility',
+      '/ledger/cosignatures',
+      '/ledger/export',
+      '/ledger/proof/inclusion?index=0',
     ]
     for (let i = 0; i < 25; i++) {
       const path = `/v1/holons/${freshId('ghost')}${reads[i % reads.length]}`

@@ -19,7 +19,8 @@ import {
 import { HolonId } from '../../../schemas/holon.ts'
 import { compatibility, type RhizomeArtifact } from '../../rhizome/index.ts'
 import { requireBridge, requireRole } from '../auth.ts'
-import { federationStub, holonStub, unwrap } from '../holon-client.ts'
+import { existingHolon } from '../directory-client.ts'
+import { federationStub, unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 
 const params = z.object({ id: HolonId })
@@ -185,11 +186,11 @@ const presence = createRoute({
 export const federation = router()
   .openapi(artifact, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await holonStub(c.env, id).artifact()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).artifact()), 200)
   })
   .openapi(compat, async (c) => {
     const { id } = c.req.valid('param')
-    const info = unwrap(id, await holonStub(c.env, id).info())
+    const info = unwrap(id, await (await existingHolon(c.env, id)).info())
     const known = await federationStub(c.env).peers()
     return c.json(
       { holon: id, peers: known.artifacts.map((a: RhizomeArtifact) => compatibility(info.kernel, a)) },
@@ -212,7 +213,7 @@ export const federation = router()
   })
   .openapi(cosignatures, async (c) => {
     const { id } = c.req.valid('param')
-    const info = unwrap(id, await holonStub(c.env, id).info())
+    const info = unwrap(id, await (await existingHolon(c.env, id)).info())
     return c.json(
       {
         origin: info.ledger.origin,
