@@ -24,6 +24,7 @@ describe('OpenAPI', () => {
     expect(r.body.openapi).toBe('3.1.0')
     expect(Object.keys(r.body.paths).sort()).toEqual(
       [
+        '/v1/holons',
         '/v1/holons/{id}',
         '/v1/holons/{id}/evaluate',
         '/v1/holons/{id}/events',
