@@ -1,11 +1,11 @@
 // Checks that a parsed JSON value is one every peer can hash and replay: I-JSON strings, finite numbers, bounded depth.
-export const MAX_DEPTH = 32
+const MAX_DEPTH = 32
 
 /**
  * Member names that change meaning when a parsed object is copied by assignment: `o['__proto__'] = v` sets the
  * prototype instead of adding a member, so a validator that copies objects (zod does) would drop it silently.
  */
-export const UNSAFE_NAMES: ReadonlySet<string> = new Set(['__proto__'])
+const UNSAFE_NAMES: ReadonlySet<string> = new Set(['__proto__'])
 
 export interface JsonProblem {
   path: (string | number)[]

@@ -8,7 +8,7 @@ export type Role = 'read' | 'write' | 'admin'
 const RANK: Record<Role, number> = { read: 0, write: 1, admin: 2 }
 
 /** Compares digests so neither the length nor the first differing byte of a token leaks through timing. */
-export function sameSecret(presented: string, secret: string): boolean {
+function sameSecret(presented: string, secret: string): boolean {
   const a = sha256(utf8ToBytes(presented))
   const b = sha256(utf8ToBytes(secret))
   let diff = 0
@@ -22,7 +22,7 @@ type Secrets = Pick<
 >
 
 /** The strongest role the token grants; every configured secret is compared, whatever matches first. */
-export function roleOf(env: Secrets, token: string): Role | null {
+function roleOf(env: Secrets, token: string): Role | null {
   const candidates: [Role, string | undefined][] = [
     ['admin', env.OMEGA_ADMIN_TOKEN],
     ['write', env.OMEGA_WRITE_TOKEN],
@@ -44,7 +44,7 @@ export function bearer(header: string | undefined): string | null {
 }
 
 /** Checks the caller holds at least `role`; reads are open unless OMEGA_READ_TOKEN is set. */
-export function authorize(env: Secrets, header: string | undefined, role: Role): Role | null {
+function authorize(env: Secrets, header: string | undefined, role: Role): Role | null {
   const token = bearer(header)
   if (role === 'read' && !env.OMEGA_READ_TOKEN && token === null) return null
   if (token === null)

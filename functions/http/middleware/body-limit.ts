@@ -3,7 +3,7 @@ import { bodyLimit as honoBodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../problems.ts'
 
-export const DEFAULT_MAX_BODY = 1 << 20
+const DEFAULT_MAX_BODY = 1 << 20
 
 /** Checks the declared length first and counts streamed bytes otherwise (hono's body-limit). */
 export const bodyLimit = createMiddleware<{ Bindings: Env }>(async (c, next) => {

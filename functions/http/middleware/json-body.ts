@@ -5,7 +5,7 @@ import { jsonProblem } from '../../../schemas/json-value.ts'
 import { ApiError, pointer } from '../problems.ts'
 
 /** Deepest nesting a request body may have; deeper documents are refused before any schema walks them. */
-export const BODY_MAX_DEPTH = 64
+const BODY_MAX_DEPTH = 64
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
