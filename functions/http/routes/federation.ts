@@ -16,14 +16,12 @@ import {
   PeersDoc,
   Recorded,
 } from '../../../schemas/federation.ts'
-import { HolonId } from '../../../schemas/holon.ts'
 import { compatibility, type RhizomeArtifact } from '../../rhizome/index.ts'
 import { requireBridge, requireRole } from '../auth.ts'
 import { existingHolon } from '../directory-client.ts'
 import { federationStub, unwrap } from '../holon-client.ts'
-import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
 
-const params = z.object({ id: HolonId })
 const reader = { tags: ['federation'], security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
 const bridge = { tags: ['federation'], security: bearerAuth, middleware: [requireBridge] }
 const readProblems = problems('validation_failed', 'unauthorized', 'forbidden', 'holon_not_found')
