@@ -1,13 +1,11 @@
 // Kuramoto phase synchronisation between real nodes: convergence, a leaving peer, stale and forged messages.
 import { afterAll, describe, expect, it } from 'vitest'
 import { encode, TOPICS } from '../../p2p/wire.ts'
-import { connect, spawnNode, until } from './support.ts'
+import { connect, spawnNode, teardown, until } from './support.ts'
 
 type Node = Awaited<ReturnType<typeof spawnNode>>
 const nodes: Node[] = []
-afterAll(async () => {
-  await Promise.all(nodes.map((n) => n.stop().catch(() => {})))
-})
+afterAll(() => teardown(nodes))
 
 const hz = [1, 1.02, 0.98, 1.01, 0.99]
 
