@@ -68,7 +68,7 @@ export function readCosignature(
   const m = strictShape(CosignatureBody, json, 'cosignature') as Cosignature
   const p = pinnedFor(pinned, m.origin, m.holon)
   const pub = fromBase64(m.witness_key)
-  if (!pub || pub.length !== 32) throw new MessageError('invalid', 'witness_key is not an Ed25519 public key')
+  if (pub?.length !== 32) throw new MessageError('invalid', 'witness_key is not an Ed25519 public key')
   const checkpoint = checked(() => verifyCheckpoint(m.note, p.verifier_key))
   checked(() => verifyCosignature(m.line, noteBody(m.note), m.witness, pub))
   return { message: m, checkpoint }
