@@ -8,7 +8,7 @@ export type Call = (
   path: string,
   body: unknown,
   token?: string,
-) => Promise<{ status: number; body: any }>
+) => Promise<{ status: number; body: unknown }>
 
 export type LoadOutcome = 'created' | 'unchanged' | 'kept'
 
@@ -26,8 +26,9 @@ export async function loadHolon(
   const created = await call('PUT', `/v1/holons/${t.holon}`, { kernel: t.kernel }, tokens.admin)
   if (created.status === 409) {
     const info = await call('GET', `/v1/holons/${t.holon}`, undefined, tokens.admin)
+    const version = (info.body as { kernel_version?: number } | null)?.kernel_version ?? '?'
     say(
-      `  kept ${t.holon}: its kernel (version ${info.body?.kernel_version ?? '?'}) differs from bootstrap/holons; ` +
+      `  kept ${t.holon}: its kernel (version ${version}) differs from bootstrap/holons; ` +
         'npm start never changes an existing holon. To adopt the template: PUT /v1/holons/' +
         `${t.holon}/kernel with the admin token.`,
     )
