@@ -95,8 +95,12 @@ async function phaseLock(n: number): Promise<(string | number)[]> {
     }
     const r0 = globalR()
     const t0 = performance.now()
-    await until(() => globalR() >= 0.99, `${n} nodes at r >= 0.99`, 60_000)
-    return [n, fmt(r0, 2), fmt((performance.now() - t0) / 1000, 2), fmt(heapPerNode / 1e6, 1)]
+    // On a loaded machine the 20 in-process nodes may not lock within the minute: say so instead of failing the run.
+    const locked = await until(() => globalR() >= 0.99, `${n} nodes at r >= 0.99`, 60_000).then(
+      () => fmt((performance.now() - t0) / 1000, 2),
+      () => `not within 60 s (r = ${fmt(globalR(), 2)})`,
+    )
+    return [n, fmt(r0, 2), locked, fmt(heapPerNode / 1e6, 1)]
   } finally {
     await Promise.all(nodes.map((x) => x.stop()))
   }
