@@ -5,7 +5,7 @@ import { Metrics } from '../p2p/metrics.ts'
 import type { OmegaNode } from '../p2p/node.ts'
 import { Rhizome } from '../p2p/rhizome.ts'
 import { encode, TOPICS } from '../p2p/wire.ts'
-import { artifact, spawnNode, until } from '../test/p2p/support.ts'
+import { artifact, removeTmp, spawnNode, until } from '../test/p2p/support.ts'
 import { fmt, median, quantile, table } from './report.ts'
 
 type Node = OmegaNode & { dir: string }
@@ -95,17 +95,21 @@ async function phaseLock(n: number): Promise<(string | number)[]> {
     }
     const r0 = globalR()
     const t0 = performance.now()
-    await until(() => globalR() >= 0.99, `${n} nodes at r >= 0.99`, 60_000)
-    return [n, fmt(r0, 2), fmt((performance.now() - t0) / 1000, 2), fmt(heapPerNode / 1e6, 1)]
+    // On a loaded machine the 20 in-process nodes may not lock within the minute: say so instead of failing the run.
+    const locked = await until(() => globalR() >= 0.99, `${n} nodes at r >= 0.99`, 60_000).then(
+      () => fmt((performance.now() - t0) / 1000, 2),
+      () => `not within 60 s (r = ${fmt(globalR(), 2)})`,
+    )
+    return [n, fmt(r0, 2), locked, fmt(heapPerNode / 1e6, 1)]
   } finally {
     await Promise.all(nodes.map((x) => x.stop()))
   }
 }
 
-/** Signature-checked artifacts per second through the validator's code path (decode, schema, Ed25519 x2). */
+/** Signature-checked artifacts per second through the validator's code path (decode, strict schema, Ed25519 x2). */
 function verifyRate(): (string | number)[] {
-  const fakeNode = { services: { pubsub: {} } } as never
-  const rhizome = new Rhizome(fakeNode, { log: () => {}, metrics: new Metrics(), maxBytes: 64 * 1024 })
+  const components = { pubsub: {} } as never
+  const rhizome = new Rhizome(components, { log: () => {}, metrics: new Metrics(), maxBytes: 64 * 1024 })
   const msgs = Array.from({ length: 2000 }, () => encode(artifact().artifact))
   const t0 = performance.now()
   for (const m of msgs) rhizome.check(m)
@@ -114,6 +118,14 @@ function verifyRate(): (string | number)[] {
 }
 
 export async function p2pBench(): Promise<void> {
+  try {
+    await tables()
+  } finally {
+    removeTmp() // the nodes' folders hold private keys
+  }
+}
+
+async function tables(): Promise<void> {
   table(
     'Artifact propagation on loopback (all nodes in one process; 20 artifacts from rotating sources)',
     ['nodes', 'delivered within 10 s', 'p50 ms', 'p95 ms', 'max ms'],

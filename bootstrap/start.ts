@@ -3,48 +3,51 @@
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { root, send, startDev } from './dev-server.ts'
+import { root, startDev } from './dev-server.ts'
+import { completeDevVars, ORIGIN_VAR, parseDevVars } from './dev-vars.ts'
+import { type Call, loadHolon } from './load.ts'
 import { loadTemplate, type Template } from './template.ts'
 
 const { values } = parseArgs({
   options: { port: { type: 'string', default: process.env.PORT ?? '8787' }, 'no-load': { type: 'boolean' } },
 })
 
-const GENERATED = ['OMEGA_WRITE_TOKEN', 'OMEGA_ADMIN_TOKEN', 'OMEGA_BRIDGE_TOKEN']
-
-/** Reads .dev.vars (git-ignored), creating it, or adding tokens it lacks, with fresh random values. */
+/** Reads .dev.vars (git-ignored), creating it or adding what it lacks: tokens and this installation's origin. */
 function devVars(): Record<string, string> {
   const file = `${root}.dev.vars`
-  const read = () => {
-    const vars: Record<string, string> = {}
-    if (!existsSync(file)) return vars
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())
-      if (m) vars[m[1] as string] = m[2] as string
-    }
-    return vars
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined
+  const { append, generated } = completeDevVars(existing, (n) => randomBytes(n).toString('base64url'))
+  if (append) {
+    appendFileSync(file, append, { mode: 0o600 })
+    console.log(`Generated ${generated.join(', ')} in .dev.vars`)
   }
-  const vars = read()
-  const missing = GENERATED.filter((k) => !vars[k])
-  if (missing.length > 0) {
-    const fresh = missing.map((k) => `${k}=${randomBytes(24).toString('base64url')}`)
-    const header = existsSync(file)
-      ? ''
-      : '# Local secrets written by `npm start`; never commit. Production: `wrangler secret put NAME`.\nOMEGA_READ_TOKEN=\n'
-    appendFileSync(file, `${header}${fresh.join('\n')}\n`, { mode: 0o600 })
-    console.log(`Generated ${missing.join(', ')} in .dev.vars`)
-  }
-  return read()
+  const vars = parseDevVars(readFileSync(file, 'utf8'))
+  if (generated.includes(ORIGIN_VAR))
+    console.log(`This installation's ledger origin: ${vars[ORIGIN_VAR]} (holons created earlier keep theirs)`)
+  return vars
 }
 
+const http =
+  (base: string): Call =>
+  async (method, path, body, token) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : null }
+  }
+
 async function load(base: string, t: Template, vars: Record<string, string>): Promise<void> {
-  // A holon kept from an earlier run whose template kernel changed gets it as a new kernel version.
-  await send(base, 'PUT', `/v1/holons/${t.holon}`, { kernel: t.kernel }, vars.OMEGA_ADMIN_TOKEN).catch(() =>
-    send(base, 'PUT', `/v1/holons/${t.holon}/kernel`, { kernel: t.kernel }, vars.OMEGA_ADMIN_TOKEN),
-  )
-  await send(base, 'POST', `/v1/holons/${t.holon}/events`, { events: t.seed }, vars.OMEGA_WRITE_TOKEN)
-  console.log(
-    `  loaded ${t.holon}: ${Object.keys(t.kernel.invariants).length} invariants, ${t.seed.length} events`,
+  await loadHolon(
+    http(base),
+    t,
+    { admin: vars.OMEGA_ADMIN_TOKEN, write: vars.OMEGA_WRITE_TOKEN },
+    console.log,
   )
 }
 

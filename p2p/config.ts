@@ -1,18 +1,29 @@
-// Node configuration: a JSON config file and command-line flags (flags win), validated.
+// Node configuration: a JSON config file and command-line flags (flags win), validated. Safe by default: the
+// node listens on loopback unless given an address, and its private key stays in an owner-only state folder.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+
+const LOOPBACK = ['/ip4/127.0.0.1/tcp/4001', '/ip4/127.0.0.1/tcp/4002/ws'] as const
 
 export const NodeConfig = z.strictObject({
   /** The organisation's worker (base URL); without it the node only relays and syncs phase. */
   worker: z.url().optional(),
   /** OMEGA_BRIDGE_TOKEN of that worker. */
   token: z.string().min(1).optional(),
-  listen: z.array(z.string()).default(['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']),
+  /** Loopback by default: listening publicly takes an explicit address (`--listen /ip4/0.0.0.0/tcp/4001`). */
+  listen: z
+    .array(z.string())
+    .min(1)
+    .default([...LOOPBACK]),
   peers: z.array(z.string()).default([]),
-  /** Ed25519 identity key file (created with mode 600 on first run). */
-  key: z.string().default('.omega-p2p/peer.key'),
-  /** Where the outbox cursor is kept across restarts. */
+  /** Ed25519 identity key file (created with mode 600 on first run); `<state>/peer.key` by default. */
+  key: z.string().optional(),
+  /**
+   * Where the identity and the outbox cursor are kept (mode 700). `.omega-p2p` in the checkout is git-ignored;
+   * set OMEGA_P2P_STATE or --state to keep it outside the repository (one folder per worker).
+   */
   state: z.string().default('.omega-p2p'),
   poll_ms: z.number().int().min(50).max(60_000).default(1000),
   /** How often local holons' checkpoints are announced to witnesses (when they changed). */
@@ -50,8 +61,24 @@ export const NodeConfig = z.strictObject({
   log: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })
 
-export type NodeConfig = z.infer<typeof NodeConfig>
+export type NodeConfig = z.infer<typeof NodeConfig> & { key: string }
 export type NodeConfigInput = z.input<typeof NodeConfig>
+
+/** Parses a configuration; the key file defaults to `<state>/peer.key`. */
+export function nodeConfig(input: unknown): NodeConfig {
+  const c = NodeConfig.parse(input)
+  return { ...c, key: c.key ?? join(c.state, 'peer.key') }
+}
+
+/** True unless the multiaddr listens on a loopback address only (127.0.0.0/8, ::1, localhost). */
+export function isPublic(addr: string): boolean {
+  const m = /^\/(ip4|ip6|dns|dns4|dns6)\/([^/]+)/.exec(addr)
+  if (!m) return true
+  const host = m[2] as string
+  if (m[1] === 'ip4') return !host.startsWith('127.')
+  if (m[1] === 'ip6') return host !== '::1'
+  return host !== 'localhost'
+}
 
 export function parseCli(argv: string[]): NodeConfig {
   const { values } = parseArgs({
@@ -79,9 +106,10 @@ export function parseCli(argv: string[]): NodeConfig {
     ...(values.state && { state: values.state }),
     ...(values.log && { log: values.log }),
   }
-  return NodeConfig.parse({
+  return nodeConfig({
     ...file,
     ...flags,
+    state: flags.state ?? file.state ?? process.env.OMEGA_P2P_STATE ?? undefined,
     token: flags.token ?? file.token ?? process.env.OMEGA_BRIDGE_TOKEN,
   })
 }

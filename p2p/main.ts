@@ -1,4 +1,5 @@
 // `npm run p2p -- --worker <url> --token <bridge token> --listen <multiaddr> --peer <multiaddr>... [--config file]`
+// Listens on loopback unless --listen says otherwise; keeps its key in --state (default .omega-p2p, git-ignored).
 import { parseCli } from './config.ts'
 import { loadIdentity } from './identity.ts'
 import { logger } from './log.ts'
@@ -7,7 +8,7 @@ import { startNode } from './node.ts'
 const config = parseCli(process.argv.slice(2))
 const log = logger(config.log)
 const { key, created } = await loadIdentity(config.key)
-if (created) log('info', 'created a new peer identity', { key: config.key })
+if (created) log('info', 'created a new peer identity (mode 600)', { key: config.key })
 const omega = await startNode(config, key, log)
 
 const report = setInterval(() => log('info', 'phase', { ...omega.phase.report() }), 10_000)

@@ -1,5 +1,5 @@
 // Assembles an Omega federation node: libp2p 3 (TCP, WebSockets, Noise, Yamux, identify, ping, gossipsub with
-// strict signing and peer scoring), the rhizome and phase services, and the bridge loop to the worker.
+// strict signing and peer scoring) and Omega's own libp2p services: rhizome, phase, witness, alerts, outbox.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -9,25 +9,33 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { Alerts } from './alerts.ts'
+import { alerts } from './alerts.ts'
 import { Bridge } from './bridge.ts'
-import type { NodeConfig } from './config.ts'
+import { isPublic, type NodeConfig } from './config.ts'
 import { gossipsub, StrictSign } from './gossip.ts'
 import { type Logger, logger } from './log.ts'
 import { Metrics } from './metrics.ts'
-import { PhaseSync } from './phase.ts'
-import { Rhizome } from './rhizome.ts'
+import { outbox } from './outbox.ts'
+import { phaseSync } from './phase.ts'
+import { rhizome } from './rhizome.ts'
 import { TOPICS } from './wire.ts'
-import { Witness } from './witness.ts'
+import { witness } from './witness.ts'
 
 export type OmegaNode = Awaited<ReturnType<typeof startNode>>
 
+/**
+ * Omega's services are libp2p services (factory -> Startable, registered in `services`, in dependency order):
+ * libp2p starts them with the node, and node.stop() stops every one of them.
+ */
 export async function startNode(
   config: NodeConfig,
   privateKey: PrivateKey,
   log: Logger = logger(config.log),
 ) {
   const metrics = new Metrics()
+  const bridge =
+    config.worker && config.token ? new Bridge(config.worker, config.token, config.state) : undefined
+  const shared = { bridge, log, metrics }
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: config.listen },
@@ -73,80 +81,50 @@ export async function startNode(
         },
         scoreThresholds: { gossipThreshold: -50, publishThreshold: -100, graylistThreshold: -400 },
       }),
+      rhizome: rhizome({ ...shared, maxBytes: config.max_message_bytes }),
+      phase: phaseSync(
+        {
+          naturalHz: config.phase.natural_hz,
+          coupling: config.phase.coupling,
+          publishMs: config.phase.publish_ms,
+          timeoutMs: config.phase.timeout_ms,
+          kappa: config.phase.kappa,
+          coords: config.phase.coords,
+          pulse: config.phase.pulse ?? 1 / config.phase.natural_hz,
+          phase: config.phase.phase_init,
+        },
+        shared,
+      ),
+      witness: witness({ ...shared, announceMs: config.checkpoint_ms }),
+      alerts: alerts(shared),
+      outbox: outbox({ ...shared, pollMs: config.poll_ms }),
     },
   })
-  const bridge =
-    config.worker && config.token ? new Bridge(config.worker, config.token, config.state) : undefined
-  const rhizome = new Rhizome(node, { bridge, log, metrics, maxBytes: config.max_message_bytes })
-  await rhizome.start()
-  const phase = new PhaseSync(
-    node,
-    {
-      naturalHz: config.phase.natural_hz,
-      coupling: config.phase.coupling,
-      publishMs: config.phase.publish_ms,
-      timeoutMs: config.phase.timeout_ms,
-      kappa: config.phase.kappa,
-      coords: config.phase.coords,
-      pulse: config.phase.pulse ?? 1 / config.phase.natural_hz,
-      phase: config.phase.phase_init,
-    },
-    log,
-    metrics,
-  )
-  phase.start()
-  // The peer identity's Ed25519 seed doubles as the witness key (its name embeds the peer id).
-  const witness = new Witness(node, { rhizome, bridge, secret: privateKey.raw.slice(0, 32), log, metrics })
-  await witness.start(config.checkpoint_ms)
-  const alerts = new Alerts(node, { rhizome, bridge, log, metrics })
-  alerts.start()
-
-  // Each new peer is asked for what it knows: nothing published is lost to a node that was away.
-  node.addEventListener('peer:identify', (e) => {
-    if (!e.detail.protocols.includes('/omega/catch-up/1.0.0')) return
-    rhizome
-      .catchUp(e.detail.peerId)
-      .catch((err) => log('debug', 'catch-up failed', { error: (err as Error).message }))
-  })
-
-  let polling: ReturnType<typeof setTimeout> | undefined
-  let stopped = false
-  const poll = async () => {
-    if (!bridge || stopped) return
-    try {
-      const { artifacts, alerts: raised, commit } = await bridge.pull()
-      for (const a of artifacts) await rhizome.publish(a)
-      for (const a of raised) await alerts.publish(a)
-      commit()
-      await bridge.presence(node.peerId.toString(), phase.report().peers)
-    } catch (e) {
-      log('warn', 'outbox poll failed', { error: (e as Error).message })
-    }
-    if (!stopped) polling = setTimeout(poll, config.poll_ms)
-  }
-  void poll()
-
   for (const addr of config.peers) {
     node
       .dial(multiaddr(addr))
       .catch((e) => log('warn', 'dial failed', { peer: addr, error: (e as Error).message }))
   }
-  log('info', 'node started', { peer: node.peerId.toString(), listen: node.getMultiaddrs().map(String) })
+  const listen = node.getMultiaddrs().map(String)
+  log('info', 'node started', { peer: node.peerId.toString(), listen })
+  const open = config.listen.filter(isPublic)
+  if (open.length > 0)
+    log('warn', 'listening on a public address: reachable by anyone who can route to this host', {
+      listen: open,
+    })
 
+  const { rhizome: r, phase, witness: w, alerts: a, outbox: o } = node.services
   return {
     node,
-    rhizome,
+    rhizome: r,
     phase,
-    witness,
-    alerts,
+    witness: w,
+    alerts: a,
+    outbox: o,
     metrics,
     peerId: node.peerId.toString(),
     addrs: () => node.getMultiaddrs(),
     async stop() {
-      stopped = true
-      clearTimeout(polling)
-      phase.stop()
-      witness.stop()
       await node.stop()
       log('info', 'node stopped', { metrics: metrics.snapshot() })
     },

@@ -1,15 +1,19 @@
-// Mesh phase synchronisation: Kuramoto coupling of the organisations' pulse oscillators over gossipsub.
-//   dθ_i/dt = ω_i + K Σ_j w_j sin(θ_j − θ_i),  Σ_j w_j = 1 over live peers (equal, or exp(−κ d_ij) in the ball)
-//   r e^{iψ} = mean over self and live peers of e^{iθ};   T_global = Σ_P w_P T_P (self included, weights summing to 1)
-import type { Libp2p } from '@libp2p/interface'
-import { distance } from '../functions/geometry/poincare.ts'
-import { type GossipMessage, type GossipSub, TopicValidatorResult } from './gossip.ts'
-import type { Logger } from './log.ts'
-import type { Metrics } from './metrics.ts'
+// The phase service: Kuramoto coupling of the organisations' pulse oscillators over gossipsub. The maths is
+// pure (functions/phase); this keeps the peers' last phases, steps on a timer and publishes ours.
+import type { Startable } from '@libp2p/interface'
+import {
+  advance,
+  centred,
+  couplingWeights,
+  globalPulse,
+  kuramotoStep,
+  orderParameter,
+  TWO_PI,
+} from '../functions/phase/index.ts'
+import type { NodeComponents, ServiceInit } from './components.ts'
+import { type GossipMessage, TopicValidatorResult } from './gossip.ts'
 import { decode, encode, PhaseMessage, TOPICS, WireError } from './wire.ts'
 
-const TWO_PI = 2 * Math.PI
-const wrap = (x: number) => ((x % TWO_PI) + TWO_PI) % TWO_PI
 /** Clock skew tolerated between organisations. */
 const MAX_SKEW_MS = 30_000
 
@@ -45,46 +49,52 @@ export interface PhaseReport {
   peers: number
 }
 
-export class PhaseSync {
+export class PhaseSync implements Startable {
+  running = false
   private theta: number
   private readonly omega: number
   private readonly peers = new Map<string, Peer>()
   private last = performance.now()
   private timers: ReturnType<typeof setInterval>[] = []
-  private readonly node: Libp2p<{ pubsub: GossipSub }>
+  private readonly c: NodeComponents
   private readonly opts: PhaseOptions
-  private readonly log: Logger
-  private readonly metrics: Metrics
+  private readonly init: ServiceInit
+  private readonly onMessage = (e: CustomEvent<GossipMessage>) => {
+    if (e.detail.topic === TOPICS.phase && e.detail.type === 'signed')
+      this.receive(e.detail.from.toString(), e.detail.data)
+  }
 
-  constructor(node: Libp2p<{ pubsub: GossipSub }>, opts: PhaseOptions, log: Logger, metrics: Metrics) {
-    this.node = node
+  constructor(components: NodeComponents, opts: PhaseOptions, init: ServiceInit) {
+    this.c = components
     this.opts = opts
-    this.log = log
-    this.metrics = metrics
+    this.init = init
     this.theta = opts.phase ?? Math.random() * TWO_PI
     this.omega = TWO_PI * opts.naturalHz
   }
 
   start(): void {
-    const pubsub = this.node.services.pubsub
-    pubsub.topicValidators.set(TOPICS.phase, (peer, msg) => this.validate(peer.toString(), msg))
-    pubsub.addEventListener('message', (e) => {
-      if (e.detail.topic === TOPICS.phase && e.detail.type === 'signed')
-        this.receive(e.detail.from.toString(), e.detail.data)
-    })
-    pubsub.subscribe(TOPICS.phase)
+    this.c.pubsub.topicValidators.set(TOPICS.phase, (_peer, msg) => this.validate(msg))
+    this.running = true
+  }
+
+  afterStart(): void {
+    this.c.pubsub.addEventListener('message', this.onMessage)
+    this.c.pubsub.subscribe(TOPICS.phase)
     this.timers.push(setInterval(() => this.step(), 20))
     this.timers.push(setInterval(() => void this.publish(), this.opts.publishMs))
   }
 
   stop(): void {
+    this.running = false
     for (const t of this.timers) clearInterval(t)
     this.timers = []
+    this.c.pubsub.removeEventListener('message', this.onMessage)
+    this.c.pubsub.topicValidators.delete(TOPICS.phase)
   }
 
   /** Rejects malformed, oversized, unsigned and replayed (not newer than the last from that sender) messages. */
-  private validate(_from: string, msg: GossipMessage): TopicValidatorResult {
-    this.metrics.inc('phase.received')
+  private validate(msg: GossipMessage): TopicValidatorResult {
+    this.init.metrics.inc('phase.received')
     try {
       if (msg.type !== 'signed') throw new WireError('unsigned', 'unsigned')
       const m = decode(msg.data, PhaseMessage, 4096)
@@ -95,7 +105,7 @@ export class PhaseSync {
       return TopicValidatorResult.Accept
     } catch (e) {
       if (!(e instanceof WireError)) throw e
-      this.metrics.inc(`phase.dropped.${e.reason}`)
+      this.init.metrics.inc(`phase.dropped.${e.reason}`)
       return TopicValidatorResult.Reject
     }
   }
@@ -113,32 +123,29 @@ export class PhaseSync {
       pulse: m.pulse,
       coords: m.coords,
     })
-    this.metrics.inc('phase.accepted')
+    this.init.metrics.inc('phase.accepted')
   }
 
-  private live(now: number): [string, Peer][] {
+  private live(now: number): Peer[] {
     for (const [id, p] of this.peers) {
       if (now - p.at > this.opts.timeoutMs) {
         this.peers.delete(id)
-        this.log('info', 'peer phase timed out', { peer: id })
+        this.init.log('info', 'peer phase timed out', { peer: id })
       }
     }
-    return [...this.peers]
+    return [...this.peers.values()]
   }
 
-  /** Coupling weights over live peers, summing to 1: exp(−κ d) when both ends have ball coordinates. */
-  private weights(peers: [string, Peer][]): number[] {
-    const raw = peers.map(([, p]) =>
-      this.opts.coords && p.coords && p.coords.length === this.opts.coords.length
-        ? Math.exp(-this.opts.kappa * distance(this.opts.coords, p.coords, this.opts.kappa))
-        : 1,
+  private weights(peers: Peer[]): number[] {
+    return couplingWeights(
+      this.opts.coords,
+      peers.map((p) => p.coords),
+      this.opts.kappa,
     )
-    const sum = raw.reduce((a, b) => a + b, 0)
-    return raw.map((w) => w / sum)
   }
 
   private peerPhase(p: Peer, now: number): number {
-    return wrap(p.phase + (p.omega * (now - p.at)) / 1000)
+    return advance(p.phase, p.omega, (now - p.at) / 1000)
   }
 
   /** One explicit Euler step of the Kuramoto equation up to now. */
@@ -147,14 +154,9 @@ export class PhaseSync {
     const dt = Math.min(0.1, (now - this.last) / 1000)
     this.last = now
     const peers = this.live(now)
-    let pull = 0
-    if (peers.length > 0) {
-      const w = this.weights(peers)
-      peers.forEach(([, p], i) => {
-        pull += (w[i] as number) * Math.sin(this.peerPhase(p, now) - this.theta)
-      })
-    }
-    this.theta = wrap(this.theta + dt * (this.omega + this.opts.coupling * pull))
+    const w = this.weights(peers)
+    const coupled = peers.map((p, i) => ({ phase: this.peerPhase(p, now), weight: w[i] as number }))
+    this.theta = kuramotoStep(this.theta, this.omega, this.opts.coupling, dt, coupled)
   }
 
   private async publish(): Promise<void> {
@@ -168,10 +170,10 @@ export class PhaseSync {
       ...(this.opts.coords && { coords: this.opts.coords }),
     }
     try {
-      await this.node.services.pubsub.publish(TOPICS.phase, encode(msg))
-      this.metrics.inc('phase.published')
+      await this.c.pubsub.publish(TOPICS.phase, encode(msg))
+      this.init.metrics.inc('phase.published')
     } catch (e) {
-      this.log('debug', 'phase publish failed', { error: (e as Error).message })
+      this.init.log('debug', 'phase publish failed', { error: (e as Error).message })
     }
   }
 
@@ -179,15 +181,18 @@ export class PhaseSync {
     const now = performance.now()
     this.step()
     const peers = this.live(now)
-    const phases = [this.theta, ...peers.map(([, p]) => this.peerPhase(p, now))]
-    const re = phases.reduce((a, t) => a + Math.cos(t), 0) / phases.length
-    const im = phases.reduce((a, t) => a + Math.sin(t), 0) / phases.length
-    const psi = Math.atan2(im, re)
-    let offset = wrap(this.theta - psi)
-    if (offset > Math.PI) offset -= TWO_PI
-    const self = 1 / (peers.length + 1)
-    const w = peers.length > 0 ? this.weights(peers).map((x) => x * (1 - self)) : []
-    const tGlobal = self * this.opts.pulse + peers.reduce((a, [, p], i) => a + (w[i] as number) * p.pulse, 0)
-    return { phase: this.theta, r: Math.hypot(re, im), offset, t_global: tGlobal, peers: peers.length }
+    const { r, psi } = orderParameter([this.theta, ...peers.map((p) => this.peerPhase(p, now))])
+    const w = this.weights(peers)
+    const tGlobal = globalPulse(
+      this.opts.pulse,
+      peers.map((p, i) => ({ pulse: p.pulse, weight: w[i] as number })),
+    )
+    return { phase: this.theta, r, offset: centred(this.theta - psi), t_global: tGlobal, peers: peers.length }
   }
 }
+
+/** The libp2p service factory: `services: { phase: phaseSync({ ... }) }`. */
+export const phaseSync =
+  (opts: PhaseOptions, init: ServiceInit) =>
+  (components: NodeComponents): PhaseSync =>
+    new PhaseSync(components, opts, init)

@@ -1,74 +1,100 @@
-// Rhizome handshakes on the node: validate artifacts before gossip forwards them, deliver them to the worker,
-// publish the worker's own, and answer and send catch-up requests so late joiners miss nothing.
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+// The rhizome service: validates artifacts before gossip forwards them, delivers them to the worker, publishes
+// the worker's own, and answers and sends catch-up requests so late joiners miss nothing.
+import type { IdentifyResult, PeerId, Startable, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { ArtifactError, type RhizomeArtifact, verifyArtifact } from '../functions/rhizome/index.ts'
-import { RhizomeArtifact as ArtifactSchema } from '../schemas/federation.ts'
-import type { Bridge } from './bridge.ts'
-import { type GossipMessage, type GossipSub, TopicValidatorResult } from './gossip.ts'
-import type { Logger } from './log.ts'
-import type { Metrics } from './metrics.ts'
-import { CatchUpReply, decode, encode, PROTOCOLS, TOPICS, WireError } from './wire.ts'
+import { admit, installationOf, type RhizomeArtifact, readArtifact } from '../functions/rhizome/index.ts'
+import type { NodeComponents, ServiceInit } from './components.ts'
+import { type GossipMessage, TopicValidatorResult } from './gossip.ts'
+import {
+  CatchUpReply,
+  decode,
+  decodeJson,
+  decodeSigned,
+  encode,
+  PROTOCOLS,
+  TOPICS,
+  WireError,
+} from './wire.ts'
 
-type Services = { pubsub: GossipSub }
+export interface RhizomeInit extends ServiceInit {
+  maxBytes: number
+}
 
-/** Newer means a higher kernel version, or the same version issued later; anything else is a replay. */
-const newer = (a: RhizomeArtifact, than: RhizomeArtifact | undefined) =>
-  !than ||
-  a.kernel_version > than.kernel_version ||
-  (a.kernel_version === than.kernel_version && a.issued_at > than.issued_at)
-
-export class Rhizome {
+export class Rhizome implements Startable {
   /** The latest verified artifact per origin, ours and our peers'. */
   readonly known = new Map<string, RhizomeArtifact>()
-  private readonly node: Libp2p<Services>
-  private readonly bridge: Bridge | undefined
-  private readonly log: Logger
-  private readonly metrics: Metrics
-  private readonly maxBytes: number
+  /** Origins of our own holons (published from our worker's outbox). */
+  readonly own = new Set<string>()
+  running = false
+  private readonly c: NodeComponents
+  private readonly init: RhizomeInit
+  private readonly onMessage = (e: CustomEvent<GossipMessage>) => {
+    if (e.detail.topic === TOPICS.rhizome) void this.accepted(e.detail)
+  }
+  // Each new peer is asked for what it knows: nothing published is lost to a node that was away.
+  private readonly onIdentify = (e: CustomEvent<IdentifyResult>) => {
+    if (!e.detail.protocols.includes(PROTOCOLS.catchUp)) return
+    this.catchUp(e.detail.peerId).catch((err) =>
+      this.init.log('debug', 'catch-up failed', { error: (err as Error).message }),
+    )
+  }
 
-  constructor(
-    node: Libp2p<Services>,
-    opts: { bridge?: Bridge; log: Logger; metrics: Metrics; maxBytes: number },
-  ) {
-    this.node = node
-    this.bridge = opts.bridge
-    this.log = opts.log
-    this.metrics = opts.metrics
-    this.maxBytes = opts.maxBytes
+  constructor(components: NodeComponents, init: RhizomeInit) {
+    this.c = components
+    this.init = init
   }
 
   async start(): Promise<void> {
-    const pubsub = this.node.services.pubsub
-    pubsub.topicValidators.set(TOPICS.rhizome, (_peer, msg) => this.validate(msg))
-    pubsub.addEventListener('message', (e) => {
-      if (e.detail.topic === TOPICS.rhizome) void this.accepted(e.detail)
-    })
-    pubsub.subscribe(TOPICS.rhizome)
-    await this.node.handle(PROTOCOLS.catchUp, (stream) => this.answerCatchUp(stream), {
+    this.c.pubsub.topicValidators.set(TOPICS.rhizome, (_peer, msg) => this.validate(msg))
+    await this.c.registrar.handle(PROTOCOLS.catchUp, (stream) => this.answerCatchUp(stream), {
       maxInboundStreams: 8,
     })
+    this.running = true
   }
 
-  /** Checks one artifact; the reason of a refusal is counted, the artifact is never forwarded. */
+  afterStart(): void {
+    this.c.pubsub.addEventListener('message', this.onMessage)
+    this.c.events.addEventListener('peer:identify', this.onIdentify)
+    this.c.pubsub.subscribe(TOPICS.rhizome)
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    this.c.pubsub.removeEventListener('message', this.onMessage)
+    this.c.events.removeEventListener('peer:identify', this.onIdentify)
+    this.c.pubsub.topicValidators.delete(TOPICS.rhizome)
+    await this.c.registrar.unhandle(PROTOCOLS.catchUp)
+  }
+
+  /**
+   * Checks one artifact: strictly, over exactly the members received (pure core), then the pin and replay
+   * rule shared with the worker. A refusal is counted; the artifact is never forwarded.
+   */
   check(bytes: Uint8Array): RhizomeArtifact {
-    const a = decode(bytes, ArtifactSchema, this.maxBytes) as RhizomeArtifact
-    try {
-      verifyArtifact(a)
-    } catch (e) {
-      if (e instanceof ArtifactError) throw new WireError('invalid', e.message)
-      throw e
-    }
+    const a = decodeSigned(bytes, this.init.maxBytes, readArtifact)
     const prior = this.known.get(a.origin)
-    if (prior && prior.verifier_key !== a.verifier_key)
-      throw new WireError('invalid', `origin ${a.origin} re-keyed`)
-    if (!newer(a, prior))
+    const { outcome, detail } = admit(a, prior)
+    if (outcome === 'key_mismatch') {
+      const mine = this.own.has(a.origin)
+      this.init.log(
+        'warn',
+        mine ? 'a peer announces one of our origins' : 'origin announced with another key',
+        {
+          origin: a.origin,
+          pinned_key: prior?.verifier_key,
+          announced_key: a.verifier_key,
+        },
+      )
+      throw new WireError('key_mismatch', detail ?? 'not the pinned key')
+    }
+    if (outcome === 'conflict') throw new WireError('conflict', detail ?? 'two kernels for one version')
+    if (outcome !== 'accepted')
       throw new WireError('replay', `not newer than ${a.origin} v${prior?.kernel_version}`)
     return a
   }
 
   private validate(msg: GossipMessage): TopicValidatorResult {
-    this.metrics.inc('rhizome.received')
+    this.init.metrics.inc('rhizome.received')
     if (msg.type !== 'signed') return this.drop('unsigned', 'unsigned message')
     try {
       this.check(msg.data)
@@ -81,56 +107,72 @@ export class Rhizome {
 
   /** Rejected messages are not forwarded, and gossipsub's score penalises the peer that sent them. */
   private drop(reason: string, detail: string): TopicValidatorResult {
-    this.metrics.inc(`rhizome.dropped.${reason}`)
-    this.log('debug', 'rhizome message dropped', { reason, detail })
+    this.init.metrics.inc(`rhizome.dropped.${reason}`)
+    this.init.log('debug', 'rhizome message dropped', { reason, detail })
     return TopicValidatorResult.Reject
   }
 
+  /** A peer whose installation shares our ledger origin is a collision waiting to happen: say so where it shows. */
+  private warnCollision(a: RhizomeArtifact): void {
+    const ours = new Set([...this.own].map(installationOf))
+    if (!ours.has(installationOf(a.origin))) return
+    this.init.metrics.inc('rhizome.origin_collision')
+    this.init.log('warn', 'a peer uses our ledger origin', {
+      origin: a.origin,
+      installation: installationOf(a.origin),
+      announced_key: a.verifier_key,
+      hint: 'each installation needs its own OMEGA_LEDGER_ORIGIN',
+    })
+  }
+
+  /** Gossipsub emits only what the validator accepted: the artifact is verified, only a race is left to rule out. */
   private async accepted(msg: GossipMessage): Promise<void> {
-    const a = decode(msg.data, ArtifactSchema, this.maxBytes) as RhizomeArtifact
-    if (!newer(a, this.known.get(a.origin))) return
+    const a = decodeJson(msg.data, this.init.maxBytes) as RhizomeArtifact
+    if (admit(a, this.known.get(a.origin)).outcome !== 'accepted') return
     this.known.set(a.origin, a)
-    this.metrics.inc('rhizome.accepted')
-    this.log('info', 'peer artifact', { origin: a.origin, kernel_version: a.kernel_version })
+    this.init.metrics.inc('rhizome.accepted')
+    this.init.log('info', 'peer artifact', { origin: a.origin, kernel_version: a.kernel_version })
+    this.warnCollision(a)
     await this.deliver([a])
   }
 
   private async deliver(artifacts: RhizomeArtifact[]): Promise<void> {
-    if (!this.bridge || artifacts.length === 0) return
+    if (!this.init.bridge || artifacts.length === 0) return
     try {
-      const results = await this.bridge.deliver(artifacts)
-      for (const r of results) this.metrics.inc(`inbox.${r.outcome}`)
+      const results = await this.init.bridge.deliver(artifacts)
+      for (const r of results) this.init.metrics.inc(`inbox.${r.outcome}`)
     } catch (e) {
-      this.metrics.inc('inbox.failed')
-      this.log('warn', 'inbox delivery failed', { error: (e as Error).message })
+      this.init.metrics.inc('inbox.failed')
+      this.init.log('warn', 'inbox delivery failed', { error: (e as Error).message })
     }
   }
 
   /** Publishes our own artifact (from the worker's outbox). */
   async publish(a: RhizomeArtifact): Promise<void> {
     this.known.set(a.origin, a)
-    await this.node.services.pubsub.publish(TOPICS.rhizome, encode(a))
-    this.metrics.inc('rhizome.published')
+    this.own.add(a.origin)
+    await this.c.pubsub.publish(TOPICS.rhizome, encode(a))
+    this.init.metrics.inc('rhizome.published')
   }
 
   private async answerCatchUp(stream: Stream): Promise<void> {
     const lp = lpStream(stream)
     try {
       await lp.read({ signal: AbortSignal.timeout(5000) })
-      const local = this.bridge ? await this.bridge.local().catch(() => []) : []
-      const all = new Map([...this.known].map(([k, v]) => [k, v]))
-      for (const a of local) if (newer(a, all.get(a.origin))) all.set(a.origin, a)
+      const local = this.init.bridge ? await this.init.bridge.local().catch(() => []) : []
+      const all = new Map(this.known)
+      for (const a of local) if (admit(a, all.get(a.origin)).outcome === 'accepted') all.set(a.origin, a)
       await lp.write(encode({ artifacts: [...all.values()] }))
       await stream.close()
     } catch (e) {
-      this.log('debug', 'catch-up answer failed', { error: (e as Error).message })
+      this.init.log('debug', 'catch-up answer failed', { error: (e as Error).message })
       stream.abort(e as Error)
     }
   }
 
   /** Asks one peer for every artifact it knows; each goes through the same checks as gossip. */
   async catchUp(peer: PeerId): Promise<number> {
-    const stream = await this.node.dialProtocol(peer, PROTOCOLS.catchUp, {
+    const stream = await this.c.connectionManager.openStream(peer, PROTOCOLS.catchUp, {
       signal: AbortSignal.timeout(5000),
     })
     const lp = lpStream(stream, { maxDataLength: 16 * 1024 * 1024 })
@@ -146,14 +188,21 @@ export class Rhizome {
       try {
         const a = this.check(encode(raw))
         this.known.set(a.origin, a)
+        this.warnCollision(a)
         fresh.push(a)
       } catch (e) {
         if (!(e instanceof WireError)) throw e
-        if (e.reason !== 'replay') this.metrics.inc(`catchup.dropped.${e.reason}`)
+        if (e.reason !== 'replay') this.init.metrics.inc(`catchup.dropped.${e.reason}`)
       }
     }
-    this.metrics.inc('catchup.accepted', fresh.length)
+    this.init.metrics.inc('catchup.accepted', fresh.length)
     await this.deliver(fresh)
     return fresh.length
   }
 }
+
+/** The libp2p service factory: `services: { rhizome: rhizome({ ... }) }`. */
+export const rhizome =
+  (init: RhizomeInit) =>
+  (components: NodeComponents): Rhizome =>
+    new Rhizome(components, init)

@@ -1,6 +1,6 @@
 // Wire format of the node's topics and protocols: size-limited JSON, schema-checked, with named drop reasons.
 import { z } from 'zod'
-import { RhizomeArtifact } from '../schemas/federation.ts'
+import { MessageError } from '../functions/rhizome/index.ts'
 
 export const TOPICS = {
   rhizome: 'omega/rhizome/1',
@@ -15,7 +15,15 @@ export const PROTOCOLS = {
   proof: '/omega/consistency-proof/1.0.0',
 } as const
 
-export type DropReason = 'oversized' | 'malformed' | 'invalid' | 'replay' | 'unsigned'
+export type DropReason =
+  | 'oversized'
+  | 'malformed'
+  | 'invalid'
+  | 'replay'
+  | 'unsigned'
+  | 'unknown_origin'
+  | 'key_mismatch'
+  | 'conflict'
 
 export class WireError extends Error {
   override name = 'WireError'
@@ -44,19 +52,38 @@ export const PhaseMessage = z.strictObject({
 })
 export type PhaseMessage = z.infer<typeof PhaseMessage>
 
-export const CatchUpReply = z.strictObject({ artifacts: z.array(RhizomeArtifact).max(10_000) })
+/** Each artifact of a catch-up reply is read strictly on its own (one bad artifact does not spoil the rest). */
+export const CatchUpReply = z.strictObject({ artifacts: z.array(z.unknown()).max(10_000) })
 
 export const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
 
-/** Parses bytes as JSON of the given schema, refusing oversize first (before any parsing work). */
-export function decode<T>(bytes: Uint8Array, schema: z.ZodType<T>, maxBytes: number): T {
+/** Parses bytes as UTF-8 JSON, refusing oversize first (before any parsing work). */
+export function decodeJson(bytes: Uint8Array, maxBytes: number): unknown {
   if (bytes.length > maxBytes) throw new WireError('oversized', `${bytes.length} bytes > ${maxBytes}`)
-  let json: unknown
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
   } catch {
     throw new WireError('malformed', 'not UTF-8 JSON')
   }
+}
+
+/**
+ * A signed message: bytes to JSON, then one of the pure core's readers (strict shape, then the signature over
+ * exactly the members received). Their refusals become drop reasons.
+ */
+export function decodeSigned<T>(bytes: Uint8Array, maxBytes: number, read: (json: unknown) => T): T {
+  const json = decodeJson(bytes, maxBytes)
+  try {
+    return read(json)
+  } catch (e) {
+    if (e instanceof MessageError) throw new WireError(e.reason, e.message)
+    throw e
+  }
+}
+
+/** Parses bytes as JSON of the given (unsigned) schema: phase messages, proof requests and replies. */
+export function decode<T>(bytes: Uint8Array, schema: z.ZodType<T>, maxBytes: number): T {
+  const json = decodeJson(bytes, maxBytes)
   const parsed = schema.safeParse(json)
   if (!parsed.success) throw new WireError('malformed', parsed.error.issues[0]?.message ?? 'schema')
   return parsed.data

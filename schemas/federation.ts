@@ -1,8 +1,10 @@
 // Federation documents: rhizome artifacts, the bridge's outbox and inbox, peers and the compatibility view.
+// Signed messages are strict objects: an unknown member is refused, never stripped, so a signature is always
+// checked over exactly the members received (functions/rhizome/received.ts).
 import { z } from '@hono/zod-openapi'
 
 export const RhizomeArtifact = z
-  .object({
+  .strictObject({
     type: z.literal('omega.rhizome.artifact'),
     v: z.literal(1),
     mvk_id: z.string().max(128),
@@ -13,7 +15,7 @@ export const RhizomeArtifact = z
     kernel_digest: z.string().regex(/^[0-9a-f]{64}$/),
     invariants: z
       .array(
-        z.object({
+        z.strictObject({
           name: z.string().max(64),
           threshold: z.number().min(0).max(1),
           weight: z.number().positive(),
@@ -32,7 +34,7 @@ export const RhizomeArtifact = z
   })
 
 export const RhizomeAlert = z
-  .object({
+  .strictObject({
     type: z.literal('omega.rhizome.alert'),
     v: z.literal(1),
     holon: z.string().max(64),
@@ -52,10 +54,37 @@ export const InboxBody = z
   .strictObject({ artifacts: z.array(RhizomeArtifact).min(1).max(100) })
   .openapi('InboxBody')
 
+/**
+ * What the inbox route takes: the envelope only. Each artifact is checked strictly by the registry, on its own,
+ * so one the published schema forbids is dropped as `malformed` and counted instead of failing the batch.
+ */
+export const InboxEnvelope = z.strictObject({
+  artifacts: z
+    .array(z.unknown().describe('a RhizomeArtifact'))
+    .min(1)
+    .max(100)
+    .describe('RhizomeArtifact objects; each is checked against the strict schema and judged on its own'),
+})
+
+/** A signed message delivered by the bridge: checked strictly by the registry, refusals counted as drops. */
+export const SignedBody = (what: string) =>
+  z
+    .unknown()
+    .describe(`${what}; checked against its strict schema by the registry (a refusal is counted in drops)`)
+
 export const InboxResult = z
   .object({
     origin: z.string().nullable(),
-    outcome: z.enum(['accepted', 'duplicate', 'own', 'replay', 'key_mismatch', 'conflict', 'invalid']),
+    outcome: z.enum([
+      'accepted',
+      'duplicate',
+      'own',
+      'replay',
+      'key_mismatch',
+      'conflict',
+      'invalid',
+      'malformed',
+    ]),
     detail: z.string().optional(),
     ledger_index: z.number().int().optional(),
   })
@@ -89,6 +118,24 @@ export const PeersDoc = z
     ),
     peers: z.number().int(),
     drops: z.record(z.string(), z.number().int()).describe('dropped inbox messages by reason'),
+    conflicts: z
+      .object({
+        count: z.number().int(),
+        list: z.array(
+          z.object({
+            origin: z.string(),
+            reason: z.enum(['key_mismatch', 'origin_collision']),
+            verifier_key: z.string(),
+            detail: z.string(),
+            first_at: z.string(),
+            last_at: z.string(),
+            n: z.number().int(),
+          }),
+        ),
+      })
+      .describe(
+        'key and origin conflicts: a peer announcing a pinned origin with another key, or our own ledger origin',
+      ),
     ledger: z.object({ origin: z.string(), size: z.number().int(), verifier_key: z.string() }),
   })
   .openapi('PeersDoc')
@@ -122,6 +169,14 @@ export const CompatibilityDoc = z
   .openapi('CompatibilityDoc')
 
 const note = z.string().min(1).max(16_384)
+
+/** A holon's checkpoint announced to witnesses (node topic omega/checkpoint/1): the note is signed by the origin. */
+export const CheckpointAnnouncement = z.strictObject({
+  v: z.literal(1),
+  origin: z.string().max(256),
+  holon: z.string().max(64),
+  note,
+})
 
 export const CosignatureBody = z
   .strictObject({

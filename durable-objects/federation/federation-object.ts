@@ -1,19 +1,22 @@
 // The federation registry (one per deployment): local holons' artifacts to publish, pinned peer artifacts, drops.
 import { DurableObject } from 'cloudflare:workers'
 import {
-  ArtifactError,
+  admit,
+  installationOf,
+  MessageError,
+  type PinnedOf,
   type RhizomeAlert,
   type RhizomeArtifact,
-  verifyAlert,
-  verifyArtifact,
+  readArtifact,
 } from '../../functions/rhizome/index.ts'
 import { Db } from '../holon/db.ts'
 import { HolonLedger } from '../holon/ledger.ts'
 import { migrate } from '../holon/migrations.ts'
 import { MIGRATIONS } from './migrations.ts'
 import {
-  type CosignatureIn,
-  type FlagIn,
+  conflicts,
+  recordAlert,
+  recordConflict,
   recordCosignature,
   recordFlag,
   WitnessRecordError,
@@ -27,6 +30,7 @@ export type InboxOutcome =
   | 'key_mismatch'
   | 'conflict'
   | 'invalid'
+  | 'malformed'
 
 export interface InboxResult {
   origin: string | null
@@ -126,34 +130,12 @@ export class FederationObject extends DurableObject<Env> {
     )
   }
 
-  /** A peer's alert, kept when it is signed with that origin's pinned key and newer than the last one. */
-  async receiveAlert(alert: RhizomeAlert): Promise<{ ok: boolean; detail?: string }> {
-    const peer = this.db.one<{ verifier_key: string }>(
-      'SELECT verifier_key FROM peers WHERE origin = ?',
-      alert.origin,
-    )
-    return this.guard(() => {
-      if (!peer) throw new WitnessRecordError(`no pinned key for ${alert.origin}`)
-      try {
-        verifyAlert(alert, peer.verifier_key)
-      } catch (e) {
-        if (e instanceof ArtifactError) throw new WitnessRecordError(e.message)
-        throw e
-      }
-      const last = this.db.one<{ t: string }>(
-        'SELECT max(issued_at) AS t FROM alerts WHERE origin = ?',
-        alert.origin,
-      )?.t
-      if (last && alert.issued_at <= last)
-        throw new WitnessRecordError('not newer than the last alert from that origin')
-      this.db.run(
-        'INSERT INTO alerts (origin, issued_at, alert, received_at) VALUES (?, ?, ?, ?)',
-        alert.origin,
-        alert.issued_at,
-        JSON.stringify(alert),
-        now(),
-      )
-    })
+  /** A peer's alert, kept when exactly what was received is signed with that origin's pinned key and is newer. */
+  async receiveAlert(alert: unknown): Promise<{ ok: boolean; detail?: string }> {
+    const pinnedKey = (origin: string) =>
+      this.db.one<{ verifier_key: string }>('SELECT verifier_key FROM peers WHERE origin = ?', origin)
+        ?.verifier_key
+    return this.guard(() => recordAlert(this.db, alert, pinnedKey, now()))
   }
 
   async alerts(): Promise<RhizomeAlert[]> {
@@ -213,43 +195,43 @@ export class FederationObject extends DurableObject<Env> {
     })
   }
 
-  private judge(a: RhizomeArtifact, own: ReadonlySet<string>): InboxResult {
+  /** Reads the artifact strictly (pure core), then applies the pin and replay rule shared with the node. */
+  private judge(json: unknown, own: ReadonlySet<string>): InboxResult {
+    let a: RhizomeArtifact
     try {
-      verifyArtifact(a)
+      a = readArtifact(json)
     } catch (e) {
-      if (e instanceof ArtifactError)
-        return {
-          origin: typeof a?.origin === 'string' ? a.origin : null,
-          outcome: 'invalid',
-          detail: e.message,
-        }
-      throw e
+      if (!(e instanceof MessageError)) throw e
+      const origin = (json as { origin?: unknown } | null)?.origin
+      return {
+        origin: typeof origin === 'string' ? origin : null,
+        outcome: e.reason === 'malformed' ? 'malformed' : 'invalid',
+        detail: e.message,
+      }
     }
-    if (own.has(a.origin)) return { origin: a.origin, outcome: 'own' }
+    const conflict = (reason: 'key_mismatch' | 'origin_collision', detail: string) =>
+      recordConflict(this.db, { origin: a.origin, reason, verifier_key: a.verifier_key, detail }, now())
+    if (own.has(a.origin)) {
+      const mine = this.db.one<{ artifact: string }>(
+        'SELECT artifact FROM local_artifacts WHERE origin = ?',
+        a.origin,
+      )
+      if (mine && (JSON.parse(mine.artifact) as RhizomeArtifact).verifier_key === a.verifier_key)
+        return { origin: a.origin, outcome: 'own' }
+      // Another installation signs one of our holons' origins: same ledger origin, a different organisation.
+      conflict('origin_collision', 'one of our own holon origins, signed with another key')
+      return { origin: a.origin, outcome: 'key_mismatch', detail: 'our own origin, signed with another key' }
+    }
     const pinned = this.db.one<PeerRow>('SELECT * FROM peers WHERE origin = ?', a.origin)
-    if (pinned) {
-      if (pinned.verifier_key !== a.verifier_key) {
-        return { origin: a.origin, outcome: 'key_mismatch', detail: `pinned key ${pinned.verifier_key}` }
-      }
-      if (
-        a.kernel_version < pinned.kernel_version ||
-        (a.kernel_version === pinned.kernel_version && a.issued_at < pinned.issued_at)
-      ) {
-        return {
-          origin: a.origin,
-          outcome: 'replay',
-          detail: `older than version ${pinned.kernel_version} issued ${pinned.issued_at}`,
-        }
-      }
-      if (a.kernel_version === pinned.kernel_version && a.kernel_digest !== pinned.kernel_digest) {
-        return {
-          origin: a.origin,
-          outcome: 'conflict',
-          detail: `two kernels signed as version ${a.kernel_version}`,
-        }
-      }
-      if (a.issued_at === pinned.issued_at) return { origin: a.origin, outcome: 'duplicate' }
-    }
+    const { outcome, detail } = admit(a, pinned)
+    if (outcome === 'key_mismatch') conflict('key_mismatch', detail ?? 'not the pinned key')
+    if (outcome !== 'accepted') return { origin: a.origin, outcome, ...(detail && { detail }) }
+    const ours = this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'
+    if (installationOf(a.origin) === ours)
+      conflict(
+        'origin_collision',
+        `a peer uses our ledger origin ${ours} (set OMEGA_LEDGER_ORIGIN per installation)`,
+      )
     return { origin: a.origin, outcome: 'accepted', ledger_index: this.record(a) }
   }
 
@@ -280,28 +262,32 @@ export class FederationObject extends DurableObject<Env> {
     return index
   }
 
-  /** A witness's cosignature of one of our holons' checkpoints (verified before it is kept). */
-  async cosign(c: CosignatureIn): Promise<{ ok: boolean; detail?: string }> {
-    const local = this.db.one<{ artifact: string }>(
-      'SELECT artifact FROM local_artifacts WHERE origin = ?',
-      c.origin,
-    )
-    const key = local ? (JSON.parse(local.artifact) as RhizomeArtifact).verifier_key : undefined
-    return this.guard(() => recordCosignature(this.db, c, key, now()))
+  /** A witness's cosignature of one of our holons' checkpoints (verified, over what was received, before it is kept). */
+  async cosign(c: unknown): Promise<{ ok: boolean; detail?: string }> {
+    const local: PinnedOf = (origin) => {
+      const row = this.db.one<{ artifact: string }>(
+        'SELECT artifact FROM local_artifacts WHERE origin = ?',
+        origin,
+      )
+      return row ? (JSON.parse(row.artifact) as RhizomeArtifact) : undefined
+    }
+    return this.guard(() => recordCosignature(this.db, c, local, now()))
   }
 
   /** Equivocation or inconsistency evidence about any origin we know, verified before it is kept. */
-  async flag(f: FlagIn): Promise<{ ok: boolean; detail?: string }> {
-    const local = this.db.one<{ artifact: string }>(
-      'SELECT artifact FROM local_artifacts WHERE origin = ?',
-      f.origin,
-    )
-    const peer = this.db.one<{ verifier_key: string }>(
-      'SELECT verifier_key FROM peers WHERE origin = ?',
-      f.origin,
-    )
-    const key = local ? (JSON.parse(local.artifact) as RhizomeArtifact).verifier_key : peer?.verifier_key
-    return this.guard(() => recordFlag(this.db, f, key, now()))
+  async flag(f: unknown): Promise<{ ok: boolean; detail?: string }> {
+    const known: PinnedOf = (origin) => {
+      const row = this.db.one<{ artifact: string }>(
+        'SELECT artifact FROM local_artifacts WHERE origin = ?',
+        origin,
+      )
+      if (row) return JSON.parse(row.artifact) as RhizomeArtifact
+      return this.db.one<{ verifier_key: string; holon: string }>(
+        'SELECT verifier_key, holon FROM peers WHERE origin = ?',
+        origin,
+      )
+    }
+    return this.guard(() => recordFlag(this.db, f, known, now()))
   }
 
   private guard(f: () => unknown): { ok: boolean; detail?: string } {
@@ -353,6 +339,7 @@ export class FederationObject extends DurableObject<Env> {
   async stats(): Promise<{
     peers: number
     drops: Record<string, number>
+    conflicts: ReturnType<typeof conflicts>
     ledger: { origin: string; size: number; verifier_key: string }
   }> {
     const ledger = this.ledger as HolonLedger
@@ -361,6 +348,7 @@ export class FederationObject extends DurableObject<Env> {
       drops: Object.fromEntries(
         this.db.all<{ reason: string; n: number }>('SELECT reason, n FROM drops').map((r) => [r.reason, r.n]),
       ),
+      conflicts: conflicts(this.db),
       ledger: { origin: ledger.origin, size: ledger.size, verifier_key: ledger.verifierKey },
     }
   }

@@ -22,4 +22,8 @@ export const MIGRATIONS: readonly string[] = [
      alert TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (origin, issued_at));`,
   // v4: what this organisation's node(s) report about their live peers (P of the holons' pulse).
   `CREATE TABLE presence (node TEXT PRIMARY KEY, live_peers INTEGER NOT NULL, at_ms INTEGER NOT NULL);`,
+  // v5: key and origin conflicts seen by the inbox (a pinned origin under another key, our own origin reused).
+  `CREATE TABLE conflicts (origin TEXT NOT NULL, reason TEXT NOT NULL, verifier_key TEXT NOT NULL,
+     detail TEXT NOT NULL, first_at TEXT NOT NULL, last_at TEXT NOT NULL, n INTEGER NOT NULL,
+     PRIMARY KEY (origin, reason, verifier_key));`,
 ]

@@ -59,7 +59,7 @@ export function verifyArtifact(a: RhizomeArtifact): void {
   if (key.name !== a.origin) throw new ArtifactError('the verifier key is not named after the origin')
   const sig = fromBase64(a.signature)
   const { signature: _, ...unsigned } = a
-  if (!sig || sig.length !== 64 || !ed25519.verify(sig, signedBytes(unsigned), key.publicKey)) {
+  if (sig?.length !== 64 || !ed25519.verify(sig, signedBytes(unsigned), key.publicKey)) {
     throw new ArtifactError('bad artifact signature')
   }
   try {

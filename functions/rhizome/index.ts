@@ -1,3 +1,6 @@
+export * from './admission.ts'
 export * from './alert.ts'
 export * from './artifact.ts'
 export * from './compatibility.ts'
+export * from './evidence.ts'
+export * from './received.ts'

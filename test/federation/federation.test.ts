@@ -124,7 +124,60 @@ describe('the inbox', () => {
     expect([delta('invalid'), delta('replay'), delta('conflict'), delta('key_mismatch')]).toEqual([
       1, 2, 1, 1,
     ])
-    expect((await inbox([{ ...peer.artifact, type: 'nope' }])).status).toBe(400)
+    const wrongType = await inbox([{ ...peer.artifact, type: 'nope' }])
+    expect(wrongType.status).toBe(200)
+    expect(wrongType.body.results[0].outcome).toBe('malformed')
+  })
+
+  it('drops and counts a correctly signed artifact with one member added; accepts the same one as signed', async () => {
+    const peer = peerArtifact()
+    const drops0 = (await call('GET', '/v1/federation/peers')).body.drops
+    const extra = { ...peer.artifact, note: 'unsigned' }
+    const nested = {
+      ...peer.artifact,
+      invariants: [{ ...peer.artifact.invariants[0], unsigned: true }, ...peer.artifact.invariants.slice(1)],
+    }
+    const proto = JSON.parse(`{"__proto__": {"x": 1}, ${JSON.stringify(peer.artifact).slice(1)}`)
+    const r = await inbox([extra, nested, proto])
+    expect(r.body.results.map((x: { outcome: string }) => x.outcome)).toEqual([
+      'malformed',
+      'malformed',
+      'malformed',
+    ])
+    const doc = (await call('GET', '/v1/federation/peers')).body
+    expect((doc.drops.malformed ?? 0) - (drops0.malformed ?? 0)).toBe(3)
+    expect(doc.artifacts.map((a: RhizomeArtifact) => a.origin)).not.toContain(peer.origin)
+    expect((await inbox([peer.artifact])).body.results[0].outcome).toBe('accepted')
+    const kept = (await call('GET', '/v1/federation/peers')).body.artifacts.find(
+      (a: RhizomeArtifact) => a.origin === peer.origin,
+    )
+    expect(Object.keys(kept).sort()).toEqual(Object.keys(peer.artifact).sort())
+  })
+
+  it('lists key and origin conflicts in the federation document', async () => {
+    const peer = peerArtifact()
+    await inbox([peer.artifact])
+    const before = (await call('GET', '/v1/federation/peers')).body.conflicts
+    const rekeyed = peerArtifact({ origin: peer.origin, version: 2 }).artifact
+    expect((await inbox([rekeyed])).body.results[0].outcome).toBe('key_mismatch')
+    // A second installation left at the default origin: its holons share our ledger origin.
+    const twin = peerArtifact({ origin: `omega.local/holons/twin-${Math.random().toString(36).slice(2)}` })
+    expect((await inbox([twin.artifact])).body.results[0].outcome).toBe('accepted')
+    // The same holon name in both installations: our own origin, another key.
+    const id = await createHolon(contractKernel)
+    const mine = (await call('GET', `/v1/holons/${id}/artifact`)).body as RhizomeArtifact
+    const shadow = peerArtifact({ origin: mine.origin }).artifact
+    expect((await inbox([shadow])).body.results[0].outcome).toBe('key_mismatch')
+    expect((await inbox([mine])).body.results[0].outcome).toBe('own')
+
+    const doc = (await call('GET', '/v1/federation/peers')).body.conflicts
+    expect(doc.count - before.count).toBe(3)
+    const find = (origin: string, reason: string) =>
+      doc.list.find((c: { origin: string; reason: string }) => c.origin === origin && c.reason === reason)
+    expect(find(peer.origin, 'key_mismatch')).toMatchObject({ verifier_key: rekeyed.verifier_key, n: 1 })
+    expect(find(twin.origin, 'origin_collision')).toMatchObject({ verifier_key: twin.artifact.verifier_key })
+    expect(find(mine.origin, 'origin_collision')).toMatchObject({ verifier_key: shadow.verifier_key })
+    expect(find(mine.origin, 'origin_collision').detail).toMatch(/another key/)
   })
 
   it('echoes of our own artifacts are recognised and not imported', async () => {
@@ -193,6 +246,18 @@ describe('cross-witnessing records', () => {
     expect((await call('POST', '/v1/federation/cosignatures', forged, BRIDGE)).body.ok).toBe(false)
     const foreign = { ...good, origin: 'elsewhere.example/holons/x' }
     expect((await call('POST', '/v1/federation/cosignatures', foreign, BRIDGE)).body.ok).toBe(false)
+    const drops0 = (await call('GET', '/v1/federation/peers')).body.drops.witness_invalid ?? 0
+    const extra = await call('POST', '/v1/federation/cosignatures', { ...good, relay: 'x' }, BRIDGE)
+    expect(extra.body).toMatchObject({ ok: false, detail: expect.stringMatching(/^malformed/) })
+    const otherHolon = await call(
+      'POST',
+      '/v1/federation/cosignatures',
+      { ...good, holon: 'elsewhere' },
+      BRIDGE,
+    )
+    expect(otherHolon.body.ok).toBe(false)
+    const drops1 = (await call('GET', '/v1/federation/peers')).body.drops.witness_invalid ?? 0
+    expect(drops1 - drops0).toBe(2)
   })
 
   it('keeps equivocation evidence only when both checkpoints are signed by the origin and disagree', async () => {
@@ -217,6 +282,10 @@ describe('cross-witnessing records', () => {
     expect((await call('POST', '/v1/federation/flags', { ...flag, notes: [a, smear] }, BRIDGE)).body.ok).toBe(
       false,
     )
+    const extra = await call('POST', '/v1/federation/flags', { ...flag, signed_by: 'nobody' }, BRIDGE)
+    expect(extra.body).toMatchObject({ ok: false, detail: expect.stringMatching(/^malformed/) })
+    const notAString = await call('POST', '/v1/federation/flags', { ...flag, detail: 7 }, BRIDGE)
+    expect(notAString.body.ok).toBe(false)
     const listed = (await call('GET', '/v1/federation/flags')).body.flags
     expect(listed.filter((f: { origin: string }) => f.origin === peer.origin)).toHaveLength(1)
   })
@@ -236,6 +305,13 @@ describe('alerts', () => {
     expect((await post({ ...peerAlert(peer, '2026-11-22T09:01:00.000Z'), threat: 0.1 })).body.ok).toBe(false) // forged
     const stranger = peerArtifact()
     expect((await post(peerAlert(stranger, '2026-11-22T09:02:00.000Z'))).body.ok).toBe(false) // no pinned key
+    // Correctly signed, one member added: refused, not stripped and kept.
+    const padded = { ...peerAlert(peer, '2026-11-22T09:04:00.000Z'), relayed_by: 'someone' }
+    expect((await post(padded)).body).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^malformed/),
+    })
+    expect((await post([first])).body.ok).toBe(false)
     const listed = (await call('GET', '/v1/federation/alerts')).body.alerts
     expect(listed.filter((a: { origin: string }) => a.origin === peer.origin)).toEqual([first])
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unstable_startWorker } from 'wrangler'
 import type { OmegaNode } from '../../p2p/node.ts'
 import { contractKernel } from '../support/kernels.ts'
-import { spawnNode, tmp } from './support.ts'
+import { removeTmp, spawnNode, tmp } from './support.ts'
 
 type Worker = Awaited<ReturnType<typeof unstable_startWorker>>
 const ADMIN = 'e2e-admin-token'
@@ -59,9 +59,13 @@ describe('federation end to end', () => {
   }, 120_000)
 
   afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.stop()))
-    await a?.worker.dispose()
-    await b?.worker.dispose()
+    try {
+      await Promise.all(nodes.map((n) => n.stop()))
+      await a?.worker.dispose()
+      await b?.worker.dispose()
+    } finally {
+      removeTmp()
+    }
   })
 
   it('a kernel change in org A reaches org B as a verified, ledgered peer artifact; B keeps its own kernel', async () => {

@@ -1,9 +1,11 @@
 // The node's peer identity persists in an owner-only key file.
 import { chmodSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { IdentityError, loadIdentity } from '../../p2p/identity.ts'
-import { tmp } from './support.ts'
+import { removeTmp, tmp } from './support.ts'
+
+afterAll(removeTmp)
 
 describe('peer identity', () => {
   it('is created with mode 600 on first run and reused after', async () => {

@@ -1,13 +1,11 @@
 // Rhizome handshakes between real nodes on loopback: delivery, drops that are never forwarded, catch-up, restart.
 import { afterAll, describe, expect, it } from 'vitest'
 import { encode, TOPICS } from '../../p2p/wire.ts'
-import { artifact, connect, spawnNode, until } from './support.ts'
+import { artifact, captureLog, connect, spawnNode, teardown, until } from './support.ts'
 
 type Node = Awaited<ReturnType<typeof spawnNode>>
 const nodes: Node[] = []
-afterAll(async () => {
-  await Promise.all(nodes.map((n) => n.stop().catch(() => {})))
-})
+afterAll(() => teardown(nodes))
 
 async function mesh(n: number): Promise<Node[]> {
   const made = await Promise.all(Array.from({ length: n }, () => spawnNode({ phase: { publish_ms: 200 } })))
@@ -36,6 +34,16 @@ describe('rhizome gossip', () => {
     ['forged', 'invalid', () => encode({ ...artifact().artifact, kernel_version: 9 })],
     ['malformed', 'malformed', () => new TextEncoder().encode('{"not": "an artifact"')],
     ['oversized', 'oversized', () => new Uint8Array(70 * 1024).fill(32)],
+    // Correctly signed, one member added: the signature must cover exactly what was received.
+    ['padded', 'malformed', () => encode({ ...artifact().artifact, relayed_by: 'someone' })],
+    [
+      'nested-padded',
+      'malformed',
+      () => {
+        const a = artifact().artifact
+        return encode({ ...a, invariants: [{ ...a.invariants[0], unsigned: 1 }] })
+      },
+    ],
   ])(
     'a %s message is dropped, counted, never forwarded, and costs its sender score',
     async (_, reason, bytes) => {
@@ -90,6 +98,51 @@ describe('rhizome gossip', () => {
   })
 })
 
+describe('key and origin conflicts', () => {
+  it('are dropped and said in the node log: another key for a pinned origin, our own origin, our installation', async () => {
+    const log = captureLog()
+    const hub = await spawnNode({}, undefined, log)
+    const sender = await spawnNode()
+    nodes.push(hub, sender)
+    await connect([hub, sender])
+    await until(() => hub.node.services.pubsub.getSubscribers(TOPICS.rhizome).length === 1, 'mesh')
+    await until(() => sender.node.services.pubsub.getSubscribers(TOPICS.rhizome).length === 1, 'mesh back')
+    // The hub's own holon (as if from its worker's outbox).
+    const install = `org-${Math.random().toString(36).slice(2)}.example`
+    const mine = artifact({ origin: `${install}/holons/coop` })
+    await hub.rhizome.publish(mine.artifact)
+
+    const peer = artifact()
+    await sender.rhizome.publish(peer.artifact)
+    await until(() => hub.rhizome.known.has(peer.origin), 'peer artifact')
+    const warned = (msg: string) => log.lines.filter((l) => l.level === 'warn' && l.msg === msg)
+
+    await sender.node.services.pubsub.publish(
+      TOPICS.rhizome,
+      encode(artifact({ origin: peer.origin, version: 2 }).artifact),
+    )
+    await until(() => hub.metrics.get('rhizome.dropped.key_mismatch') === 1, 're-keyed origin dropped')
+    expect(warned('origin announced with another key')[0]?.fields).toMatchObject({
+      origin: peer.origin,
+      pinned_key: peer.artifact.verifier_key,
+    })
+
+    const shadow = artifact({ origin: mine.origin, version: 2 }).artifact
+    await sender.node.services.pubsub.publish(TOPICS.rhizome, encode(shadow))
+    await until(() => hub.metrics.get('rhizome.dropped.key_mismatch') === 2, 'our own origin dropped')
+    expect(warned('a peer announces one of our origins')[0]?.fields).toMatchObject({
+      origin: mine.origin,
+      announced_key: shadow.verifier_key,
+    })
+
+    const twin = artifact({ origin: `${install}/holons/city` })
+    await sender.rhizome.publish(twin.artifact)
+    await until(() => warned('a peer uses our ledger origin').length === 1, 'installation collision said')
+    expect(warned('a peer uses our ledger origin')[0]?.fields).toMatchObject({ installation: install })
+    expect(hub.metrics.get('rhizome.origin_collision')).toBe(1)
+  })
+})
+
 describe('alerts', () => {
   it('reach peers that know the origin, and forged or replayed ones are dropped', async () => {
     const { peerAlert } = await import('../support/artifacts.ts')
@@ -113,5 +166,9 @@ describe('alerts', () => {
       encode(peerAlert(org, '2020-01-01T00:00:00.000Z')),
     )
     await until(() => (b as Node).metrics.get('alert.dropped.replay') === 1, 'old alert dropped')
+    const padded = { ...peerAlert(org, new Date(Date.now() + 2000).toISOString()), note: 'unsigned' }
+    await (a as Node).node.services.pubsub.publish(TOPICS.alert, encode(padded))
+    await until(() => (b as Node).metrics.get('alert.dropped.malformed') === 1, 'padded alert dropped')
+    expect((b as Node).alerts.latest.get(org.origin)?.issued_at).toBe(alert.issued_at)
   })
 })

@@ -2,13 +2,11 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { signCheckpoint } from '../../functions/ledger/index.ts'
 import { encode, TOPICS } from '../../p2p/wire.ts'
-import { artifact, connect, spawnNode, until } from './support.ts'
+import { artifact, connect, spawnNode, teardown, until } from './support.ts'
 
 type Node = Awaited<ReturnType<typeof spawnNode>>
 const nodes: Node[] = []
-afterAll(async () => {
-  await Promise.all(nodes.map((n) => n.stop().catch(() => {})))
-})
+afterAll(() => teardown(nodes))
 
 describe('witnessing', () => {
   it('flags equivocation with the evidence, on every node; forged checkpoints are dropped', async () => {
@@ -45,6 +43,21 @@ describe('witnessing', () => {
     await pubsub.publish(TOPICS.checkpoint, encode({ v: 1, origin: org.origin, holon: 'coop', note: forged }))
     await until(() => w1.metrics.get('witness.dropped.invalid') >= 1, 'forged checkpoint dropped')
     expect(w1.metrics.get('witness.cosigned')).toBe(0)
+
+    // Signed notes inside, one unsigned member added outside: dropped as malformed, on every message type.
+    const flag = w1.witness.flags.find((f) => f.kind === 'flag')
+    await pubsub.publish(
+      TOPICS.checkpoint,
+      encode({ v: 1, origin: org.origin, holon: 'coop', note: at(1), relayed: true }),
+    )
+    await pubsub.publish(TOPICS.witness, encode({ ...flag, severity: 'high' }))
+    await until(
+      () => w1.metrics.get('witness.dropped.malformed') >= 2,
+      'padded announcement and flag dropped',
+    )
+    // An announcement naming another holon than the origin's artifact does.
+    await pubsub.publish(TOPICS.checkpoint, encode({ v: 1, origin: org.origin, holon: 'other', note: at(1) }))
+    await until(() => w1.metrics.get('witness.dropped.invalid') >= 2, 'wrong holon dropped')
   })
 })
 

@@ -1,20 +1,18 @@
 // Federation routes: holon artifacts and compatibility (read), the bridge node's outbox and inbox (bridge token).
 import { createRoute, z } from '@hono/zod-openapi'
 import {
-  RhizomeAlert as AlertSchema,
   AlertsDoc,
   RhizomeArtifact as ArtifactSchema,
   CompatibilityDoc,
-  CosignatureBody,
   CosignaturesDoc,
-  FlagBody,
   FlagsDoc,
-  InboxBody,
+  InboxEnvelope,
   InboxReply,
   OutboxPage,
   OutboxQuery,
   PeersDoc,
   Recorded,
+  SignedBody,
 } from '../../../schemas/federation.ts'
 import { compatibility, type RhizomeArtifact } from '../../rhizome/index.ts'
 import { requireBridge, requireRole } from '../auth.ts'
@@ -86,8 +84,10 @@ const inbox = createRoute({
   description:
     'Outcomes: accepted (recorded and ledgered), duplicate, own (our own artifact echoed back), and the drops: ' +
     'invalid (bad signature or checkpoint), key_mismatch (not the pinned key of that origin), replay (older than ' +
-    'what we hold), conflict (two kernels signed for one version). Drops are counted by reason.',
-  request: { body: jsonBody(InboxBody) },
+    'what we hold), conflict (two kernels signed for one version), malformed (the RhizomeArtifact schema forbids ' +
+    'it: an extra member, a wrong type). Signatures are checked over exactly the members received. Drops are ' +
+    'counted by reason; key and origin conflicts are listed in GET /v1/federation/peers.',
+  request: { body: jsonBody(InboxEnvelope) },
   responses: {
     200: json(InboxReply, 'one result per artifact, in order'),
     ...problems(
@@ -117,7 +117,7 @@ const addCosignature = createRoute({
   path: '/v1/federation/cosignatures',
   summary:
     "Deliver a witness's cosignature of one of our holons' checkpoints (bridge token); verified before it is kept",
-  request: { body: jsonBody(CosignatureBody) },
+  request: { body: jsonBody(SignedBody('a CosignatureBody')) },
   responses: {
     200: json(Recorded, 'kept, or why not'),
     ...problems('validation_failed', 'unauthorized', 'forbidden'),
@@ -129,7 +129,7 @@ const addFlag = createRoute({
   method: 'post',
   path: '/v1/federation/flags',
   summary: 'Deliver equivocation or inconsistency evidence (bridge token); kept once both checkpoints verify',
-  request: { body: jsonBody(FlagBody) },
+  request: { body: jsonBody(SignedBody('a FlagBody')) },
   responses: {
     200: json(Recorded, 'kept, or why not'),
     ...problems('validation_failed', 'unauthorized', 'forbidden'),
@@ -150,7 +150,7 @@ const addAlert = createRoute({
   path: '/v1/federation/alerts',
   summary:
     "Deliver a peer holon's ALERT or QUARANTINE (bridge token); kept when signed with the origin's pinned key",
-  request: { body: jsonBody(AlertSchema) },
+  request: { body: jsonBody(SignedBody('a RhizomeAlert')) },
   responses: {
     200: json(Recorded, 'kept, or why not'),
     ...problems('validation_failed', 'unauthorized', 'forbidden'),
