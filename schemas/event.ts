@@ -3,6 +3,32 @@ import { z } from '@hono/zod-openapi'
 import { jsonProblem } from './json-value.ts'
 
 export const MAX_BATCH = 1000
+/**
+ * Longest list anywhere in an event. Kernel expressions iterate event lists; the bound lets the kernel
+ * compiler prove the worst-case cost of nested comprehensions (docs/kernel.md).
+ */
+export const MAX_EVENT_LIST = 1024
+
+/** The first list longer than MAX_EVENT_LIST in `root`, as a path, or null. */
+function longList(root: unknown): (string | number)[] | null {
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: root, path: [] }]
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: (string | number)[] }
+    if (v === null || typeof v !== 'object') continue
+    if (Array.isArray(v)) {
+      if (v.length > MAX_EVENT_LIST) return path
+      v.forEach((x, i) => {
+        if (typeof x === 'object' && x !== null) stack.push({ v: x, path: [...path, i] })
+      })
+    } else {
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k]
+        if (typeof x === 'object' && x !== null) stack.push({ v: x, path: [...path, k] })
+      }
+    }
+  }
+  return null
+}
 
 export const Event = z
   .looseObject({
@@ -15,8 +41,13 @@ export const Event = z
   .superRefine((value, ctx) => {
     const bad = jsonProblem(value)
     if (bad) ctx.addIssue({ code: 'custom', message: bad.message, path: bad.path })
+    const long = longList(value)
+    if (long)
+      ctx.addIssue({ code: 'custom', message: `lists hold at most ${MAX_EVENT_LIST} elements`, path: long })
   })
-  .openapi('Event', { description: 'any JSON object with a string id; expressions see it as `event`' })
+  .openapi('Event', {
+    description: `any JSON object with a string id; expressions see it as \`event\`; lists hold at most ${MAX_EVENT_LIST} elements`,
+  })
 
 export const Override = z
   .strictObject({
