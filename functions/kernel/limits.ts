@@ -15,6 +15,8 @@ export const NS_PER_STEP = 100
 export const EXPRESSION_STEPS = 1_000_000
 export const EXPRESSION_CPU_MS = Math.round((EXPRESSION_STEPS * NS_PER_STEP) / 1e6)
 
+/** Fixed cost of one expression evaluation (context set-up, result checks), in steps. */
+export const EVALUATION_STEPS = 10
 export const CHARS_PER_STEP = 64
 export const ITEMS_PER_STEP = 8
 

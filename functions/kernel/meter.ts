@@ -5,7 +5,14 @@
 // body, and operations whose work grows with their operands (`+` on strings and lists, `in`, `==` on
 // collections, string and list functions) spend steps in proportion to the sizes before they run.
 import { BudgetExceededError, type StepBudget } from '../budget/index.ts'
-import { CHARS_PER_STEP, ITEMS_PER_STEP, MAX_VALUE_CHARS, MAX_VALUE_ITEMS, NS_PER_STEP } from './limits.ts'
+import {
+  CHARS_PER_STEP,
+  EVALUATION_STEPS,
+  ITEMS_PER_STEP,
+  MAX_VALUE_CHARS,
+  MAX_VALUE_ITEMS,
+  NS_PER_STEP,
+} from './limits.ts'
 import { matches } from './regex.ts'
 
 /** The slice of cel-js's ASTNode this module relies on (cel-js 8, lib/parser.js and lib/operators.js). */
@@ -188,7 +195,10 @@ function effective(n: CelNode): Evaluate {
   return n.meta.evaluate
 }
 
-/** Instruments a checked tree in place; returns the steps one evaluation spends before any iteration. */
+/**
+ * Instruments a checked tree in place; returns the steps one evaluation spends before any iteration:
+ * its nodes plus the fixed cost of an evaluation.
+ */
 export function instrument(root: CelNode): number {
   const visit = (n: CelNode) => {
     for (const k of children(n)) visit(k)
@@ -241,5 +251,5 @@ export function instrument(root: CelNode): number {
     }
   }
   visit(root)
-  return onceCount(root)
+  return EVALUATION_STEPS + onceCount(root)
 }

@@ -25,10 +25,14 @@ function needsConversion(v: object): boolean {
 function convert(v: unknown): unknown {
   if (typeof v !== 'object' || v === null || !needsConversion(v)) return v
   if (Array.isArray(v)) return v.map(convert)
-  const entries = Object.keys(v).map((key): [string, unknown] => [key, convert((v as Record<string, unknown>)[key])])
+  const entries = Object.keys(v).map((key): [string, unknown] => [
+    key,
+    convert((v as Record<string, unknown>)[key]),
+  ])
   if (needsMap(v)) return new Map(entries)
   const copy: Record<string, unknown> = {}
-  for (const [key, x] of entries) Object.defineProperty(copy, key, { value: x, enumerable: true, writable: true })
+  for (const [key, x] of entries)
+    Object.defineProperty(copy, key, { value: x, enumerable: true, writable: true })
   return copy
 }
 
