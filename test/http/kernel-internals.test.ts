@@ -27,12 +27,15 @@ describe('event members named constructor in a holon', () => {
 })
 
 describe('kernels with object-internal names', () => {
-  it.each(['__proto__', 'constructor'])('PUT of a holon whose invariant is named %s is a 400', async (name) => {
-    const body = `{"kernel":{"id":"k","invariants":{"${name}":{"score":"event.ok ? 1.0 : 0.0","threshold":1}}}}`
-    const r = await call('PUT', `/v1/holons/${freshId()}`, body, ADMIN)
-    expect(r.status).toBe(400)
-    expect(JSON.stringify(r.body)).toContain('object internals')
-  })
+  it.each(['__proto__', 'constructor'])(
+    'PUT of a holon whose invariant is named %s is a 400',
+    async (name) => {
+      const body = `{"kernel":{"id":"k","invariants":{"${name}":{"score":"event.ok ? 1.0 : 0.0","threshold":1}}}}`
+      const r = await call('PUT', `/v1/holons/${freshId()}`, body, ADMIN)
+      expect(r.status).toBe(400)
+      expect(JSON.stringify(r.body)).toContain('object internals')
+    },
+  )
 
   it('PUT of a kernel whose aggregate is named __proto__ is a 400', async () => {
     const id = await createHolon(kernel)
