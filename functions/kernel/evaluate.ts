@@ -4,6 +4,7 @@ import { BudgetExceededError, type StepBudget } from '../budget/index.ts'
 import type { CompiledKernel } from './compile.ts'
 import { emptyFold, type FoldState, fold, foldValue } from './folds.ts'
 import { expressionBudget } from './limits.ts'
+import { exhausted } from './meter.ts'
 import { celValue } from './values.ts'
 
 export type Aggregates = readonly FoldState[]
@@ -20,8 +21,9 @@ function numeric(v: unknown): number {
 }
 
 /** An exhausted budget ends the whole request; it is never one expression's error. */
-function rethrowBudget(e: unknown): void {
+function rethrowBudget(e: unknown, budget: StepBudget): void {
   if (e instanceof BudgetExceededError) throw e
+  exhausted(budget)
 }
 
 const message = (e: unknown) => String((e as { summary?: unknown })?.summary ?? (e as Error)?.message ?? e)
@@ -52,7 +54,7 @@ function fold1(k: CompiledKernel, states: Aggregates, event: unknown, budget: St
       if (a.where && numeric(a.where(vars, budget)) === 0) return s
       return fold(a.spec, s, a.expr ? numeric(a.expr(vars, budget)) : 1)
     } catch (e) {
-      rethrowBudget(e)
+      rethrowBudget(e, budget)
       errors.push({ aggregate: a.name, message: message(e) })
       return s
     }
@@ -104,7 +106,7 @@ function score1(
     try {
       s = Math.min(1, Math.max(0, numeric(inv.score(vars, budget))))
     } catch (e) {
-      rethrowBudget(e)
+      rethrowBudget(e, budget)
       errors.push({ invariant: inv.name, message: message(e) })
       s = 0
       failed = true

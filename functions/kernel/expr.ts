@@ -136,7 +136,7 @@ export function compileExpr(source: string, opts: CompileOptions): CompileOutcom
     )
   }
   const base = instrument(ast)
-  return { ok: true, expr: (vars, budget) => metered(budget, base, () => parsed(vars)) }
+  return { ok: true, expr: metered(base, parsed) }
 }
 
 function rangeStart(e: unknown): number {

@@ -75,21 +75,25 @@ export function spend(steps: number): void {
   if (active) active.spend(steps)
 }
 
-/** Runs `f` with `budget` active, spending `base` steps first; a budget swallowed by CEL's error handling still fails. */
-export function metered<T>(budget: StepBudget, base: number, f: () => T): T {
-  const outer = active
-  active = budget
-  try {
+/**
+ * Wraps an evaluation so it runs with `budget` active, spending `base` steps first. A budget exhausted
+ * inside CEL's error absorption (`||`, `exists`) still fails: it is checked again at the end (callers
+ * that catch expression errors check `exhausted` too). Expressions never evaluate other expressions, so
+ * the slot needs no restoring (and the fast path no try/finally).
+ */
+export function metered<V, T>(base: number, evaluate: (vars: V) => T): (vars: V, budget: StepBudget) => T {
+  return (vars, budget) => {
+    active = budget
     budget.spend(base)
-    const out = f()
+    const out = evaluate(vars)
     if (budget.spent > budget.limit) budget.spend(0)
     return out
-  } catch (e) {
-    if (budget.spent > budget.limit) budget.spend(0)
-    throw e
-  } finally {
-    active = outer
   }
+}
+
+/** Throws the budget's error if it was exhausted (an error CEL raised meanwhile is then not the cause). */
+export function exhausted(budget: StepBudget): void {
+  if (budget.spent > budget.limit) budget.spend(0)
 }
 
 function tooLarge(what: string, size: number, limit: number, unit: 'bytes' | 'items'): never {
