@@ -9,18 +9,27 @@ export const MAX_BATCH = 1000
  */
 export const MAX_EVENT_LIST = 1024
 
-/** The first list longer than MAX_EVENT_LIST in `root`, as a path, or null. */
-function longList(root: unknown): (string | number)[] | null {
+/**
+ * The first member an event may not carry, on the raw parsed JSON: a list longer than MAX_EVENT_LIST, or
+ * a member named `__proto__` (zod drops it silently at the top level, so the event stored would differ
+ * from the one acknowledged). Iterative: depth is bounded later by jsonProblem.
+ */
+function memberProblem(root: unknown): { path: (string | number)[]; message: string } | null {
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: root, path: [] }]
   while (stack.length > 0) {
     const { v, path } = stack.pop() as { v: unknown; path: (string | number)[] }
-    if (v === null || typeof v !== 'object') continue
     if (Array.isArray(v)) {
-      if (v.length > MAX_EVENT_LIST) return path
+      if (v.length > MAX_EVENT_LIST) return { path, message: `lists hold at most ${MAX_EVENT_LIST} elements` }
       v.forEach((x, i) => {
         if (typeof x === 'object' && x !== null) stack.push({ v: x, path: [...path, i] })
       })
-    } else {
+    } else if (typeof v === 'object' && v !== null) {
+      if (Object.hasOwn(v, '__proto__')) {
+        return {
+          path: [...path, '__proto__'],
+          message: 'a member named __proto__ is refused (an object internal)',
+        }
+      }
       for (const k of Object.keys(v)) {
         const x = (v as Record<string, unknown>)[k]
         if (typeof x === 'object' && x !== null) stack.push({ v: x, path: [...path, k] })
@@ -30,7 +39,7 @@ function longList(root: unknown): (string | number)[] | null {
   return null
 }
 
-export const Event = z
+const EventObject = z
   .looseObject({
     id: z
       .string()
@@ -41,14 +50,18 @@ export const Event = z
   .superRefine((value, ctx) => {
     const bad = jsonProblem(value)
     if (bad) ctx.addIssue({ code: 'custom', message: bad.message, path: bad.path })
-    const long = longList(value)
-    if (long)
-      ctx.addIssue({ code: 'custom', message: `lists hold at most ${MAX_EVENT_LIST} elements`, path: long })
-  })
-  .openapi('Event', {
-    description: `any JSON object with a string id; expressions see it as \`event\`; lists hold at most ${MAX_EVENT_LIST} elements`,
   })
 
+export const Event = (
+  z.preprocess((raw, ctx) => {
+    const bad = memberProblem(raw)
+    if (bad) ctx.issues.push({ code: 'custom', message: bad.message, input: raw, path: bad.path })
+    return raw
+  }, EventObject) as unknown as typeof EventObject
+) // typed as the object: the guard only refuses
+  .openapi('Event', {
+    description: `any JSON object with a string id; expressions see it as \`event\`; lists hold at most ${MAX_EVENT_LIST} elements; no member is named __proto__`,
+  })
 export const Override = z
   .strictObject({
     reason: z.string().trim().min(1).max(2000),

@@ -1,7 +1,7 @@
 // A holon's kernel and events through the worker: object-internal names are refused, members read exactly.
 import { describe, expect, it } from 'vitest'
 import type { KernelInput } from '../../schemas/kernel.ts'
-import { ADMIN, call, commit, createHolon, freshId } from '../support/http.ts'
+import { ADMIN, call, commit, createHolon, freshId, WRITE } from '../support/http.ts'
 
 const kernel: KernelInput = {
   id: 'members',
@@ -43,5 +43,26 @@ describe('kernels with object-internal names', () => {
     const r = await call('PUT', `/v1/holons/${id}/kernel`, body, ADMIN)
     expect(r.status).toBe(400)
     expect(JSON.stringify(r.body)).toContain("aggregate name '__proto__' is refused")
+  })
+})
+
+describe('event members named __proto__', () => {
+  it.each([
+    ['at the top level', '{"id":"p","__proto__":{"constructor":-1}}'],
+    ['nested', '{"id":"p","m":{"__proto__":1}}'],
+  ])('are refused with a 400 %s, and nothing is stored (zod dropped them silently)', async (_, event) => {
+    const id = await createHolon(kernel)
+    const r = await call('POST', `/v1/holons/${id}/events`, `{"event":${event}}`, WRITE)
+    expect(r.status).toBe(400)
+    expect(r.body.type).toMatch(/validation_failed$/)
+    const t = await call(
+      'POST',
+      '/v1/torsion',
+      `{"kernel":{"id":"k","invariants":{"I":{"score":"1.0","threshold":0}}},"event":${event}}`,
+    )
+    expect(t.status).toBe(400)
+    expect(JSON.stringify(t.body)).toContain('a member named __proto__ is refused')
+    // Nothing was stored under the id: a different event with the same id is a fresh commit, not a conflict.
+    expect((await commit(id, { event: { id: 'p', constructor: 1 } })).status).toBe(201)
   })
 })
