@@ -2,6 +2,32 @@
 import { z } from '@hono/zod-openapi'
 
 const expr = z.string().min(1).max(4096)
+
+/**
+ * Names of JavaScript object internals (`__proto__`, `constructor`, `toString`, ...). As record keys they
+ * change meaning (a `__proto__` key is dropped by parsing, `constructor` breaks CEL's dispatch on `agg`),
+ * so they are refused rather than risk a kernel that means something other than what was written.
+ */
+export const reservedName = (name: string): boolean =>
+  name === 'prototype' || Object.hasOwn(Object.prototype, name)
+/**
+ * Refuses reserved names before the record parses: zod drops a `__proto__` key silently (it would replace
+ * the prototype) and reports other bad keys without the key schema's message.
+ */
+const guardNames = <T extends z.ZodType>(what: string, record: T) =>
+  z.preprocess((raw, ctx) => {
+    if (typeof raw !== 'object' || raw === null) return raw
+    for (const name of Object.keys(raw).filter(reservedName)) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `${what} name '${name}' is refused: names must not be JavaScript object internals (__proto__, constructor, toString, prototype, ...)`,
+        input: raw,
+        path: [name],
+      })
+    }
+    return raw
+  }, record) as unknown as T // typed as the record: the guard only refuses, it never changes the value
+
 const aggName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'aggregate names are CEL identifiers (letters, digits, _)')
@@ -68,13 +94,15 @@ export const KernelSpec = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
       .describe('the kernel (MVK) id'),
     description: z.string().max(4000).optional(),
-    aggregates: z.record(aggName, AggregateSpec).default({}),
-    invariants: z
-      .record(invariantName, InvariantSpec)
-      .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 256, {
-        message: 'a kernel has 1 to 256 invariants',
-      })
-      .describe('the dimensions of the state vector, in this order'),
+    aggregates: guardNames('aggregate', z.record(aggName, AggregateSpec).default({})),
+    invariants: guardNames(
+      'invariant',
+      z
+        .record(invariantName, InvariantSpec)
+        .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 256, {
+          message: 'a kernel has 1 to 256 invariants',
+        }),
+    ).describe('the dimensions of the state vector, in this order'),
     gate: GatePolicy.default({ on_torsion: 'reject', admit_improving: false }),
   })
   .refine((k) => Object.keys(k.aggregates).length <= 256, {

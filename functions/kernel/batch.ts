@@ -1,9 +1,11 @@
 // Gates a batch of events in order against a kernel and its current aggregates (pure, all-or-nothing).
 import type { Evaluation, GateResult } from '../../schemas/evaluation.ts'
+import type { StepBudget } from '../budget/index.ts'
 import type { CompiledKernel } from './compile.ts'
 import { type Aggregates, aggView, type EventValue, evaluateEvent, score } from './evaluate.ts'
 import type { FoldState } from './folds.ts'
 import { admits, verdict } from './gate.ts'
+import { expressionBudget } from './limits.ts'
 
 export interface BatchOutcome {
   results: GateResult[]
@@ -14,8 +16,12 @@ export interface BatchOutcome {
 }
 
 /** The current state: aggregates as they are, scored with the latest committed event (or `{}`). */
-export const currentState = (k: CompiledKernel, states: Aggregates, last: EventValue | undefined) =>
-  score(k, aggView(k, states), last ?? {})
+export const currentState = (
+  k: CompiledKernel,
+  states: Aggregates,
+  last: EventValue | undefined,
+  budget: StepBudget = expressionBudget(),
+) => score(k, aggView(k, states), last ?? {}, [], budget)
 
 export function gateBatch(
   k: CompiledKernel,
@@ -27,12 +33,14 @@ export function gateBatch(
   known?: Evaluation,
   /** The holon's pulse quarantined it: every event needs the override. */
   quarantined = false,
+  /** The request's budget; every evaluation of the batch spends from it (throws BudgetExceededError). */
+  budget: StepBudget = expressionBudget(),
 ): BatchOutcome {
-  let before = known ?? currentState(k, states, last)
+  let before = known ?? currentState(k, states, last, budget)
   let cur: FoldState[] = [...states]
   const results: GateResult[] = []
   for (const [i, event] of events.entries()) {
-    const { evaluation, states: next } = evaluateEvent(k, cur, event)
+    const { evaluation, states: next } = evaluateEvent(k, cur, event, budget)
     const v = verdict(k.gate, before, evaluation, override, quarantined)
     results.push({ ...evaluation, verdict: v, torsion_before: before.torsion })
     if (!admits(v)) return { results, states: cur, rejected: i }

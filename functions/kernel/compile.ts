@@ -1,6 +1,12 @@
 // Compiles a kernel spec once per version: every expression parsed and type-checked up front.
 
-import type { AggregateSpec, GatePolicy, InvariantSpec, KernelSpec } from '../../schemas/kernel.ts'
+import {
+  type AggregateSpec,
+  type GatePolicy,
+  type InvariantSpec,
+  type KernelSpec,
+  reservedName,
+} from '../../schemas/kernel.ts'
 import { contentDigest } from '../canonical/index.ts'
 import { KernelCompileError, type KernelIssue } from './errors.ts'
 import { type CompiledExpr, type CompileOptions, compileExpr } from './expr.ts'
@@ -42,6 +48,18 @@ export function compileKernel(spec: KernelSpec): CompiledKernel {
     if (r.ok) return r.expr
     issues.push({ pointer, ...r.problem })
     return () => undefined
+  }
+  // The schema refuses these names; a spec that did not pass through it (a stored one) is checked here too.
+  for (const [part, names] of [
+    ['aggregates', Object.keys(spec.aggregates)],
+    ['invariants', Object.keys(spec.invariants)],
+  ] as const) {
+    for (const name of names.filter(reservedName)) {
+      issues.push({
+        pointer: `/${part}/${pointerPart(name)}`,
+        message: `'${name}' is a JavaScript object internal`,
+      })
+    }
   }
   const aggregates = Object.entries(spec.aggregates).map(([name, a]): CompiledAggregate => {
     const at = `/aggregates/${pointerPart(name)}`

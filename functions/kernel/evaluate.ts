@@ -1,7 +1,11 @@
 // Folds events into aggregate states and scores a state: state vector, torsion, violations, errors.
 import type { Evaluation, ExprError, Violation } from '../../schemas/evaluation.ts'
+import { BudgetExceededError, type StepBudget } from '../budget/index.ts'
 import type { CompiledKernel } from './compile.ts'
 import { emptyFold, type FoldState, fold, foldValue } from './folds.ts'
+import { expressionBudget } from './limits.ts'
+import { exhausted } from './meter.ts'
+import { celValue } from './values.ts'
 
 export type Aggregates = readonly FoldState[]
 export type EventValue = Record<string, unknown>
@@ -16,6 +20,12 @@ function numeric(v: unknown): number {
   return x
 }
 
+/** An exhausted budget ends the whole request; it is never one expression's error. */
+function rethrowBudget(e: unknown, budget: StepBudget): void {
+  if (e instanceof BudgetExceededError) throw e
+  exhausted(budget)
+}
+
 const message = (e: unknown) => String((e as { summary?: unknown })?.summary ?? (e as Error)?.message ?? e)
 
 export interface StepResult {
@@ -24,16 +34,27 @@ export interface StepResult {
   errors: ExprError[]
 }
 
-/** O(1) in the history length: one fold per aggregate. */
-export function step(k: CompiledKernel, states: Aggregates, event: EventValue): StepResult {
+/**
+ * O(1) in the history length: one fold per aggregate. Without a budget the call gets its own (one event's
+ * fold is one unit of work when rebuilding from history); throws BudgetExceededError when it runs out.
+ */
+export const step = (
+  k: CompiledKernel,
+  states: Aggregates,
+  event: EventValue,
+  budget: StepBudget = expressionBudget(),
+): StepResult => fold1(k, states, celValue(event), budget)
+
+function fold1(k: CompiledKernel, states: Aggregates, event: unknown, budget: StepBudget): StepResult {
   const errors: ExprError[] = []
   const vars = { event }
   const next = k.aggregates.map((a, i) => {
     const s = states[i] as FoldState
     try {
-      if (a.where && numeric(a.where(vars)) === 0) return s
-      return fold(a.spec, s, a.expr ? numeric(a.expr(vars)) : 1)
+      if (a.where && numeric(a.where(vars, budget)) === 0) return s
+      return fold(a.spec, s, a.expr ? numeric(a.expr(vars, budget)) : 1)
     } catch (e) {
+      rethrowBudget(e, budget)
       errors.push({ aggregate: a.name, message: message(e) })
       return s
     }
@@ -60,11 +81,20 @@ export function aggView(
  * Scores every invariant on a state. An invariant whose score fails to evaluate scores 0 and is
  * listed in `errors` and `violations`: an error is never a silent pass.
  */
-export function score(
+export const score = (
   k: CompiledKernel,
   agg: Record<string, number>,
   event: EventValue,
   prior: ExprError[] = [],
+  budget: StepBudget = expressionBudget(),
+): Evaluation => score1(k, agg, celValue(event), prior, budget)
+
+function score1(
+  k: CompiledKernel,
+  agg: Record<string, number>,
+  event: unknown,
+  prior: ExprError[],
+  budget: StepBudget,
 ): Evaluation {
   const errors = [...prior]
   const violations: Violation[] = []
@@ -74,8 +104,9 @@ export function score(
     let s: number
     let failed = false
     try {
-      s = Math.min(1, Math.max(0, numeric(inv.score(vars))))
+      s = Math.min(1, Math.max(0, numeric(inv.score(vars, budget))))
     } catch (e) {
+      rethrowBudget(e, budget)
       errors.push({ invariant: inv.name, message: message(e) })
       s = 0
       failed = true
@@ -102,8 +133,10 @@ export function evaluateEvent(
   k: CompiledKernel,
   states: Aggregates,
   event: EventValue,
+  budget: StepBudget = expressionBudget(),
 ): { evaluation: Evaluation; states: FoldState[] } {
-  const stepped = step(k, states, event)
-  const evaluation = score(k, aggView(k, stepped.states, stepped.errors), event, stepped.errors)
+  const value = celValue(event) // converted once for the fold and the score
+  const stepped = fold1(k, states, value, budget)
+  const evaluation = score1(k, aggView(k, stepped.states, stepped.errors), value, stepped.errors, budget)
   return { evaluation, states: stepped.states }
 }

@@ -1,11 +1,16 @@
 // CEL environments for kernel expressions: `event` for aggregate folds, `agg` + `event` for scores.
 import { Environment } from '@marcbachmann/cel-js'
+import type { StepBudget } from '../budget/index.ts'
+import { costBound } from './cost.ts'
+import { EXPRESSION_CPU_MS, EXPRESSION_STEPS, MAX_EVENT_LIST, NS_PER_STEP } from './limits.ts'
 import { scanSource } from './literals.ts'
+import { type CelNode, instrument, metered, spend } from './meter.ts'
+import { matches } from './regex.ts'
 
 export type ExprScope = 'event' | 'score'
 
-/** A compiled expression: call it with the variables of its scope. */
-export type CompiledExpr = (vars: Record<string, unknown>) => unknown
+/** A compiled expression: call it with the variables of its scope and the request's step budget. */
+export type CompiledExpr = (vars: Record<string, unknown>, budget: StepBudget) => unknown
 
 export interface ExprProblem {
   message: string
@@ -64,6 +69,8 @@ function base(): Environment {
       env.registerFunction(`${name}(${args.join(', ')}): double`, (...xs: unknown[]) => f(...xs.map(num)))
     }
   }
+  // CEL's global form of `matches`; both forms run on RE2 (regex.ts), the method form through the meter.
+  env.registerFunction('matches(string, string): bool', (s: unknown, re: unknown) => matches(s, re, spend))
   return env
 }
 
@@ -117,7 +124,19 @@ export function compileExpr(source: string, opts: CompileOptions): CompileOutcom
       `expression has type ${checked.type}, expected ${opts.result === 'bool' ? 'bool' : 'a number'}`,
     )
   }
-  return { ok: true, expr: (vars) => parsed(vars) }
+  const ast = parsed.ast as unknown as CelNode
+  const bound = costBound(ast)
+  if (bound.steps > EXPRESSION_STEPS) {
+    const ms = Math.round((bound.steps * NS_PER_STEP) / 1e6)
+    return at(
+      scanned.originalOffset(bound.at?.start ?? 0),
+      `worst-case cost of ${bound.steps} steps (about ${ms} ms of CPU) exceeds the expression budget of ` +
+        `${EXPRESSION_STEPS} steps (about ${EXPRESSION_CPU_MS} ms); comprehensions over event lists ` +
+        `(at most ${MAX_EVENT_LIST} elements) multiply when nested`,
+    )
+  }
+  const base = instrument(ast)
+  return { ok: true, expr: metered(base, parsed) }
 }
 
 function rangeStart(e: unknown): number {

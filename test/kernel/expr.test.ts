@@ -1,12 +1,13 @@
 // The kernel language: CEL with JSON number semantics, helper functions, and precise compile errors.
 import { describe, expect, it } from 'vitest'
 import { compileExpr } from '../../functions/kernel/expr.ts'
+import { expressionBudget } from '../../functions/kernel/limits.ts'
 
 const aggregates = new Set(['returned', 'contributed', 'n', 'x'])
 const run = (src: string, agg: Record<string, number> = {}, event: Record<string, unknown> = {}) => {
   const r = compileExpr(src, { scope: 'score', result: 'number', aggregates })
   if (!r.ok) throw new Error(r.problem.message)
-  return r.expr({ agg, event })
+  return r.expr({ agg, event }, expressionBudget())
 }
 
 describe('numbers behave as kernel authors expect', () => {

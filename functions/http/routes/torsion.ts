@@ -5,6 +5,7 @@ import type { KernelSpec } from '../../../schemas/kernel.ts'
 import {
   type CompiledKernel,
   compileKernel,
+  expressionBudget,
   gateBatch,
   initialAggregates,
   kernelDigest,
@@ -19,11 +20,13 @@ const route = createRoute({
   summary: 'Evaluate the torsion of a proposed event (stores nothing)',
   description:
     "Folds `history` into the kernel's aggregates, then scores the state after `event`: " +
-    "`torsion = sum w_i * max(0, threshold_i - score_i)^2`. The verdict applies the kernel's gate policy without override.",
+    "`torsion = sum w_i * max(0, threshold_i - score_i)^2`. The verdict applies the kernel's gate policy without override. " +
+    'All expression evaluations of one request share one step budget (docs/kernel.md); exhausting it is a 422 `budget_exceeded`.',
   request: { body: jsonBody(TorsionRequest) },
   responses: {
     200: json(GateResult, 'the state after the event and the gate verdict'),
     ...problems(
+      'budget_exceeded',
       'validation_failed',
       'malformed_json',
       'kernel_invalid',
@@ -53,8 +56,10 @@ export function compiledFor(spec: KernelSpec): CompiledKernel {
 export const torsion = router().openapi(route, (c) => {
   const { kernel, history, event } = c.req.valid('json')
   const k = compiledFor(kernel)
+  // One budget for the whole request: folding the history and gating the event spend from it.
+  const budget = expressionBudget()
   let states = initialAggregates(k)
-  for (const e of history) states = step(k, states, e).states
-  const out = gateBatch(k, states, history.at(-1), [event], false)
+  for (const e of history) states = step(k, states, e, budget).states
+  const out = gateBatch(k, states, history.at(-1), [event], false, undefined, false, budget)
   return c.json(out.results[0] as GateResult, 200)
 })
