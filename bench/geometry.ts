@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type DevServer, send, startDev } from '../bootstrap/dev-server.ts'
-import { greedyQuality, reembed, samplePairs, Topology } from '../functions/routing/index.ts'
+import { StepBudget } from '../functions/budget/index.ts'
+import {
+  gradientFlow,
+  greedyQuality,
+  kNearest,
+  multipath,
+  reembed,
+  STEPS_PER_MS,
+  samplePairs,
+  Topology,
+} from '../functions/routing/index.ts'
 import { type PsGraph, psGraph } from './ps-graph.ts'
 
 const PS = { m: 5, beta: 0.6, seed: 7 } // gamma = 1 + 1/beta = 2.67, average degree 2m = 10, T = 0
@@ -211,8 +221,50 @@ async function stopAndWait(server: DevServer): Promise<void> {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
 }
 
+/**
+ * Budget calibration: each kind of counted work runs with an unlimited budget; steps spent per CPU millisecond
+ * (single thread, warm JIT) is what STEPS_PER_MS in functions/routing/budgets.ts should not exceed.
+ */
+function calibrate(table: Table): void {
+  const rows: (string | number)[][] = []
+  const measure = (what: string, f: (b: StepBudget) => void) => {
+    f(new StepBudget('warm-up', Number.POSITIVE_INFINITY, 0))
+    let b = new StepBudget('calibration', Number.POSITIVE_INFINITY, 0)
+    let ms = Number.POSITIVE_INFINITY
+    for (let run = 0; run < 3; run++) {
+      b = new StepBudget('calibration', Number.POSITIVE_INFINITY, 0)
+      const t0 = performance.now()
+      f(b)
+      ms = Math.min(ms, performance.now() - t0) // the fastest of three: the least disturbed by other processes
+    }
+    rows.push([
+      what,
+      Math.round(b.spent).toLocaleString('en'),
+      fmt(ms),
+      Math.round(b.spent / ms).toLocaleString('en'),
+    ])
+  }
+  const ps = topologyOf(psGraph(20_000, PS.m, PS.beta, PS.seed))
+  measure('multipath k = 16, PS graph 20,000 nodes', (b) => multipath(ps, 1, 19_999, 16, 1, b))
+  measure('gradient flow, PS graph 20,000 nodes', (b) => gradientFlow(ps, 19_999, 0, 1, 1, b))
+  measure('greedy quality, 2,000 pairs', (b) => greedyQuality(ps, samplePairs(ps, 2000), b))
+  measure('embed + 1,000 pairs', (b) => reembed(ps, 2, 1000, b))
+  for (const dim of [2, 16, 128]) {
+    const knn = new Topology(dim, 20_000)
+    for (const p of randomNodes(20_000, dim)) knn.addNode(p)
+    const q = [...randomNodes(1, dim)][0]?.coords as number[]
+    measure(`k-nearest k = 1000, 20,000 nodes, dimension ${dim}`, (b) => kNearest(knn, q, 1000, undefined, b))
+  }
+  table(
+    `Budget calibration (in-process; STEPS_PER_MS is ${STEPS_PER_MS.toLocaleString('en')})`,
+    ['work', 'steps', 'ms', 'steps per ms'],
+    rows,
+  )
+}
+
 /** `--quick` stops at n = 10,000 (in-process) and 20,000 (HTTP) for a fast run. */
 export async function geometryBenchmarks(table: Table, quick = false): Promise<void> {
+  if (process.argv.includes('--calibrate')) return calibrate(table)
   table(
     `Greedy routing on popularity-similarity graphs (T = 0, seed ${PS.seed}; ${PAIRS.toLocaleString('en')} random pairs; stretch = greedy hops / BFS hops)`,
     [

@@ -1,4 +1,6 @@
 // Cost-aware paths: multipath_hyperbolic (k penalised A* paths, load spread) and gradient_flow (cost-to-go descent).
+import type { StepBudget } from '../budget/index.ts'
+import { distanceSteps, SEARCH_STEPS } from './budgets.ts'
 import { MinHeap } from './heap.ts'
 import { nodeDistance, TargetField } from './target.ts'
 import type { Topology } from './topology.ts'
@@ -18,8 +20,10 @@ function astar(
   src: number,
   dst: number,
   penalty: (u: number, v: number) => number,
+  budget?: StepBudget,
 ): number[] | null {
   const field = new TargetField(topo, { node: dst })
+  const perDistance = SEARCH_STEPS * distanceSteps(topo.dim)
   const g = new Map<number, number>([[src, 0]])
   const prev = new Map<number, number>()
   const done = new Set<number>()
@@ -31,12 +35,16 @@ function astar(
     if (v === dst) break
     done.add(v)
     const gv = g.get(v) as number
-    for (const w of topo.adj[v] as number[]) {
+    const ns = topo.adj[v] as number[]
+    // every neighbour costs an edge length, every improvement a heuristic distance and a heap push
+    budget?.spend(1 + ns.length * perDistance)
+    for (const w of ns) {
       if (done.has(w)) continue
       const cost = gv + nodeDistance(topo, v, w) * (1 + penalty(v, w))
       if (cost < (g.get(w) ?? Number.POSITIVE_INFINITY)) {
         g.set(w, cost)
         prev.set(w, v)
+        budget?.spend(perDistance)
         open.push(cost + field.distance(w), w)
       }
     }
@@ -67,13 +75,20 @@ export function multipath(
   dst: number,
   k: number,
   penalty = 1,
+  budget?: StepBudget,
 ): Multipath | null {
   const uses = new Map<number, number>()
   const edgeKey = (u: number, v: number) => (u < v ? u * topo.slots + v : v * topo.slots + u)
   const found: CostedPath[] = []
   const seen = new Set<string>()
   for (let round = 0; round < 4 * k && found.length < k; round++) {
-    const p = astar(topo, src, dst, (u, v) => penalty * (uses.get(edgeKey(u, v)) ?? 0) * (1 + round / k))
+    const p = astar(
+      topo,
+      src,
+      dst,
+      (u, v) => penalty * (uses.get(edgeKey(u, v)) ?? 0) * (1 + round / k),
+      budget,
+    )
     if (!p) return null
     for (let i = 1; i < p.length; i++) {
       const e = edgeKey(p[i - 1] as number, p[i] as number)
@@ -113,7 +128,9 @@ export function gradientFlow(
   dst: number,
   loadWeight: number,
   distWeight = 1,
+  budget?: StepBudget,
 ): FlowPath | null {
+  const perDistance = SEARCH_STEPS * distanceSteps(topo.dim)
   const enter = (v: number, w: number) =>
     distWeight * nodeDistance(topo, v, w) + loadWeight * (topo.load[w] as number)
   const V = new Map<number, number>([[dst, 0]])
@@ -129,7 +146,9 @@ export function gradientFlow(
     done.add(v)
     if (v === src) break
     const vv = V.get(v) as number
-    for (const w of topo.adj[v] as number[]) {
+    const ns = topo.adj[v] as number[]
+    budget?.spend(1 + ns.length * perDistance)
+    for (const w of ns) {
       if (done.has(w)) continue
       const c = vv + enter(w, v) // cost of the hop w -> v
       if (c < (V.get(w) ?? Number.POSITIVE_INFINITY)) {

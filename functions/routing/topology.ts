@@ -104,14 +104,25 @@ export class Topology {
     return nbrs
   }
 
+  /** Is there an edge a-b? Scans the shorter adjacency list: a hub's list may hold every node. */
+  hasEdge(a: number, b: number): boolean {
+    const na = this.adj[a] as number[]
+    const nb = this.adj[b] as number[]
+    return na.length <= nb.length ? na.includes(b) : nb.includes(a)
+  }
+
   /** Adds an undirected edge; false when it existed or is a self-loop. */
   addEdge(a: number, b: number): boolean {
-    const na = this.adj[a] as number[]
-    if (a === b || na.includes(b)) return false
-    na.push(b)
+    if (a === b || this.hasEdge(a, b)) return false
+    this.link(a, b)
+    return true
+  }
+
+  /** Adds an edge known to be new and not a loop (rows of a stored edge table, deduplicated input). */
+  link(a: number, b: number): void {
+    ;(this.adj[a] as number[]).push(b)
     ;(this.adj[b] as number[]).push(a)
     this.edgeCount++
-    return true
   }
 
   removeEdge(a: number, b: number): boolean {
@@ -170,8 +181,17 @@ export function buildTopology(
   t.nodes.forEach((n, i) => {
     topo.addNode(n, boundary, `${pointer}/nodes/${i}`)
   })
+  // duplicates are dropped through a set of edge keys: scanning adjacency lists for them cost O(degree)
+  // per edge, seconds for a request repeating one hub-to-hub edge
+  const seen = new Set<number>()
+  const n = topo.slots
   for (const [k, [a, b]] of (t.edges ?? []).entries()) {
-    topo.addEdge(topo.slot(a, `${pointer}/edges/${k}/0`), topo.slot(b, `${pointer}/edges/${k}/1`))
+    const x = topo.slot(a, `${pointer}/edges/${k}/0`)
+    const y = topo.slot(b, `${pointer}/edges/${k}/1`)
+    const key = x < y ? x * n + y : y * n + x
+    if (x === y || seen.has(key)) continue
+    seen.add(key)
+    topo.link(x, y)
   }
   return topo
 }
