@@ -27,6 +27,18 @@ export function strategyApplies(s: OrchestrationStrategy, now?: Situation): bool
 
 const REDUNDANCY_PATHS = { none: 1, n_plus_1: 2, n_plus_2: 3, quorum: 3 } as const
 
+/** Refuses more than MAX_PATHS multipath paths; shells call it before building or loading a topology. */
+export function checkPathCount(algorithm: string, k: number | undefined): void {
+  if (algorithm === 'multipath_hyperbolic' && k !== undefined && k > MAX_PATHS)
+    throw new BudgetExceededError(
+      'route_paths',
+      MAX_PATHS,
+      'paths',
+      CPU_MS.route,
+      `multipath_hyperbolic finds at most ${MAX_PATHS} paths per request (k = ${k}); each path is a search of the graph`,
+    )
+}
+
 /** One routing decision within `budget` (default: the route_steps budget); exceeding it throws BudgetExceededError. */
 export function route(topo: Topology, q: RouteQuery, budget: StepBudget = routeBudget()): RouteResult {
   const cfg: MomConfig = q.config ?? DEFAULT_MOM_CONFIG
@@ -91,14 +103,7 @@ export function route(topo: Topology, q: RouteQuery, budget: StepBudget = routeB
   if (algorithm === 'multipath_hyperbolic') {
     const redundancy = strategy && REDUNDANCY_PATHS[strategy.resilience_policy.redundancy_level]
     const k = q.k ?? redundancy ?? cfg.routing.k_paths
-    if (k > MAX_PATHS)
-      throw new BudgetExceededError(
-        'route_paths',
-        MAX_PATHS,
-        'paths',
-        CPU_MS.route,
-        `multipath_hyperbolic finds at most ${MAX_PATHS} paths per request (k = ${k}); each path is a search of the graph`,
-      )
+    checkPathCount(algorithm, k)
     const m = multipath(topo, src, dst, k, cfg.routing.path_penalty, budget)
     if (!m) throw unreachable()
     return {

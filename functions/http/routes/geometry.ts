@@ -19,6 +19,7 @@ import { checkPoint, checkPoints, distance, GeometryError } from '../../geometry
 import {
   buildTopology,
   checkAnswerSize,
+  checkPathCount,
   consensus,
   embedBudget,
   meanBudget,
@@ -125,11 +126,13 @@ const terminateRoute = post(
 export const geometry = router()
   .openapi(routeRoute, async (c) => {
     const { topology, topology_name: name, ...query } = c.req.valid('json')
+    const cfg = query.config ?? DEFAULT_MOM_CONFIG
+    checkPathCount(query.algorithm ?? cfg.geometry.routing_algorithm, query.k) // before any graph is built or loaded
     if (!topology) {
       const stored = name as string
       return c.json(unwrapTopology(stored, await topologyStub(c.env, stored).route(query)), 200)
     }
-    const boundary = query.boundary ?? query.config?.geometry.boundary ?? DEFAULT_MOM_CONFIG.geometry.boundary
+    const boundary = query.boundary ?? cfg.geometry.boundary
     const topo = buildTopology(topology, boundary)
     if (topo.edgeCount > 0) requireConnected(topo)
     return c.json(routeOn(topo, query), 200)
