@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type DevServer, send, startDev } from '../bootstrap/dev-server.ts'
 import { StepBudget } from '../functions/budget/index.ts'
+import { mulberry32 } from '../functions/random/index.ts'
 import {
   gradientFlow,
   greedyQuality,
@@ -262,9 +263,124 @@ function calibrate(table: Table): void {
   )
 }
 
+/** A random connected graph (a spanning path plus `extra` random edges per node), short ids, 2-D points. */
+function randomGraph(n: number, extra: number) {
+  const rnd = mulberry32(11)
+  const id = (i: number) => i.toString(36)
+  const nodes = Array.from({ length: n }, (_, i) => {
+    const r = 0.9 * Math.sqrt(rnd())
+    const a = 2 * Math.PI * rnd()
+    return { id: id(i), coords: [r * Math.cos(a), r * Math.sin(a)] }
+  })
+  const edges: [string, string][] = []
+  for (let i = 1; i < n; i++) edges.push([id(i - 1), id(i)])
+  for (let i = 0; i < n; i++) for (let j = 0; j < extra; j++) edges.push([id(i), id(Math.floor(rnd() * n))])
+  return { nodes, edges, first: id(0), last: id(n - 1) }
+}
+
+/**
+ * `--attacks`: the denial-of-service reproducers of issue 9 against wrangler dev, each timed to its answer
+ * (status and budget named). Inline: 10,000 nodes; stored: 200,000 nodes and 600,000 edges.
+ */
+async function attacks(table: Table): Promise<void> {
+  const write = randomBytes(18).toString('base64url')
+  const dir = mkdtempSync(join(tmpdir(), 'omega-geo-attack-'))
+  const server = await startDev({
+    port: 8800 + Math.floor(Math.random() * 100),
+    quiet: true,
+    args: [
+      '--persist-to',
+      dir,
+      '--var',
+      `OMEGA_WRITE_TOKEN:${write}`,
+      '--var',
+      'OMEGA_ADMIN_TOKEN:unused-admin-token',
+    ],
+  })
+  const rows: (string | number)[][] = []
+  const attempt = async (what: string, method: string, path: string, body: unknown, token?: string) => {
+    const text = JSON.stringify(body)
+    const t0 = performance.now()
+    const res = await fetch(`${server.base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: text,
+    })
+    const answer = (await res.json()) as { budget?: string; cpu_ms?: number }
+    const ms = performance.now() - t0
+    rows.push([what, res.status, answer.budget ? `${answer.budget} (${answer.cpu_ms} ms)` : '', fmt(ms)])
+  }
+  try {
+    const { base } = server
+    const small = randomGraph(10_000, 2)
+    const inline = { topology: { nodes: small.nodes, edges: small.edges }, source: small.first }
+    const multi = { target: { node: small.last }, algorithm: 'multipath_hyperbolic' }
+    await attempt('warm-up: greedy route, inline 10,000 nodes', 'POST', '/v1/route', {
+      ...inline,
+      target: { node: small.last },
+    })
+    await attempt('multipath k = 1000, inline 10,000 nodes', 'POST', '/v1/route', {
+      ...inline,
+      ...multi,
+      k: 1000,
+    })
+    await attempt('multipath k = 16, inline 10,000 nodes', 'POST', '/v1/route', {
+      ...inline,
+      ...multi,
+      k: 16,
+    })
+    await attempt('multipath k = 3, inline 10,000 nodes', 'POST', '/v1/route', { ...inline, ...multi, k: 3 })
+    await attempt('embed 10,000 inline nodes, 20,000 pairs', 'POST', '/v1/embed', {
+      topology: inline.topology,
+      pairs: 20_000,
+    })
+    const big = randomGraph(200_000, 2)
+    await send(base, 'PUT', '/v1/topologies/big', { dimension: 2 }, write)
+    for (let i = 0; i < big.nodes.length; i += 10_000)
+      await send(base, 'PATCH', '/v1/topologies/big', { add_nodes: big.nodes.slice(i, i + 10_000) }, write)
+    for (let i = 0; i < big.edges.length; i += 50_000)
+      await send(base, 'PATCH', '/v1/topologies/big', { add_edges: big.edges.slice(i, i + 50_000) }, write)
+    const stored = { topology_name: 'big', source: big.first, target: { node: big.last } }
+    await attempt('warm-up: greedy route, stored 200,000 nodes', 'POST', '/v1/route', stored)
+    for (const k of [1000, 16, 3])
+      await attempt(`multipath k = ${k}, stored 200,000 nodes`, 'POST', '/v1/route', {
+        ...stored,
+        algorithm: 'multipath_hyperbolic',
+        k,
+      })
+    await attempt('gradient flow, stored 200,000 nodes', 'POST', '/v1/route', {
+      ...stored,
+      algorithm: 'gradient_flow',
+    })
+    await attempt(
+      'embed stored 200,000 nodes, 20,000 pairs',
+      'POST',
+      '/v1/topologies/big/embed',
+      { pairs: 20_000 },
+      write,
+    )
+    await attempt(
+      'embed stored 200,000 nodes, 0 pairs',
+      'POST',
+      '/v1/topologies/big/embed',
+      { pairs: 0 },
+      write,
+    )
+    table(
+      'Denial-of-service reproducers (wrangler dev, local workerd)',
+      ['request', 'status', 'budget', 'ms'],
+      rows,
+    )
+  } finally {
+    server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 /** `--quick` stops at n = 10,000 (in-process) and 20,000 (HTTP) for a fast run. */
 export async function geometryBenchmarks(table: Table, quick = false): Promise<void> {
   if (process.argv.includes('--calibrate')) return calibrate(table)
+  if (process.argv.includes('--attacks')) return attacks(table)
   table(
     `Greedy routing on popularity-similarity graphs (T = 0, seed ${PS.seed}; ${PAIRS.toLocaleString('en')} random pairs; stretch = greedy hops / BFS hops)`,
     [

@@ -12,7 +12,13 @@ export class BudgetExceededError extends Error {
   /** The limit expressed as CPU milliseconds on the reference machine (docs/budgets.md). */
   readonly cpuMs: number
 
-  constructor(budget: string, limit: number, unit: BudgetExceededError['unit'], cpuMs: number, detail: string) {
+  constructor(
+    budget: string,
+    limit: number,
+    unit: BudgetExceededError['unit'],
+    cpuMs: number,
+    detail: string,
+  ) {
     super(detail)
     this.budget = budget
     this.limit = limit

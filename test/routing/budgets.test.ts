@@ -99,7 +99,8 @@ describe('route budgets', () => {
       expect(() => f(b), name).toThrow(BudgetExceededError)
       // incremental spends are one node's neighbourhood at most; up-front estimates (greedy quality's and the
       // termination report's graph searches) may be larger, but then nothing was done
-      if (!['greedy quality', 'termination report'].includes(name)) expect(b.spent, name).toBeLessThan(2 + 2000)
+      if (!['greedy quality', 'termination report'].includes(name))
+        expect(b.spent, name).toBeLessThan(2 + 2000)
       // and with an ample budget the same work completes
       expect(() => f(new StepBudget('ample', 1e9, 1e5)), name).not.toThrow()
     }
@@ -123,7 +124,8 @@ describe('route budgets', () => {
         (pts, k, dupes) => {
           const t = new Topology(2)
           // duplicates exercise the tie rule: equal distances come in slot order
-          pts.forEach((p, i) => t.addNode({ id: `p${i}`, coords: dupes && i % 3 === 0 ? [0.1, 0.1] : p }))
+          for (const [i, p] of pts.entries())
+            t.addNode({ id: `p${i}`, coords: dupes && i % 3 === 0 ? [0.1, 0.1] : p })
           const q = [0.05, -0.02]
           const got = kNearest(t, q, k).map((n) => n.node)
           const key = (i: number) => {
