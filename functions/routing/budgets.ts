@@ -15,6 +15,9 @@ export const STEPS_PER_MS = 5_000
 /** A BFS edge visit or a tree-walk step, relative to a distance evaluation. */
 export const VISIT_STEPS = 0.1
 
+/** Clearing one slot of a search's per-slot arrays (a memset, hence tiny). */
+export const FILL_STEPS = 0.01
+
 /** An edge relaxed by a search (A*, Dijkstra): a distance plus map lookups and a heap push, per distance step. */
 export const SEARCH_STEPS = 3
 
