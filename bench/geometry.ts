@@ -397,8 +397,8 @@ async function attacks(table: Table): Promise<void> {
       write,
     )
     table(
-      'Denial-of-service reproducers (wrangler dev, local workerd)',
-      ['request', 'status', 'budget', 'ms'],
+      'Denial-of-service reproducers (wrangler dev, local workerd; CPU = wrangler + workerd processes, 10 ms ticks)',
+      ['request', 'status', 'budget', 'wall ms', 'CPU ms'],
       rows,
     )
   } finally {
