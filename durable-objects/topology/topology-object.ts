@@ -108,9 +108,9 @@ export class TopologyObject extends DurableObject<Env> {
       validatePatch(t, p)
       const former = new Set<number>()
       this.write(() => {
-        for (const id of p.remove_nodes) {
-          const slot = t.slot(id)
-          for (const n of t.removeNode(slot)) former.add(n)
+        const removed = p.remove_nodes.map((id) => t.slot(id))
+        for (const n of t.removeNodes(removed)) former.add(n)
+        for (const slot of removed) {
           this.db.run('DELETE FROM nodes WHERE slot = ?', slot)
           this.db.run('DELETE FROM edges WHERE a = ? OR b = ?', slot, slot)
         }
@@ -127,10 +127,9 @@ export class TopologyObject extends DurableObject<Env> {
           t.load[i] = l.load
           this.db.run('UPDATE nodes SET load = ? WHERE slot = ?', l.load, i)
         }
-        for (const [a, b] of p.remove_edges) {
-          const [x, y] = edgeRow(t.slot(a), t.slot(b))
-          if (t.removeEdge(x, y)) this.db.run('DELETE FROM edges WHERE a = ? AND b = ?', x, y)
-        }
+        const cut = p.remove_edges.map(([a, b]) => edgeRow(t.slot(a), t.slot(b)))
+        t.removeEdges(cut)
+        for (const [x, y] of cut) this.db.run('DELETE FROM edges WHERE a = ? AND b = ?', x, y)
         const rows: [number, number][] = []
         for (const [a, b] of p.add_edges) {
           const [x, y] = edgeRow(t.slot(a), t.slot(b))

@@ -93,15 +93,36 @@ export class Topology {
 
   /** Removes a node and its edges; returns its former neighbours. */
   removeNode(i: number): number[] {
-    const id = this.ids[i]
-    if (id == null) return []
-    const nbrs = this.adj[i] as number[]
-    for (const j of nbrs) this.adj[j] = (this.adj[j] as number[]).filter((k) => k !== i)
-    this.edgeCount -= nbrs.length
-    this.adj[i] = []
-    this.ids[i] = null
-    this.index.delete(id)
-    return nbrs
+    return this.removeNodes([i])
+  }
+
+  /**
+   * Removes nodes and their edges; returns their former neighbours (those still alive, each once). Every
+   * affected adjacency list is filtered once: removing a hub's leaves one by one rescanned the hub's list
+   * per leaf, O(leaves x degree).
+   */
+  removeNodes(slots: readonly number[]): number[] {
+    const affected = new Set<number>()
+    for (const i of slots) {
+      const id = this.ids[i]
+      if (id == null) continue
+      for (const j of this.adj[i] as number[]) affected.add(j)
+      this.ids[i] = null
+      this.index.delete(id)
+    }
+    for (const i of slots) {
+      // edges between two removed nodes are counted from both ends: count only those to live nodes, then
+      // the edges among removed nodes once each
+      for (const j of this.adj[i] as number[]) if (this.alive(j) || i < j) this.edgeCount--
+      this.adj[i] = []
+    }
+    const former: number[] = []
+    for (const j of affected) {
+      if (!this.alive(j)) continue
+      this.adj[j] = (this.adj[j] as number[]).filter((k) => this.alive(k))
+      former.push(j)
+    }
+    return former
   }
 
   /** Is there an edge a-b? Scans the shorter adjacency list: a hub's list may hold every node. */
@@ -126,12 +147,29 @@ export class Topology {
   }
 
   removeEdge(a: number, b: number): boolean {
-    const na = this.adj[a] as number[]
-    if (!na.includes(b)) return false
-    this.adj[a] = na.filter((k) => k !== b)
-    this.adj[b] = (this.adj[b] as number[]).filter((k) => k !== a)
-    this.edgeCount--
-    return true
+    return this.removeEdges([[a, b]]) === 1
+  }
+
+  /** Removes edges (missing ones are ignored); each affected adjacency list is filtered once. Returns how many went. */
+  removeEdges(pairs: readonly (readonly [number, number])[]): number {
+    const gone = new Map<number, Set<number>>()
+    const mark = (a: number, b: number) => {
+      const s = gone.get(a)
+      if (s) s.add(b)
+      else gone.set(a, new Set([b]))
+    }
+    for (const [a, b] of pairs)
+      if (a !== b && !gone.get(a)?.has(b) && this.hasEdge(a, b)) {
+        mark(a, b)
+        mark(b, a)
+      }
+    let removed = 0
+    for (const [a, s] of gone) {
+      this.adj[a] = (this.adj[a] as number[]).filter((k) => !s.has(k))
+      removed += s.size
+    }
+    this.edgeCount -= removed / 2
+    return removed / 2
   }
 
   alive(i: number): boolean {
