@@ -69,17 +69,25 @@ export function kNearest(
   const field = new TargetField(topo, { point })
   const perDistance = distanceSteps(topo.dim)
   const best = new WorstFirst()
+  const keys = best.keys
   if (k <= 0) return []
-  for (let i = 0; i < topo.slots; i++) {
-    if (topo.ids[i] == null) continue
-    budget?.spend(perDistance)
-    const key = field.key(i)
-    // slots come in increasing order, so an equal key never displaces an earlier slot
-    const full = best.keys.length === k
-    if (full && key >= (best.keys[0] as number)) continue
-    if (!accept(i)) continue
-    if (full) best.replaceTop(key, i)
-    else best.push(key, i)
+  const ids = topo.ids
+  const slots = topo.slots
+  // the budget is paid per block of nodes: a call per node cost more than the scan itself for small k
+  const BLOCK = 1024
+  for (let start = 0; start < slots; start += BLOCK) {
+    const end = Math.min(slots, start + BLOCK)
+    budget?.spend((end - start) * perDistance)
+    for (let i = start; i < end; i++) {
+      if (ids[i] == null) continue
+      const key = field.key(i)
+      // slots come in increasing order, so an equal key never displaces an earlier slot
+      const full = keys.length === k
+      if (full && key >= (keys[0] as number)) continue
+      if (!accept(i)) continue
+      if (full) best.replaceTop(key, i)
+      else best.push(key, i)
+    }
   }
   const order = best.nodes.map((_, j) => j)
   order.sort(
