@@ -8,7 +8,8 @@ export { distanceSteps } from '../geometry/index.ts'
 
 /**
  * Steps per CPU millisecond on the reference machine (see docs/geometry.md, "Work budgets"): the low end of
- * what the calibration measures (5,000 to 12,000 by kind of work), so a budget never costs more than it says.
+ * what the calibration measures (5,000 to 16,000 by kind of work), so a budget's milliseconds are an upper
+ * estimate of its CPU cost there.
  */
 export const STEPS_PER_MS = 5_000
 
@@ -18,7 +19,7 @@ export const VISIT_STEPS = 0.1
 /** Clearing one slot of a search's per-slot arrays (a memset, hence tiny). */
 export const FILL_STEPS = 0.01
 
-/** An edge relaxed by a search (A*, Dijkstra): a distance plus map lookups and a heap push, per distance step. */
+/** An edge relaxed by a search (A*, Dijkstra): a distance plus penalty and array lookups and a heap push. */
 export const SEARCH_STEPS = 3
 
 /** CPU milliseconds one request may spend, per kind of work. */
