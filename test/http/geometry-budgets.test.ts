@@ -121,3 +121,19 @@ describe('answers too large to build', () => {
     expect(small.body.greedy.success_rate).toBe(1)
   })
 })
+
+describe('k above the path limit is fine where it means nodes', () => {
+  it('without edges, multipath falls back to k-nearest and k = 100 answers 100 nodes', async () => {
+    const nodes = Array.from({ length: 150 }, (_, i) => ({ id: `p${i}`, coords: [i / 200, 0] }))
+    const r = await call('POST', '/v1/route', {
+      topology: { nodes },
+      target: { point: [0, 0] },
+      algorithm: 'multipath_hyperbolic',
+      k: 100,
+    })
+    expect(r.status).toBe(200)
+    expect(r.body.mode).toBe('k_nearest')
+    expect(r.body.nearest).toHaveLength(100)
+    expect(r.body.nearest[0].id).toBe('p0')
+  })
+})

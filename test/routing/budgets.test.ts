@@ -82,6 +82,8 @@ describe('route budgets', () => {
     const q = { source: 'v0', target: { node: 'v199999' } } as const
     const m = refused('route_steps', () => route(huge, { ...q, algorithm: 'multipath_hyperbolic', k: 16 }))
     console.log(`multipath k = 16 on 200,000 nodes refused after ${m.ms.toFixed(0)} ms`)
+    const g = refused('route_steps', () => route(huge, { ...q, algorithm: 'gradient_flow' }))
+    console.log(`gradient flow on 200,000 nodes refused after ${g.ms.toFixed(0)} ms`)
   })
 
   it('every algorithm stops at its budget, overspending by at most one step of work', () => {
