@@ -1,11 +1,22 @@
 // Geometry benchmarks: greedy routing on popularity-similarity graphs (in-process), and stored topologies over HTTP.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type DevServer, send, startDev } from '../bootstrap/dev-server.ts'
-import { greedyQuality, reembed, samplePairs, Topology } from '../functions/routing/index.ts'
+import { StepBudget } from '../functions/budget/index.ts'
+import { mulberry32 } from '../functions/random/index.ts'
+import {
+  gradientFlow,
+  greedyQuality,
+  kNearest,
+  multipath,
+  reembed,
+  STEPS_PER_MS,
+  samplePairs,
+  Topology,
+} from '../functions/routing/index.ts'
 import { type PsGraph, psGraph } from './ps-graph.ts'
 
 const PS = { m: 5, beta: 0.6, seed: 7 } // gamma = 1 + 1/beta = 2.67, average degree 2m = 10, T = 0
@@ -211,8 +222,195 @@ async function stopAndWait(server: DevServer): Promise<void> {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
 }
 
+/**
+ * Budget calibration: each kind of counted work runs with an unlimited budget; steps spent per CPU millisecond
+ * (single thread, warm JIT) is what STEPS_PER_MS in functions/routing/budgets.ts should not exceed.
+ */
+function calibrate(table: Table): void {
+  const rows: (string | number)[][] = []
+  const measure = (what: string, f: (b: StepBudget) => void) => {
+    f(new StepBudget('warm-up', Number.POSITIVE_INFINITY, 0))
+    let b = new StepBudget('calibration', Number.POSITIVE_INFINITY, 0)
+    let ms = Number.POSITIVE_INFINITY
+    for (let run = 0; run < 3; run++) {
+      b = new StepBudget('calibration', Number.POSITIVE_INFINITY, 0)
+      const t0 = performance.now()
+      f(b)
+      ms = Math.min(ms, performance.now() - t0) // the fastest of three: the least disturbed by other processes
+    }
+    rows.push([
+      what,
+      Math.round(b.spent).toLocaleString('en'),
+      fmt(ms),
+      Math.round(b.spent / ms).toLocaleString('en'),
+    ])
+  }
+  const ps = topologyOf(psGraph(20_000, PS.m, PS.beta, PS.seed))
+  measure('multipath k = 16, PS graph 20,000 nodes', (b) => multipath(ps, 1, 19_999, 16, 1, b))
+  measure('gradient flow, PS graph 20,000 nodes', (b) => gradientFlow(ps, 19_999, 0, 1, 1, b))
+  measure('greedy quality, 2,000 pairs', (b) => greedyQuality(ps, samplePairs(ps, 2000), b))
+  measure('embed + 1,000 pairs', (b) => reembed(ps, 2, 1000, b))
+  for (const dim of [2, 16, 128]) {
+    const knn = new Topology(dim, 20_000)
+    for (const p of randomNodes(20_000, dim)) knn.addNode(p)
+    const q = [...randomNodes(1, dim)][0]?.coords as number[]
+    measure(`k-nearest k = 1000, 20,000 nodes, dimension ${dim}`, (b) => kNearest(knn, q, 1000, undefined, b))
+  }
+  table(
+    `Budget calibration (in-process; STEPS_PER_MS is ${STEPS_PER_MS.toLocaleString('en')})`,
+    ['work', 'steps', 'ms', 'steps per ms'],
+    rows,
+  )
+}
+
+/** A random connected graph (a spanning path plus `extra` random edges per node), short ids, 2-D points. */
+function randomGraph(n: number, extra: number) {
+  const rnd = mulberry32(11)
+  const id = (i: number) => i.toString(36)
+  const nodes = Array.from({ length: n }, (_, i) => {
+    const r = 0.9 * Math.sqrt(rnd())
+    const a = 2 * Math.PI * rnd()
+    // 4 digits: 10,000 nodes and 30,000 edges stay under the 1 MiB body limit
+    return { id: id(i), coords: [r * Math.cos(a), r * Math.sin(a)].map((c) => Math.round(c * 1e4) / 1e4) }
+  })
+  const edges: [string, string][] = []
+  for (let i = 1; i < n; i++) edges.push([id(i - 1), id(i)])
+  for (let i = 0; i < n; i++) for (let j = 0; j < extra; j++) edges.push([id(i), id(Math.floor(rnd() * n))])
+  return { nodes, edges, first: id(0), last: id(n - 1) }
+}
+
+/** CPU milliseconds used so far by a process and all its descendants (Linux /proc; 10 ms resolution). */
+function treeCpuMs(root: number): number {
+  const parent = new Map<number, number>()
+  const ticks = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      // fields after the parenthesised command: state ppid ... utime(14) stime(15)
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      parent.set(Number(name), Number(f[1]))
+      ticks.set(Number(name), Number(f[11]) + Number(f[12]))
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 50; p = parent.get(p) ?? 0, hops++)
+      if (p === root) return true
+    return false
+  }
+  let sum = 0
+  for (const [pid, t] of ticks) if (inTree(pid)) sum += t
+  return sum * 10 // USER_HZ = 100
+}
+
+/**
+ * `--attacks`: the denial-of-service reproducers of issue 9 against wrangler dev, each timed to its answer
+ * (status and budget named). Inline: 10,000 nodes; stored: 200,000 nodes and 600,000 edges.
+ */
+async function attacks(table: Table): Promise<void> {
+  const write = randomBytes(18).toString('base64url')
+  const dir = mkdtempSync(join(tmpdir(), 'omega-geo-attack-'))
+  const server = await startDev({
+    port: 8800 + Math.floor(Math.random() * 100),
+    quiet: true,
+    args: [
+      '--persist-to',
+      dir,
+      '--var',
+      `OMEGA_WRITE_TOKEN:${write}`,
+      '--var',
+      'OMEGA_ADMIN_TOKEN:unused-admin-token',
+    ],
+  })
+  const rows: (string | number)[][] = []
+  const pid = server.child.pid as number
+  const attempt = async (what: string, method: string, path: string, body: unknown, token?: string) => {
+    const text = JSON.stringify(body)
+    const cpu0 = treeCpuMs(pid)
+    const t0 = performance.now()
+    const res = await fetch(`${server.base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: text,
+    })
+    const answer = (await res.json()) as { budget?: string; cpu_ms?: number }
+    const ms = performance.now() - t0
+    const cpu = treeCpuMs(pid) - cpu0
+    rows.push([what, res.status, answer.budget ? `${answer.budget} (${answer.cpu_ms} ms)` : '', fmt(ms), cpu])
+  }
+  try {
+    const { base } = server
+    const small = randomGraph(10_000, 2)
+    const inline = { topology: { nodes: small.nodes, edges: small.edges }, source: small.first }
+    const multi = { target: { node: small.last }, algorithm: 'multipath_hyperbolic' }
+    await attempt('warm-up: greedy route, inline 10,000 nodes', 'POST', '/v1/route', {
+      ...inline,
+      target: { node: small.last },
+    })
+    await attempt('multipath k = 1000, inline 10,000 nodes', 'POST', '/v1/route', {
+      ...inline,
+      ...multi,
+      k: 1000,
+    })
+    await attempt('multipath k = 16, inline 10,000 nodes', 'POST', '/v1/route', {
+      ...inline,
+      ...multi,
+      k: 16,
+    })
+    await attempt('multipath k = 3, inline 10,000 nodes', 'POST', '/v1/route', { ...inline, ...multi, k: 3 })
+    await attempt('embed 10,000 inline nodes, 20,000 pairs', 'POST', '/v1/embed', {
+      topology: inline.topology,
+      pairs: 20_000,
+    })
+    const big = randomGraph(200_000, 2)
+    await send(base, 'PUT', '/v1/topologies/big', { dimension: 2 }, write)
+    for (let i = 0; i < big.nodes.length; i += 10_000)
+      await send(base, 'PATCH', '/v1/topologies/big', { add_nodes: big.nodes.slice(i, i + 10_000) }, write)
+    for (let i = 0; i < big.edges.length; i += 50_000)
+      await send(base, 'PATCH', '/v1/topologies/big', { add_edges: big.edges.slice(i, i + 50_000) }, write)
+    const stored = { topology_name: 'big', source: big.first, target: { node: big.last } }
+    await attempt('warm-up: greedy route, stored 200,000 nodes', 'POST', '/v1/route', stored)
+    for (const k of [1000, 16, 3])
+      await attempt(`multipath k = ${k}, stored 200,000 nodes`, 'POST', '/v1/route', {
+        ...stored,
+        algorithm: 'multipath_hyperbolic',
+        k,
+      })
+    await attempt('gradient flow, stored 200,000 nodes', 'POST', '/v1/route', {
+      ...stored,
+      algorithm: 'gradient_flow',
+    })
+    await attempt(
+      'embed stored 200,000 nodes, 20,000 pairs',
+      'POST',
+      '/v1/topologies/big/embed',
+      { pairs: 20_000 },
+      write,
+    )
+    await attempt(
+      'embed stored 200,000 nodes, 0 pairs',
+      'POST',
+      '/v1/topologies/big/embed',
+      { pairs: 0 },
+      write,
+    )
+    table(
+      'Denial-of-service reproducers (wrangler dev, local workerd; CPU = wrangler + workerd processes, 10 ms ticks)',
+      ['request', 'status', 'budget', 'wall ms', 'CPU ms'],
+      rows,
+    )
+  } finally {
+    server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 /** `--quick` stops at n = 10,000 (in-process) and 20,000 (HTTP) for a fast run. */
 export async function geometryBenchmarks(table: Table, quick = false): Promise<void> {
+  if (process.argv.includes('--calibrate')) return calibrate(table)
+  if (process.argv.includes('--attacks')) return attacks(table)
   table(
     `Greedy routing on popularity-similarity graphs (T = 0, seed ${PS.seed}; ${PAIRS.toLocaleString('en')} random pairs; stretch = greedy hops / BFS hops)`,
     [

@@ -23,7 +23,15 @@ export const RouteRequest = z
     source: NodeId.optional().describe('required when the topology has edges'),
     target: Target,
     algorithm: RoutingAlgorithm.optional().describe('default: config.geometry.routing_algorithm'),
-    k: z.number().int().min(1).max(1000).optional().describe('paths (multipath) or nodes (k-nearest)'),
+    k: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        'paths (multipath_hyperbolic, at most 16: more is a 422 budget_exceeded `route_paths`) or nodes (k-nearest, at most 1000)',
+      ),
     kappa,
     boundary: BoundaryPolicy.optional(),
     config,

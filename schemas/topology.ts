@@ -55,6 +55,10 @@ export const TopologyInfo = z
 
 export const TopologyUpdate = TopologyInfo.extend({
   termination: TerminationReport.optional().describe('present when nodes were removed'),
+  termination_skipped: z
+    .string()
+    .optional()
+    .describe('instead of `termination` when checking routes would exceed the terminate_steps budget'),
 }).openapi('TopologyUpdate')
 
 export const NodesPage = z

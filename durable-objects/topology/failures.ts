@@ -1,4 +1,6 @@
-// What the Topology object refuses, as plain data (RPC keeps it intact); the worker maps it to problem+json.
+// What the Topology object refuses (bad points, bad graphs, exhausted work budgets), as plain data (RPC keeps it
+// intact, an error class would not survive); the worker maps it to problem+json.
+import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { GeometryError } from '../../functions/geometry/index.ts'
 import { TopologyError } from '../../functions/routing/index.ts'
 
@@ -6,6 +8,14 @@ export type GeometryFailure =
   | { kind: 'point'; issue: string; message: string; pointer: string }
   | { kind: 'topology'; issue: TopologyError['issue']; message: string; extensions: Record<string, unknown> }
   | { kind: 'not_found'; message: string }
+  | {
+      kind: 'budget'
+      budget: string
+      limit: number
+      unit: BudgetExceededError['unit']
+      cpu_ms: number
+      message: string
+    }
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; failure: GeometryFailure }
 
@@ -15,6 +25,15 @@ export function failureOf(e: unknown): GeometryFailure | undefined {
     return { kind: 'point', issue: e.issue, message: e.message, pointer: e.pointer }
   if (e instanceof TopologyError)
     return { kind: 'topology', issue: e.issue, message: e.message, extensions: e.extensions }
+  if (e instanceof BudgetExceededError)
+    return {
+      kind: 'budget',
+      budget: e.budget,
+      limit: e.limit,
+      unit: e.unit,
+      cpu_ms: e.cpuMs,
+      message: e.message,
+    }
   return undefined
 }
 

@@ -55,7 +55,8 @@ export function loadTopology(db: Db, dimension: number): Topology {
       region: r.region ?? undefined,
     })
   }
-  for (const e of db.all<{ a: number; b: number }>('SELECT a, b FROM edges')) t.addEdge(e.a, e.b)
+  // (a, b) is the table's primary key and a < b: every row is a new edge
+  for (const e of db.all<{ a: number; b: number }>('SELECT a, b FROM edges')) t.link(e.a, e.b)
   return t
 }
 

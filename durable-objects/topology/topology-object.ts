@@ -1,11 +1,15 @@
 // The Topology Durable Object: one large named topology in SQLite, kept in memory for routing, updated in place.
 import { DurableObject } from 'cloudflare:workers'
+import { BudgetExceededError } from '../../functions/budget/index.ts'
 import {
   buildTopology,
+  ROW_STEPS,
   type RouteQuery,
   reembed,
   route,
+  storedEmbedBudget,
   type Topology,
+  terminateBudget,
   terminationReport,
 } from '../../functions/routing/index.ts'
 import type { RouteResult } from '../../schemas/routing.ts'
@@ -104,9 +108,9 @@ export class TopologyObject extends DurableObject<Env> {
       validatePatch(t, p)
       const former = new Set<number>()
       this.write(() => {
-        for (const id of p.remove_nodes) {
-          const slot = t.slot(id)
-          for (const n of t.removeNode(slot)) former.add(n)
+        const removed = p.remove_nodes.map((id) => t.slot(id))
+        for (const n of t.removeNodes(removed)) former.add(n)
+        for (const slot of removed) {
           this.db.run('DELETE FROM nodes WHERE slot = ?', slot)
           this.db.run('DELETE FROM edges WHERE a = ? OR b = ?', slot, slot)
         }
@@ -123,10 +127,9 @@ export class TopologyObject extends DurableObject<Env> {
           t.load[i] = l.load
           this.db.run('UPDATE nodes SET load = ? WHERE slot = ?', l.load, i)
         }
-        for (const [a, b] of p.remove_edges) {
-          const [x, y] = edgeRow(t.slot(a), t.slot(b))
-          if (t.removeEdge(x, y)) this.db.run('DELETE FROM edges WHERE a = ? AND b = ?', x, y)
-        }
+        const cut = p.remove_edges.map(([a, b]) => edgeRow(t.slot(a), t.slot(b)))
+        t.removeEdges(cut)
+        for (const [x, y] of cut) this.db.run('DELETE FROM edges WHERE a = ? AND b = ?', x, y)
         const rows: [number, number][] = []
         for (const [a, b] of p.add_edges) {
           const [x, y] = edgeRow(t.slot(a), t.slot(b))
@@ -138,7 +141,14 @@ export class TopologyObject extends DurableObject<Env> {
       const info = this.infoOf(m, t)
       if (p.remove_nodes.length === 0) return info
       const neighbours = [...former].filter((i) => t.alive(i))
-      return { ...info, termination: { removed: p.remove_nodes, ...terminationReport(t, neighbours) } }
+      try {
+        const report = terminationReport(t, neighbours, 200, terminateBudget())
+        return { ...info, termination: { removed: p.remove_nodes, ...report } }
+      } catch (e) {
+        // the update is committed: a report too costly to check is skipped and says why, not refused
+        if (e instanceof BudgetExceededError) return { ...info, termination_skipped: e.message }
+        throw e
+      }
     })
   }
 
@@ -172,7 +182,9 @@ export class TopologyObject extends DurableObject<Env> {
     const t = this.topo
     if (!m || !t) return NOT_FOUND
     return attempt(() => {
-      const r = reembed(t, t.dim, pairs)
+      const budget = storedEmbedBudget()
+      budget.spend(t.size * ROW_STEPS) // every node's coordinates are rewritten below
+      const r = reembed(t, t.dim, pairs, budget)
       const live = r.topology.ids.flatMap((id, i) => (id == null ? [] : [i]))
       this.write(() => {
         updateCoords(this.db, r.topology, live)

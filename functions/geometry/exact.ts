@@ -50,6 +50,31 @@ export function diffNormSq(
   return s
 }
 
+/** Below this, |x - y|^2 may have lost bits to subnormal squares (or underflowed to 0): rescale as hypot does. */
+const TINY_SQ = 2 ** -900
+const SCALE_UP = 2 ** 600
+
+/**
+ * |x - y| without underflow: the plain sum of squares when it is comfortably normal, otherwise the
+ * differences are scaled by 2^600 first (exact: a power of two), so points 1e-300 apart keep their distance.
+ */
+export function diffNorm(
+  x: ArrayLike<number>,
+  xo: number,
+  y: ArrayLike<number>,
+  yo: number,
+  dim: number,
+): number {
+  const s = diffNormSq(x, xo, y, yo, dim)
+  if (s >= TINY_SQ) return Math.sqrt(s)
+  let t = 0
+  for (let i = 0; i < dim; i++) {
+    const d = ((x[xo + i] as number) - (y[yo + i] as number)) * SCALE_UP
+    t += d * d
+  }
+  return Math.sqrt(t) / SCALE_UP
+}
+
 export function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let s = 0
   for (let i = 0; i < x.length; i++) s += (x[i] as number) * (y[i] as number)

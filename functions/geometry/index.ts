@@ -1,4 +1,5 @@
 // Hyperbolic geometry in the Poincaré ball: re-exports only.
+export * from './cost.ts'
 export * from './errors.ts'
 export * from './exact.ts'
 export * from './mean.ts'

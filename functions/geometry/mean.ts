@@ -1,4 +1,6 @@
 // Weighted centres of points: the Einstein midpoint (closed form, via the Klein model) and the Fréchet mean.
+import type { StepBudget } from '../budget/index.ts'
+import { distanceSteps } from './cost.ts'
 import { GeometryError } from './errors.ts'
 import { normSq, oneMinusNormSq } from './exact.ts'
 import { distance, expMap, logMap, tangentNorm } from './poincare.ts'
@@ -33,22 +35,32 @@ export function einsteinMidpoint(ps: readonly Point[], w?: readonly number[]): n
 const frechetCost = (m: Point, ps: readonly Point[], ws: readonly number[]) =>
   ps.reduce((s, p, j) => s + (ws[j] as number) * distance(m, p) ** 2, 0) / 2
 
+export interface FrechetOptions {
+  /** Stop when a step moves less than this (hyperbolic length). */
+  tol?: number
+  maxIter?: number
+  /** Every cost evaluation spends one distance per point, every gradient three (log map, exp map). */
+  budget?: StepBudget | undefined
+}
+
 /**
  * Fréchet (Karcher) mean: the minimiser of sum w_i d(m, p_i)^2, unique in negative curvature.
  * Riemannian gradient descent from the Einstein midpoint with backtracking; stops when the step is
  * below `tol` (hyperbolic length) or after `maxIter` steps.
  */
-export function frechetMean(
-  ps: readonly Point[],
-  w?: readonly number[],
-  tol = 1e-12,
-  maxIter = 200,
-): number[] {
+export function frechetMean(ps: readonly Point[], w?: readonly number[], o: FrechetOptions = {}): number[] {
+  const { tol = 1e-12, maxIter = 200, budget } = o
   const ws = weightsFor(ps.length, w)
+  const perCost = ps.length * distanceSteps((ps[0] as Point).length)
+  const cost = (m: Point) => {
+    budget?.spend(perCost)
+    return frechetCost(m, ps, ws)
+  }
   const total = ws.reduce((a, b) => a + b, 0)
   let m = einsteinMidpoint(ps, ws)
-  let cost = frechetCost(m, ps, ws)
+  let current = cost(m)
   for (let it = 0; it < maxIter; it++) {
+    budget?.spend(3 * perCost)
     const g = m.map(() => 0)
     ps.forEach((p, j) => {
       const l = logMap(m, p)
@@ -57,19 +69,19 @@ export function frechetMean(
     })
     let step = 1
     let next = expMap(m, g)
-    let nextCost = frechetCost(next, ps, ws)
-    while (nextCost > cost && step > 1e-6) {
+    let nextCost = cost(next)
+    while (nextCost > current && step > 1e-6) {
       step /= 2
       next = expMap(
         m,
         g.map((v) => v * step),
       )
-      nextCost = frechetCost(next, ps, ws)
+      nextCost = cost(next)
     }
-    if (nextCost > cost) break
+    if (nextCost > current) break
     const moved = tangentNorm(m, g) * step
     m = next
-    cost = nextCost
+    current = nextCost
     if (moved < tol) break
   }
   return m

@@ -5,19 +5,27 @@
 // (x -> x / sqrt(kappa)), so Möbius addition, exp/log maps and geodesics do not depend on kappa
 // (a constant rescaling of a metric keeps its geodesics); only lengths are divided by sqrt(kappa).
 import { GeometryError } from './errors.ts'
-import { diffNormSq, dot, normSq, oneMinusNormSq } from './exact.ts'
+import { diffNorm, diffNormSq, dot, normSq, oneMinusNormSq } from './exact.ts'
 import type { Point } from './point.ts'
 
 /** acosh(1 + delta), accurate for tiny delta (log1p) and without cancellation for large delta. */
 export const acosh1p = (delta: number): number => Math.log1p(delta + Math.sqrt(delta * (delta + 2)))
 
 /**
+ * The distance (curvature -1) from |x - y| and the two factors 1 - |x|^2, 1 - |y|^2:
+ * arcosh(1 + 2u^2) = 2 asinh(u) with u = |x - y| / sqrt((1-|x|^2)(1-|y|^2)). No square of |x - y| is
+ * formed, so nothing underflows for distinct points however close (asinh(u) = u for tiny u).
+ */
+export const distanceOf = (diff: number, roomX: number, roomY: number): number =>
+  2 * Math.asinh(diff / Math.sqrt(roomX * roomY))
+
+/**
  * d(x, y) = arcosh(1 + 2|x-y|^2 / ((1-|x|^2)(1-|y|^2))) / sqrt(kappa), with 1 - |x|^2 in double-double
- * and |x - y|^2 from coordinate differences: a few ulps of relative error everywhere in the ball.
+ * and |x - y| from coordinate differences, scaled as hypot does: a few ulps of relative error everywhere
+ * in the ball, including points of norm 1e-300.
  */
 export function distance(x: Point, y: Point, kappa = 1): number {
-  const delta = (2 * diffNormSq(x, 0, y, 0, x.length)) / (oneMinusNormSq(x) * oneMinusNormSq(y))
-  return acosh1p(delta) / Math.sqrt(kappa)
+  return distanceOf(diffNorm(x, 0, y, 0, x.length), oneMinusNormSq(x), oneMinusNormSq(y)) / Math.sqrt(kappa)
 }
 
 /** The same on flat Float64Array storage with precomputed 1 - |x|^2 (routing's hot loop). */
@@ -30,7 +38,7 @@ export function distanceAt(
   roomY: number,
   dim: number,
 ): number {
-  return acosh1p((2 * diffNormSq(xs, i * dim, y, yo, dim)) / (roomI * roomY))
+  return distanceOf(diffNorm(xs, i * dim, y, yo, dim), roomI, roomY)
 }
 
 /** Keeps a computed point strictly inside: `room` is the exact 1 - |r|^2 known from an identity. */

@@ -1,4 +1,5 @@
-// Geometry and topology errors (and their plain-data form from the Topology object) as 400 problems.
+// Geometry and topology errors (and their plain-data form from the Topology object) as 400 problems; an exhausted
+// work budget reported by the object as the same 422 budget_exceeded the worker's own budgets answer.
 import { failureOf, type GeometryFailure } from '../../durable-objects/topology/failures.ts'
 import { ApiError } from './problems.ts'
 
@@ -17,6 +18,10 @@ export function apiErrorOf(f: GeometryFailure): ApiError {
     }
     case 'not_found':
       return new ApiError('topology_not_found', f.message)
+    case 'budget': {
+      const { budget, limit, unit, cpu_ms } = f
+      return new ApiError('budget_exceeded', f.message, { budget, limit, unit, cpu_ms })
+    }
   }
 }
 

@@ -8,8 +8,18 @@ export class ProofError extends Error {
   override name = 'ProofError'
 }
 
-export const isPowerOfTwo = (n: number): boolean => n > 0 && 2 ** Math.round(Math.log2(n)) === n
-const largestPowerOfTwoBelow = (n: number) => 2 ** Math.floor(Math.log2(n - 1))
+/**
+ * The largest power of two <= m, for a safe integer m >= 1, in exact integer arithmetic: Math.clz32 on the
+ * high and low 32-bit halves (Math.log2 rounds 2^49 - 1 up to 49, so floating point splits trees wrongly).
+ */
+export function highestPowerOfTwo(m: number): number {
+  const high = Math.floor(m / 2 ** 32) // exact: a division by a power of two
+  return high > 0 ? 2 ** (63 - Math.clz32(high)) : 2 ** (31 - Math.clz32(m >>> 0))
+}
+
+export const isPowerOfTwo = (n: number): boolean => n > 0 && highestPowerOfTwo(n) === n
+/** The split point k of RFC 6962: the largest power of two strictly below n (n >= 2). */
+export const largestPowerOfTwoBelow = (n: number): number => highestPowerOfTwo(n - 1)
 
 /** MTH(D[start:end]): perfect ranges are one lookup, others split at the largest power of two. */
 export function rangeHash(h: TreeHasher, read: NodeReader, start: number, end: number): Hash {

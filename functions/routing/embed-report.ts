@@ -1,6 +1,8 @@
 // The greedy embedding applied: a copy of the topology on the new coordinates, and how greedy routing fares on it.
-import { embedTree, type TreeEmbedding } from './embed.ts'
-import { type GreedyQuality, greedyQuality, samplePairs } from './evaluate.ts'
+import type { StepBudget } from '../budget/index.ts'
+import { distanceSteps } from './budgets.ts'
+import { embedSteps, embedTree, type TreeEmbedding } from './embed.ts'
+import { evaluationSteps, type GreedyQuality, greedyQuality, samplePairs } from './evaluate.ts'
 import { Topology } from './topology.ts'
 
 export interface Reembedded {
@@ -10,7 +12,23 @@ export interface Reembedded {
   greedy: GreedyQuality
 }
 
-export function reembed(topo: Topology, dimension: number, pairs: number): Reembedded {
+/**
+ * Embeds, copies and evaluates within `budget`. Everything but the greedy walks is known from the graph's
+ * size before any work starts, so a request too large for the budget is refused at once.
+ */
+export function reembed(
+  topo: Topology,
+  dimension: number,
+  pairCount: number,
+  budget?: StepBudget,
+): Reembedded {
+  const pairs = samplePairs(topo, pairCount) // live slots, hence pairs, are the same on the copy
+  if (budget) {
+    budget.spend(embedSteps(topo) + topo.size * distanceSteps(dimension))
+    const evaluation = evaluationSteps(topo, pairs)
+    // greedyQuality pays for its searches below; refuse now rather than after the embedding
+    if (budget.spent + evaluation > budget.limit) budget.spend(evaluation)
+  }
   const embedding = embedTree(topo)
   const out = new Topology(dimension, topo.slots)
   const pad = new Array<number>(Math.max(0, dimension - 2)).fill(0)
@@ -28,5 +46,5 @@ export function reembed(topo: Topology, dimension: number, pairs: number): Reemb
   topo.adj.forEach((ns, a) => {
     for (const b of ns) if (a < b) out.addEdge(a, b)
   })
-  return { embedding, topology: out, greedy: greedyQuality(out, samplePairs(out, pairs)) }
+  return { embedding, topology: out, greedy: greedyQuality(out, pairs, budget) }
 }

@@ -7,6 +7,7 @@
 // (Kleinberg 2007). Giving each child an angular sector proportional to its subtree size makes the radius
 // of every node at most 2 ln(n) + 2 depth (ln(4/pi) + margin), so depth alone does not exhaust precision.
 import { distance, gyroDiff, mobiusAdd } from '../geometry/index.ts'
+import { VISIT_STEPS } from './budgets.ts'
 import { TopologyError } from './errors.ts'
 import { requireConnected, type Topology } from './topology.ts'
 
@@ -61,6 +62,10 @@ function bfsTree(topo: Topology) {
   const fromCentre = bfsFrom(topo, path[path.length >> 1] as number)
   return fromCentre.depth < fromHub.depth ? fromCentre : fromHub
 }
+
+/** Steps embedTree takes: four graph traversals (components and three BFS) and ~100 steps per node placed (arrays, Möbius additions, trigonometry). */
+export const embedSteps = (topo: Topology): number =>
+  4 * (topo.slots + 2 * topo.edgeCount) * VISIT_STEPS + 100 * topo.size
 
 export function embedTree(topo: Topology): TreeEmbedding {
   requireConnected(topo)

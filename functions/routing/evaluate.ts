@@ -1,6 +1,8 @@
 // Greedy success rate and stretch against BFS shortest paths, over given source/target pairs.
 
+import type { StepBudget } from '../budget/index.ts'
 import { mulberry32 } from '../random/index.ts'
+import { VISIT_STEPS } from './budgets.ts'
 import { greedyRoute } from './greedy.ts'
 import type { Topology } from './topology.ts'
 
@@ -29,21 +31,36 @@ export interface GreedyQuality {
   max_stretch: number
 }
 
-/** Pairs grouped by source so each source needs one BFS. */
-export function greedyQuality(topo: Topology, pairs: readonly (readonly [number, number])[]): GreedyQuality {
+type Pairs = readonly (readonly [number, number])[]
+
+const bySourceOf = (pairs: Pairs): Map<number, number[]> => {
   const bySource = new Map<number, number[]>()
   for (const [s, t] of pairs) {
     const l = bySource.get(s)
     if (l) l.push(t)
     else bySource.set(s, [t])
   }
+  return bySource
+}
+
+/** What the breadth-first searches of greedyQuality cost in steps: one per distinct source, each the whole graph. */
+export const evaluationSteps = (topo: Topology, pairs: Pairs): number =>
+  new Set(pairs.map((p) => p[0])).size * (topo.slots + 2 * topo.edgeCount) * VISIT_STEPS
+
+/**
+ * Pairs grouped by source so each source needs one BFS. With a budget, the searches are paid for up
+ * front (a refusal costs nothing) and every greedy route as it walks.
+ */
+export function greedyQuality(topo: Topology, pairs: Pairs, budget?: StepBudget): GreedyQuality {
+  budget?.spend(evaluationSteps(topo, pairs))
+  const bySource = bySourceOf(pairs)
   let delivered = 0
   let stretchSum = 0
   let maxStretch = 0
   for (const [s, targets] of bySource) {
     const hops = bfsHops(topo, s)
     for (const t of targets) {
-      const r = greedyRoute(topo, s, { node: t })
+      const r = greedyRoute(topo, s, { node: t }, budget)
       if (r.status !== 'delivered') continue
       delivered++
       const st = s === t ? 1 : (r.path.length - 1) / (hops[t] as number)

@@ -1,4 +1,6 @@
 // Greedy forwarding: every hop goes to the neighbour closest to the target, until delivery or a local minimum.
+import type { StepBudget } from '../budget/index.ts'
+import { distanceSteps } from './budgets.ts'
 import { type Target, TargetField } from './target.ts'
 import type { Topology } from './topology.ts'
 
@@ -12,8 +14,10 @@ export interface GreedyResult {
   remaining: number
 }
 
-export function greedyRoute(topo: Topology, src: number, target: Target): GreedyResult {
+/** Each hop spends one distance per neighbour scanned from `budget` (no budget: unbounded, for tests and benches). */
+export function greedyRoute(topo: Topology, src: number, target: Target, budget?: StepBudget): GreedyResult {
   const field = new TargetField(topo, target)
+  const perDistance = distanceSteps(topo.dim)
   const goal = 'node' in target ? target.node : -1
   const path = [src]
   let v = src
@@ -22,7 +26,9 @@ export function greedyRoute(topo: Topology, src: number, target: Target): Greedy
   while (v !== goal) {
     let best = -1
     let bestKey = k
-    for (const w of topo.adj[v] as number[]) {
+    const ns = topo.adj[v] as number[]
+    budget?.spend(ns.length * perDistance)
+    for (const w of ns) {
       const kw = w === goal ? -1 : field.key(w)
       if (kw < bestKey) {
         best = w

@@ -1,4 +1,5 @@
 // Hyperbolic routing, embedding, consensus and lifecycle over topologies: re-exports only.
+export * from './budgets.ts'
 export * from './consensus.ts'
 export * from './embed.ts'
 export * from './embed-report.ts'

@@ -1,5 +1,8 @@
 // Geometric lifecycle: spawn (from a parent or affinities), migrate (geodesic waypoints), terminate (and check routes).
+
+import type { StepBudget } from '../budget/index.ts'
 import { distance, expMap, frechetMean, oneMinusNormSq, type Point, waypoints } from '../geometry/index.ts'
+import { checkAnswerSize, VISIT_STEPS } from './budgets.ts'
 import { samplePairs } from './evaluate.ts'
 import { greedyRoute } from './greedy.ts'
 import type { Topology } from './topology.ts'
@@ -29,8 +32,11 @@ export function spawnFromParent(
 }
 
 /** The weighted Fréchet mean of the affinities: the point minimising sum w_i d(x, a_i)^2. */
-export const spawnFromAffinities = (points: readonly Point[], weights: readonly number[]): number[] =>
-  frechetMean(points, weights)
+export const spawnFromAffinities = (
+  points: readonly Point[],
+  weights: readonly number[],
+  budget?: StepBudget,
+): number[] => frechetMean(points, weights, { budget })
 
 export interface Migration {
   waypoints: number[][]
@@ -39,6 +45,7 @@ export interface Migration {
 }
 
 export function migrate(from: Point, to: Point, steps: number, kappa: number): Migration {
+  checkAnswerSize('the migration', (steps + 1) * from.length)
   const d = distance(from, to, kappa)
   return { waypoints: waypoints(from, to, steps), distance: d, step: d / steps }
 }
@@ -59,7 +66,9 @@ export function terminationReport(
   topo: Topology,
   formerNeighbours: readonly number[],
   sample = 200,
+  budget?: StepBudget,
 ): TerminationReport {
+  budget?.spend((topo.slots + 2 * topo.edgeCount) * VISIT_STEPS)
   const { label, sizes } = topo.components()
   const nb = formerNeighbours.slice(0, 40)
   const pairs: [number, number][] = []
@@ -67,7 +76,7 @@ export function terminationReport(
   pairs.push(...samplePairs(topo, sample, 7))
   const failures: TerminationReport['failures'] = []
   for (const [s, t] of pairs) {
-    const r = greedyRoute(topo, s, { node: t })
+    const r = greedyRoute(topo, s, { node: t }, budget)
     if (r.status === 'delivered') continue
     failures.push({
       source: topo.ids[s] as string,

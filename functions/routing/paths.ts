@@ -1,4 +1,6 @@
 // Cost-aware paths: multipath_hyperbolic (k penalised A* paths, load spread) and gradient_flow (cost-to-go descent).
+import type { StepBudget } from '../budget/index.ts'
+import { distanceSteps, FILL_STEPS, SEARCH_STEPS } from './budgets.ts'
 import { MinHeap } from './heap.ts'
 import { nodeDistance, TargetField } from './target.ts'
 import type { Topology } from './topology.ts'
@@ -18,32 +20,41 @@ function astar(
   src: number,
   dst: number,
   penalty: (u: number, v: number) => number,
+  budget?: StepBudget,
 ): number[] | null {
   const field = new TargetField(topo, { node: dst })
-  const g = new Map<number, number>([[src, 0]])
-  const prev = new Map<number, number>()
-  const done = new Set<number>()
+  const perDistance = SEARCH_STEPS * distanceSteps(topo.dim)
+  // per-slot typed arrays, not maps: several times faster on 200,000 nodes, and a fill is a memset
+  budget?.spend(topo.slots * FILL_STEPS)
+  const g = new Float64Array(topo.slots).fill(Number.POSITIVE_INFINITY)
+  const prev = new Int32Array(topo.slots)
+  const done = new Uint8Array(topo.slots)
+  g[src] = 0
   const open = new MinHeap()
   open.push(field.distance(src), src)
   while (open.size) {
     const v = open.pop()
-    if (done.has(v)) continue
+    if (done[v]) continue
     if (v === dst) break
-    done.add(v)
-    const gv = g.get(v) as number
-    for (const w of topo.adj[v] as number[]) {
-      if (done.has(w)) continue
+    done[v] = 1
+    const gv = g[v] as number
+    const ns = topo.adj[v] as number[]
+    // every neighbour costs an edge length, every improvement a heuristic distance and a heap push
+    budget?.spend(1 + ns.length * perDistance)
+    for (const w of ns) {
+      if (done[w]) continue
       const cost = gv + nodeDistance(topo, v, w) * (1 + penalty(v, w))
-      if (cost < (g.get(w) ?? Number.POSITIVE_INFINITY)) {
-        g.set(w, cost)
-        prev.set(w, v)
+      if (cost < (g[w] as number)) {
+        g[w] = cost
+        prev[w] = v
+        budget?.spend(perDistance)
         open.push(cost + field.distance(w), w)
       }
     }
   }
-  if (!g.has(dst)) return null
+  if (g[dst] === Number.POSITIVE_INFINITY) return null
   const path = [dst]
-  while ((path.at(-1) as number) !== src) path.push(prev.get(path.at(-1) as number) as number)
+  while ((path.at(-1) as number) !== src) path.push(prev[path.at(-1) as number] as number)
   return path.reverse()
 }
 
@@ -67,13 +78,20 @@ export function multipath(
   dst: number,
   k: number,
   penalty = 1,
+  budget?: StepBudget,
 ): Multipath | null {
   const uses = new Map<number, number>()
   const edgeKey = (u: number, v: number) => (u < v ? u * topo.slots + v : v * topo.slots + u)
   const found: CostedPath[] = []
   const seen = new Set<string>()
   for (let round = 0; round < 4 * k && found.length < k; round++) {
-    const p = astar(topo, src, dst, (u, v) => penalty * (uses.get(edgeKey(u, v)) ?? 0) * (1 + round / k))
+    const p = astar(
+      topo,
+      src,
+      dst,
+      (u, v) => penalty * (uses.get(edgeKey(u, v)) ?? 0) * (1 + round / k),
+      budget,
+    )
     if (!p) return null
     for (let i = 1; i < p.length; i++) {
       const e = edgeKey(p[i - 1] as number, p[i] as number)
@@ -113,34 +131,40 @@ export function gradientFlow(
   dst: number,
   loadWeight: number,
   distWeight = 1,
+  budget?: StepBudget,
 ): FlowPath | null {
+  const perDistance = SEARCH_STEPS * distanceSteps(topo.dim)
   const enter = (v: number, w: number) =>
     distWeight * nodeDistance(topo, v, w) + loadWeight * (topo.load[w] as number)
-  const V = new Map<number, number>([[dst, 0]])
+  budget?.spend(topo.slots * FILL_STEPS)
+  const V = new Float64Array(topo.slots).fill(Number.POSITIVE_INFINITY)
+  V[dst] = 0
   // the neighbour each node descends to: the argmin of (hop cost + V) as Dijkstra settles it, so ties
   // (zero-cost hops when distance has no weight) still lead to dst instead of wandering
-  const down = new Map<number, number>()
-  const done = new Set<number>()
+  const down = new Int32Array(topo.slots)
+  const done = new Uint8Array(topo.slots)
   const open = new MinHeap()
   open.push(0, dst)
   while (open.size) {
     const v = open.pop()
-    if (done.has(v)) continue
-    done.add(v)
+    if (done[v]) continue
+    done[v] = 1
     if (v === src) break
-    const vv = V.get(v) as number
-    for (const w of topo.adj[v] as number[]) {
-      if (done.has(w)) continue
+    const vv = V[v] as number
+    const ns = topo.adj[v] as number[]
+    budget?.spend(1 + ns.length * perDistance)
+    for (const w of ns) {
+      if (done[w]) continue
       const c = vv + enter(w, v) // cost of the hop w -> v
-      if (c < (V.get(w) ?? Number.POSITIVE_INFINITY)) {
-        V.set(w, c)
-        down.set(w, v)
+      if (c < (V[w] as number)) {
+        V[w] = c
+        down[w] = v
         open.push(c, w)
       }
     }
   }
-  if (!done.has(src)) return null
+  if (!done[src]) return null
   const path = [src]
-  while ((path.at(-1) as number) !== dst) path.push(down.get(path.at(-1) as number) as number)
-  return { path, length: pathLength(topo, path), cost: V.get(src) as number }
+  while ((path.at(-1) as number) !== dst) path.push(down[path.at(-1) as number] as number)
+  return { path, length: pathLength(topo, path), cost: V[src] as number }
 }

@@ -3,7 +3,9 @@ import type { MomConfig } from '../../schemas/mom-config.ts'
 import { DEFAULT_MOM_CONFIG } from '../../schemas/mom-config.ts'
 import type { OrchestrationStrategy, Situation } from '../../schemas/orchestration-strategy.ts'
 import type { RouteRequest, RouteResult } from '../../schemas/routing.ts'
+import { BudgetExceededError, type StepBudget } from '../budget/index.ts'
 import { checkPoint, distance } from '../geometry/index.ts'
+import { CPU_MS, distanceSteps, MAX_PATHS, routeBudget } from './budgets.ts'
 import { TopologyError } from './errors.ts'
 import { greedyRoute } from './greedy.ts'
 import { kNearest } from './nearest.ts'
@@ -25,7 +27,20 @@ export function strategyApplies(s: OrchestrationStrategy, now?: Situation): bool
 
 const REDUNDANCY_PATHS = { none: 1, n_plus_1: 2, n_plus_2: 3, quorum: 3 } as const
 
-export function route(topo: Topology, q: RouteQuery): RouteResult {
+/** Refuses more than MAX_PATHS multipath paths; shells call it before building or loading a topology. */
+export function checkPathCount(algorithm: string, k: number | undefined): void {
+  if (algorithm === 'multipath_hyperbolic' && k !== undefined && k > MAX_PATHS)
+    throw new BudgetExceededError(
+      'route_paths',
+      MAX_PATHS,
+      'paths',
+      CPU_MS.route,
+      `multipath_hyperbolic finds at most ${MAX_PATHS} paths per request (k = ${k}); each path is a search of the graph`,
+    )
+}
+
+/** One routing decision within `budget` (default: the route_steps budget); exceeding it throws BudgetExceededError. */
+export function route(topo: Topology, q: RouteQuery, budget: StepBudget = routeBudget()): RouteResult {
   const cfg: MomConfig = q.config ?? DEFAULT_MOM_CONFIG
   const kappa = q.kappa ?? cfg.geometry.curvature
   const boundary = q.boundary ?? cfg.geometry.boundary
@@ -42,11 +57,14 @@ export function route(topo: Topology, q: RouteQuery): RouteResult {
     const point = 'node' in target ? topo.point(target.node) : target.point
     const sp = strategy?.scaling_policy
     const k = q.k ?? (sp ? Math.min(Math.max(1, sp.min_replicas), sp.max_replicas) : cfg.routing.k_nearest)
-    const { accept, preferred } = placementFilter(topo, strategy, kappa, boundary)
+    const { accept, preferred } = placementFilter(topo, strategy, kappa, boundary, budget)
     // preferred regions first; when they hold fewer than k acceptable nodes, the nearest others fill up
-    let found = kNearest(topo, point, k, (i) => accept(i) && (!preferred || preferred(i)))
+    let found = kNearest(topo, point, k, (i) => accept(i) && (!preferred || preferred(i)), budget)
     if (preferred && found.length < k)
-      found = [...found, ...kNearest(topo, point, k - found.length, (i) => accept(i) && !preferred(i))]
+      found = [
+        ...found,
+        ...kNearest(topo, point, k - found.length, (i) => accept(i) && !preferred(i), budget),
+      ]
     return {
       mode: 'k_nearest',
       ...base,
@@ -61,7 +79,7 @@ export function route(topo: Topology, q: RouteQuery): RouteResult {
   const src = topo.slot(q.source, '/source')
   const algorithm = q.algorithm ?? cfg.geometry.routing_algorithm
   if (algorithm === 'greedy_forwarding') {
-    const r = greedyRoute(topo, src, target)
+    const r = greedyRoute(topo, src, target, budget)
     return {
       mode: algorithm,
       ...base,
@@ -75,7 +93,8 @@ export function route(topo: Topology, q: RouteQuery): RouteResult {
     }
   }
   // cost-aware algorithms route to a node: a point target means its nearest node
-  const dst = 'node' in target ? target.node : (kNearest(topo, target.point, 1)[0]?.node as number)
+  const dst =
+    'node' in target ? target.node : (kNearest(topo, target.point, 1, undefined, budget)[0]?.node as number)
   const unreachable = () =>
     new TopologyError('disconnected', `'${q.source}' and '${topo.ids[dst]}' are in different components`, {
       source: q.source,
@@ -84,7 +103,8 @@ export function route(topo: Topology, q: RouteQuery): RouteResult {
   if (algorithm === 'multipath_hyperbolic') {
     const redundancy = strategy && REDUNDANCY_PATHS[strategy.resilience_policy.redundancy_level]
     const k = q.k ?? redundancy ?? cfg.routing.k_paths
-    const m = multipath(topo, src, dst, k, cfg.routing.path_penalty)
+    checkPathCount(algorithm, k)
+    const m = multipath(topo, src, dst, k, cfg.routing.path_penalty, budget)
     if (!m) throw unreachable()
     return {
       mode: algorithm,
@@ -100,7 +120,14 @@ export function route(topo: Topology, q: RouteQuery): RouteResult {
   }
   // gradient_flow: performance weighs distance, the other goals weigh load
   const g = cfg.optimization_goals
-  const f = gradientFlow(topo, src, dst, (1 - g.performance) * cfg.routing.load_weight, g.performance * scale)
+  const f = gradientFlow(
+    topo,
+    src,
+    dst,
+    (1 - g.performance) * cfg.routing.load_weight,
+    g.performance * scale,
+    budget,
+  )
   if (!f) throw unreachable()
   return {
     mode: algorithm,
@@ -115,6 +142,7 @@ function placementFilter(
   s: OrchestrationStrategy | undefined,
   kappa: number,
   boundary: 'reject' | 'project',
+  budget: StepBudget,
 ): { accept: (i: number) => boolean; preferred?: (i: number) => boolean } {
   if (!s) return { accept: () => true }
   const p = s.placement_policy
@@ -126,7 +154,9 @@ function placementFilter(
     at: topo.point(topo.slot(c.near, `${ptr}/locality_constraints/${i}/near`)),
     max: c.max_distance,
   }))
+  const perCheck = distanceSteps(topo.dim) * (near.length + (center ? 1 : 0))
   const accept = (i: number) => {
+    budget.spend(perCheck)
     if (avoid.has(topo.ids[i] as string)) return false
     const x = topo.point(i)
     if (center && aff && distance(x, center, kappa) > aff.max_distance) return false

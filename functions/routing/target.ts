@@ -1,5 +1,5 @@
 // Distances from graph nodes to a target point, in the monotone form routing compares (no acosh per hop).
-import { acosh1p, diffNormSq, oneMinusNormSq } from '../geometry/index.ts'
+import { diffNorm, diffNormSq, distanceOf, oneMinusNormSq } from '../geometry/index.ts'
 import type { Topology } from './topology.ts'
 
 export type Target = { node: number } | { point: readonly number[] }
@@ -26,15 +26,17 @@ export class TargetField {
 
   /** d(x_i, t) for curvature -1. */
   distance(i: number): number {
-    return acosh1p((2 * this.key(i)) / this.roomP)
+    const t = this.topo
+    return distanceOf(diffNorm(t.coords, i * t.dim, this.p, 0, t.dim), t.room[i] as number, this.roomP)
   }
 }
 
 /** d(x_i, x_j) for curvature -1. */
 export function nodeDistance(topo: Topology, i: number, j: number): number {
   const d = topo.dim
-  return acosh1p(
-    (2 * diffNormSq(topo.coords, i * d, topo.coords, j * d, d)) /
-      ((topo.room[i] as number) * (topo.room[j] as number)),
+  return distanceOf(
+    diffNorm(topo.coords, i * d, topo.coords, j * d, d),
+    topo.room[i] as number,
+    topo.room[j] as number,
   )
 }

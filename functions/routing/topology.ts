@@ -93,34 +93,83 @@ export class Topology {
 
   /** Removes a node and its edges; returns its former neighbours. */
   removeNode(i: number): number[] {
-    const id = this.ids[i]
-    if (id == null) return []
-    const nbrs = this.adj[i] as number[]
-    for (const j of nbrs) this.adj[j] = (this.adj[j] as number[]).filter((k) => k !== i)
-    this.edgeCount -= nbrs.length
-    this.adj[i] = []
-    this.ids[i] = null
-    this.index.delete(id)
-    return nbrs
+    return this.removeNodes([i])
+  }
+
+  /**
+   * Removes nodes and their edges; returns their former neighbours (those still alive, each once). Every
+   * affected adjacency list is filtered once: removing a hub's leaves one by one rescanned the hub's list
+   * per leaf, O(leaves x degree).
+   */
+  removeNodes(slots: readonly number[]): number[] {
+    const affected = new Set<number>()
+    for (const i of slots) {
+      const id = this.ids[i]
+      if (id == null) continue
+      for (const j of this.adj[i] as number[]) affected.add(j)
+      this.ids[i] = null
+      this.index.delete(id)
+    }
+    for (const i of slots) {
+      // edges between two removed nodes are counted from both ends: count only those to live nodes, then
+      // the edges among removed nodes once each
+      for (const j of this.adj[i] as number[]) if (this.alive(j) || i < j) this.edgeCount--
+      this.adj[i] = []
+    }
+    const former: number[] = []
+    for (const j of affected) {
+      if (!this.alive(j)) continue
+      this.adj[j] = (this.adj[j] as number[]).filter((k) => this.alive(k))
+      former.push(j)
+    }
+    return former
+  }
+
+  /** Is there an edge a-b? Scans the shorter adjacency list: a hub's list may hold every node. */
+  hasEdge(a: number, b: number): boolean {
+    const na = this.adj[a] as number[]
+    const nb = this.adj[b] as number[]
+    return na.length <= nb.length ? na.includes(b) : nb.includes(a)
   }
 
   /** Adds an undirected edge; false when it existed or is a self-loop. */
   addEdge(a: number, b: number): boolean {
-    const na = this.adj[a] as number[]
-    if (a === b || na.includes(b)) return false
-    na.push(b)
-    ;(this.adj[b] as number[]).push(a)
-    this.edgeCount++
+    if (a === b || this.hasEdge(a, b)) return false
+    this.link(a, b)
     return true
   }
 
+  /** Adds an edge known to be new and not a loop (rows of a stored edge table, deduplicated input). */
+  link(a: number, b: number): void {
+    ;(this.adj[a] as number[]).push(b)
+    ;(this.adj[b] as number[]).push(a)
+    this.edgeCount++
+  }
+
   removeEdge(a: number, b: number): boolean {
-    const na = this.adj[a] as number[]
-    if (!na.includes(b)) return false
-    this.adj[a] = na.filter((k) => k !== b)
-    this.adj[b] = (this.adj[b] as number[]).filter((k) => k !== a)
-    this.edgeCount--
-    return true
+    return this.removeEdges([[a, b]]) === 1
+  }
+
+  /** Removes edges (missing ones are ignored); each affected adjacency list is filtered once. Returns how many went. */
+  removeEdges(pairs: readonly (readonly [number, number])[]): number {
+    const gone = new Map<number, Set<number>>()
+    const mark = (a: number, b: number) => {
+      const s = gone.get(a)
+      if (s) s.add(b)
+      else gone.set(a, new Set([b]))
+    }
+    for (const [a, b] of pairs)
+      if (a !== b && !gone.get(a)?.has(b) && this.hasEdge(a, b)) {
+        mark(a, b)
+        mark(b, a)
+      }
+    let removed = 0
+    for (const [a, s] of gone) {
+      this.adj[a] = (this.adj[a] as number[]).filter((k) => !s.has(k))
+      removed += s.size
+    }
+    this.edgeCount -= removed / 2
+    return removed / 2
   }
 
   alive(i: number): boolean {
@@ -170,8 +219,17 @@ export function buildTopology(
   t.nodes.forEach((n, i) => {
     topo.addNode(n, boundary, `${pointer}/nodes/${i}`)
   })
+  // duplicates are dropped through a set of edge keys: scanning adjacency lists for them cost O(degree)
+  // per edge, seconds for a request repeating one hub-to-hub edge
+  const seen = new Set<number>()
+  const n = topo.slots
   for (const [k, [a, b]] of (t.edges ?? []).entries()) {
-    topo.addEdge(topo.slot(a, `${pointer}/edges/${k}/0`), topo.slot(b, `${pointer}/edges/${k}/1`))
+    const x = topo.slot(a, `${pointer}/edges/${k}/0`)
+    const y = topo.slot(b, `${pointer}/edges/${k}/1`)
+    const key = x < y ? x * n + y : y * n + x
+    if (x === y || seen.has(key)) continue
+    seen.add(key)
+    topo.link(x, y)
   }
   return topo
 }

@@ -37,8 +37,13 @@ describe('distance accuracy (relative error against the reference)', () => {
       expect(distance(x, y)).toBe(0)
       return
     }
-    if (ref < 1e-100) return // squares of coordinate differences underflow: outside the stated range
-    const e = relErr(distance(x, y), ref)
+    const d = distance(x, y)
+    // a subnormal result has fewer than 53 bits: there, a few units of 2^-1074 is the best any double can do
+    if (ref < 2 ** -1022) {
+      expect(Math.abs(d - ref)).toBeLessThanOrEqual(2 ** -1072)
+      return
+    }
+    const e = relErr(d, ref)
     worst = Math.max(worst, e)
     expect(e).toBeLessThan(2e-15)
   }
@@ -84,6 +89,42 @@ describe('distance accuracy (relative error against the reference)', () => {
     const q = [0.3, 0.4 + 2 ** -50]
     expect(Math.acosh(1 + (2 * 2 ** -100) / (0.75 * 0.75))).toBe(0) // the naive form rounds to 0
     expect(relErr(distance(p, q), referenceDistance(p, q))).toBeLessThan(2e-15)
+  })
+
+  it('tiny points (norms 1e-150 .. 1e-320, subnormals included): distinct points keep their distance', () => {
+    // |x - y|^2 underflows below ~1e-162 and returned 0 for distinct points; scaled as hypot does, it does not
+    const tiny = (dim: number) =>
+      fc
+        .tuple(
+          fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: dim, maxLength: dim }),
+          fc.integer({ min: 150, max: 320 }),
+        )
+        .map(([v, e]) => v.map((c) => c * 10 ** -e))
+    for (const dim of [2, 5])
+      fc.assert(
+        fc.property(tiny(dim), tiny(dim), (x, y) => {
+          check(x, y)
+          if (x.some((c, i) => c !== y[i])) expect(distance(x, y)).toBeGreaterThan(0)
+        }),
+        { numRuns: 200 },
+      )
+  })
+
+  it('a tiny point against one near the boundary, and the 1e-300 reproducer', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e-300, max: 1e-300, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        nearBoundary(3),
+        (x, y) => check(x, y),
+      ),
+      { numRuns: 100 },
+    )
+    const x = [1e-300, 0]
+    const y = [2e-300, 0]
+    // d(x, y) = 2 asinh(1e-300 / sqrt(...)) = 2e-300 to double precision, as the reference says
+    expect(relErr(distance(x, y), 2e-300)).toBeLessThan(2e-15)
+    check(x, y)
+    check([5e-324, 0], [0, 5e-324])
   })
 
   it('reports the worst relative error seen', () => {

@@ -2,6 +2,7 @@
 const SCALE = 1100n // every double in (-1, 1) is an integer multiple of 2^-1074
 const P = 1400n // fractional bits of the fixed-point evaluation
 const ONE = 1n << P
+const TINY = 1400n // fractional bits of sqrt(2 delta) for tiny delta (delta >= 2^-2200 or so)
 
 /** The exact value of a double, times 2^1100, as a BigInt. */
 export function exactScaled(x: number): bigint {
@@ -55,16 +56,23 @@ export function referenceDistance(x: readonly number[], y: readonly number[]): n
   const ax = one - xs.reduce((s, v) => s + v * v, 0n)
   const ay = one - ys.reduce((s, v) => s + v * v, 0n)
   if (ax <= 0n || ay <= 0n) throw new Error('reference: outside the ball')
+  if (diff === 0n) return 0
   // delta = 2 diff / (ax ay), everything scaled: diff, ax, ay carry 2^2200 each
   const delta = (2n * diff * (1n << (2n * SCALE + P))) / (ax * ay)
+  // tiny delta (points closer than ~1e-30, down to 2^-1074): acosh(1 + delta) = sqrt(2 delta) (1 - delta / 12 + ...),
+  // so sqrt(2 delta) is exact to 2^-200 relative; evaluated with TINY fractional bits, far below what P holds
+  if (delta < 1n << (P - 200n)) {
+    const root = isqrt((4n * diff * (1n << (2n * SCALE + 2n * TINY))) / (ax * ay))
+    return toDouble(root, TINY)
+  }
   const z = ONE + delta + isqrt(delta * (delta + 2n * ONE))
   return toDouble(ln(z))
 }
 
-function toDouble(f: bigint): number {
+function toDouble(f: bigint, bits = P): number {
   // keep the top 64 bits, then scale: the division by a power of two is exact in doubles
   const len = BigInt(f.toString(2).length)
   const shift = len > 64n ? len - 64n : 0n
-  const e = Number(shift - P)
+  const e = Number(shift - bits)
   return Number(f >> shift) * 2 ** Math.ceil(e / 2) * 2 ** Math.floor(e / 2)
 }

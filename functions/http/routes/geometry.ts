@@ -18,13 +18,18 @@ import {
 import { checkPoint, checkPoints, distance, GeometryError } from '../../geometry/index.ts'
 import {
   buildTopology,
+  checkAnswerSize,
+  checkPathCount,
   consensus,
+  embedBudget,
+  meanBudget,
   migrate,
   reembed,
   requireConnected,
   route as routeOn,
   spawnFromAffinities,
   spawnFromParent,
+  terminateBudget,
   terminationReport,
 } from '../../routing/index.ts'
 import { json, jsonBody, problems, router } from '../openapi.ts'
@@ -37,6 +42,8 @@ const bodyProblems = [
   'unsupported_media_type',
 ] as const
 const graphProblems = ['invalid_point', 'unknown_node', 'duplicate_node', 'disconnected'] as const
+/** Every route below counts its work against a step budget (functions/routing/budgets.ts): 422 when exceeded. */
+const budgetProblems = ['budget_exceeded'] as const
 
 const post = <Req extends Parameters<typeof jsonBody>[0], Res extends Parameters<typeof json>[0]>(
   path: string,
@@ -53,7 +60,7 @@ const post = <Req extends Parameters<typeof jsonBody>[0], Res extends Parameters
     summary,
     description,
     request: { body: jsonBody(req) },
-    responses: { 200: json(res, 'the answer'), ...problems(...bodyProblems, ...extra) },
+    responses: { 200: json(res, 'the answer'), ...problems(...bodyProblems, ...budgetProblems, ...extra) },
   })
 
 const routeRoute = post(
@@ -119,11 +126,14 @@ const terminateRoute = post(
 export const geometry = router()
   .openapi(routeRoute, async (c) => {
     const { topology, topology_name: name, ...query } = c.req.valid('json')
+    const cfg = query.config ?? DEFAULT_MOM_CONFIG
     if (!topology) {
       const stored = name as string
       return c.json(unwrapTopology(stored, await topologyStub(c.env, stored).route(query)), 200)
     }
-    const boundary = query.boundary ?? query.config?.geometry.boundary ?? DEFAULT_MOM_CONFIG.geometry.boundary
+    // before the graph is built; without edges the request is k-nearest, where k may reach 1000
+    if (topology.edges?.length) checkPathCount(query.algorithm ?? cfg.geometry.routing_algorithm, query.k)
+    const boundary = query.boundary ?? cfg.geometry.boundary
     const topo = buildTopology(topology, boundary)
     if (topo.edgeCount > 0) requireConnected(topo)
     return c.json(routeOn(topo, query), 200)
@@ -131,8 +141,10 @@ export const geometry = router()
   .openapi(embedRoute, (c) => {
     const body = c.req.valid('json')
     const cfg = body.config ?? DEFAULT_MOM_CONFIG
+    const dimension = body.dimension ?? cfg.geometry.embedding_dimension
+    checkAnswerSize('the embedding', body.topology.nodes.length * dimension)
     const topo = buildTopology(body.topology, cfg.geometry.boundary)
-    const r = reembed(topo, body.dimension ?? cfg.geometry.embedding_dimension, body.pairs)
+    const r = reembed(topo, dimension, body.pairs, embedBudget())
     const t = r.topology
     return c.json(
       {
@@ -194,6 +206,7 @@ export const geometry = router()
         coords: spawnFromAffinities(
           points,
           b.affinities.map((a) => a.weight),
+          meanBudget(),
         ),
       },
       200,
@@ -212,5 +225,5 @@ export const geometry = router()
     const topo = buildTopology(b.topology, cfg.geometry.boundary)
     const slot = topo.slot(b.node, '/node')
     const neighbours = topo.removeNode(slot)
-    return c.json({ removed: [b.node], ...terminationReport(topo, neighbours) }, 200)
+    return c.json({ removed: [b.node], ...terminationReport(topo, neighbours, 200, terminateBudget()) }, 200)
   })

@@ -103,6 +103,7 @@ const embed = createRoute({
       ...authProblems,
       'disconnected',
       'embedding_precision',
+      'budget_exceeded',
       'topology_not_found',
     ),
   },
