@@ -8,7 +8,7 @@ import {
   verifyCosignature,
 } from '../../functions/ledger/index.ts'
 import { equalBytes } from '../../functions/merkle/index.ts'
-import type { Db } from '../holon/db.ts'
+import type { Db } from '../shared/db.ts'
 
 export interface CosignatureIn {
   origin: string

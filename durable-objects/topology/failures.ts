@@ -1,13 +1,15 @@
 // What the Topology object refuses, as plain data (RPC keeps it intact); the worker maps it to problem+json.
 import { GeometryError } from '../../functions/geometry/index.ts'
 import { TopologyError } from '../../functions/routing/index.ts'
+import type { Reply as Envelope } from '../shared/reply.ts'
 
 export type GeometryFailure =
   | { kind: 'point'; issue: string; message: string; pointer: string }
   | { kind: 'topology'; issue: TopologyError['issue']; message: string; extensions: Record<string, unknown> }
   | { kind: 'not_found'; message: string }
 
-export type Reply<T> = { ok: true; value: T } | { ok: false; failure: GeometryFailure }
+/** The objects' one reply envelope, with geometric refusals. */
+export type Reply<T> = Envelope<T, GeometryFailure>
 
 /** The error as plain data, or undefined when it is not a geometric refusal (then it is a bug: rethrow). */
 export function failureOf(e: unknown): GeometryFailure | undefined {

@@ -17,16 +17,22 @@ export interface BatchOutcome {
 export const currentState = (k: CompiledKernel, states: Aggregates, last: EventValue | undefined) =>
   score(k, aggView(k, states), last ?? {})
 
+export interface GateBatchOptions {
+  /** The latest committed event (scores the current state when `known` is not given). */
+  last?: EventValue
+  /** An explicit override accompanies the batch. */
+  override?: boolean
+  /** The current state's evaluation when the caller already has it (it equals `currentState`). */
+  known?: Evaluation
+  /** The holon's pulse quarantined it: every event needs the override. */
+  quarantined?: boolean
+}
+
 export function gateBatch(
   k: CompiledKernel,
   states: Aggregates,
-  last: EventValue | undefined,
   events: readonly EventValue[],
-  override: boolean,
-  /** The current state's evaluation when the caller already has it (it equals `currentState`). */
-  known?: Evaluation,
-  /** The holon's pulse quarantined it: every event needs the override. */
-  quarantined = false,
+  { last, override = false, known, quarantined = false }: GateBatchOptions = {},
 ): BatchOutcome {
   let before = known ?? currentState(k, states, last)
   let cur: FoldState[] = [...states]

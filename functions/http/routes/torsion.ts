@@ -55,6 +55,6 @@ export const torsion = router().openapi(route, (c) => {
   const k = compiledFor(kernel)
   let states = initialAggregates(k)
   for (const e of history) states = step(k, states, e).states
-  const out = gateBatch(k, states, history.at(-1), [event], false)
+  const out = gateBatch(k, states, [event], { last: history.at(-1) })
   return c.json(out.results[0] as GateResult, 200)
 })
