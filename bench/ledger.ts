@@ -45,8 +45,8 @@ import {
 import { fmt, median, quantile, table } from './report.ts'
 import { benchKernel, events, take } from './workload.ts'
 
-/** The last commit before the ledger: the foundation's commit path. */
-const FOUNDATION = 'b2c031e7da2d92086dd3b794e734645e6d59ecd9'
+/** The baseline commit path run side by side (default: the commit before issue 9's ledger rework). */
+const FOUNDATION = process.env.OMEGA_BENCH_BASELINE ?? '7ae49792d8e58649433700f042975b85728d41ce'
 const ENTRIES = Number(process.env.OMEGA_BENCH_LEDGER_ENTRIES ?? 1_000_000)
 
 async function serve(
@@ -89,6 +89,12 @@ async function overhead(): Promise<void> {
     servers.foundation = await serve(tree, 8900, join(tmp, 'state-a'), write, admin)
     servers.ledger = await serve(root, 8901, join(tmp, 'state-b'), write, admin)
     const rates: Record<string, number[]> = {}
+    const latencies: Record<string, number[]> = {}
+    const timed = async (k: string, f: () => Promise<unknown>) => {
+      const t0 = performance.now()
+      await f()
+      latencies[k] = [...(latencies[k] ?? []), performance.now() - t0]
+    }
     const record = (k: string, v: number) => {
       rates[k] = [...(rates[k] ?? []), v]
     }
@@ -108,8 +114,10 @@ async function overhead(): Promise<void> {
       for (const name of order) {
         const base = (servers[name] as DevServer).base
         let t0 = performance.now()
-        for (const e of take(streams[name], 40))
-          await send(base, 'POST', '/v1/holons/bench/events', { event: e }, write)
+        for (const e of take(streams[name], 40)) {
+          await timed(name, () => send(base, 'POST', '/v1/holons/bench/events', { event: e }, write))
+          await timed(`${name} GET /`, () => fetch(`${base}/`).then((r) => r.arrayBuffer()))
+        }
         record(`${name} single`, 40 / ((performance.now() - t0) / 1000))
         t0 = performance.now()
         for (let b = 0; b < 5; b++)
@@ -123,9 +131,21 @@ async function overhead(): Promise<void> {
       return [mode === 'single' ? 'single events' : 'batches of 100', fmt(f, 0), fmt(l, 0), fmt(l / f, 2)]
     }
     table(
-      `Commits into one holon with the ledger vs the foundation commit path (${FOUNDATION.slice(0, 7)}), 16 interleaved rounds`,
-      ['mode', 'foundation events/s', 'with ledger events/s', 'ratio'],
+      `Commits into one holon: this checkout vs the baseline ${FOUNDATION.slice(0, 7)} (full ledger both), 16 interleaved rounds`,
+      ['mode', 'baseline events/s', 'this checkout events/s', 'ratio'],
       [row('single'), row('batch')],
+    )
+    const ms = (xs: number[] | undefined, q: number) => fmt(quantile(xs ?? [], q), 2)
+    table(
+      'Single-event commit latency over HTTP (same run; GET / is the local stack alone: wrangler dev, routing, no object)',
+      ['server', 'commit p50 ms', 'commit p95 ms', 'GET / p50 ms', 'GET / p95 ms'],
+      (['foundation', 'ledger'] as const).map((name) => [
+        name === 'ledger' ? 'this checkout' : `baseline ${FOUNDATION.slice(0, 7)}`,
+        ms(latencies[name], 0.5),
+        ms(latencies[name], 0.95),
+        ms(latencies[`${name} GET /`], 0.5),
+        ms(latencies[`${name} GET /`], 0.95),
+      ]),
     )
   } finally {
     servers.foundation?.stop()
