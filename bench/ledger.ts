@@ -321,3 +321,176 @@ export async function ledgerBench(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true })
   }
 }
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number; scriptId: string }
+  children?: number[]
+}
+
+/**
+ * Where the commit path's time goes, measured inside workerd: a V8 CPU profile of the worker and the
+ * holon object (one isolate under wrangler dev) taken over the inspector while batches of 100 commit.
+ * Self time is grouped by source file, and the heaviest functions are listed.
+ */
+export async function commitProfile(batches = 60): Promise<void> {
+  const write = randomBytes(18).toString('base64url')
+  const admin = randomBytes(18).toString('base64url')
+  const tmp = mkdtempSync(join(tmpdir(), 'omega-profile-'))
+  const inspector = 9300 + Math.floor(Math.random() * 100)
+  const server = await startDev({
+    port: 8700 + Math.floor(Math.random() * 100),
+    quiet: true,
+    args: [
+      '--persist-to',
+      tmp,
+      '--inspector-port',
+      String(inspector),
+      '--var',
+      `OMEGA_WRITE_TOKEN:${write}`,
+      '--var',
+      `OMEGA_ADMIN_TOKEN:${admin}`,
+    ],
+  })
+  try {
+    const { base } = server
+    const stream = events('prof')
+    await send(base, 'PUT', '/v1/holons/prof', { kernel: benchKernel }, admin)
+    for (let i = 0; i < 5; i++)
+      await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+    const targets = (await (await fetch(`http://127.0.0.1:${inspector}/json`)).json()) as {
+      webSocketDebuggerUrl: string
+    }[]
+    // Wrangler's inspector proxy only admits DevTools' origin.
+    const ws = new WebSocket(
+      targets[0]?.webSocketDebuggerUrl as string,
+      {
+        headers: { origin: 'https://devtools.devprod.cloudflare.dev' },
+      } as unknown as string[],
+    )
+    await new Promise((r) => ws.addEventListener('open', r, { once: true }))
+    let id = 0
+    const pending = new Map<number, (v: unknown) => void>()
+    ws.addEventListener('message', (m) => {
+      const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown }
+      if (msg.id !== undefined) pending.get(msg.id)?.(msg.result)
+    })
+    const cdp = (method: string, params: Record<string, unknown> = {}) =>
+      new Promise<unknown>((resolve) => {
+        id++
+        pending.set(id, resolve)
+        ws.send(JSON.stringify({ id, method, params }))
+      })
+    await cdp('Debugger.enable')
+    await cdp('Profiler.enable')
+    await cdp('Profiler.setSamplingInterval', { interval: 100 })
+    await cdp('Profiler.start')
+    const t0 = performance.now()
+    for (let i = 0; i < batches; i++)
+      await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+    const wall = performance.now() - t0
+    const { profile } = (await cdp('Profiler.stop')) as {
+      profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+    }
+    // The bundle marks each module with a `// path` comment: map a bundle line to its source module.
+    const modules = new Map<string, { line: number; path: string }[]>()
+    for (const n of profile.nodes) {
+      const scriptId = n.callFrame.scriptId
+      if (!n.callFrame.url || modules.has(scriptId)) continue
+      const { scriptSource } = (await cdp('Debugger.getScriptSource', { scriptId })) as {
+        scriptSource: string
+      }
+      const marks: { line: number; path: string }[] = []
+      scriptSource.split('\n').forEach((text, line) => {
+        const m = /^\/\/ ((?:node_modules|functions|durable-objects|schemas)\/\S+)$/.exec(text)
+        if (m) marks.push({ line, path: (m[1] as string).replace(/^node_modules\/(\.pnpm\/)?/, '') })
+      })
+      modules.set(scriptId, marks)
+    }
+    const moduleOf = (n: ProfileNode): string => {
+      const marks = modules.get(n.callFrame.scriptId) ?? []
+      let found = `(${n.callFrame.functionName || 'native'})`
+      for (const m of marks) if (m.line <= n.callFrame.lineNumber) found = m.path
+      return n.callFrame.url ? found : `(${n.callFrame.functionName || 'native'})`
+    }
+    ws.close()
+    const self = new Map<number, number>()
+    profile.samples.forEach((node, i) => {
+      self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+    })
+    const byFile = new Map<string, number>()
+    const byFunction = new Map<string, number>()
+    let total = 0
+    for (const n of profile.nodes) {
+      const ms = self.get(n.id) ?? 0
+      total += ms
+      const { functionName, lineNumber } = n.callFrame
+      const file = moduleOf(n)
+      byFile.set(file, (byFile.get(file) ?? 0) + ms)
+      const fn = `${functionName || '(anonymous)'} ${file} (bundle line ${lineNumber + 1})`
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms)
+    }
+    // Inclusive time of the commit path's stages: a sample counts for every named stage on its stack.
+    const parent = new Map<number, number>()
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+    const stages = [
+      'commit',
+      'commitEvents',
+      'priorEvents',
+      'gate',
+      'transact',
+      'seal',
+      'sealEntry',
+      'canonicalObject',
+      'signCheckpoint',
+      'insertEvents',
+      'saveAggregates',
+      'insertMany',
+      'receipts',
+      'inclusionProofs',
+      'keccakP',
+      'json',
+      'stringify',
+      'parse',
+    ]
+    const inclusive = new Map<string, number>()
+    profile.samples.forEach((leaf, i) => {
+      const seen = new Set<string>()
+      for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
+        const name = byId.get(id)?.callFrame.functionName ?? ''
+        if (stages.includes(name)) seen.add(name)
+      }
+      for (const name of seen)
+        inclusive.set(name, (inclusive.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+    })
+    const committed = batches * 100
+    const top = (m: Map<string, number>, k: number) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, k)
+        .map(([name, ms]) => [name, fmt((ms * 1000) / committed, 1), fmt((100 * ms) / total, 1)])
+    console.log(
+      `\n(profile: ${committed} events in ${fmt(wall / 1000, 2)} s wall = ${fmt(committed / (wall / 1000), 0)} events/s; sampled ${fmt(total, 0)} ms in the isolate, ${fmt((total * 1000) / committed, 1)} us/event, the rest is outside it: wrangler's proxy, SQLite I/O, idle)`,
+    )
+    table(
+      'Commit path self time by source (batches of 100, V8 CPU profile of the workerd isolate)',
+      ['source', 'us/event', '% of isolate'],
+      top(byFile, 18),
+    )
+    table(
+      'Commit path stages (inclusive time: the stage and everything it calls)',
+      ['stage', 'us/event', '% of isolate'],
+      stages.map((name) => [
+        name,
+        fmt(((inclusive.get(name) ?? 0) * 1000) / committed, 1),
+        fmt((100 * (inclusive.get(name) ?? 0)) / total, 1),
+      ]),
+    )
+    table('Heaviest functions (self time)', ['function', 'us/event', '% of isolate'], top(byFunction, 25))
+  } finally {
+    server.stop()
+    await new Promise((r) => setTimeout(r, 500))
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}

@@ -6,10 +6,12 @@ import {
   type EntryKind,
   EXPORT_TYPE,
   type ExportHeader,
+  ed25519Signer,
+  encodeVerifierKey,
   fromBase64,
-  holonVerifierKey,
   type Receipt,
   type SealedEntry,
+  type Signer,
   sealEntry,
   signCheckpoint,
   systemEntryDue,
@@ -112,7 +114,8 @@ export class SqlLedger {
   private tree: CompactRange
   private prev: string | null
   private latest: { size: number; note: string } | undefined
-  private readonly secret: Uint8Array
+  /** The ledger key, expanded once; it never leaves the object. */
+  private readonly signer: Signer
   private readonly db: Db
 
   /** `meta` holds the ledger's origin, signing key and policy (see `newMeta`). */
@@ -120,9 +123,9 @@ export class SqlLedger {
     this.db = db
     this.name = name
     this.origin = meta.origin as string
-    this.secret = fromBase64(meta.signing_key as string) as Uint8Array
-    this.publicKey = ed25519.getPublicKey(this.secret)
-    this.verifierKey = holonVerifierKey(this.origin, this.secret)
+    this.signer = ed25519Signer(fromBase64(meta.signing_key as string) as Uint8Array)
+    this.publicKey = this.signer.publicKey
+    this.verifierKey = encodeVerifierKey(this.origin, this.publicKey)
     this.policy = meta.verification ? (JSON.parse(meta.verification) as VerificationPolicy) : FULL_AUDIT
     const size = Number(db.one<{ n: number }>('SELECT coalesce(max(idx) + 1, 0) AS n FROM ledger')?.n ?? 0)
     const nodes = CompactRange.levelsOf(size).map(({ level, index }) => ({
@@ -202,7 +205,7 @@ export class SqlLedger {
     this.db.insertMany('tree_nodes', ['level', 'idx', 'hash'], nodeRows)
     const note = signCheckpoint(
       { origin: this.origin, size: tree.size, root: tree.root(sha3Tree) },
-      this.secret,
+      this.signer,
     )
     this.db.run(
       'INSERT OR REPLACE INTO checkpoints (size, note, at) VALUES (?, ?, ?)',
@@ -255,7 +258,7 @@ export class SqlLedger {
 
   /** Signs with the ledger key (which never leaves the object): rhizome artifacts and alerts. */
   sign(bytes: Uint8Array): Uint8Array {
-    return ed25519.sign(bytes, this.secret)
+    return this.signer.sign(bytes)
   }
 
   private node(level: number, index: number): Hash {
@@ -302,7 +305,7 @@ export class SqlLedger {
       origin: this.origin,
       size,
       root,
-      note: stored ?? signCheckpoint({ origin: this.origin, size, root }, this.secret),
+      note: stored ?? signCheckpoint({ origin: this.origin, size, root }, this.signer),
     }
   }
 

@@ -1,6 +1,7 @@
 // The shared SQL ledger: one transaction entry point, all-or-nothing, receipts from memory, and its pure helpers.
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { gate } from '../../durable-objects/holon/commit.ts'
@@ -11,7 +12,7 @@ import { canonicalJson, canonicalObject } from '../../functions/canonical/index.
 import { unwrap } from '../../functions/http/holon-client.ts'
 import { ApiError } from '../../functions/http/problems.ts'
 import { compileKernel, currentState, initialAggregates } from '../../functions/kernel/index.ts'
-import { verifyReceipt } from '../../functions/ledger/index.ts'
+import { ed25519Signer, verifyReceipt } from '../../functions/ledger/index.ts'
 import { inclusionProof, inclusionProofs, type NodeReader, sha3Tree } from '../../functions/merkle/index.ts'
 import { KernelSpec } from '../../schemas/kernel.ts'
 import { contractKernel } from '../support/kernels.ts'
@@ -199,5 +200,22 @@ describe('work budgets across RPC', () => {
         message: 'out of steps',
       },
     })
+  })
+})
+
+describe('ed25519Signer', () => {
+  it('signs exactly as ed25519.sign does, with the same public key', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (secret, message) => {
+          const signer = ed25519Signer(secret)
+          expect(signer.publicKey).toEqual(ed25519.getPublicKey(secret))
+          expect(signer.sign(message)).toEqual(ed25519.sign(message, secret))
+        },
+      ),
+      { numRuns: 40 },
+    )
   })
 })
