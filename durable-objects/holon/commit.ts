@@ -14,7 +14,7 @@ import { evaluationOf, type Live, type LiveChange } from './live.ts'
 import type { HolonPulse } from './pulse.ts'
 import { type CommittedEvent, insertEvents, insertRejection, priorEvents, saveAggregates } from './store.ts'
 
-export interface CommitDeps {
+interface CommitDeps {
   db: Db
   live: Readonly<Live>
   ledger: SqlLedger
@@ -24,7 +24,7 @@ export interface CommitDeps {
 }
 
 /** What a commit answers, and what it changed in the live view (the object applies it). */
-export interface CommitOutcome {
+interface CommitOutcome {
   reply: Reply<CommitReceipt>
   change?: LiveChange
 }

@@ -240,9 +240,8 @@ export class HolonObject extends DurableObject<Env> {
       this.pulse.livePeers = await livePeers(this.env)
       const at = new Date(nowMs).toISOString()
       const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
-      this.pulse.adopt(value)
-      const last = this.pulse.store.lastBeat()
-      if (last?.beat === value.beat) await raiseAlert(this.env, this.ledger, l.holon, last, at)
+      this.pulse.adopt(value.row)
+      await raiseAlert(this.env, this.ledger, l.holon, value.snapshot, at)
     }
     await this.schedule()
   }

@@ -7,7 +7,7 @@ import {
   runBeat,
   THREAT_ALERT,
 } from '../../functions/pulse/index.ts'
-import { type PulseBody, PulseConfig, type PulseDoc } from '../../schemas/pulse.ts'
+import { type BeatSnapshot, type PulseBody, PulseConfig, type PulseDoc } from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 import type { LedgerAppends } from '../shared/sql-ledger.ts'
 import type { Live } from './live.ts'
@@ -134,7 +134,7 @@ export class HolonPulse {
   }
 
   /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
-  beat(l: Live, appends: LedgerAppends, nowMs: number): PulseRow {
+  beat(l: Live, appends: LedgerAppends, nowMs: number): { row: PulseRow; snapshot: BeatSnapshot } {
     const prev = this.row
     const c = prev.config
     const number = prev.beat + 1
@@ -197,7 +197,7 @@ export class HolonPulse {
         i_c: c.kairos.i_c,
       })
     }
-    return next
+    return { row: next, snapshot: s }
   }
 
   doc(holon: string): PulseDoc {

@@ -66,7 +66,7 @@ export function insertHolon(db: Db, meta: [string, string][], kernel: CompiledKe
   db.insertMany('aggregates', ['name', 'digest', 'state'], rows)
 }
 
-export interface PriorEvent extends Record<string, SqlStorageValue> {
+interface PriorEvent extends Record<string, SqlStorageValue> {
   id: string
   seq: number
   digest: string

@@ -11,7 +11,7 @@ export interface Checkpoint {
   root: Hash
 }
 
-export const checkpointText = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${toBase64(c.root)}\n`
+const checkpointText = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${toBase64(c.root)}\n`
 
 export function parseCheckpoint(text: string): Checkpoint {
   const lines = text.split('\n')
