@@ -7,6 +7,7 @@ import {
   closeSync,
   createReadStream,
   createWriteStream,
+  existsSync,
   mkdtempSync,
   openSync,
   readSync,
@@ -22,6 +23,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha3_256 } from '@noble/hashes/sha3.js'
 import { type DevServer, root, send, startDev } from '../bootstrap/dev-server.ts'
+import { compileKernel } from '../functions/kernel/index.ts'
 import {
   EXPORT_TYPE,
   ExportAuditor,
@@ -42,6 +44,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../functions/merkle/index.ts'
+import { KernelSpec } from '../schemas/kernel.ts'
 import { fmt, median, quantile, table } from './report.ts'
 import { benchKernel, events, take } from './workload.ts'
 
@@ -147,6 +150,7 @@ async function overhead(): Promise<void> {
         ms(latencies[`${name} GET /`], 0.95),
       ]),
     )
+    await commitInProcess(tree)
   } finally {
     servers.foundation?.stop()
     servers.ledger?.stop()
@@ -154,6 +158,152 @@ async function overhead(): Promise<void> {
     execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+/** Enough of DurableObjectStorage for the holon's code: sql.exec and transactionSync over node:sqlite. */
+function sqliteStorage() {
+  const db = new DatabaseSync(':memory:')
+  const cache = new Map<string, ReturnType<DatabaseSync['prepare']>>()
+  const sql = {
+    exec(query: string, ...params: unknown[]) {
+      if (params.length === 0 && query.includes(';')) {
+        db.exec(query)
+        return { toArray: () => [] }
+      }
+      let stmt = cache.get(query)
+      if (!stmt) {
+        stmt = db.prepare(query)
+        cache.set(query, stmt)
+      }
+      const bound = params.map((p) => (p instanceof ArrayBuffer ? new Uint8Array(p) : p))
+      if (/^\s*(SELECT|WITH)/i.test(query)) {
+        const rows = stmt.all(...(bound as never[])) as unknown[]
+        return { toArray: () => rows }
+      }
+      stmt.run(...(bound as never[]))
+      return { toArray: () => [] }
+    },
+  }
+  let depth = 0
+  return {
+    sql,
+    transactionSync<T>(f: () => T): T {
+      if (depth++ === 0) db.exec('BEGIN')
+      try {
+        const v = f()
+        if (--depth === 0) db.exec('COMMIT')
+        return v
+      } catch (e) {
+        if (--depth === 0) db.exec('ROLLBACK')
+        throw e
+      }
+    },
+  }
+}
+
+/**
+ * The holon object's commit path of a checkout, driven in-process: its own modules (store, ledger,
+ * live view, pulse, commit) over node:sqlite. `fresh` is this layout (shared/sql-ledger.ts).
+ */
+async function commitPath(
+  dir: string,
+): Promise<(batch: unknown[]) => { ok: boolean; value?: unknown; failure?: unknown }> {
+  const spec = KernelSpec.parse(benchKernel)
+  const kernel = compileKernel(spec)
+  const at = new Date().toISOString()
+  const fresh = existsSync(join(dir, 'durable-objects/shared/sql-ledger.ts'))
+  const h = `${dir}/durable-objects/holon`
+  const st = sqliteStorage()
+  const { Db } = await import(fresh ? `${dir}/durable-objects/shared/db.ts` : `${h}/db.ts`)
+  const db = fresh ? new Db(st) : new Db(st.sql)
+  const { migrate } = await import(
+    fresh ? `${dir}/durable-objects/shared/migrations.ts` : `${h}/migrations.ts`
+  )
+  const { MIGRATIONS } = await import(`${h}/migrations.ts`)
+  st.transactionSync(() => migrate(st.sql, MIGRATIONS))
+  const ledgerMod = await import(fresh ? `${dir}/durable-objects/shared/sql-ledger.ts` : `${h}/ledger.ts`)
+  const Ledger = fresh ? ledgerMod.SqlLedger : ledgerMod.HolonLedger
+  const meta: [string, string][] = [
+    ['holon', 'bench'],
+    ['created_at', at],
+    ...Ledger.newMeta('bench.example/holons/bench', { level: 'full_audit', sample_rate: 1 }),
+  ]
+  st.transactionSync(() => {
+    db.insertMany('meta', ['k', 'v'], meta)
+    db.run(
+      "INSERT INTO kernels (version, digest, spec, status, created_at, activated_at) VALUES (1, ?, ?, 'active', ?, ?)",
+      kernel.digest,
+      JSON.stringify(spec),
+      at,
+      at,
+    )
+    db.insertMany(
+      'aggregates',
+      ['name', 'digest', 'state'],
+      kernel.aggregates.map((a) => [a.name, a.digest, '{"n":0,"v":0,"c":0}']),
+    )
+  })
+  const { loadLive, applyChange } = await import(`${h}/live.ts`)
+  const { HolonPulse } = await import(`${h}/pulse.ts`)
+  const { commitEvents } = await import(`${h}/commit.ts`)
+  const live = loadLive(db)
+  const ledger = new Ledger(db, 'bench', live.meta)
+  const pulse = new HolonPulse(db)
+  if (fresh) {
+    const transact = (f: never) => ledger.transact(f)
+    return (batch: unknown[]) => {
+      const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, batch, null)
+      if (change) applyChange(live, change)
+      return reply
+    }
+  }
+  const ledgered = (f: (w: unknown) => unknown) => {
+    const w = ledger.writer()
+    const value = st.transactionSync(() => {
+      const v = f(w)
+      ;(w as { seal(at: string): void }).seal(new Date().toISOString())
+      return v
+    })
+    ledger.adopt(w)
+    return { value, w }
+  }
+  return (batch: unknown[]) => commitEvents({ db, live, ledger, pulse, ledgered }, batch, null)
+}
+
+/**
+ * The commit path without HTTP, RPC or wrangler: the baseline checkout's and this checkout's holon
+ * modules in one process, interleaved (the machine's noise hits both alike).
+ */
+async function commitInProcess(baselineDir: string): Promise<void> {
+  const runs = { baseline: await commitPath(baselineDir), current: await commitPath(root) }
+  const rows: string[][] = []
+  for (const size of [1, 100]) {
+    const streams = { baseline: events(`ab${size}`), current: events(`cd${size}`) }
+    const rates: Record<'baseline' | 'current', number[]> = { baseline: [], current: [] }
+    for (let round = 0; round < 24; round++) {
+      for (const name of round % 2
+        ? (['baseline', 'current'] as const)
+        : (['current', 'baseline'] as const)) {
+        const batches = Array.from({ length: size === 1 ? 200 : 10 }, () => take(streams[name], size))
+        const t0 = performance.now()
+        for (const b of batches) {
+          const reply = runs[name](b)
+          if (!reply.ok)
+            throw new Error(`bench commit refused: ${JSON.stringify(reply.failure).slice(0, 300)}`)
+          JSON.stringify(reply.value) // what the worker serialises
+        }
+        if (round > 1) rates[name].push((batches.length * size) / ((performance.now() - t0) / 1000))
+      }
+    }
+    const b = median(rates.baseline)
+    const c = median(rates.current)
+    rows.push([size === 1 ? 'single events' : 'batches of 100', fmt(b, 0), fmt(c, 0), fmt(c / b, 2)])
+  }
+  table(
+    `The holon object's commit path in-process (node:sqlite, no HTTP/RPC): baseline ${FOUNDATION.slice(0, 7)} vs this checkout, 22 interleaved rounds`,
+    ['mode', 'baseline events/s', 'this checkout events/s', 'ratio'],
+    rows,
+  )
 }
 
 /** Writes an export of `n` event entries and stores every perfect node in SQLite, as a holon would. */
