@@ -478,12 +478,24 @@ interface ProfileNode {
   children?: number[]
 }
 
+interface Workload {
+  title: string
+  /** what one unit of work is called in the tables (event, beat) */
+  unit: string
+  /** named functions whose inclusive time is reported */
+  stages: string[]
+  /** runs before profiling (creates holons, warms up) */
+  setup(base: string, write: string, admin: string): Promise<void>
+  /** the profiled work; returns how many units it did */
+  work(base: string, write: string, admin: string): Promise<number>
+}
+
 /**
- * Where the commit path's time goes, measured inside workerd: a V8 CPU profile of the worker and the
- * holon object (one isolate under wrangler dev) taken over the inspector while batches of 100 commit.
- * Self time is grouped by source file, and the heaviest functions are listed.
+ * Where a workload's time goes inside workerd: a V8 CPU profile of the isolate (worker and objects
+ * share it under wrangler dev) taken over the inspector. Self time is grouped by source module (the
+ * bundle's `// path` markers), inclusive time by named stage.
  */
-export async function commitProfile(batches = 60): Promise<void> {
+async function profileRuntime(w: Workload): Promise<void> {
   const write = randomBytes(18).toString('base64url')
   const admin = randomBytes(18).toString('base64url')
   const tmp = mkdtempSync(join(tmpdir(), 'omega-profile-'))
@@ -504,10 +516,7 @@ export async function commitProfile(batches = 60): Promise<void> {
   })
   try {
     const { base } = server
-    const stream = events('prof')
-    await send(base, 'PUT', '/v1/holons/prof', { kernel: benchKernel }, admin)
-    for (let i = 0; i < 5; i++)
-      await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+    await w.setup(base, write, admin)
     const targets = (await (await fetch(`http://127.0.0.1:${inspector}/json`)).json()) as {
       webSocketDebuggerUrl: string
     }[]
@@ -536,13 +545,11 @@ export async function commitProfile(batches = 60): Promise<void> {
     await cdp('Profiler.setSamplingInterval', { interval: 100 })
     await cdp('Profiler.start')
     const t0 = performance.now()
-    for (let i = 0; i < batches; i++)
-      await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+    const units = await w.work(base, write, admin)
     const wall = performance.now() - t0
     const { profile } = (await cdp('Profiler.stop')) as {
       profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
     }
-    // The bundle marks each module with a `// path` comment: map a bundle line to its source module.
     const modules = new Map<string, { line: number; path: string }[]>()
     for (const n of profile.nodes) {
       const scriptId = n.callFrame.scriptId
@@ -553,94 +560,152 @@ export async function commitProfile(batches = 60): Promise<void> {
       const marks: { line: number; path: string }[] = []
       scriptSource.split('\n').forEach((text, line) => {
         const m = /^\/\/ ((?:node_modules|functions|durable-objects|schemas)\/\S+)$/.exec(text)
-        if (m) marks.push({ line, path: (m[1] as string).replace(/^node_modules\/(\.pnpm\/)?/, '') })
+        if (m) marks.push({ line, path: (m[1] as string).replace(/^node_modules\//, '') })
       })
       modules.set(scriptId, marks)
     }
-    const moduleOf = (n: ProfileNode): string => {
-      const marks = modules.get(n.callFrame.scriptId) ?? []
-      let found = `(${n.callFrame.functionName || 'native'})`
-      for (const m of marks) if (m.line <= n.callFrame.lineNumber) found = m.path
-      return n.callFrame.url ? found : `(${n.callFrame.functionName || 'native'})`
-    }
     ws.close()
+    const moduleOf = (n: ProfileNode): string => {
+      if (!n.callFrame.url) return `(${n.callFrame.functionName || 'native'})`
+      let found = '(bundle)'
+      for (const m of modules.get(n.callFrame.scriptId) ?? [])
+        if (m.line <= n.callFrame.lineNumber) found = m.path
+      return found
+    }
+    const parent = new Map<number, number>()
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
     const self = new Map<number, number>()
-    profile.samples.forEach((node, i) => {
-      self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+    const inclusive = new Map<string, number>()
+    profile.samples.forEach((leaf, i) => {
+      const ms = (profile.timeDeltas[i] ?? 0) / 1000
+      self.set(leaf, (self.get(leaf) ?? 0) + ms)
+      const seen = new Set<string>()
+      for (let at: number | undefined = leaf; at !== undefined; at = parent.get(at)) {
+        const name = byId.get(at)?.callFrame.functionName ?? ''
+        if (w.stages.includes(name)) seen.add(name)
+      }
+      for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + ms)
     })
-    const byFile = new Map<string, number>()
+    const byModule = new Map<string, number>()
     const byFunction = new Map<string, number>()
     let total = 0
     for (const n of profile.nodes) {
       const ms = self.get(n.id) ?? 0
       total += ms
-      const { functionName, lineNumber } = n.callFrame
-      const file = moduleOf(n)
-      byFile.set(file, (byFile.get(file) ?? 0) + ms)
-      const fn = `${functionName || '(anonymous)'} ${file} (bundle line ${lineNumber + 1})`
+      const module = moduleOf(n)
+      byModule.set(module, (byModule.get(module) ?? 0) + ms)
+      const fn = `${n.callFrame.functionName || '(anonymous)'} ${module}`
       byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms)
     }
-    // Inclusive time of the commit path's stages: a sample counts for every named stage on its stack.
-    const parent = new Map<number, number>()
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
-    const stages = [
-      'commit',
-      'commitEvents',
-      'priorEvents',
-      'gate',
-      'transact',
-      'seal',
-      'sealEntry',
-      'canonicalObject',
-      'signCheckpoint',
-      'insertEvents',
-      'saveAggregates',
-      'insertMany',
-      'receipts',
-      'inclusionProofs',
-      'keccakP',
-      'json',
-      'stringify',
-      'parse',
-    ]
-    const inclusive = new Map<string, number>()
-    profile.samples.forEach((leaf, i) => {
-      const seen = new Set<string>()
-      for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
-        const name = byId.get(id)?.callFrame.functionName ?? ''
-        if (stages.includes(name)) seen.add(name)
-      }
-      for (const name of seen)
-        inclusive.set(name, (inclusive.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
-    })
-    const committed = batches * 100
+    const per = (ms: number) => fmt((ms * 1000) / units, 1)
+    const share = (ms: number) => fmt((100 * ms) / total, 1)
     const top = (m: Map<string, number>, k: number) =>
       [...m.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, k)
-        .map(([name, ms]) => [name, fmt((ms * 1000) / committed, 1), fmt((100 * ms) / total, 1)])
+        .map(([name, ms]) => [name, per(ms), share(ms)])
     console.log(
-      `\n(profile: ${committed} events in ${fmt(wall / 1000, 2)} s wall = ${fmt(committed / (wall / 1000), 0)} events/s; sampled ${fmt(total, 0)} ms in the isolate, ${fmt((total * 1000) / committed, 1)} us/event, the rest is outside it: wrangler's proxy, SQLite I/O, idle)`,
+      `\n(${w.title}: ${units} ${w.unit}s in ${fmt(wall / 1000, 2)} s wall = ${fmt(units / (wall / 1000), 0)}/s; ${fmt(total, 0)} ms sampled in the isolate, idle included)`,
     )
     table(
-      'Commit path self time by source (batches of 100, V8 CPU profile of the workerd isolate)',
-      ['source', 'us/event', '% of isolate'],
-      top(byFile, 18),
+      `${w.title}: inclusive time per stage`,
+      ['stage', `us/${w.unit}`, '% of isolate'],
+      w.stages.map((name) => [name, per(inclusive.get(name) ?? 0), share(inclusive.get(name) ?? 0)]),
     )
     table(
-      'Commit path stages (inclusive time: the stage and everything it calls)',
-      ['stage', 'us/event', '% of isolate'],
-      stages.map((name) => [
-        name,
-        fmt(((inclusive.get(name) ?? 0) * 1000) / committed, 1),
-        fmt((100 * (inclusive.get(name) ?? 0)) / total, 1),
-      ]),
+      `${w.title}: self time by source module`,
+      ['source', `us/${w.unit}`, '% of isolate'],
+      top(byModule, 15),
     )
-    table('Heaviest functions (self time)', ['function', 'us/event', '% of isolate'], top(byFunction, 25))
+    table(
+      `${w.title}: heaviest functions (self time)`,
+      ['function', `us/${w.unit}`, '% of isolate'],
+      top(byFunction, 15),
+    )
   } finally {
     server.stop()
     await new Promise((r) => setTimeout(r, 500))
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+/** `npm run bench -- profile`: the commit path (batches of 100) and the beat path (50 holons, 1 s beats); OMEGA_BENCH_PROFILE=commit or beat picks one. */
+export async function runtimeProfiles(
+  which = (process.env.OMEGA_BENCH_PROFILE ?? 'commit,beat').split(','),
+): Promise<void> {
+  const stream = events('prof')
+  if (which.includes('commit'))
+    await profileRuntime({
+      title: 'Commits in batches of 100 into one holon',
+      unit: 'event',
+      stages: [
+        'commit',
+        'commitEvents',
+        'gate',
+        'transact',
+        'seal',
+        'sealEntry',
+        'canonicalObject',
+        'keccakP',
+        'signCheckpoint',
+        'insertEvents',
+        'insertMany',
+        'saveAggregates',
+        'receipts',
+      ],
+      setup: async (base, write, admin) => {
+        await send(base, 'PUT', '/v1/holons/prof', { kernel: benchKernel }, admin)
+        for (let i = 0; i < 5; i++)
+          await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+      },
+      work: async (base, write) => {
+        for (let i = 0; i < 60; i++)
+          await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+        return 6000
+      },
+    })
+  const holons = Array.from({ length: 50 }, (_, i) => `beat-${i}`)
+  const beats = async (base: string) => {
+    let n = 0
+    for (const h of holons)
+      n += ((await (await fetch(`${base}/v1/holons/${h}/pulse`)).json()) as { beat: number }).beat
+    return n
+  }
+  let before = 0
+  if (which.includes('beat'))
+    await profileRuntime({
+      title: '50 holons beating every second',
+      unit: 'beat',
+      stages: [
+        'alarm',
+        'livePeers',
+        'transact',
+        'beat',
+        'runBeat',
+        'rebuildKairos',
+        'seal',
+        'sealEntry',
+        'keccakP',
+        'signCheckpoint',
+        'raiseAlert',
+        'schedule',
+        'reload',
+        'since',
+      ],
+      setup: async (base, _write, admin) => {
+        for (const h of holons) await send(base, 'PUT', `/v1/holons/${h}`, { kernel: benchKernel }, admin)
+        const first = Date.now() + 2000
+        for (const [i, h] of holons.entries()) {
+          const body = { running: true, first_beat_at: first + i * 5, config: { period_ms: 1000 } }
+          await send(base, 'PUT', `/v1/holons/${h}/pulse`, body, admin)
+        }
+        await new Promise((r) => setTimeout(r, 5000))
+        before = await beats(base)
+      },
+      work: async (base) => {
+        await new Promise((r) => setTimeout(r, 10_000))
+        return (await beats(base)) - before
+      },
+    })
 }

@@ -2,7 +2,7 @@
 import { cpus } from 'node:os'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
-import { commitProfile, ledgerBench } from './ledger.ts'
+import { ledgerBench, runtimeProfiles } from './ledger.ts'
 import { p2pBench } from './p2p.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
@@ -14,7 +14,7 @@ const sections: Record<string, () => void | Promise<void>> = {
     await gateOverHttp()
   },
   ledger: ledgerBench,
-  profile: () => commitProfile(),
+  profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
   p2p: p2pBench,
   pulse: async () => {

@@ -77,12 +77,13 @@ export class HolonObject extends DurableObject<Env> {
     return this.live
   }
 
-  /** The ledger's transaction; a failed one also drops the pulse's in-memory state (it reloads from SQLite). */
+  /** The ledger's transaction; a failed one also drops the pulse's and rebuilder's memory (reloaded from SQLite). */
   private transact<T>(f: (appends: LedgerAppends) => T, at?: string): Sealed<T> {
     try {
       return (this.ledger as SqlLedger).transact(f, at)
     } catch (e) {
       this.pulse.reset()
+      this.rebuilder.reset()
       throw e
     }
   }
@@ -110,16 +111,17 @@ export class HolonObject extends DurableObject<Env> {
     const compiled = this.compile(spec)
     if (!compiled.ok) return compiled
     const kernel = compiled.value
+    const at = now()
     const meta: [string, string][] = [
       ['holon', holon],
-      ['created_at', now()],
+      ['created_at', at],
       ...SqlLedger.newMeta(this.originOf(holon), policy),
     ]
     const ledger = new SqlLedger(this.db, holon, Object.fromEntries(meta))
     ledger.transact((appends) => {
-      insertHolon(this.db, meta, kernel, appends.at)
+      insertHolon(this.db, meta, kernel, at)
       appends.append('holon.created', createdData(kernel, 1, ledger, policy))
-    })
+    }, at)
     const info = this.infoOf(this.reload() as Live)
     await this.announce()
     return ok({ created: true, info })
@@ -219,7 +221,7 @@ export class HolonObject extends DurableObject<Env> {
 
   /** One alarm serves both a pending rebuild (due now) and the pulse (due at its next beat): the earliest. */
   private async schedule(): Promise<void> {
-    const times = [this.rebuilder.progress() ? Date.now() : null, this.pulse.nextAt()].filter(
+    const times = [this.rebuilder.rebuilding() ? Date.now() : null, this.pulse.nextAt()].filter(
       (t): t is number => t !== null,
     )
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
@@ -232,7 +234,7 @@ export class HolonObject extends DurableObject<Env> {
    * transaction (a re-delivered alarm finds the next beat not yet due).
    */
   override async alarm(): Promise<void> {
-    if (this.live && this.rebuilder.progress()) await this.rebuildStep()
+    if (this.live && this.rebuilder.rebuilding()) await this.rebuildStep()
     const l = this.live
     const nowMs = Date.now()
     this.pulse.reload()

@@ -12,6 +12,7 @@ import { EMPTY_FOLD as EMPTY } from './live.ts'
  */
 export class Rebuilder {
   private cached?: { version: number; kernel: CompiledKernel }
+  private isPending?: boolean
 
   private readonly db: Db
   private readonly chunk: number
@@ -24,6 +25,20 @@ export class Rebuilder {
   private meta(k: string): number | undefined {
     const v = this.db.one<{ v: string }>('SELECT v FROM meta WHERE k = ?', k)?.v
     return v === undefined ? undefined : Number(v)
+  }
+
+  /**
+   * Whether a rebuild is pending, remembered between calls: alarms ask on every beat, and a query
+   * there was the beat path's heaviest line. Changed only by `start` and `runChunk`; `reset` after a
+   * failed transaction makes the next call read SQLite again.
+   */
+  rebuilding(): boolean {
+    this.isPending ??= this.meta('rebuild_version') !== undefined
+    return this.isPending
+  }
+
+  reset(): void {
+    this.isPending = undefined
   }
 
   progress(): Rebuild | undefined {
@@ -67,6 +82,7 @@ export class Rebuilder {
       rebuild: rebuilt,
     })
     this.cached = { version, kernel: next }
+    this.isPending = true
     return { version, rebuilt }
   }
 
@@ -81,7 +97,10 @@ export class Rebuilder {
   /** Folds the next chunk of history; activates the pending kernel when history is exhausted. Call inside a transaction. */
   runChunk(appends: LedgerAppends): boolean {
     const version = this.meta('rebuild_version')
-    if (version === undefined) return true
+    if (version === undefined) {
+      this.isPending = false
+      return true
+    }
     const cursor = this.meta('rebuild_cursor') ?? 0
     const kernel = this.pending(version)
     const rows = this.db.all<{ name: string; state: string }>('SELECT name, state FROM rebuild')
@@ -106,6 +125,7 @@ export class Rebuilder {
     }
     if (done) {
       this.activate(kernel, version, appends.at)
+      this.isPending = false
       appends.append('kernel.activated', { version, digest: kernel.digest })
     }
     return done
