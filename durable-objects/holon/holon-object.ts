@@ -6,7 +6,6 @@ import {
   KernelCompileError,
   kernelDigest,
 } from '../../functions/kernel/index.ts'
-import { toBase64, toHex } from '../../functions/ledger/index.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event, Override } from '../../schemas/event.ts'
@@ -34,6 +33,7 @@ import { fail, ok, type Reply } from '../shared/reply.ts'
 import { type LedgerAppends, LedgerRangeError, type Sealed, SqlLedger } from '../shared/sql-ledger.ts'
 import { holonArtifact } from './artifact.ts'
 import { commitEvents, gate, resultOf } from './commit.ts'
+import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, livePeers, raiseAlert } from './federation-calls.ts'
 import * as docs from './ledger-docs.ts'
@@ -145,47 +145,14 @@ export class HolonObject extends DurableObject<Env> {
     return this.live ? ok(this.infoOf(this.live)) : fail({ code: 'holon_not_found' })
   }
 
-  private infoOf(l: Live): HolonInfo {
-    const pending = this.rebuilder.progress()
-    const ledger = this.ledger as SqlLedger
-    return {
-      id: l.holon,
-      created_at: l.createdAt,
-      kernel: l.kernel.spec,
-      kernel_version: l.version,
-      kernel_digest: l.kernel.digest,
-      events: l.counts.events,
-      rejections: l.counts.rejections,
-      overrides: l.counts.overrides,
-      ...(pending && { pending_kernel: pending }),
-      ledger: {
-        origin: ledger.origin,
-        verifier_key: ledger.verifierKey,
-        public_key: toBase64(ledger.publicKey),
-        size: ledger.size,
-        root: toHex(ledger.root()),
-        verification: ledger.policy,
-      },
-    }
+  private infoOf(live: Live): HolonInfo {
+    return infoDoc(live, this.ledger as SqlLedger, this.rebuilder.progress())
   }
 
   async state(): Promise<Reply<StateDoc>> {
-    const l = this.live
-    if (!l) return fail({ code: 'holon_not_found' })
-    const pending = this.rebuilder.progress()
-    return ok({
-      holon: l.holon,
-      kernel_id: l.kernel.spec.id,
-      kernel_version: l.version,
-      gate: l.kernel.gate,
-      ...l.current,
-      timestamp: now(),
-      events: l.counts.events,
-      last_event_id: l.last?.id ?? null,
-      last_committed_at: l.last?.at ?? null,
-      ...(pending && { pending_kernel: pending }),
-      pulse: temporal.status(this.pulse),
-    })
+    const live = this.live
+    if (!live) return fail({ code: 'holon_not_found' })
+    return ok(stateDoc(live, this.rebuilder.progress(), temporal.status(this.pulse), now()))
   }
 
   /** Installs a kernel version; changed aggregates are rebuilt from history in bounded chunks. */
