@@ -23,7 +23,7 @@ function gateRounds(cached: boolean): number[] {
     const batch = take(stream, 20_000)
     const t0 = performance.now()
     for (const e of batch) {
-      const out = gateBatch(k, states, last, [e], false, cached ? current : undefined)
+      const out = gateBatch(k, states, [e], { last, known: cached ? current : undefined })
       if (out.rejected !== undefined)
         throw new Error(`bench event rejected: ${JSON.stringify(out.results[0])}`)
       states = out.states

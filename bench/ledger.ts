@@ -7,6 +7,7 @@ import {
   closeSync,
   createReadStream,
   createWriteStream,
+  existsSync,
   mkdtempSync,
   openSync,
   readSync,
@@ -22,6 +23,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha3_256 } from '@noble/hashes/sha3.js'
 import { type DevServer, root, send, startDev } from '../bootstrap/dev-server.ts'
+import { compileKernel } from '../functions/kernel/index.ts'
 import {
   EXPORT_TYPE,
   ExportAuditor,
@@ -42,11 +44,12 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../functions/merkle/index.ts'
+import { KernelSpec } from '../schemas/kernel.ts'
 import { fmt, median, quantile, table } from './report.ts'
 import { benchKernel, events, take } from './workload.ts'
 
-/** The last commit before the ledger: the foundation's commit path. */
-const FOUNDATION = 'b2c031e7da2d92086dd3b794e734645e6d59ecd9'
+/** The baseline commit path run side by side (default: the commit before issue 9's ledger rework). */
+const FOUNDATION = process.env.OMEGA_BENCH_BASELINE ?? '7ae49792d8e58649433700f042975b85728d41ce'
 const ENTRIES = Number(process.env.OMEGA_BENCH_LEDGER_ENTRIES ?? 1_000_000)
 
 async function serve(
@@ -89,6 +92,12 @@ async function overhead(): Promise<void> {
     servers.foundation = await serve(tree, 8900, join(tmp, 'state-a'), write, admin)
     servers.ledger = await serve(root, 8901, join(tmp, 'state-b'), write, admin)
     const rates: Record<string, number[]> = {}
+    const latencies: Record<string, number[]> = {}
+    const timed = async (k: string, f: () => Promise<unknown>) => {
+      const t0 = performance.now()
+      await f()
+      latencies[k] = [...(latencies[k] ?? []), performance.now() - t0]
+    }
     const record = (k: string, v: number) => {
       rates[k] = [...(rates[k] ?? []), v]
     }
@@ -108,8 +117,10 @@ async function overhead(): Promise<void> {
       for (const name of order) {
         const base = (servers[name] as DevServer).base
         let t0 = performance.now()
-        for (const e of take(streams[name], 40))
-          await send(base, 'POST', '/v1/holons/bench/events', { event: e }, write)
+        for (const e of take(streams[name], 40)) {
+          await timed(name, () => send(base, 'POST', '/v1/holons/bench/events', { event: e }, write))
+          await timed(`${name} GET /`, () => fetch(`${base}/`).then((r) => r.arrayBuffer()))
+        }
         record(`${name} single`, 40 / ((performance.now() - t0) / 1000))
         t0 = performance.now()
         for (let b = 0; b < 5; b++)
@@ -123,10 +134,23 @@ async function overhead(): Promise<void> {
       return [mode === 'single' ? 'single events' : 'batches of 100', fmt(f, 0), fmt(l, 0), fmt(l / f, 2)]
     }
     table(
-      `Commits into one holon with the ledger vs the foundation commit path (${FOUNDATION.slice(0, 7)}), 16 interleaved rounds`,
-      ['mode', 'foundation events/s', 'with ledger events/s', 'ratio'],
+      `Commits into one holon: this checkout vs the baseline ${FOUNDATION.slice(0, 7)} (full ledger both), 16 interleaved rounds`,
+      ['mode', 'baseline events/s', 'this checkout events/s', 'ratio'],
       [row('single'), row('batch')],
     )
+    const ms = (xs: number[] | undefined, q: number) => fmt(quantile(xs ?? [], q), 2)
+    table(
+      'Single-event commit latency over HTTP (same run; GET / is the local stack alone: wrangler dev, routing, no object)',
+      ['server', 'commit p50 ms', 'commit p95 ms', 'GET / p50 ms', 'GET / p95 ms'],
+      (['foundation', 'ledger'] as const).map((name) => [
+        name === 'ledger' ? 'this checkout' : `baseline ${FOUNDATION.slice(0, 7)}`,
+        ms(latencies[name], 0.5),
+        ms(latencies[name], 0.95),
+        ms(latencies[`${name} GET /`], 0.5),
+        ms(latencies[`${name} GET /`], 0.95),
+      ]),
+    )
+    await commitInProcess(tree)
   } finally {
     servers.foundation?.stop()
     servers.ledger?.stop()
@@ -134,6 +158,152 @@ async function overhead(): Promise<void> {
     execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+/** Enough of DurableObjectStorage for the holon's code: sql.exec and transactionSync over node:sqlite. */
+function sqliteStorage() {
+  const db = new DatabaseSync(':memory:')
+  const cache = new Map<string, ReturnType<DatabaseSync['prepare']>>()
+  const sql = {
+    exec(query: string, ...params: unknown[]) {
+      if (params.length === 0 && query.includes(';')) {
+        db.exec(query)
+        return { toArray: () => [] }
+      }
+      let stmt = cache.get(query)
+      if (!stmt) {
+        stmt = db.prepare(query)
+        cache.set(query, stmt)
+      }
+      const bound = params.map((p) => (p instanceof ArrayBuffer ? new Uint8Array(p) : p))
+      if (/^\s*(SELECT|WITH)/i.test(query)) {
+        const rows = stmt.all(...(bound as never[])) as unknown[]
+        return { toArray: () => rows }
+      }
+      stmt.run(...(bound as never[]))
+      return { toArray: () => [] }
+    },
+  }
+  let depth = 0
+  return {
+    sql,
+    transactionSync<T>(f: () => T): T {
+      if (depth++ === 0) db.exec('BEGIN')
+      try {
+        const v = f()
+        if (--depth === 0) db.exec('COMMIT')
+        return v
+      } catch (e) {
+        if (--depth === 0) db.exec('ROLLBACK')
+        throw e
+      }
+    },
+  }
+}
+
+/**
+ * The holon object's commit path of a checkout, driven in-process: its own modules (store, ledger,
+ * live view, pulse, commit) over node:sqlite. `fresh` is this layout (shared/sql-ledger.ts).
+ */
+async function commitPath(
+  dir: string,
+): Promise<(batch: unknown[]) => { ok: boolean; value?: unknown; failure?: unknown }> {
+  const spec = KernelSpec.parse(benchKernel)
+  const kernel = compileKernel(spec)
+  const at = new Date().toISOString()
+  const fresh = existsSync(join(dir, 'durable-objects/shared/sql-ledger.ts'))
+  const h = `${dir}/durable-objects/holon`
+  const st = sqliteStorage()
+  const { Db } = await import(fresh ? `${dir}/durable-objects/shared/db.ts` : `${h}/db.ts`)
+  const db = fresh ? new Db(st) : new Db(st.sql)
+  const { migrate } = await import(
+    fresh ? `${dir}/durable-objects/shared/migrations.ts` : `${h}/migrations.ts`
+  )
+  const { MIGRATIONS } = await import(`${h}/migrations.ts`)
+  st.transactionSync(() => migrate(st.sql, MIGRATIONS))
+  const ledgerMod = await import(fresh ? `${dir}/durable-objects/shared/sql-ledger.ts` : `${h}/ledger.ts`)
+  const Ledger = fresh ? ledgerMod.SqlLedger : ledgerMod.HolonLedger
+  const meta: [string, string][] = [
+    ['holon', 'bench'],
+    ['created_at', at],
+    ...Ledger.newMeta('bench.example/holons/bench', { level: 'full_audit', sample_rate: 1 }),
+  ]
+  st.transactionSync(() => {
+    db.insertMany('meta', ['k', 'v'], meta)
+    db.run(
+      "INSERT INTO kernels (version, digest, spec, status, created_at, activated_at) VALUES (1, ?, ?, 'active', ?, ?)",
+      kernel.digest,
+      JSON.stringify(spec),
+      at,
+      at,
+    )
+    db.insertMany(
+      'aggregates',
+      ['name', 'digest', 'state'],
+      kernel.aggregates.map((a) => [a.name, a.digest, '{"n":0,"v":0,"c":0}']),
+    )
+  })
+  const { loadLive, applyChange } = await import(`${h}/live.ts`)
+  const { HolonPulse } = await import(`${h}/pulse.ts`)
+  const { commitEvents } = await import(`${h}/commit.ts`)
+  const live = loadLive(db)
+  const ledger = new Ledger(db, 'bench', live.meta)
+  const pulse = new HolonPulse(db)
+  if (fresh) {
+    const transact = (f: never) => ledger.transact(f)
+    return (batch: unknown[]) => {
+      const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, batch, null)
+      if (change) applyChange(live, change)
+      return reply
+    }
+  }
+  const ledgered = (f: (w: unknown) => unknown) => {
+    const w = ledger.writer()
+    const value = st.transactionSync(() => {
+      const v = f(w)
+      ;(w as { seal(at: string): void }).seal(new Date().toISOString())
+      return v
+    })
+    ledger.adopt(w)
+    return { value, w }
+  }
+  return (batch: unknown[]) => commitEvents({ db, live, ledger, pulse, ledgered }, batch, null)
+}
+
+/**
+ * The commit path without HTTP, RPC or wrangler: the baseline checkout's and this checkout's holon
+ * modules in one process, interleaved (the machine's noise hits both alike).
+ */
+async function commitInProcess(baselineDir: string): Promise<void> {
+  const runs = { baseline: await commitPath(baselineDir), current: await commitPath(root) }
+  const rows: string[][] = []
+  for (const size of [1, 100]) {
+    const streams = { baseline: events(`ab${size}`), current: events(`cd${size}`) }
+    const rates: Record<'baseline' | 'current', number[]> = { baseline: [], current: [] }
+    for (let round = 0; round < 24; round++) {
+      for (const name of round % 2
+        ? (['baseline', 'current'] as const)
+        : (['current', 'baseline'] as const)) {
+        const batches = Array.from({ length: size === 1 ? 200 : 10 }, () => take(streams[name], size))
+        const t0 = performance.now()
+        for (const b of batches) {
+          const reply = runs[name](b)
+          if (!reply.ok)
+            throw new Error(`bench commit refused: ${JSON.stringify(reply.failure).slice(0, 300)}`)
+          JSON.stringify(reply.value) // what the worker serialises
+        }
+        if (round > 1) rates[name].push((batches.length * size) / ((performance.now() - t0) / 1000))
+      }
+    }
+    const b = median(rates.baseline)
+    const c = median(rates.current)
+    rows.push([size === 1 ? 'single events' : 'batches of 100', fmt(b, 0), fmt(c, 0), fmt(c / b, 2)])
+  }
+  table(
+    `The holon object's commit path in-process (node:sqlite, no HTTP/RPC): baseline ${FOUNDATION.slice(0, 7)} vs this checkout, 22 interleaved rounds`,
+    ['mode', 'baseline events/s', 'this checkout events/s', 'ratio'],
+    rows,
+  )
 }
 
 /** Writes an export of `n` event entries and stores every perfect node in SQLite, as a holon would. */
@@ -300,4 +470,242 @@ export async function ledgerBench(): Promise<void> {
     db.close()
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number; scriptId: string }
+  children?: number[]
+}
+
+interface Workload {
+  title: string
+  /** what one unit of work is called in the tables (event, beat) */
+  unit: string
+  /** named functions whose inclusive time is reported */
+  stages: string[]
+  /** runs before profiling (creates holons, warms up) */
+  setup(base: string, write: string, admin: string): Promise<void>
+  /** the profiled work; returns how many units it did */
+  work(base: string, write: string, admin: string): Promise<number>
+}
+
+/**
+ * Where a workload's time goes inside workerd: a V8 CPU profile of the isolate (worker and objects
+ * share it under wrangler dev) taken over the inspector. Self time is grouped by source module (the
+ * bundle's `// path` markers), inclusive time by named stage.
+ */
+async function profileRuntime(w: Workload): Promise<void> {
+  const write = randomBytes(18).toString('base64url')
+  const admin = randomBytes(18).toString('base64url')
+  const tmp = mkdtempSync(join(tmpdir(), 'omega-profile-'))
+  const inspector = 9300 + Math.floor(Math.random() * 100)
+  const server = await startDev({
+    port: 8700 + Math.floor(Math.random() * 100),
+    quiet: true,
+    args: [
+      '--persist-to',
+      tmp,
+      '--inspector-port',
+      String(inspector),
+      '--var',
+      `OMEGA_WRITE_TOKEN:${write}`,
+      '--var',
+      `OMEGA_ADMIN_TOKEN:${admin}`,
+    ],
+  })
+  try {
+    const { base } = server
+    await w.setup(base, write, admin)
+    const targets = (await (await fetch(`http://127.0.0.1:${inspector}/json`)).json()) as {
+      webSocketDebuggerUrl: string
+    }[]
+    // Wrangler's inspector proxy only admits DevTools' origin.
+    const ws = new WebSocket(
+      targets[0]?.webSocketDebuggerUrl as string,
+      {
+        headers: { origin: 'https://devtools.devprod.cloudflare.dev' },
+      } as unknown as string[],
+    )
+    await new Promise((r) => ws.addEventListener('open', r, { once: true }))
+    let id = 0
+    const pending = new Map<number, (v: unknown) => void>()
+    ws.addEventListener('message', (m) => {
+      const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown }
+      if (msg.id !== undefined) pending.get(msg.id)?.(msg.result)
+    })
+    const cdp = (method: string, params: Record<string, unknown> = {}) =>
+      new Promise<unknown>((resolve) => {
+        id++
+        pending.set(id, resolve)
+        ws.send(JSON.stringify({ id, method, params }))
+      })
+    await cdp('Debugger.enable')
+    await cdp('Profiler.enable')
+    await cdp('Profiler.setSamplingInterval', { interval: 100 })
+    await cdp('Profiler.start')
+    const t0 = performance.now()
+    const units = await w.work(base, write, admin)
+    const wall = performance.now() - t0
+    const { profile } = (await cdp('Profiler.stop')) as {
+      profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+    }
+    const modules = new Map<string, { line: number; path: string }[]>()
+    for (const n of profile.nodes) {
+      const scriptId = n.callFrame.scriptId
+      if (!n.callFrame.url || modules.has(scriptId)) continue
+      const { scriptSource } = (await cdp('Debugger.getScriptSource', { scriptId })) as {
+        scriptSource: string
+      }
+      const marks: { line: number; path: string }[] = []
+      scriptSource.split('\n').forEach((text, line) => {
+        const m = /^\/\/ ((?:node_modules|functions|durable-objects|schemas)\/\S+)$/.exec(text)
+        if (m) marks.push({ line, path: (m[1] as string).replace(/^node_modules\//, '') })
+      })
+      modules.set(scriptId, marks)
+    }
+    ws.close()
+    const moduleOf = (n: ProfileNode): string => {
+      if (!n.callFrame.url) return `(${n.callFrame.functionName || 'native'})`
+      let found = '(bundle)'
+      for (const m of modules.get(n.callFrame.scriptId) ?? [])
+        if (m.line <= n.callFrame.lineNumber) found = m.path
+      return found
+    }
+    const parent = new Map<number, number>()
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+    const self = new Map<number, number>()
+    const inclusive = new Map<string, number>()
+    profile.samples.forEach((leaf, i) => {
+      const ms = (profile.timeDeltas[i] ?? 0) / 1000
+      self.set(leaf, (self.get(leaf) ?? 0) + ms)
+      const seen = new Set<string>()
+      for (let at: number | undefined = leaf; at !== undefined; at = parent.get(at)) {
+        const name = byId.get(at)?.callFrame.functionName ?? ''
+        if (w.stages.includes(name)) seen.add(name)
+      }
+      for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + ms)
+    })
+    const byModule = new Map<string, number>()
+    const byFunction = new Map<string, number>()
+    let total = 0
+    for (const n of profile.nodes) {
+      const ms = self.get(n.id) ?? 0
+      total += ms
+      const module = moduleOf(n)
+      byModule.set(module, (byModule.get(module) ?? 0) + ms)
+      const fn = `${n.callFrame.functionName || '(anonymous)'} ${module}`
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms)
+    }
+    const per = (ms: number) => fmt((ms * 1000) / units, 1)
+    const share = (ms: number) => fmt((100 * ms) / total, 1)
+    const top = (m: Map<string, number>, k: number) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, k)
+        .map(([name, ms]) => [name, per(ms), share(ms)])
+    console.log(
+      `\n(${w.title}: ${units} ${w.unit}s in ${fmt(wall / 1000, 2)} s wall = ${fmt(units / (wall / 1000), 0)}/s; ${fmt(total, 0)} ms sampled in the isolate, idle included)`,
+    )
+    table(
+      `${w.title}: inclusive time per stage`,
+      ['stage', `us/${w.unit}`, '% of isolate'],
+      w.stages.map((name) => [name, per(inclusive.get(name) ?? 0), share(inclusive.get(name) ?? 0)]),
+    )
+    table(
+      `${w.title}: self time by source module`,
+      ['source', `us/${w.unit}`, '% of isolate'],
+      top(byModule, 15),
+    )
+    table(
+      `${w.title}: heaviest functions (self time)`,
+      ['function', `us/${w.unit}`, '% of isolate'],
+      top(byFunction, 15),
+    )
+  } finally {
+    server.stop()
+    await new Promise((r) => setTimeout(r, 500))
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+/** `npm run bench -- profile`: the commit path (batches of 100) and the beat path (50 holons, 1 s beats); OMEGA_BENCH_PROFILE=commit or beat picks one. */
+export async function runtimeProfiles(
+  which = (process.env.OMEGA_BENCH_PROFILE ?? 'commit,beat').split(','),
+): Promise<void> {
+  const stream = events('prof')
+  if (which.includes('commit'))
+    await profileRuntime({
+      title: 'Commits in batches of 100 into one holon',
+      unit: 'event',
+      stages: [
+        'commit',
+        'commitEvents',
+        'gate',
+        'transact',
+        'seal',
+        'sealEntry',
+        'canonicalObject',
+        'keccakP',
+        'signCheckpoint',
+        'insertEvents',
+        'insertMany',
+        'saveAggregates',
+        'receipts',
+      ],
+      setup: async (base, write, admin) => {
+        await send(base, 'PUT', '/v1/holons/prof', { kernel: benchKernel }, admin)
+        for (let i = 0; i < 5; i++)
+          await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+      },
+      work: async (base, write) => {
+        for (let i = 0; i < 60; i++)
+          await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+        return 6000
+      },
+    })
+  const holons = Array.from({ length: 50 }, (_, i) => `beat-${i}`)
+  const beats = async (base: string) => {
+    let n = 0
+    for (const h of holons)
+      n += ((await (await fetch(`${base}/v1/holons/${h}/pulse`)).json()) as { beat: number }).beat
+    return n
+  }
+  let before = 0
+  if (which.includes('beat'))
+    await profileRuntime({
+      title: '50 holons beating every second',
+      unit: 'beat',
+      stages: [
+        'alarm',
+        'livePeers',
+        'transact',
+        'beat',
+        'runBeat',
+        'rebuildKairos',
+        'seal',
+        'sealEntry',
+        'keccakP',
+        'signCheckpoint',
+        'raiseAlert',
+        'schedule',
+        'reload',
+        'since',
+      ],
+      setup: async (base, _write, admin) => {
+        for (const h of holons) await send(base, 'PUT', `/v1/holons/${h}`, { kernel: benchKernel }, admin)
+        const first = Date.now() + 2000
+        for (const [i, h] of holons.entries()) {
+          const body = { running: true, first_beat_at: first + i * 5, config: { period_ms: 1000 } }
+          await send(base, 'PUT', `/v1/holons/${h}/pulse`, body, admin)
+        }
+        await new Promise((r) => setTimeout(r, 5000))
+        before = await beats(base)
+      },
+      work: async (base) => {
+        await new Promise((r) => setTimeout(r, 10_000))
+        return (await beats(base)) - before
+      },
+    })
 }

@@ -1,8 +1,8 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, geometry, p2p, pulse (default: all).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, profile, geometry, p2p, pulse (default: all but profile).
 import { cpus } from 'node:os'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
-import { ledgerBench } from './ledger.ts'
+import { ledgerBench, runtimeProfiles } from './ledger.ts'
 import { p2pBench } from './p2p.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
@@ -14,6 +14,7 @@ const sections: Record<string, () => void | Promise<void>> = {
     await gateOverHttp()
   },
   ledger: ledgerBench,
+  profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
   p2p: p2pBench,
   pulse: async () => {
@@ -31,4 +32,5 @@ if (unknown.length > 0) {
 console.log(
   `# Omega benchmarks: ${new Date().toISOString()}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}`,
 )
-for (const name of chosen.length > 0 ? chosen : Object.keys(sections)) await sections[name]?.()
+for (const name of chosen.length > 0 ? chosen : Object.keys(sections).filter((s) => s !== 'profile'))
+  await sections[name]?.()

@@ -8,6 +8,24 @@ const verifierKey = z
   .max(512)
   .describe('note verifier key: name+hash+base64(0x01 || Ed25519 public key)')
 
+/** Every kind of ledger entry any object writes (holons, the federation registry). */
+export const ENTRY_KINDS = [
+  'holon.created',
+  'kernel.proposed',
+  'kernel.activated',
+  'event.committed',
+  'event.rejected',
+  'rebuild.progress',
+  'peer.artifact',
+  'pulse.configured',
+  'pulse.beat',
+  'pulse.decision',
+  'pulse.quarantine',
+  'witness.state',
+  'witness.collapse',
+] as const
+export type EntryKind = (typeof ENTRY_KINDS)[number]
+
 export const VerificationPolicy = z
   .strictObject({
     level: z.enum(['none', 'sample', 'full_audit']).default('full_audit'),
@@ -30,21 +48,7 @@ export const LedgerEntry = z
     index: z.number().int().nonnegative(),
     prev: hex32.nullable().describe('leaf hash of the previous entry'),
     at: z.string(),
-    kind: z.enum([
-      'holon.created',
-      'kernel.proposed',
-      'kernel.activated',
-      'event.committed',
-      'event.rejected',
-      'rebuild.progress',
-      'peer.artifact',
-      'pulse.configured',
-      'pulse.beat',
-      'pulse.decision',
-      'pulse.quarantine',
-      'witness.state',
-      'witness.collapse',
-    ]),
+    kind: z.enum(ENTRY_KINDS),
     data: z.record(z.string(), z.unknown()),
   })
   .openapi('LedgerEntry', { description: 'hashed as RFC 8785 canonical JSON' })
@@ -161,6 +165,11 @@ export const VerifyReport = z
   })
   .openapi('VerifyReport')
 
+export type VerificationPolicy = z.infer<typeof VerificationPolicy>
+/** The default policy: every system entry is ledgered. */
+export const FULL_AUDIT: VerificationPolicy = { level: 'full_audit', sample_rate: 1 }
+export type LedgerEntry = z.infer<typeof LedgerEntry>
+export type Receipt = z.infer<typeof Receipt>
 export type VerifyRequest = z.infer<typeof VerifyRequest>
 export type LedgerPage = z.infer<typeof LedgerPage>
 export type CheckpointDoc = z.infer<typeof CheckpointDoc>

@@ -14,7 +14,7 @@ export class DirectoryObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.store = new DirectoryStore(ctx.storage.sql)
+    this.store = new DirectoryStore(ctx.storage)
     ctx.blockConcurrencyWhile(async () => ctx.storage.transactionSync(() => migrate(ctx.storage.sql)))
   }
 

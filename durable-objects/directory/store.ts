@@ -1,5 +1,5 @@
 // The directory's SQL: which holon ids exist, registered once, listed in id order.
-import { Db } from '../holon/db.ts'
+import { Db } from '../shared/db.ts'
 
 export interface DirectoryEntry {
   id: string
@@ -9,8 +9,8 @@ export interface DirectoryEntry {
 export class DirectoryStore {
   private readonly db: Db
 
-  constructor(sql: SqlStorage) {
-    this.db = new Db(sql)
+  constructor(storage: DurableObjectStorage) {
+    this.db = new Db(storage)
   }
 
   /** Idempotent: a repeated id keeps its first registration time. True when the id is new. */

@@ -9,9 +9,10 @@ import {
   type RhizomeArtifact,
   readArtifact,
 } from '../../functions/rhizome/index.ts'
-import { Db } from '../holon/db.ts'
-import { HolonLedger } from '../holon/ledger.ts'
-import { migrate } from '../holon/migrations.ts'
+import { FULL_AUDIT } from '../../schemas/ledger.ts'
+import { Db } from '../shared/db.ts'
+import { migrate } from '../shared/migrations.ts'
+import { SqlLedger } from '../shared/sql-ledger.ts'
 import { MIGRATIONS } from './migrations.ts'
 import {
   conflicts,
@@ -60,29 +61,29 @@ const PRESENCE_TTL_MS = 60_000
 
 export class FederationObject extends DurableObject<Env> {
   private readonly db: Db
-  private ledger?: HolonLedger
+  private ledger?: SqlLedger
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.db = new Db(ctx.storage.sql)
+    this.db = new Db(ctx.storage)
     ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.transactionSync(() => migrate(ctx.storage.sql, MIGRATIONS))
+      this.db.transaction(() => migrate(ctx.storage.sql, MIGRATIONS))
       this.ledger = this.openLedger()
     })
   }
 
   /** The registry ledgers its imports like a holon ledgers its events, under its own key. */
-  private openLedger(): HolonLedger {
+  private openLedger(): SqlLedger {
     const meta = () =>
       Object.fromEntries(
         this.db.all<{ k: string; v: string }>('SELECT k, v FROM meta').map((r) => [r.k, r.v]),
       )
     if (!meta().origin) {
       const origin = `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/${REGISTRY}`
-      const rows = HolonLedger.newMeta(origin, { level: 'full_audit', sample_rate: 1 })
-      this.ctx.storage.transactionSync(() => this.db.insertMany('meta', ['k', 'v'], rows))
+      const rows = SqlLedger.newMeta(origin, FULL_AUDIT)
+      this.db.transaction(() => this.db.insertMany('meta', ['k', 'v'], rows))
     }
-    return new HolonLedger(this.db, REGISTRY, meta())
+    return new SqlLedger(this.db, REGISTRY, meta())
   }
 
   /** A local holon announces its current artifact: it replaces the previous one and is queued for publication. */
@@ -235,13 +236,11 @@ export class FederationObject extends DurableObject<Env> {
     return { origin: a.origin, outcome: 'accepted', ledger_index: this.record(a) }
   }
 
+  /** Ledgers an accepted artifact and pins it, in one ledger transaction; returns its ledger index. */
   private record(a: RhizomeArtifact): number {
-    const ledger = this.ledger as HolonLedger
-    const w = ledger.writer()
-    const at = now()
-    let index = 0
-    this.ctx.storage.transactionSync(() => {
-      index = w.append('peer.artifact', { artifact: a }, at).entry.index
+    const ledger = this.ledger as SqlLedger
+    return ledger.transact((appends) => {
+      const index = appends.append('peer.artifact', { artifact: a })
       this.db.run(
         `INSERT OR REPLACE INTO peers (origin, verifier_key, holon, mvk_id, kernel_version, kernel_digest, issued_at, artifact, received_at, ledger_index)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -253,13 +252,11 @@ export class FederationObject extends DurableObject<Env> {
         a.kernel_digest,
         a.issued_at,
         JSON.stringify(a),
-        at,
+        appends.at,
         index,
       )
-      w.seal(at)
-    })
-    ledger.adopt(w)
-    return index
+      return index
+    }).value
   }
 
   /** A witness's cosignature of one of our holons' checkpoints (verified, over what was received, before it is kept). */
@@ -342,7 +339,7 @@ export class FederationObject extends DurableObject<Env> {
     conflicts: ReturnType<typeof conflicts>
     ledger: { origin: string; size: number; verifier_key: string }
   }> {
-    const ledger = this.ledger as HolonLedger
+    const ledger = this.ledger as SqlLedger
     return {
       peers: Number(this.db.one<{ n: number }>('SELECT count(*) AS n FROM peers')?.n ?? 0),
       drops: Object.fromEntries(

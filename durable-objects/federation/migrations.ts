@@ -1,5 +1,5 @@
 // The federation registry's SQLite schema, versioned like the holon's; its ledger uses the same tables.
-import { LEDGER_TABLES } from '../holon/migrations.ts'
+import { LEDGER_TABLES } from '../shared/sql-ledger.ts'
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);

@@ -9,7 +9,7 @@ import {
   readCosignature,
   readFlag,
 } from '../../functions/rhizome/index.ts'
-import type { Db } from '../holon/db.ts'
+import type { Db } from '../shared/db.ts'
 
 export class WitnessRecordError extends Error {
   override name = 'WitnessRecordError'

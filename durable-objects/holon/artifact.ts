@@ -1,9 +1,9 @@
 // The holon's rhizome artifact: its kernel terms, verifier key and latest checkpoint, signed by the holon key.
 import { ARTIFACT_TYPE, type RhizomeArtifact, signArtifact } from '../../functions/rhizome/index.ts'
-import type { HolonLedger } from './ledger.ts'
+import type { SqlLedger } from '../shared/sql-ledger.ts'
 import type { Live } from './live.ts'
 
-export function holonArtifact(l: Live, ledger: HolonLedger, issuedAt: string): RhizomeArtifact {
+export function holonArtifact(l: Live, ledger: SqlLedger, issuedAt: string): RhizomeArtifact {
   return signArtifact(
     {
       type: ARTIFACT_TYPE,

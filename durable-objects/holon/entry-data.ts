@@ -3,14 +3,15 @@ import type { CompiledKernel } from '../../functions/kernel/index.ts'
 import type { VerificationPolicy } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
-import type { Db } from './db.ts'
-import { HolonLedger } from './ledger.ts'
+import { FULL_AUDIT } from '../../schemas/ledger.ts'
+import type { Db } from '../shared/db.ts'
+import { SqlLedger } from '../shared/sql-ledger.ts'
 import type { Live } from './live.ts'
 
 export function createdData(
   kernel: CompiledKernel,
   version: number,
-  ledger: HolonLedger,
+  ledger: SqlLedger,
   policy: VerificationPolicy,
   snapshot?: { events: number; aggregates: unknown; last_event: unknown },
 ): Record<string, unknown> {
@@ -46,20 +47,16 @@ export function eventData(
 }
 
 /** A holon created before ledgers existed gets one, opened by a snapshot of its state at that moment. */
-export function startLedger(db: Db, storage: DurableObjectStorage, l: Live, origin: string): void {
-  const policy: VerificationPolicy = { level: 'full_audit', sample_rate: 1 }
-  const meta = HolonLedger.newMeta(origin, policy)
-  const at = new Date().toISOString()
-  storage.transactionSync(() => {
+export function startLedger(db: Db, live: Live, origin: string): void {
+  const meta = SqlLedger.newMeta(origin, FULL_AUDIT)
+  const ledger = new SqlLedger(db, live.holon, { ...live.meta, ...Object.fromEntries(meta) })
+  const snapshot = {
+    events: live.counts.events,
+    aggregates: Object.fromEntries(live.kernel.aggregates.map((a, i) => [a.name, live.states[i]])),
+    last_event: live.last?.event ?? null,
+  }
+  ledger.transact((appends) => {
     db.insertMany('meta', ['k', 'v'], meta)
-    const ledger = new HolonLedger(db, l.holon, { ...l.meta, ...Object.fromEntries(meta) })
-    const w = ledger.writer()
-    const snapshot = {
-      events: l.counts.events,
-      aggregates: Object.fromEntries(l.kernel.aggregates.map((a, i) => [a.name, l.states[i]])),
-      last_event: l.last?.event ?? null,
-    }
-    w.append('holon.created', createdData(l.kernel, l.version, ledger, policy, snapshot), at)
-    w.seal(at)
+    appends.append('holon.created', createdData(live.kernel, live.version, ledger, FULL_AUDIT, snapshot))
   })
 }

@@ -3,59 +3,65 @@ import { DurableObject } from 'cloudflare:workers'
 import {
   type CompiledKernel,
   compileKernel,
-  gateBatch,
   KernelCompileError,
   kernelDigest,
 } from '../../functions/kernel/index.ts'
-import { type Receipt, toHex, type VerificationPolicy } from '../../functions/ledger/index.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
-import { ALERT_TYPE, type RhizomeArtifact, signAlert } from '../../functions/rhizome/index.ts'
-import type { GateResult } from '../../schemas/evaluation.ts'
+import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type {
   CommitReceipt,
   DryRun,
-  EventResult,
   EventsPage,
   HolonInfo,
   KernelInstall,
   StateDoc,
 } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
-import type { CheckpointDoc, ConsistencyDoc, InclusionDoc, LedgerPage } from '../../schemas/ledger.ts'
+import {
+  type CheckpointDoc,
+  type ConsistencyDoc,
+  FULL_AUDIT,
+  type InclusionDoc,
+  type LedgerPage,
+  type VerificationPolicy,
+} from '../../schemas/ledger.ts'
 import type { PulseBody, PulseDoc, TemporalDoc, WitnessPage } from '../../schemas/pulse.ts'
+import { Db } from '../shared/db.ts'
+import { migrate } from '../shared/migrations.ts'
+import { fail, ok, type Reply } from '../shared/reply.ts'
+import { type LedgerAppends, LedgerRangeError, type Sealed, SqlLedger } from '../shared/sql-ledger.ts'
 import { holonArtifact } from './artifact.ts'
-import { commitEvents, resultOf } from './commit.ts'
-import { Db } from './db.ts'
+import { commitEvents, gate, resultOf } from './commit.ts'
+import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
-import { fail, ok, type Reply } from './failures.ts'
-import { eventsPage } from './history.ts'
-import { HolonLedger, LedgerRangeError, type LedgerWriter } from './ledger.ts'
+import { announce, livePeers, raiseAlert } from './federation-calls.ts'
 import * as docs from './ledger-docs.ts'
-import { EMPTY_FOLD, type Live, loadLive } from './live.ts'
-import { migrate } from './migrations.ts'
+import { applyChange, type Live, loadLive } from './live.ts'
+import { MIGRATIONS } from './migrations.ts'
 import { HolonPulse } from './pulse.ts'
 import { Rebuilder } from './rebuild.ts'
+import { eventsPage, insertHolon } from './store.ts'
 import * as temporal from './temporal.ts'
 
 const now = () => new Date().toISOString()
-const FULL_AUDIT: VerificationPolicy = { level: 'full_audit', sample_rate: 1 }
+
 export class HolonObject extends DurableObject<Env> {
   private readonly db: Db
   private readonly rebuilder: Rebuilder
   private live?: Live
-  private ledger?: HolonLedger
+  private ledger?: SqlLedger
   private issued?: { key: string; artifact: RhizomeArtifact }
   private pulse!: HolonPulse
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.db = new Db(ctx.storage.sql)
+    this.db = new Db(ctx.storage)
     this.rebuilder = new Rebuilder(this.db, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
     ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
+      this.db.transaction(() => migrate(ctx.storage.sql, MIGRATIONS))
       const live = loadLive(this.db)
-      if (live && !live.meta.origin) startLedger(this.db, ctx.storage, live, this.originOf(live.holon))
+      if (live && !live.meta.origin) startLedger(this.db, live, this.originOf(live.holon))
       this.reload()
       this.pulse = new HolonPulse(this.db)
     })
@@ -67,31 +73,19 @@ export class HolonObject extends DurableObject<Env> {
 
   private reload(): Live | undefined {
     this.live = loadLive(this.db)
-    this.ledger = this.live && new HolonLedger(this.db, this.live.holon, this.live.meta)
+    this.ledger = this.live && new SqlLedger(this.db, this.live.holon, this.live.meta)
     return this.live
   }
 
-  /**
-   * Runs `f` and seals the ledger in one storage transaction; the ledger adopts the appends only if it
-   * committed. `sealEmpty: false` skips re-signing when `f` appended nothing (quiet beats).
-   */
-  private ledgered<T>(f: (w: LedgerWriter) => T, sealEmpty = true): { value: T; w: LedgerWriter } {
-    const ledger = this.ledger as HolonLedger
-    const w = ledger.writer()
-    const at = now()
-    let value: T
+  /** The ledger's transaction; a failed one also drops the pulse's and rebuilder's memory (reloaded from SQLite). */
+  private transact<T>(f: (appends: LedgerAppends) => T, at?: string): Sealed<T> {
     try {
-      value = this.ctx.storage.transactionSync(() => {
-        const v = f(w)
-        if (sealEmpty || w.size > ledger.size) w.seal(at)
-        return v
-      })
+      return (this.ledger as SqlLedger).transact(f, at)
     } catch (e) {
       this.pulse.reset()
+      this.rebuilder.reset()
       throw e
     }
-    ledger.adopt(w)
-    return { value, w }
   }
 
   private compile(spec: KernelSpec): Reply<CompiledKernel> {
@@ -116,30 +110,18 @@ export class HolonObject extends DurableObject<Env> {
     }
     const compiled = this.compile(spec)
     if (!compiled.ok) return compiled
-    const at = now()
     const kernel = compiled.value
-    const origin = this.originOf(holon)
-    this.ctx.storage.transactionSync(() => {
-      const meta: [string, string][] = [
-        ['holon', holon],
-        ['created_at', at],
-        ...HolonLedger.newMeta(origin, policy),
-      ]
-      this.db.insertMany('meta', ['k', 'v'], meta)
-      this.db.run(
-        "INSERT INTO kernels (version, digest, spec, status, created_at, activated_at) VALUES (1, ?, ?, 'active', ?, ?)",
-        kernel.digest,
-        JSON.stringify(spec),
-        at,
-        at,
-      )
-      const rows = kernel.aggregates.map((a) => [a.name, a.digest, EMPTY_FOLD])
-      this.db.insertMany('aggregates', ['name', 'digest', 'state'], rows)
-      const ledger = new HolonLedger(this.db, holon, Object.fromEntries(meta))
-      const w = ledger.writer()
-      w.append('holon.created', createdData(kernel, 1, ledger, policy), at)
-      w.seal(at)
-    })
+    const at = now()
+    const meta: [string, string][] = [
+      ['holon', holon],
+      ['created_at', at],
+      ...SqlLedger.newMeta(this.originOf(holon), policy),
+    ]
+    const ledger = new SqlLedger(this.db, holon, Object.fromEntries(meta))
+    ledger.transact((appends) => {
+      insertHolon(this.db, meta, kernel, at)
+      appends.append('holon.created', createdData(kernel, 1, ledger, policy))
+    }, at)
     const info = this.infoOf(this.reload() as Live)
     await this.announce()
     return ok({ created: true, info })
@@ -155,61 +137,22 @@ export class HolonObject extends DurableObject<Env> {
     return ok(this.issued.artifact)
   }
 
-  /** Queues the current artifact for the federation node; a failure is logged, the holon's change stands. */
   private async announce(): Promise<void> {
-    if (!this.live || !this.ledger) return
-    try {
-      await this.env.FEDERATION.getByName('federation').publish(holonArtifact(this.live, this.ledger, now()))
-    } catch (e) {
-      console.error('federation announce failed', e)
-    }
+    if (this.live && this.ledger) await announce(this.env, holonArtifact(this.live, this.ledger, now()))
   }
 
   async info(): Promise<Reply<HolonInfo>> {
     return this.live ? ok(this.infoOf(this.live)) : fail({ code: 'holon_not_found' })
   }
 
-  private infoOf(l: Live): HolonInfo {
-    const pending = this.rebuilder.progress()
-    const ledger = this.ledger as HolonLedger
-    return {
-      id: l.holon,
-      created_at: l.createdAt,
-      kernel: l.kernel.spec,
-      kernel_version: l.version,
-      kernel_digest: l.kernel.digest,
-      events: l.counts.events,
-      rejections: l.counts.rejections,
-      overrides: l.counts.overrides,
-      ...(pending && { pending_kernel: pending }),
-      ledger: {
-        origin: ledger.origin,
-        verifier_key: ledger.verifierKey,
-        public_key: btoa(String.fromCharCode(...ledger.publicKey)),
-        size: ledger.size,
-        root: toHex(ledger.root()),
-        verification: ledger.policy,
-      },
-    }
+  private infoOf(live: Live): HolonInfo {
+    return infoDoc(live, this.ledger as SqlLedger, this.rebuilder.progress())
   }
 
   async state(): Promise<Reply<StateDoc>> {
-    const l = this.live
-    if (!l) return fail({ code: 'holon_not_found' })
-    const pending = this.rebuilder.progress()
-    return ok({
-      holon: l.holon,
-      kernel_id: l.kernel.spec.id,
-      kernel_version: l.version,
-      gate: l.kernel.gate,
-      ...l.current,
-      timestamp: now(),
-      events: l.counts.events,
-      last_event_id: l.last?.id ?? null,
-      last_committed_at: l.last?.at ?? null,
-      ...(pending && { pending_kernel: pending }),
-      pulse: temporal.status(this.pulse),
-    })
+    const live = this.live
+    if (!live) return fail({ code: 'holon_not_found' })
+    return ok(stateDoc(live, this.rebuilder.progress(), temporal.status(this.pulse), now()))
   }
 
   /** Installs a kernel version; changed aggregates are rebuilt from history in bounded chunks. */
@@ -221,7 +164,7 @@ export class HolonObject extends DurableObject<Env> {
     if (compiled.value.digest === l.kernel.digest && !this.rebuilder.progress()) {
       return ok({ version: l.version, status: 'unchanged', rebuilt_aggregates: [] })
     }
-    const { value: started } = this.ledgered((w) => this.rebuilder.start(compiled.value, now(), w))
+    const { value: started } = this.transact((appends) => this.rebuilder.start(compiled.value, appends))
     const done = await this.rebuildStep()
     await this.schedule()
     const progress = this.rebuilder.progress()
@@ -235,7 +178,7 @@ export class HolonObject extends DurableObject<Env> {
 
   /** One bounded chunk of a kernel rebuild; the caller schedules the next one on the alarm. */
   private async rebuildStep(): Promise<boolean> {
-    const { value: done } = this.ledgered((w) => this.rebuilder.runChunk(now(), w))
+    const { value: done } = this.transact((appends) => this.rebuilder.runChunk(appends))
     if (done) {
       this.reload()
       await this.announce()
@@ -245,7 +188,7 @@ export class HolonObject extends DurableObject<Env> {
 
   /** One alarm serves both a pending rebuild (due now) and the pulse (due at its next beat): the earliest. */
   private async schedule(): Promise<void> {
-    const times = [this.rebuilder.progress() ? Date.now() : null, this.pulse.nextAt()].filter(
+    const times = [this.rebuilder.rebuilding() ? Date.now() : null, this.pulse.nextAt()].filter(
       (t): t is number => t !== null,
     )
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
@@ -258,57 +201,18 @@ export class HolonObject extends DurableObject<Env> {
    * transaction (a re-delivered alarm finds the next beat not yet due).
    */
   override async alarm(): Promise<void> {
-    if (this.live && this.rebuilder.progress()) await this.rebuildStep()
+    if (this.live && this.rebuilder.rebuilding()) await this.rebuildStep()
     const l = this.live
     const nowMs = Date.now()
     this.pulse.reload()
-    if (l && this.pulse.due(nowMs)) {
-      this.pulse.livePeers = await this.livePeers()
+    if (l && this.ledger && this.pulse.due(nowMs)) {
+      this.pulse.livePeers = await livePeers(this.env)
       const at = new Date(nowMs).toISOString()
-      const { value } = this.ledgered((w) => this.pulse.beat(l, w, nowMs, at), false)
-      this.pulse.adopt(value)
-      await this.raiseAlert(l.holon, value.beat, at)
+      const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
+      this.pulse.adopt(value.row)
+      await raiseAlert(this.env, this.ledger, l.holon, value.snapshot, at)
     }
     await this.schedule()
-  }
-
-  /** P for T_Lambda: live peer nodes of this organisation's federation node, reported to the registry. */
-  private async livePeers(): Promise<number> {
-    try {
-      return await this.env.FEDERATION.getByName('federation').livePeers()
-    } catch {
-      return 0
-    }
-  }
-
-  /** An ALERT or QUARANTINE beat goes to peers, signed by the holon key, through the federation node. */
-  private async raiseAlert(holon: string, beat: number, at: string): Promise<void> {
-    const last = this.pulse.store.lastBeat()
-    const ledger = this.ledger
-    if (
-      !ledger ||
-      !last ||
-      last.beat !== beat ||
-      (last.decision !== 'ALERT' && last.decision !== 'QUARANTINE')
-    )
-      return
-    const alert = signAlert(
-      {
-        type: ALERT_TYPE,
-        v: 1,
-        holon,
-        origin: ledger.origin,
-        verifier_key: ledger.verifierKey,
-        decision: last.decision,
-        threat: last.cores.entropy.threat,
-        beat,
-        issued_at: at,
-      },
-      (bytes) => ledger.sign(bytes),
-    )
-    await this.env.FEDERATION.getByName('federation')
-      .publishAlert(alert)
-      .catch((e: unknown) => console.error('alert publication failed', e))
   }
 
   /** Starts, stops or configures the pulse (admin). */
@@ -317,8 +221,9 @@ export class HolonObject extends DurableObject<Env> {
     if (!l) return fail({ code: 'holon_not_found' })
     try {
       const nowMs = Date.now()
-      const { value } = this.ledgered((w) =>
-        this.pulse.configure(body, nowMs, new Date(nowMs).toISOString(), w),
+      const { value } = this.transact(
+        (appends) => this.pulse.configure(body, nowMs, appends),
+        new Date(nowMs).toISOString(),
       )
       this.pulse.adopt(value)
     } catch (e) {
@@ -349,20 +254,25 @@ export class HolonObject extends DurableObject<Env> {
   async evaluate(events: Event[]): Promise<Reply<DryRun>> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
-    const out = gateBatch(l.kernel, l.states, l.last?.event, events, false, l.current, this.pulse.quarantined)
-    const results = out.results.map((r, i) => resultOf(r, (events[i] as Event).id, null, false, null))
-    return ok({ holon: l.holon, kernel_version: l.version, admitted: out.rejected === undefined, results })
+    const gated = gate(l, events, { quarantined: this.pulse.quarantined })
+    if (!gated.ok) return gated
+    const results = gated.value.results.map((r, i) => resultOf(r, (events[i] as Event).id, null, false, null))
+    return ok({
+      holon: l.holon,
+      kernel_version: l.version,
+      admitted: gated.value.rejected === undefined,
+      results,
+    })
   }
 
   /** Gates and commits a batch all-or-nothing (see commit.ts); the ledger gets an entry and the caller a receipt. */
   async commit(events: Event[], override: Override | null): Promise<Reply<CommitReceipt>> {
-    if (!this.live || !this.ledger) return fail({ code: 'holon_not_found' })
-    const ledgered = <T>(f: (w: LedgerWriter) => T) => this.ledgered(f)
-    return commitEvents(
-      { db: this.db, live: this.live, ledger: this.ledger, pulse: this.pulse, ledgered },
-      events,
-      override,
-    )
+    const { live, ledger, db, pulse } = this
+    if (!live || !ledger) return fail({ code: 'holon_not_found' })
+    const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f)
+    const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, events, override)
+    if (change) applyChange(live, change)
+    return reply
   }
 
   async events(after: number, limit: number): Promise<Reply<EventsPage>> {
@@ -370,7 +280,7 @@ export class HolonObject extends DurableObject<Env> {
   }
 
   /** Read-side ledger calls: an unknown holon or an out-of-range index is a refusal, not an exception. */
-  private read<T>(f: (ledger: HolonLedger) => T): Reply<T> {
+  private read<T>(f: (ledger: SqlLedger) => T): Reply<T> {
     if (!this.ledger) return fail({ code: 'holon_not_found' })
     try {
       return ok(f(this.ledger))

@@ -1,9 +1,9 @@
 // The ledger's read documents: entry pages, checkpoints, inclusion and consistency proofs.
 import { toHex } from '../../functions/ledger/index.ts'
 import type { CheckpointDoc, ConsistencyDoc, InclusionDoc, LedgerPage } from '../../schemas/ledger.ts'
-import type { HolonLedger } from './ledger.ts'
+import type { SqlLedger } from '../shared/sql-ledger.ts'
 
-export function page(ledger: HolonLedger, from: number, limit: number): LedgerPage {
+export function page(ledger: SqlLedger, from: number, limit: number): LedgerPage {
   const rows = ledger.page(from, limit + 1)
   return {
     entries: rows
@@ -13,7 +13,7 @@ export function page(ledger: HolonLedger, from: number, limit: number): LedgerPa
   }
 }
 
-export function checkpoint(ledger: HolonLedger, size?: number): CheckpointDoc {
+export function checkpoint(ledger: SqlLedger, size?: number): CheckpointDoc {
   const c = ledger.checkpoint(size)
   return {
     origin: c.origin,
@@ -24,7 +24,7 @@ export function checkpoint(ledger: HolonLedger, size?: number): CheckpointDoc {
   }
 }
 
-export function inclusion(ledger: HolonLedger, index: number, size?: number): InclusionDoc {
+export function inclusion(ledger: SqlLedger, index: number, size?: number): InclusionDoc {
   const n = size ?? ledger.size
   const read = ledger.reader()
   const proof = ledger.inclusion(index, n, read)
@@ -37,7 +37,7 @@ export function inclusion(ledger: HolonLedger, index: number, size?: number): In
   }
 }
 
-export function consistency(ledger: HolonLedger, from: number, to?: number): ConsistencyDoc {
+export function consistency(ledger: SqlLedger, from: number, to?: number): ConsistencyDoc {
   const n = to ?? ledger.size
   const proof = ledger.consistency(from, n)
   const read = ledger.reader()

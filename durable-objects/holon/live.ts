@@ -8,11 +8,11 @@ import {
 } from '../../functions/kernel/index.ts'
 import type { Evaluation } from '../../schemas/evaluation.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
-import type { Db } from './db.ts'
+import type { Db } from '../shared/db.ts'
 
 export const EMPTY_FOLD = '{"n":0,"v":0,"c":0}'
 
-/** Always equal to what SQLite holds: updated only after a transaction that changed it committed. */
+/** Always equal to what SQLite holds: changed only by `applyChange`, after the transaction committed. */
 export interface Live {
   holon: string
   meta: Record<string, string>
@@ -79,3 +79,27 @@ export const evaluationOf = ({
   errors,
   admissible,
 })
+
+/** What a committed transaction changed in the live view (commit.ts returns it; the object applies it). */
+export type LiveChange =
+  | {
+      kind: 'committed'
+      states: FoldState[]
+      last: NonNullable<Live['last']>
+      current: Evaluation
+      events: number
+      overrides: number
+    }
+  | { kind: 'rejected' }
+
+export function applyChange(live: Live, change: LiveChange): void {
+  if (change.kind === 'rejected') {
+    live.counts.rejections++
+    return
+  }
+  live.states = change.states
+  live.last = change.last
+  live.current = change.current
+  live.counts.events += change.events
+  live.counts.overrides += change.overrides
+}

@@ -1,9 +1,5 @@
 // The holon object's SQLite schema: one versioned list of migrations, applied in order at start-up.
-/** A ledger's tables, shared by every object that keeps one (holons, the federation registry). */
-export const LEDGER_TABLES = `CREATE TABLE ledger (idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, digest TEXT NOT NULL);
-   CREATE TABLE tree_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx))
-     WITHOUT ROWID;
-   CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, at TEXT NOT NULL);`
+import { LEDGER_TABLES } from '../shared/sql-ledger.ts'
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -37,14 +33,3 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX kairos_samples_at ON kairos_samples (at_ms);
    CREATE INDEX ledger_witness ON ledger (idx) WHERE kind LIKE 'witness.%';`,
 ]
-
-/** Applies the migrations the database has not seen yet; `_schema` records how far it got. */
-export function migrate(sql: SqlStorage, migrations: readonly string[] = MIGRATIONS): void {
-  sql.exec('CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)')
-  const row = sql.exec<{ version: number }>('SELECT version FROM _schema').toArray()[0]
-  if (!row) sql.exec('INSERT INTO _schema (version) VALUES (0)')
-  for (let v = row?.version ?? 0; v < migrations.length; v++) {
-    sql.exec(migrations[v] as string)
-    sql.exec('UPDATE _schema SET version = ?', v + 1)
-  }
-}

@@ -2,7 +2,7 @@
 import { Kairos, samplesToRebuild } from '../../functions/kairos/index.ts'
 import { initialMemory, type PulseMemory } from '../../functions/pulse/index.ts'
 import { type BeatSnapshot, type KairosConfig, PulseConfig, type WitnessPage } from '../../schemas/pulse.ts'
-import type { Db } from './db.ts'
+import type { Db } from '../shared/db.ts'
 
 export interface PulseRow {
   running: boolean

@@ -1,6 +1,5 @@
 // The holon's pulse shell: loads controller state, runs the pure beat, stores and ledgers what it produced.
 import type { Kairos } from '../../functions/kairos/index.ts'
-import { systemEntryDue } from '../../functions/ledger/index.ts'
 import {
   checkConfig,
   type Dimension,
@@ -8,9 +7,9 @@ import {
   runBeat,
   THREAT_ALERT,
 } from '../../functions/pulse/index.ts'
-import { type PulseBody, PulseConfig, type PulseDoc } from '../../schemas/pulse.ts'
-import type { Db } from './db.ts'
-import type { LedgerWriter } from './ledger.ts'
+import { type BeatSnapshot, type PulseBody, PulseConfig, type PulseDoc } from '../../schemas/pulse.ts'
+import type { Db } from '../shared/db.ts'
+import type { LedgerAppends } from '../shared/sql-ledger.ts'
 import type { Live } from './live.ts'
 import { type PulseRow, PulseStore } from './pulse-store.ts'
 
@@ -77,7 +76,7 @@ export class HolonPulse {
   }
 
   /** Applies a configuration / start / stop; throws PulseConfigError. Call inside a transaction. */
-  configure(body: PulseBody, nowMs: number, at: string, w: LedgerWriter): PulseRow {
+  configure(body: PulseBody, nowMs: number, appends: LedgerAppends): PulseRow {
     const prev = this.row
     const { kairos, ...rest } = body.config ?? {}
     const config = PulseConfig.parse({
@@ -112,8 +111,9 @@ export class HolonPulse {
             : nowMs + config.period_ms,
     }
     this.store.save(next)
-    w.append('pulse.configured', { config, running }, at)
-    if (lifted) w.append('pulse.quarantine', { beat: prev.beat, active: false, reason: 'pulse stopped' }, at)
+    appends.append('pulse.configured', { config, running })
+    if (lifted)
+      appends.append('pulse.quarantine', { beat: prev.beat, active: false, reason: 'pulse stopped' })
     return next
   }
 
@@ -134,7 +134,7 @@ export class HolonPulse {
   }
 
   /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
-  beat(l: Live, w: LedgerWriter, nowMs: number, at: string): PulseRow {
+  beat(l: Live, appends: LedgerAppends, nowMs: number): { row: PulseRow; snapshot: BeatSnapshot } {
     const prev = this.row
     const c = prev.config
     const number = prev.beat + 1
@@ -145,7 +145,7 @@ export class HolonPulse {
     const kairos = engine.reading()
     const out = runBeat(c, prev.memory, {
       beat: number,
-      at,
+      at: appends.at,
       peers: this.peers(),
       evaluation: l.current,
       dims: dimsOf(l),
@@ -166,46 +166,38 @@ export class HolonPulse {
       collapsed: kairos.collapse,
     }
     this.store.save(next)
-    const due = (key: string) => systemEntryDue(w.policy, w.holon, `${key}:${number}`)
-    if (due('beat')) w.append('pulse.beat', s as unknown as Record<string, unknown>, at)
+    const due = (key: string) => appends.due(`${key}:${number}`)
+    if (due('beat')) appends.append('pulse.beat', s as unknown as Record<string, unknown>)
     if (s.decision !== 'NONE') {
-      w.append(
-        'pulse.decision',
-        {
-          beat: number,
-          decision: s.decision,
-          threat: s.cores.entropy.threat,
-          weighted: s.weighted,
-          genome: s.genome,
-          repair: s.cores.regen.recommendations,
-        },
-        at,
-      )
+      appends.append('pulse.decision', {
+        beat: number,
+        decision: s.decision,
+        threat: s.cores.entropy.threat,
+        weighted: s.weighted,
+        genome: s.genome,
+        repair: s.cores.regen.recommendations,
+      })
     }
     if (out.quarantineChanged) {
-      w.append(
-        'pulse.quarantine',
-        { beat: number, active: s.quarantine.active, threat: s.cores.entropy.threat },
-        at,
-      )
+      appends.append('pulse.quarantine', {
+        beat: number,
+        active: s.quarantine.active,
+        threat: s.cores.entropy.threat,
+      })
     }
     if (due('witness')) {
-      w.append('witness.state', { beat: number, sample: n, ...kairos }, at)
+      appends.append('witness.state', { beat: number, sample: n, ...kairos })
     }
     if (kairos.collapse !== prev.collapsed && due('collapse')) {
-      w.append(
-        'witness.collapse',
-        {
-          beat: number,
-          sample: n,
-          collapse: kairos.collapse,
-          sync_power: kairos.sync_power,
-          i_c: c.kairos.i_c,
-        },
-        at,
-      )
+      appends.append('witness.collapse', {
+        beat: number,
+        sample: n,
+        collapse: kairos.collapse,
+        sync_power: kairos.sync_power,
+        i_c: c.kairos.i_c,
+      })
     }
-    return next
+    return { row: next, snapshot: s }
   }
 
   doc(holon: string): PulseDoc {

@@ -1,11 +1,9 @@
 // Kernel migration: a pending kernel's changed aggregates are refolded from history in bounded chunks.
 import { type CompiledKernel, compileKernel, type FoldState, step } from '../../functions/kernel/index.ts'
-import { systemEntryDue } from '../../functions/ledger/index.ts'
 import type { Rebuild } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
-import type { Db } from './db.ts'
-import type { LedgerWriter } from './ledger.ts'
-
+import type { Db } from '../shared/db.ts'
+import type { LedgerAppends } from '../shared/sql-ledger.ts'
 import { EMPTY_FOLD as EMPTY } from './live.ts'
 
 /**
@@ -14,6 +12,7 @@ import { EMPTY_FOLD as EMPTY } from './live.ts'
  */
 export class Rebuilder {
   private cached?: { version: number; kernel: CompiledKernel }
+  private isPending?: boolean
 
   private readonly db: Db
   private readonly chunk: number
@@ -28,6 +27,20 @@ export class Rebuilder {
     return v === undefined ? undefined : Number(v)
   }
 
+  /**
+   * Whether a rebuild is pending, remembered between calls: alarms ask on every beat, and a query
+   * there was the beat path's heaviest line. Changed only by `start` and `runChunk`; `reset` after a
+   * failed transaction makes the next call read SQLite again.
+   */
+  rebuilding(): boolean {
+    this.isPending ??= this.meta('rebuild_version') !== undefined
+    return this.isPending
+  }
+
+  reset(): void {
+    this.isPending = undefined
+  }
+
   progress(): Rebuild | undefined {
     const version = this.meta('rebuild_version')
     if (version === undefined) return undefined
@@ -36,7 +49,7 @@ export class Rebuilder {
   }
 
   /** Registers `next` as the pending kernel (replacing any earlier pending one). Call inside a transaction. */
-  start(next: CompiledKernel, at: string, w: LedgerWriter): { version: number; rebuilt: string[] } {
+  start(next: CompiledKernel, appends: LedgerAppends): { version: number; rebuilt: string[] } {
     const digests = new Map(
       this.db
         .all<{ name: string; digest: string }>('SELECT name, digest FROM aggregates')
@@ -51,7 +64,7 @@ export class Rebuilder {
       version,
       next.digest,
       JSON.stringify(next.spec),
-      at,
+      appends.at,
     )
     for (const name of rebuilt) {
       const a = next.aggregates.find((x) => x.name === name)
@@ -61,12 +74,15 @@ export class Rebuilder {
       "INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')",
       String(version),
     )
-    w.append(
-      'kernel.proposed',
-      { version, digest: next.digest, kernel: next.spec, dimensions: next.dimensions, rebuild: rebuilt },
-      at,
-    )
+    appends.append('kernel.proposed', {
+      version,
+      digest: next.digest,
+      kernel: next.spec,
+      dimensions: next.dimensions,
+      rebuild: rebuilt,
+    })
     this.cached = { version, kernel: next }
+    this.isPending = true
     return { version, rebuilt }
   }
 
@@ -79,9 +95,12 @@ export class Rebuilder {
   }
 
   /** Folds the next chunk of history; activates the pending kernel when history is exhausted. Call inside a transaction. */
-  runChunk(at: string, w: LedgerWriter): boolean {
+  runChunk(appends: LedgerAppends): boolean {
     const version = this.meta('rebuild_version')
-    if (version === undefined) return true
+    if (version === undefined) {
+      this.isPending = false
+      return true
+    }
     const cursor = this.meta('rebuild_cursor') ?? 0
     const kernel = this.pending(version)
     const rows = this.db.all<{ name: string; state: string }>('SELECT name, state FROM rebuild')
@@ -101,12 +120,13 @@ export class Rebuilder {
     })
     const reached = events.at(-1)?.seq ?? cursor
     this.db.run("UPDATE meta SET v = ? WHERE k = 'rebuild_cursor'", String(reached))
-    if (systemEntryDue(w.policy, w.holon, `rebuild:${version}:${reached}`)) {
-      w.append('rebuild.progress', { version, done: reached, total: this.progress()?.total ?? reached }, at)
+    if (appends.due(`rebuild:${version}:${reached}`)) {
+      appends.append('rebuild.progress', { version, done: reached, total: this.progress()?.total ?? reached })
     }
     if (done) {
-      this.activate(kernel, version, at)
-      w.append('kernel.activated', { version, digest: kernel.digest }, at)
+      this.activate(kernel, version, appends.at)
+      this.isPending = false
+      appends.append('kernel.activated', { version, digest: kernel.digest })
     }
     return done
   }

@@ -3,6 +3,7 @@
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { GeometryError } from '../../functions/geometry/index.ts'
 import { TopologyError } from '../../functions/routing/index.ts'
+import type { Reply as Envelope } from '../shared/reply.ts'
 
 export type GeometryFailure =
   | { kind: 'point'; issue: string; message: string; pointer: string }
@@ -17,7 +18,8 @@ export type GeometryFailure =
       message: string
     }
 
-export type Reply<T> = { ok: true; value: T } | { ok: false; failure: GeometryFailure }
+/** The objects' one reply envelope, with geometric refusals. */
+export type Reply<T> = Envelope<T, GeometryFailure>
 
 /** The error as plain data, or undefined when it is not a geometric refusal (then it is a bug: rethrow). */
 export function failureOf(e: unknown): GeometryFailure | undefined {

@@ -1,5 +1,5 @@
 // The Topology object's SQLite schema: one versioned list of migrations, applied in order at start-up.
-import { migrate as apply } from '../holon/migrations.ts'
+import { migrate as apply } from '../shared/migrations.ts'
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -9,5 +9,5 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX edges_b ON edges (b);`,
 ]
 
-/** Applies the migrations the database has not seen yet (the holon's runner, with this list). */
+/** Applies the migrations the database has not seen yet (the shared runner, with this list). */
 export const migrate = (sql: SqlStorage): void => apply(sql, MIGRATIONS)

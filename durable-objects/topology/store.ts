@@ -1,6 +1,6 @@
 // Reading and writing a topology's rows: slots on disk are the in-memory slots, so removals never renumber.
 import { Topology } from '../../functions/routing/index.ts'
-import type { Db } from '../holon/db.ts'
+import type { Db } from '../shared/db.ts'
 
 export interface Meta {
   name: string

@@ -21,7 +21,7 @@ import type {
   TopologyPatch,
   TopologyUpdate,
 } from '../../schemas/topology.ts'
-import { Db } from '../holon/db.ts'
+import { Db } from '../shared/db.ts'
 import { attempt, type Reply } from './failures.ts'
 import { migrate } from './migrations.ts'
 import { validatePatch } from './patch.ts'
@@ -36,7 +36,7 @@ export class TopologyObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.db = new Db(ctx.storage.sql)
+    this.db = new Db(ctx.storage)
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
       this.reload()

@@ -23,3 +23,27 @@ export const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes
 
 /** SHA-256 of the canonical form, hex: a content id that is stable across key order and runtimes. */
 export const contentDigest = (value: unknown): string => sha256Hex(canonicalJson(value))
+
+/**
+ * Canonical JSON of an object whose members listed in `canonical` are already canonical text (e.g. an
+ * event canonicalised once for its digest and then embedded in a ledger entry): exactly
+ * `canonicalJson({...members, ...parsed canonical})`, without serialising those members again.
+ */
+export function canonicalObject(
+  members: Record<string, unknown>,
+  canonical: Record<string, string> = {},
+): string {
+  const keys = [...new Set([...Object.keys(members), ...Object.keys(canonical)])].sort()
+  const parts: string[] = []
+  for (const k of keys) {
+    const text = Object.hasOwn(canonical, k) ? canonical[k] : canonicalMember(members[k])
+    if (text !== undefined) parts.push(`${canonicalJson(k)}:${text}`)
+  }
+  return `{${parts.join(',')}}`
+}
+
+/** A member's canonical text, or undefined for members JSON drops (undefined, functions). */
+const canonicalMember = (value: unknown): string | undefined =>
+  value === undefined || typeof value === 'function' || typeof value === 'symbol'
+    ? undefined
+    : canonicalJson(value)

@@ -1,8 +1,7 @@
-// The worker's side of the holon RPC: picks the object by holon id and turns refusals into ApiErrors.
-
+// The worker's side of the objects' RPC: picks the object by id and turns refusals into ApiErrors.
 import type { FederationObject } from '../../durable-objects/federation/federation-object.ts'
-import type { HolonFailure } from '../../durable-objects/holon/failures.ts'
 import type { HolonObject } from '../../durable-objects/holon/holon-object.ts'
+import type { Refusal, Reply } from '../../durable-objects/shared/reply.ts'
 import { ApiError, kernelInvalid } from './problems.ts'
 
 /**
@@ -55,15 +54,13 @@ export const federationStub = (env: Env): FederationRpc =>
 
 export const holonStub = (env: Env, id: string): HolonRpc => env.HOLON.getByName(id) as unknown as HolonRpc
 
-export function unwrap<T>(
-  holon: string,
-  reply: { ok: true; value: T } | { ok: false; failure: HolonFailure },
-): T {
+/** The value of an object's reply, or its refusal as an ApiError (`holon` names the object in messages). */
+export function unwrap<T>(holon: string, reply: Reply<T>): T {
   if (reply.ok) return reply.value
   throw failureError(holon, reply.failure)
 }
 
-function failureError(holon: string, f: HolonFailure): ApiError {
+function failureError(holon: string, f: Refusal): ApiError {
   switch (f.code) {
     case 'holon_not_found':
       return new ApiError('holon_not_found', `no holon '${holon}'; create it with PUT /v1/holons/${holon}`)
@@ -91,6 +88,13 @@ function failureError(holon: string, f: HolonFailure): ApiError {
     case 'pulse_config':
       return new ApiError('validation_failed', f.message, {
         errors: [{ pointer: `/config${f.pointer}`, message: f.message }],
+      })
+    case 'budget_exceeded':
+      return new ApiError('budget_exceeded', f.message, {
+        budget: f.budget,
+        limit: f.limit,
+        unit: f.unit,
+        cpu_ms: f.cpu_ms,
       })
     case 'inadmissible': {
       const r = f.result

@@ -23,18 +23,24 @@ export const currentState = (
   budget: StepBudget = expressionBudget(),
 ) => score(k, aggView(k, states), last ?? {}, [], budget)
 
+export interface GateBatchOptions {
+  /** The latest committed event (scores the current state when `known` is not given). */
+  last?: EventValue
+  /** An explicit override accompanies the batch. */
+  override?: boolean
+  /** The current state's evaluation when the caller already has it (it equals `currentState`). */
+  known?: Evaluation
+  /** The holon's pulse quarantined it: every event needs the override. */
+  quarantined?: boolean
+  /** The request's budget; every evaluation of the batch spends from it (throws BudgetExceededError). */
+  budget?: StepBudget
+}
+
 export function gateBatch(
   k: CompiledKernel,
   states: Aggregates,
-  last: EventValue | undefined,
   events: readonly EventValue[],
-  override: boolean,
-  /** The current state's evaluation when the caller already has it (it equals `currentState`). */
-  known?: Evaluation,
-  /** The holon's pulse quarantined it: every event needs the override. */
-  quarantined = false,
-  /** The request's budget; every evaluation of the batch spends from it (throws BudgetExceededError). */
-  budget: StepBudget = expressionBudget(),
+  { last, override = false, known, quarantined = false, budget = expressionBudget() }: GateBatchOptions = {},
 ): BatchOutcome {
   let before = known ?? currentState(k, states, last, budget)
   let cur: FoldState[] = [...states]

@@ -3,6 +3,7 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import type { Hash } from '../merkle/index.ts'
 import { fromBase64, toBase64 } from './encoding.ts'
 import { encodeVerifierKey, NoteError, openNote, parseVerifierKey, signNote } from './note.ts'
+import type { Signer } from './signer.ts'
 
 export interface Checkpoint {
   origin: string
@@ -10,7 +11,7 @@ export interface Checkpoint {
   root: Hash
 }
 
-export const checkpointText = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${toBase64(c.root)}\n`
+const checkpointText = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${toBase64(c.root)}\n`
 
 export function parseCheckpoint(text: string): Checkpoint {
   const lines = text.split('\n')
@@ -25,8 +26,8 @@ export function parseCheckpoint(text: string): Checkpoint {
   return { origin, size: Number(size), root: hash }
 }
 
-export function signCheckpoint(c: Checkpoint, secretKey: Uint8Array): string {
-  return signNote(checkpointText(c), c.origin, secretKey)
+export function signCheckpoint(c: Checkpoint, key: Uint8Array | Signer): string {
+  return signNote(checkpointText(c), c.origin, key)
 }
 
 /** The verifier key of a holon: its origin is the key name. */

@@ -34,7 +34,7 @@ export function verifyCosignature(
   const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line)
   if (!m || m[1] !== name) throw new NoteError('not a cosignature line by this witness')
   const raw = fromBase64(m[2] as string)
-  if (!raw || raw.length !== 76) throw new NoteError('an Ed25519 cosignature is 76 bytes')
+  if (raw?.length !== 76) throw new NoteError('an Ed25519 cosignature is 76 bytes')
   const id = cosignerKeyId(name, publicKey)
   if (!raw.slice(0, 4).every((b, i) => b === id[i])) throw new NoteError('cosignature key ID does not match')
   const time = Number(new DataView(raw.buffer, raw.byteOffset + 4, 8).getBigUint64(0))

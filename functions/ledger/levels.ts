@@ -1,12 +1,9 @@
 // Verification levels for high-rate system entries: none, a deterministic sample, or a full audit.
 import { sha256 } from '@noble/hashes/sha2.js'
+import type { VerificationPolicy } from '../../schemas/ledger.ts'
 import { utf8 } from './encoding.ts'
 
-export interface VerificationPolicy {
-  level: 'none' | 'sample' | 'full_audit'
-  /** Fraction of system entries ledgered under `sample`, in (0, 1]. */
-  sample_rate: number
-}
+export type { VerificationPolicy }
 
 /**
  * Whether a system entry is due. Under `sample` the choice is a hash of (holon, key), so anyone holding

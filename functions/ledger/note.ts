@@ -2,6 +2,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { fromBase64, toBase64, utf8 } from './encoding.ts'
+import { type Signer, signerOf } from './signer.ts'
 
 const ED25519 = 0x01
 
@@ -52,12 +53,12 @@ export function parseVerifierKey(vkey: string): VerifierKey {
 }
 
 /** Signs `text` (which must end in a newline) as a note with one Ed25519 signature line. */
-export function signNote(text: string, name: string, secretKey: Uint8Array): string {
+export function signNote(text: string, name: string, key: Uint8Array | Signer): string {
   if (!text.endsWith('\n') || text.includes('\n\n'))
     throw new NoteError('note text must end in a newline and have no blank line')
-  const publicKey = ed25519.getPublicKey(secretKey)
-  const sig = ed25519.sign(utf8(text), secretKey)
-  const kh = keyHash(name, publicKey)
+  const signer = signerOf(key)
+  const sig = signer.sign(utf8(text))
+  const kh = keyHash(name, signer.publicKey)
   const prefix = Uint8Array.of(kh >>> 24, (kh >>> 16) & 0xff, (kh >>> 8) & 0xff, kh & 0xff)
   return `${text}\n\u2014 ${name} ${toBase64(Uint8Array.of(...prefix, ...sig))}\n`
 }

@@ -1,25 +1,13 @@
 // Commit receipts: one entry, its hashes, a signed checkpoint and an inclusion proof, verifiable offline.
 import { sha3_256 } from '@noble/hashes/sha3.js'
+import type { Receipt } from '../../schemas/ledger.ts'
 import { canonicalJson } from '../canonical/index.ts'
 import { equalBytes, rootFromInclusion, sha3Tree } from '../merkle/index.ts'
 import { verifyCheckpoint } from './checkpoint.ts'
 import { hexToBytes, toHex, utf8 } from './encoding.ts'
-import type { LedgerEntry } from './entry.ts'
 import { attempt, Checks, type VerifyReport } from './report.ts'
 
-export interface Receipt {
-  holon: string
-  index: number
-  entry: LedgerEntry
-  /** SHA3-256 of the entry's canonical bytes (hex). */
-  entry_hash: string
-  /** SHA3-256(0x00 || bytes): the Merkle leaf (hex). */
-  leaf_hash: string
-  /** Signed checkpoint (C2SP signed note) of the tree the proof is against. */
-  checkpoint: string
-  /** Inclusion proof of the leaf in that tree, hex hashes, leaf to root. */
-  inclusion: string[]
-}
+export type { Receipt }
 
 export function verifyReceipt(r: Receipt, verifierKey: string): VerifyReport {
   const checks = new Checks()

@@ -30,8 +30,14 @@ export function rangeHash(h: TreeHasher, read: NodeReader, start: number, end: n
   return h.node(rangeHash(h, read, start, start + k), rangeHash(h, read, start + k, end))
 }
 
-/** PATH(m, D[0:n]) of RFC 6962 section 2.1.1. */
-export function inclusionProof(h: TreeHasher, read: NodeReader, index: number, size: number): Hash[] {
+/** PATH(m, D[0:n]) of RFC 6962 section 2.1.1; `range` computes MTH of a range (memoised by inclusionProofs). */
+export function inclusionProof(
+  h: TreeHasher,
+  read: NodeReader,
+  index: number,
+  size: number,
+  range: (start: number, end: number) => Hash = (start, end) => rangeHash(h, read, start, end),
+): Hash[] {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) {
     throw new ProofError(`index ${index} is not in a tree of size ${size}`)
   }
@@ -40,15 +46,38 @@ export function inclusionProof(h: TreeHasher, read: NodeReader, index: number, s
   while (end - start > 1) {
     const k = largestPowerOfTwoBelow(end - start)
     if (m < k) {
-      path.push(rangeHash(h, read, start + k, end))
+      path.push(range(start + k, end))
       end = start + k
     } else {
-      path.push(rangeHash(h, read, start, start + k))
+      path.push(range(start, start + k))
       start += k
       m -= k
     }
   }
   return path.reverse()
+}
+
+/**
+ * Inclusion proofs of several leaves in one tree. Their paths share the hashes of the ranges right of
+ * them (all ending at `size`, which are not stored perfect nodes): each such range is hashed once.
+ */
+export function inclusionProofs(
+  h: TreeHasher,
+  read: NodeReader,
+  indices: readonly number[],
+  size: number,
+): Hash[][] {
+  const memo = new Map<string, Hash>()
+  const range = (start: number, end: number): Hash => {
+    const key = `${start}:${end}`
+    let hash = memo.get(key)
+    if (!hash) {
+      hash = rangeHash(h, read, start, end)
+      memo.set(key, hash)
+    }
+    return hash
+  }
+  return indices.map((index) => inclusionProof(h, read, index, size, range))
 }
 
 /** PROOF(m, D[0:n]) of RFC 6962 section 2.1.2. */

@@ -98,7 +98,7 @@ describe('the run-time step budget', () => {
     const event = { id: 'e', xs: list(MAX_EVENT_LIST) }
     let err: BudgetExceededError | undefined
     const ms = timed(() => {
-      err = budgetError(() => gateBatch(k, initialAggregates(k), undefined, [event], false))
+      err = budgetError(() => gateBatch(k, initialAggregates(k), [event]))
     })
     expect(err).toMatchObject({ budget: 'expression_steps', limit: EXPRESSION_STEPS, unit: 'steps' })
     expect(err?.cpuMs).toBeGreaterThan(0)
@@ -114,18 +114,14 @@ describe('the run-time step budget', () => {
       gateBatch(
         k,
         initialAggregates(k),
-        undefined,
         list(100).map((i) => event(`e${i}`)),
-        false,
-        undefined,
-        false,
-        budget,
+        { budget },
       ),
     )
     expect(err.budget).toBe('expression_steps')
     // Fewer than the 100 events' worth of steps fit: the batch stopped part way.
     const small = new StepBudget('expression_steps', 5_000, 1)
-    gateBatch(k, initialAggregates(k), undefined, [event('a')], false, undefined, false, small)
+    gateBatch(k, initialAggregates(k), [event('a')], { budget: small })
     expect(small.spent).toBeGreaterThan(100)
     expect(small.spent * 100).toBeGreaterThan(5_000)
   })

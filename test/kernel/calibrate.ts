@@ -52,7 +52,7 @@ for (let round = 0; round < 4; round++) {
   const t0 = performance.now()
   for (const e of batch) {
     // As the holon object runs it: the current state is cached, the event is gated against it.
-    const out = gateBatch(k, states, last, [e], false, current, false, budget)
+    const out = gateBatch(k, states, [e], { last, known: current, budget })
     states = out.states
     last = e
     current = out.results[0]

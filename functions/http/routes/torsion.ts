@@ -60,6 +60,6 @@ export const torsion = router().openapi(route, (c) => {
   const budget = expressionBudget()
   let states = initialAggregates(k)
   for (const e of history) states = step(k, states, e, budget).states
-  const out = gateBatch(k, states, history.at(-1), [event], false, undefined, false, budget)
+  const out = gateBatch(k, states, [event], { last: history.at(-1), budget })
   return c.json(out.results[0] as GateResult, 200)
 })

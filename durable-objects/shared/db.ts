@@ -1,14 +1,21 @@
-// The one parameterised query helper every holon query goes through.
+// The one parameterised query helper every Durable Object query goes through (holon, federation, topology).
 type Row = Record<string, SqlStorageValue>
 
 /** Durable Object SQLite binds at most 100 parameters per statement. */
 const MAX_PARAMS = 100
 
 export class Db {
+  private readonly storage: DurableObjectStorage
   private readonly sql: SqlStorage
 
-  constructor(sql: SqlStorage) {
-    this.sql = sql
+  constructor(storage: DurableObjectStorage) {
+    this.storage = storage
+    this.sql = storage.sql
+  }
+
+  /** Runs `f` in one synchronous storage transaction: all of its writes commit, or none. */
+  transaction<T>(f: () => T): T {
+    return this.storage.transactionSync(f)
   }
 
   all<T extends Row>(query: string, ...params: SqlStorageValue[]): T[] {
@@ -33,14 +40,19 @@ export class Db {
     return out
   }
 
-  /** Multi-row INSERT, as few statements as the parameter limit allows. */
-  insertMany(table: string, columns: readonly string[], rows: readonly SqlStorageValue[][]): void {
+  /** Multi-row INSERT, as few statements as the parameter limit allows; `conflict` is an ON CONFLICT clause. */
+  insertMany(
+    table: string,
+    columns: readonly string[],
+    rows: readonly SqlStorageValue[][],
+    conflict = '',
+  ): void {
     const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length))
     const tuple = `(${columns.map(() => '?').join(', ')})`
     for (let i = 0; i < rows.length; i += per) {
       const part = rows.slice(i, i + per)
       this.run(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => tuple).join(', ')}`,
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => tuple).join(', ')} ${conflict}`,
         ...part.flat(),
       )
     }

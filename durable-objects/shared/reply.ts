@@ -1,0 +1,29 @@
+// What an object refuses, as plain data (errors lose their class across RPC); the worker's unwrap maps it to
+// problem+json. One envelope for every object; holons and the federation registry share one refusal union.
+import type { KernelIssue } from '../../functions/kernel/errors.ts'
+import type { GateResult } from '../../schemas/evaluation.ts'
+import type { Receipt } from '../../schemas/ledger.ts'
+
+export type Refusal =
+  | { code: 'holon_not_found' }
+  | { code: 'holon_exists'; kernel_version: number }
+  | { code: 'kernel_invalid'; issues: KernelIssue[] }
+  | {
+      code: 'inadmissible'
+      index: number
+      event_id: string
+      result: GateResult
+      receipt: Receipt
+      /** the pulse had quarantined the holon: every event needed an override */
+      quarantined: boolean
+    }
+  | { code: 'pulse_config'; pointer: string; message: string }
+  | { code: 'ledger_range'; message: string }
+  | { code: 'idempotency_conflict'; index: number; event_id: string }
+  | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }
+
+/** The reply of every object RPC method: a value, or a refusal of type `F`. */
+export type Reply<T, F = Refusal> = { ok: true; value: T } | { ok: false; failure: F }
+
+export const ok = <T>(value: T): Reply<T, never> => ({ ok: true, value })
+export const fail = <F = Refusal>(failure: F): Reply<never, F> => ({ ok: false, failure })
