@@ -35,7 +35,7 @@ export function loadLive(db: Db): Live | undefined {
     "SELECT version, spec FROM kernels WHERE status = 'active'",
   )
   if (!k) throw new Error('holon has no active kernel')
-  const kernel = compileKernel(JSON.parse(k.spec) as KernelSpec)
+  const kernel = compileKernel(JSON.parse(k.spec) as KernelSpec, { stored: true })
   const stored = new Map(
     db
       .all<{ name: string; state: string }>('SELECT name, state FROM aggregates')

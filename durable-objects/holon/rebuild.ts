@@ -89,7 +89,10 @@ export class Rebuilder {
   private pending(version: number): CompiledKernel {
     if (this.cached?.version !== version) {
       const row = this.db.one<{ spec: string }>('SELECT spec FROM kernels WHERE version = ?', version)
-      this.cached = { version, kernel: compileKernel(JSON.parse(row?.spec ?? 'null') as KernelSpec) }
+      this.cached = {
+        version,
+        kernel: compileKernel(JSON.parse(row?.spec ?? 'null') as KernelSpec, { stored: true }),
+      }
     }
     return this.cached.kernel
   }

@@ -41,19 +41,32 @@ const pointerPart = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1')
 export const kernelDigest = (spec: KernelSpec): string =>
   contentDigest({ dimensions: Object.keys(spec.invariants), kernel: spec })
 
-export function compileKernel(spec: KernelSpec): CompiledKernel {
+export interface KernelCompileOptions {
+  /**
+   * A kernel stored before (holon history, ledger replay): admission rules added since (reserved names, the
+   * static cost bound) must not make an existing holon unloadable; the run-time budget still applies.
+   */
+  stored?: boolean
+}
+
+export function compileKernel(
+  spec: KernelSpec,
+  { stored = false }: KernelCompileOptions = {},
+): CompiledKernel {
   const issues: KernelIssue[] = []
   const compile = (source: string, pointer: string, opts: CompileOptions): CompiledExpr => {
-    const r = compileExpr(source, opts)
+    const r = compileExpr(source, { ...opts, admitted: stored })
     if (r.ok) return r.expr
     issues.push({ pointer, ...r.problem })
     return () => undefined
   }
-  // The schema refuses these names; a spec that did not pass through it (a stored one) is checked here too.
-  for (const [part, names] of [
-    ['aggregates', Object.keys(spec.aggregates)],
-    ['invariants', Object.keys(spec.invariants)],
-  ] as const) {
+  // The schema refuses these names; a spec that did not pass through it is checked here too.
+  for (const [part, names] of stored
+    ? []
+    : ([
+        ['aggregates', Object.keys(spec.aggregates)],
+        ['invariants', Object.keys(spec.invariants)],
+      ] as const)) {
     for (const name of names.filter(reservedName)) {
       issues.push({
         pointer: `/${part}/${pointerPart(name)}`,

@@ -94,6 +94,11 @@ export interface CompileOptions {
   result: 'number' | 'bool'
   /** Names `agg.<name>` may refer to (score scope). */
   aggregates?: ReadonlySet<string>
+  /**
+   * The expression was admitted before (a stored kernel): skip the static cost bound, which may have been
+   * tightened since, so an existing holon still loads; the run-time meter bounds it all the same.
+   */
+  admitted?: boolean
 }
 
 export type CompileOutcome = { ok: true; expr: CompiledExpr } | { ok: false; problem: ExprProblem }
@@ -126,7 +131,7 @@ export function compileExpr(source: string, opts: CompileOptions): CompileOutcom
   }
   const ast = parsed.ast as unknown as CelNode
   const bound = costBound(ast)
-  if (bound.steps > EXPRESSION_STEPS) {
+  if (!opts.admitted && bound.steps > EXPRESSION_STEPS) {
     const ms = Math.round((bound.steps * NS_PER_STEP) / 1e6)
     return at(
       scanned.originalOffset(bound.at?.start ?? 0),

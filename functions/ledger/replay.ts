@@ -60,7 +60,7 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
     const d = entry.data
     switch (entry.kind) {
       case 'holon.created':
-        kernel = compileKernel(kernelOf(d))
+        kernel = compileKernel(kernelOf(d), { stored: true })
         version = Number(d.kernel_version)
         // A holon that predates its ledger starts from a snapshot of its aggregates.
         snapshot = d.snapshot as Snapshot | undefined
@@ -75,7 +75,7 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
         const spec = proposed.get(Number(d.version))
         if (!spec)
           throw new ReplayError(`kernel ${d.version} activated at entry ${entry.index} was never proposed`)
-        kernel = compileKernel(spec)
+        kernel = compileKernel(spec, { stored: true })
         version = Number(d.version)
         states = initialAggregates(kernel)
         for (const e of history) states = step(kernel, states, e).states

@@ -243,3 +243,36 @@ describe('a stored spec that bypassed the schema is still checked', () => {
     ])
   })
 })
+
+describe('stored kernels', () => {
+  // A kernel admitted before a rule was added must still load (a holon object compiles it at start-up):
+  // the admission rules are skipped for stored specs, the run-time budget is not.
+  const spec = (score: string, name = 'I'): KernelSpec =>
+    ({
+      id: 'stored',
+      aggregates: {},
+      invariants: { [name]: { score, threshold: 0, weight: 1 } },
+      gate: { on_torsion: 'reject', admit_improving: false },
+    }) as KernelSpec
+
+  it('load past the static bound, and the run-time budget still stops them', () => {
+    const heavy = spec('size(event.xs.map(x, event.xs.map(y, x + y))) > 0 ? 1.0 : 0.0')
+    expect(compileError(() => compileKernel(heavy)).issues[0]?.message).toMatch(
+      /exceeds the expression budget/,
+    )
+    const k = compileKernel(heavy, { stored: true })
+    const err = budgetError(() => gateBatch(k, initialAggregates(k), [{ id: 'e', xs: list(MAX_EVENT_LIST) }]))
+    expect(err.budget).toBe('expression_steps')
+    expect(gateBatch(k, initialAggregates(k), [{ id: 'e', xs: list(3) }]).results[0]?.state_vector).toEqual([
+      1,
+    ])
+  })
+
+  it('load with a name refused today, and score it', () => {
+    const named = spec('event.ok ? 1.0 : 0.0', 'constructor')
+    expect(compileError(() => compileKernel(named)).issues[0]?.pointer).toBe('/invariants/constructor')
+    const k = compileKernel(named, { stored: true })
+    expect(k.dimensions).toEqual(['constructor'])
+    expect(gateBatch(k, initialAggregates(k), [{ id: 'e', ok: true }]).results[0]?.state_vector).toEqual([1])
+  })
+})
