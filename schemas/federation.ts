@@ -72,7 +72,7 @@ export const SignedBody = (what: string) =>
     .unknown()
     .describe(`${what}; checked against its strict schema by the registry (a refusal is counted in drops)`)
 
-export const InboxResult = z
+const InboxResult = z
   .object({
     origin: z.string().nullable(),
     outcome: z.enum([

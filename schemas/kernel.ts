@@ -31,7 +31,7 @@ const guardNames = <T extends z.ZodType>(what: string, record: T) =>
 const aggName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'aggregate names are CEL identifiers (letters, digits, _)')
-export const invariantName = z
+const invariantName = z
   .string()
   .regex(
     /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,

@@ -12,7 +12,7 @@ export const BoundaryPolicy = z.enum(['reject', 'project']).openapi('BoundaryPol
 
 const weight = z.number().min(0).max(1)
 
-export const OptimizationGoals = z
+const OptimizationGoals = z
   .strictObject({
     performance: weight.default(0.4).describe('latency: the distance part of routing costs'),
     cost: weight.default(0.2),
@@ -99,7 +99,6 @@ export const MomConfig = z
   })
 
 export type MomConfig = z.infer<typeof MomConfig>
-export type MomConfigInput = z.input<typeof MomConfig>
 
 /** The configuration used when a request brings none. */
 export const DEFAULT_MOM_CONFIG: MomConfig = MomConfig.parse({})

@@ -66,7 +66,7 @@ export const Genome = z
 
 export const Decision = z.enum(['QUARANTINE', 'ALERT', 'BALANCE', 'OPTIMIZE', 'NONE']).openapi('Decision')
 
-export const Complex = z.object({ re: z.number(), im: z.number(), abs: z.number() })
+const Complex = z.object({ re: z.number(), im: z.number(), abs: z.number() })
 
 export const KairosReading = z
   .object({

@@ -23,7 +23,7 @@ import {
   WitnessRecordError,
 } from './witnessing.ts'
 
-export type InboxOutcome =
+type InboxOutcome =
   | 'accepted'
   | 'duplicate'
   | 'own'
@@ -41,7 +41,7 @@ export interface InboxResult {
   ledger_index?: number
 }
 
-export interface PeerRow extends Record<string, SqlStorageValue> {
+interface PeerRow extends Record<string, SqlStorageValue> {
   origin: string
   verifier_key: string
   holon: string

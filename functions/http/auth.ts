@@ -38,7 +38,7 @@ function roleOf(env: Secrets, token: string): Role | null {
   return best
 }
 
-export function bearer(header: string | undefined): string | null {
+function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
   return m ? (m[1] as string) : null
 }

@@ -7,7 +7,7 @@ import { ApiError, PROBLEMS, type ProblemCode, pointer } from './problems.ts'
 
 export type AppEnv = { Bindings: Env; Variables: { role: Role | null } }
 
-export const Problem = z
+const Problem = z
   .object({
     type: z.string(),
     title: z.string(),

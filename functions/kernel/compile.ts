@@ -11,7 +11,7 @@ import { contentDigest } from '../canonical/index.ts'
 import { KernelCompileError, type KernelIssue } from './errors.ts'
 import { type CompiledExpr, type CompileOptions, compileExpr } from './expr.ts'
 
-export interface CompiledAggregate {
+interface CompiledAggregate {
   name: string
   spec: AggregateSpec
   /** Digest of the definition: a changed digest means the aggregate must be rebuilt from history. */
@@ -20,7 +20,7 @@ export interface CompiledAggregate {
   where?: CompiledExpr
 }
 
-export interface CompiledInvariant {
+interface CompiledInvariant {
   name: string
   spec: InvariantSpec
   score: CompiledExpr

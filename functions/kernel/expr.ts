@@ -7,7 +7,7 @@ import { scanSource } from './literals.ts'
 import { type CelNode, instrument, metered, spend } from './meter.ts'
 import { matches } from './regex.ts'
 
-export type ExprScope = 'event' | 'score'
+type ExprScope = 'event' | 'score'
 
 /** A compiled expression: call it with the variables of its scope and the request's step budget. */
 export type CompiledExpr = (vars: Record<string, unknown>, budget: StepBudget) => unknown

@@ -60,7 +60,7 @@ export function children(n: CelNode): CelNode[] {
 }
 
 /** Nodes evaluated once per evaluation of `n`: comprehension bodies are counted per iteration instead. */
-export function onceCount(n: CelNode): number {
+function onceCount(n: CelNode): number {
   const kids = children(n)
   const body = n.op === 'comprehension' ? kids.slice(0, 2) : kids
   let total = 1

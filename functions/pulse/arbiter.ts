@@ -1,10 +1,10 @@
 // The Arbiter (VENOM seed thresholds): threat decides first; otherwise the genome-weighted core outputs do.
 import type { Decision, Genome } from '../../schemas/pulse.ts'
 
-export const THREAT_QUARANTINE = 0.85
+const THREAT_QUARANTINE = 0.85
 export const THREAT_ALERT = 0.6
-export const STABILITY_THRESHOLD = 0.25
-export const OPT_GAIN_THRESHOLD = 0.1
+const STABILITY_THRESHOLD = 0.25
+const OPT_GAIN_THRESHOLD = 0.1
 
 export interface CoreOutputs {
   /** Regen urgency */

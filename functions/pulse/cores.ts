@@ -2,7 +2,7 @@
 import type { Violation } from '../../schemas/evaluation.ts'
 import type { Recommendation } from '../../schemas/pulse.ts'
 
-export const REPAIR_THRESHOLD = 0.1
+const REPAIR_THRESHOLD = 0.1
 
 export interface Dimension {
   invariant: string

@@ -17,7 +17,7 @@ export interface AnomalyFeatures {
 export const anomaliesOf = (f: AnomalyFeatures): number =>
   f.violations + f.rejections + f.overrides + f.near_threshold
 
-export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
 export const threatOf = (m: EntropyModel, anomalies: number): number => sigmoid(m.w * anomalies + m.b)
 

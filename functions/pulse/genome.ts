@@ -3,12 +3,12 @@
 import type { Genome } from '../../schemas/pulse.ts'
 
 export const GENOME_START: Genome = { R: 0.25, B: 0.25, E: 0.25, O: 0.25 }
-export const MAX_O_STEP = 0.05
+const MAX_O_STEP = 0.05
 export const E_THREAT_ONSET = 0.5
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x))
 
-export function normalise(g: Genome): Genome {
+function normalise(g: Genome): Genome {
   const sum = g.R + g.B + g.E + g.O
   if (!(sum > 0)) return { ...GENOME_START }
   return { R: g.R / sum, B: g.B / sum, E: g.E / sum, O: g.O / sum }

@@ -1,7 +1,7 @@
 // The genomic PID (VENOM seed): Kp 0.6, Ki 0.1, Kd 0.05, anti-windup clamp [-1, 1], epsilon reset 1e-4.
 
-export const PID_GAINS = { kp: 0.6, ki: 0.1, kd: 0.05 } as const
-export const INTEGRAL_BOUND = 1
+const PID_GAINS = { kp: 0.6, ki: 0.1, kd: 0.05 } as const
+const INTEGRAL_BOUND = 1
 export const EPSILON_RESET = 1e-4
 
 export interface PidState {

@@ -1,7 +1,7 @@
 // The T_Lambda pulse (VENOM seed): T1 * ln(U) / (1 - 1/(k P)) for k P > 1, bounded below by 1e-6.
 import { PulseConfigError } from './errors.ts'
 
-export const T_LAMBDA_MIN = 1e-6
+const T_LAMBDA_MIN = 1e-6
 
 export interface TLambdaParams {
   /** parallel flows */

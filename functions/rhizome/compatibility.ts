@@ -2,7 +2,7 @@
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import type { RhizomeArtifact } from './artifact.ts'
 
-export interface SharedInvariant {
+interface SharedInvariant {
   name: string
   local_threshold: number
   peer_threshold: number

@@ -10,7 +10,7 @@ import { equalBytes } from '../merkle/index.ts'
 import { checked, MessageError, strictShape } from './received.ts'
 
 /** What a receiver holds about an origin: its pinned key and the holon it belongs to. */
-export interface Pinned {
+interface Pinned {
   verifier_key: string
   holon: string
 }

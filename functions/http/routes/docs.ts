@@ -15,7 +15,7 @@ type Operation = {
   responses?: Record<string, { description?: string }>
 }
 
-export function openApiDocument(app: OpenAPIHono<AppEnv>): Doc {
+function openApiDocument(app: OpenAPIHono<AppEnv>): Doc {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
   const doc = app.getOpenAPI31Document({
     openapi: '3.1.0',

@@ -40,7 +40,7 @@ const route = createRoute({
 const cache = new Map<string, CompiledKernel>()
 const CACHE_SIZE = 64
 
-export function compiledFor(spec: KernelSpec): CompiledKernel {
+function compiledFor(spec: KernelSpec): CompiledKernel {
   const digest = kernelDigest(spec)
   let k = cache.get(digest)
   if (k) {
