@@ -90,6 +90,29 @@ export const TopologyEmbedResult = z
     description: 'the stored coordinates were replaced by the greedy embedding',
   })
 
+export const TopologyListQuery = z.object({
+  after: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'after is a topology name (the next_after of a previous page)')
+    .optional()
+    .describe('list the names after this one (exclusive)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
+
+export const TopologyList = z
+  .object({
+    topologies: z.array(
+      z.object({
+        id: z.string().describe('the topology name'),
+        registered_at: z.string().describe('ISO-8601 time the directory first recorded the name'),
+      }),
+    ),
+    next_after: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+  })
+  .openapi('TopologyList', {
+    description: 'stored topology names in name order, from the deployment directory',
+  })
+
 export type TopologyCreate = z.infer<typeof TopologyCreate>
 export type TopologyPatch = z.infer<typeof TopologyPatch>
 export type TopologyInfo = z.infer<typeof TopologyInfo>

@@ -181,7 +181,7 @@ describe('embedding and other budgets', () => {
   it('duplicate edges in a request are dropped without scanning hub adjacency lists', () => {
     const nodes = Array.from({ length: 10_000 }, (_, i) => ({ id: `n${i}`, coords: [0, (i / 10_000) * 0.9] }))
     const star = nodes.slice(1).map((n) => ['n0', n.id] as [string, string])
-    const dupes = Array.from({ length: 90_000 }, (_, i) => ['n1', 'n0'] as [string, string]).map((e, i) =>
+    const dupes = Array.from({ length: 90_000 }, () => ['n1', 'n0'] as [string, string]).map((e, i) =>
       i % 2 ? e : ([e[1], e[0]] as [string, string]),
     )
     const t0 = performance.now()

@@ -8,10 +8,18 @@ import {
   TopologyEmbed,
   TopologyEmbedResult,
   TopologyInfo,
+  TopologyList,
+  TopologyListQuery,
   TopologyPatch,
   TopologyUpdate,
 } from '../../../schemas/topology.ts'
 import { requireRole } from '../auth.ts'
+import {
+  existingTopology,
+  listTopologies,
+  registerTopology,
+  unregisterTopology,
+} from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import { topologyStub, unwrapTopology } from '../topology-client.ts'
 
@@ -24,6 +32,22 @@ const bodyProblems = [
   'unsupported_media_type',
 ] as const
 const authProblems = ['unauthorized', 'forbidden'] as const
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/topologies',
+  tags: ['topologies'],
+  summary: 'The stored topologies of this deployment, in name order, paged with `after`',
+  description:
+    'Listed from the deployment directory, which records each topology when its PUT stores it. A topology stored ' +
+    'before the directory knew topologies appears (and answers reads) again once its PUT is repeated.',
+  ...reader,
+  request: { query: TopologyListQuery },
+  responses: {
+    200: json(TopologyList, 'a page of topology names'),
+    ...problems('validation_failed', ...authProblems),
+  },
+})
 
 const put = createRoute({
   method: 'put',
@@ -124,34 +148,46 @@ const remove = createRoute({
 })
 
 export const topologies = router()
+  .openapi(list, async (c) => {
+    const q = c.req.valid('query')
+    return c.json(await listTopologies(c.env, q.after ?? '', q.limit), 200)
+  })
   .openapi(put, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(
-      unwrapTopology(name, await topologyStub(c.env, name).create(name, c.req.valid('json'))),
-      200,
-    )
+    const info = unwrapTopology(name, await topologyStub(c.env, name).create(name, c.req.valid('json')))
+    // after the object holds it, so the directory never names a topology that is not there
+    await registerTopology(c.env, name)
+    return c.json(info, 200)
   })
   .openapi(patch, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).update(c.req.valid('json'))), 200)
+    return c.json(
+      unwrapTopology(name, await (await existingTopology(c.env, name)).update(c.req.valid('json'))),
+      200,
+    )
   })
   .openapi(info, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).info()), 200)
+    return c.json(unwrapTopology(name, await (await existingTopology(c.env, name)).info()), 200)
   })
   .openapi(nodes, async (c) => {
     const { name } = c.req.valid('param')
     const q = c.req.valid('query')
     return c.json(
-      unwrapTopology(name, await topologyStub(c.env, name).nodes(Number(q.cursor ?? 0), q.limit)),
+      unwrapTopology(name, await (await existingTopology(c.env, name)).nodes(Number(q.cursor ?? 0), q.limit)),
       200,
     )
   })
   .openapi(embed, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).embed(c.req.valid('json').pairs)), 200)
+    return c.json(
+      unwrapTopology(name, await (await existingTopology(c.env, name)).embed(c.req.valid('json').pairs)),
+      200,
+    )
   })
   .openapi(remove, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).destroy()), 200)
+    const deleted = unwrapTopology(name, await (await existingTopology(c.env, name)).destroy())
+    await unregisterTopology(c.env, name)
+    return c.json(deleted, 200)
   })
