@@ -90,6 +90,41 @@ export const TopologyEmbedResult = z
     description: 'the stored coordinates were replaced by the greedy embedding',
   })
 
+export const EmbedJob = z
+  .object({
+    job: z.string().describe('the job id'),
+    status: z
+      .enum(['running', 'done', 'failed', 'abandoned'])
+      .describe('abandoned: the topology changed under it'),
+    phase: z.enum(['place', 'evaluate', 'commit', 'done']),
+    nodes: z.number().int(),
+    placed: z.number().int().describe('nodes placed so far (the root first)'),
+    pairs: z.number().int().describe('pairs the greedy evaluation samples'),
+    evaluated: z.number().int().describe('pairs evaluated so far'),
+    progress: z.number().min(0).max(1).describe('(placed + evaluated) / (nodes + pairs), 1 once committed'),
+    alarms: z.number().int().describe('chunks run so far, one per alarm'),
+    chunk_steps: z.number().int().describe('the step budget of one chunk'),
+    from_version: z.number().int().describe('the topology version the job embeds; it commits version + 1'),
+    started_at: z.string(),
+    updated_at: z.string(),
+    result: TopologyEmbedResult.optional().describe('once done: what a synchronous embed answers'),
+    failure: z
+      .object({ code: z.string(), detail: z.string() })
+      .optional()
+      .describe('once failed or abandoned: the problem code and why'),
+  })
+  .openapi('EmbedJob', {
+    description:
+      "an embedding too large for one request, running in chunks on the topology object's alarm; readers see " +
+      'the old coordinates until the last chunk commits the new ones and the version at once',
+  })
+
+export const TopologyState = TopologyInfo.extend({
+  embedding: EmbedJob.optional().describe(
+    'the latest embedding job that ran in chunks, while it runs and after',
+  ),
+}).openapi('TopologyState')
+
 export const TopologyListQuery = z.object({
   after: z
     .string()
@@ -119,3 +154,5 @@ export type TopologyInfo = z.infer<typeof TopologyInfo>
 export type TopologyUpdate = z.infer<typeof TopologyUpdate>
 export type NodesPage = z.infer<typeof NodesPage>
 export type TopologyEmbedResult = z.infer<typeof TopologyEmbedResult>
+export type EmbedJob = z.infer<typeof EmbedJob>
+export type TopologyState = z.infer<typeof TopologyState>
