@@ -136,7 +136,7 @@ export class EmbedJobs {
   /** One chunk of the running job on the topology at `version`; true when another alarm is needed. */
   step(t: Topology | undefined, version: number | undefined): boolean {
     const rec = this.record()
-    if (!rec || rec.status !== 'running') return false
+    if (rec?.status !== 'running') return false
     try {
       if (!t || version !== rec.from_version) {
         this.finish(rec, 'abandoned', {
