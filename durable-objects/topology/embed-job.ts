@@ -69,6 +69,11 @@ export class EmbedJobs {
     this.chunkSteps = chunkSteps
   }
 
+  /** Drops what memory holds of a job (the topology was deleted with its rows). */
+  forget(): void {
+    this.working = undefined
+  }
+
   /** The latest job's record, running or finished. */
   record(): JobRecord | undefined {
     return this.working?.rec ?? loadJob(this.host.db)

@@ -225,14 +225,11 @@ export class TopologyObject extends DurableObject<Env> {
     if (!m || !t) return NOT_FOUND
     const running = this.jobs.record()
     if (running?.status === 'running') return { ok: true, value: { job: this.jobs.doc(running) } }
-    return attempt(() => {
+    const reply = attempt((): EmbedOutcome => {
       const budget = storedEmbedBudget()
       const cost = t.size * ROW_STEPS + reembedSteps(t, t.dim, samplePairs(t, pairs))
-      if (async || cost > budget.limit) {
-        const job = this.jobs.start(t, m.version, pairs, budget)
-        this.ctx.storage.setAlarm(Date.now())
-        return { job: this.jobs.doc(job) }
-      }
+      if (async || cost > budget.limit)
+        return { job: this.jobs.doc(this.jobs.start(t, m.version, pairs, budget)) }
       budget.spend(t.size * ROW_STEPS) // every node's coordinates are rewritten below
       const r = reembed(t, t.dim, pairs, budget)
       const live = r.topology.ids.flatMap((id, i) => (id == null ? [] : [i]))
@@ -252,6 +249,8 @@ export class TopologyObject extends DurableObject<Env> {
         },
       }
     })
+    if (reply.ok && 'job' in reply.value) await this.ctx.storage.setAlarm(Date.now())
+    return reply
   }
 
   /** One chunk of a running embedding job per alarm; the next is due at once. */
@@ -263,6 +262,7 @@ export class TopologyObject extends DurableObject<Env> {
     if (!this.meta) return NOT_FOUND
     await this.ctx.storage.deleteAll()
     await this.ctx.storage.deleteAlarm()
+    this.jobs.forget()
     this.meta = undefined
     this.topo = undefined
     this.ctx.storage.transactionSync(() => migrate(this.ctx.storage.sql))

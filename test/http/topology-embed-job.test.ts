@@ -146,6 +146,22 @@ describe('stored embedding in chunks on the alarm', () => {
     expect((await call('GET', `/v1/topologies/${name}`)).body.version).toBe(2)
   })
 
+  it('a topology deleted while its job runs: the job goes with it, and a new one can start', async () => {
+    const name = freshId('del')
+    const g = graph(600, 5)
+    await call('PUT', `/v1/topologies/${name}`, g, WRITE)
+    const first = await embedAsync(name, 20)
+    expect(first.status).toBe(202)
+    expect(await runDurableObjectAlarm(stub(name))).toBe(true)
+    expect((await call('DELETE', `/v1/topologies/${name}`, undefined, WRITE)).status).toBe(200)
+    expect(await runDurableObjectAlarm(stub(name))).toBe(false)
+    await call('PUT', `/v1/topologies/${name}`, g, WRITE)
+    expect((await call('GET', `/v1/topologies/${name}/embedding`)).body.type).toBe('/problems/not_found')
+    const second = await embedAsync(name, 20)
+    expect(second).toMatchObject({ status: 202, body: { status: 'running', placed: 1 } })
+    expect(second.body.job).not.toBe(first.body.job)
+  })
+
   it('a disconnected graph is refused at once; a topology without a job has no embedding resource', async () => {
     const name = freshId('dis')
     await call(
