@@ -451,9 +451,12 @@ async function embedJob(table: Table): Promise<void> {
       if (res.status !== 202 || !location)
         throw new Error(`expected 202, got ${res.status} ${JSON.stringify(doc)}`)
       const seen: string[] = []
+      let slowestPoll = 0
       while (doc.status === 'running') {
         await new Promise((r) => setTimeout(r, 200))
+        const p0 = performance.now()
         doc = (await send(base, 'GET', location, undefined)) as typeof doc
+        slowestPoll = Math.max(slowestPoll, performance.now() - p0)
         const step = `${doc.alarms}:${doc.progress.toFixed(2)}`
         if (seen.at(-1) !== step) seen.push(step)
       }
@@ -472,6 +475,7 @@ async function embedJob(table: Table): Promise<void> {
         cpu,
         doc.alarms,
         seen.join(' '),
+        fmt(slowestPoll),
         doc.result ? `${fmt(doc.result.greedy.success_rate * 100, 2)}%` : '',
         route.greedy ? `${route.greedy.status}, ${route.greedy.hops} hops` : JSON.stringify(route),
       ])
@@ -486,6 +490,7 @@ async function embedJob(table: Table): Promise<void> {
         'CPU ms',
         'alarms',
         'alarms:progress seen',
+        'slowest poll ms',
         'greedy success',
         'route first -> last',
       ],

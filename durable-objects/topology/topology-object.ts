@@ -3,6 +3,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import {
   buildTopology,
+  EMBED_CHUNK_STEPS,
   ROW_STEPS,
   type RouteQuery,
   reembed,
@@ -46,7 +47,7 @@ export class TopologyObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.db = new Db(ctx.storage.sql)
-    // one chunk may spend what one request may (OMEGA_EMBED_CHUNK_STEPS lowers it, for tests)
+    // one chunk spends at most a fifth of what one request may (OMEGA_EMBED_CHUNK_STEPS sets it, for tests)
     const chunk = Number((env as { OMEGA_EMBED_CHUNK_STEPS?: string }).OMEGA_EMBED_CHUNK_STEPS)
     this.jobs = new EmbedJobs(
       {
@@ -61,7 +62,7 @@ export class TopologyObject extends DurableObject<Env> {
           this.topo = t
         },
       },
-      chunk > 0 ? chunk : storedEmbedBudget().limit,
+      chunk > 0 ? chunk : EMBED_CHUNK_STEPS,
     )
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.transactionSync(() => migrate(ctx.storage.sql))

@@ -1,7 +1,7 @@
 // A stored topology's embedding as a job in bounded chunks: placement along the BFS order (embed.ts's
 // Placement), then greedy evaluation by source, each chunk within a step budget, each resumable from stored state.
 import { StepBudget } from '../budget/index.ts'
-import { ROW_STEPS, VISIT_STEPS } from './budgets.ts'
+import { COLD_VISIT_STEPS, ROW_STEPS } from './budgets.ts'
 import { PLACE_STEPS } from './embed.ts'
 import { bfsHops, type GreedyQuality } from './evaluate.ts'
 import { greedyRoute } from './greedy.ts'
@@ -54,7 +54,7 @@ export function evaluateChunk(
 ): TallyState {
   const t = { ...tally }
   const counter = new StepBudget('evaluate_chunk', Number.POSITIVE_INFINITY, 0)
-  const bfs = (topo.slots + 2 * topo.edgeCount) * VISIT_STEPS
+  const bfs = (topo.slots + 2 * topo.edgeCount) * COLD_VISIT_STEPS
   while (t.sources < groups.length && (t.sources === tally.sources || counter.spent < steps)) {
     const [s, targets] = groups[t.sources] as [number, number[]]
     counter.spend(bfs)
