@@ -58,17 +58,16 @@ export function loadTree(db: Db): { order: Int32Array; parent: Int32Array } | un
   return row && { order: new Int32Array(row.ord), parent: new Int32Array(row.parent) }
 }
 
-/** Stores placed nodes; re-storing one (a chunk run again) replaces it with the same values. */
+/**
+ * Stores newly placed nodes, 20 rows per statement. Never a node stored before: a chunk places only nodes after
+ * the stored cursor, and a chunk whose transaction failed stored nothing.
+ */
 export function savePlaced(db: Db, rows: readonly (PlacedRow & { coords: Float64Array })[]): void {
-  for (const r of rows)
-    db.run(
-      'INSERT OR REPLACE INTO embed_coords (slot, x, y, half, coords) VALUES (?, ?, ?, ?, ?)',
-      r.slot,
-      r.x,
-      r.y,
-      r.half,
-      r.coords.buffer as ArrayBuffer,
-    )
+  db.insertMany(
+    'embed_coords',
+    ['slot', 'x', 'y', 'half', 'coords'],
+    rows.map((r) => [r.slot, r.x, r.y, r.half, r.coords.buffer as ArrayBuffer]),
+  )
 }
 
 export const loadPlaced = (db: Db): PlacedRow[] =>
