@@ -446,7 +446,12 @@ async function embedJob(table: Table): Promise<void> {
         body: JSON.stringify({ pairs }),
       })
       const startMs = performance.now() - t0
-      let doc = (await res.json()) as { status: string; alarms: number; progress: number; result?: any }
+      let doc = (await res.json()) as {
+        status: string
+        alarms: number
+        progress: number
+        result?: { greedy: { success_rate: number } }
+      }
       const location = res.headers.get('location')
       if (res.status !== 202 || !location)
         throw new Error(`expected 202, got ${res.status} ${JSON.stringify(doc)}`)
