@@ -16,6 +16,8 @@ export default defineConfig({
                 OMEGA_READ_TOKEN: '',
                 OMEGA_BRIDGE_TOKEN: 'test-bridge-token',
                 OMEGA_REBUILD_CHUNK: '50',
+                // one embedding chunk: 20,000 steps, 160 placed nodes (test/http/topology-embed-job.test.ts)
+                OMEGA_EMBED_CHUNK_STEPS: '20000',
               },
             },
           }),

@@ -12,7 +12,7 @@ const kappa = z
   .describe('curvature -kappa; default: config.geometry.curvature')
 const config = MomConfig.optional().describe('mom_config; absent: the defaults')
 
-export const Target = z
+const Target = z
   .union([z.strictObject({ node: NodeId }), z.strictObject({ point: Point })])
   .openapi('Target', { description: 'a node id or a point' })
 
@@ -118,7 +118,7 @@ export const EmbedResult = z
   })
   .openapi('EmbedResult')
 
-export const Vote = z.enum(['yes', 'no', 'abstain']).nullable()
+const Vote = z.enum(['yes', 'no', 'abstain']).nullable()
 
 export const ConsensusRequest = z
   .strictObject({

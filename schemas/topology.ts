@@ -90,9 +90,69 @@ export const TopologyEmbedResult = z
     description: 'the stored coordinates were replaced by the greedy embedding',
   })
 
+export const EmbedJob = z
+  .object({
+    job: z.string().describe('the job id'),
+    status: z
+      .enum(['running', 'done', 'failed', 'abandoned'])
+      .describe('abandoned: the topology changed under it'),
+    phase: z.enum(['place', 'evaluate', 'commit', 'done']),
+    nodes: z.number().int(),
+    placed: z.number().int().describe('nodes placed so far (the root first)'),
+    pairs: z.number().int().describe('pairs the greedy evaluation samples'),
+    evaluated: z.number().int().describe('pairs evaluated so far'),
+    progress: z.number().min(0).max(1).describe('(placed + evaluated) / (nodes + pairs), 1 once committed'),
+    alarms: z.number().int().describe('chunks run so far, one per alarm'),
+    chunk_steps: z.number().int().describe('the step budget of one chunk'),
+    from_version: z.number().int().describe('the topology version the job embeds; it commits version + 1'),
+    started_at: z.string(),
+    updated_at: z.string(),
+    result: TopologyEmbedResult.optional().describe('once done: what a synchronous embed answers'),
+    failure: z
+      .object({ code: z.string(), detail: z.string() })
+      .optional()
+      .describe('once failed or abandoned: the problem code and why'),
+  })
+  .openapi('EmbedJob', {
+    description:
+      "an embedding too large for one request, running in chunks on the topology object's alarm; readers see " +
+      'the old coordinates until the last chunk commits the new ones and the version at once',
+  })
+
+export const TopologyState = TopologyInfo.extend({
+  embedding: EmbedJob.optional().describe(
+    'the latest embedding job that ran in chunks, while it runs and after',
+  ),
+}).openapi('TopologyState')
+
+export const TopologyListQuery = z.object({
+  after: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'after is a topology name (the next_after of a previous page)')
+    .optional()
+    .describe('list the names after this one (exclusive)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+})
+
+export const TopologyList = z
+  .object({
+    topologies: z.array(
+      z.object({
+        id: z.string().describe('the topology name'),
+        registered_at: z.string().describe('ISO-8601 time the directory first recorded the name'),
+      }),
+    ),
+    next_after: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+  })
+  .openapi('TopologyList', {
+    description: 'stored topology names in name order, from the deployment directory',
+  })
+
 export type TopologyCreate = z.infer<typeof TopologyCreate>
 export type TopologyPatch = z.infer<typeof TopologyPatch>
 export type TopologyInfo = z.infer<typeof TopologyInfo>
 export type TopologyUpdate = z.infer<typeof TopologyUpdate>
 export type NodesPage = z.infer<typeof NodesPage>
 export type TopologyEmbedResult = z.infer<typeof TopologyEmbedResult>
+export type EmbedJob = z.infer<typeof EmbedJob>
+export type TopologyState = z.infer<typeof TopologyState>

@@ -60,6 +60,8 @@ describe('OpenAPI', () => {
         '/v1/topologies/{name}',
         '/v1/topologies/{name}/nodes',
         '/v1/topologies/{name}/embed',
+        '/v1/topologies',
+        '/v1/topologies/{name}/embedding',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -1,11 +1,13 @@
-// The directory Durable Object (one per deployment): the ids of the holons that exist, so reads of unknown ids
-// are answered without waking, and so without allocating, a holon object.
+// The directory Durable Object (one per deployment): the names of the holons and stored topologies that exist, so
+// reads of unknown names are answered without waking, and so without allocating, a holon or topology object.
 import { DurableObject } from 'cloudflare:workers'
 import { migrate } from './migrations.ts'
-import { type DirectoryEntry, DirectoryStore } from './store.ts'
+import { type DirectoryEntry, type DirectoryKind, DirectoryStore } from './store.ts'
+
+export type { DirectoryKind } from './store.ts'
 
 export interface DirectoryPage {
-  holons: DirectoryEntry[]
+  entries: DirectoryEntry[]
   next_after: string | null
 }
 
@@ -18,19 +20,24 @@ export class DirectoryObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => ctx.storage.transactionSync(() => migrate(ctx.storage.sql)))
   }
 
-  /** Records a created holon; repeating it is harmless (creates and re-PUTs of existing holons call it). */
-  async register(id: string): Promise<{ added: boolean }> {
-    return { added: this.store.register(id, new Date().toISOString()) }
+  /** Records a created object; repeating it is harmless (creates and re-PUTs of existing ones call it). */
+  async register(id: string, kind: DirectoryKind = 'holon'): Promise<{ added: boolean }> {
+    return { added: this.store.register(kind, id, new Date().toISOString()) }
   }
 
-  async has(id: string): Promise<boolean> {
-    return this.store.has(id)
+  /** Forgets a deleted object. */
+  async unregister(id: string, kind: DirectoryKind): Promise<{ removed: boolean }> {
+    return { removed: this.store.remove(kind, id) }
   }
 
-  async list(after: string, limit: number): Promise<DirectoryPage> {
-    const holons = this.store.page(after, limit + 1)
-    const more = holons.length > limit
-    if (more) holons.pop()
-    return { holons, next_after: more ? (holons.at(-1)?.id ?? null) : null }
+  async has(id: string, kind: DirectoryKind = 'holon'): Promise<boolean> {
+    return this.store.has(kind, id)
+  }
+
+  async list(after: string, limit: number, kind: DirectoryKind = 'holon'): Promise<DirectoryPage> {
+    const entries = this.store.page(kind, after, limit + 1)
+    const more = entries.length > limit
+    if (more) entries.pop()
+    return { entries, next_after: more ? (entries.at(-1)?.id ?? null) : null }
   }
 }

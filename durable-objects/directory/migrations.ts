@@ -1,8 +1,10 @@
 // The directory object's SQLite schema: one versioned list of migrations, applied in order at start-up.
 import { migrate as apply } from '../shared/migrations.ts'
 
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE holons (id TEXT PRIMARY KEY, registered_at TEXT NOT NULL) WITHOUT ROWID;`,
+const MIGRATIONS: readonly string[] = [
+  // One table for every kind of named object (holons, stored topologies).
+  `CREATE TABLE entries (
+     kind TEXT NOT NULL, id TEXT NOT NULL, registered_at TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;`,
 ]
 
 /** Applies the migrations the database has not seen yet (the shared runner, with this list). */

@@ -1,5 +1,8 @@
-// The directory's SQL: which holon ids exist, registered once, listed in id order.
+// The directory's SQL: which names exist, per kind of object, registered once, listed in id order.
 import { Db } from '../shared/db.ts'
+
+/** The kinds of named object the directory records. */
+export type DirectoryKind = 'holon' | 'topology'
 
 export interface DirectoryEntry {
   id: string
@@ -14,20 +17,29 @@ export class DirectoryStore {
   }
 
   /** Idempotent: a repeated id keeps its first registration time. True when the id is new. */
-  register(id: string, at: string): boolean {
-    const before = this.has(id)
-    if (!before) this.db.run('INSERT OR IGNORE INTO holons (id, registered_at) VALUES (?, ?)', id, at)
+  register(kind: DirectoryKind, id: string, at: string): boolean {
+    const before = this.has(kind, id)
+    if (!before)
+      this.db.run('INSERT OR IGNORE INTO entries (kind, id, registered_at) VALUES (?, ?, ?)', kind, id, at)
     return !before
   }
 
-  has(id: string): boolean {
-    return this.db.one('SELECT 1 AS hit FROM holons WHERE id = ?', id) !== undefined
+  /** Forgets an id (a deleted topology). True when it was there. */
+  remove(kind: DirectoryKind, id: string): boolean {
+    const before = this.has(kind, id)
+    if (before) this.db.run('DELETE FROM entries WHERE kind = ? AND id = ?', kind, id)
+    return before
   }
 
-  /** Up to `limit` entries with ids after `after` (exclusive), in id order. */
-  page(after: string, limit: number): DirectoryEntry[] {
+  has(kind: DirectoryKind, id: string): boolean {
+    return this.db.one('SELECT 1 AS hit FROM entries WHERE kind = ? AND id = ?', kind, id) !== undefined
+  }
+
+  /** Up to `limit` entries of `kind` with ids after `after` (exclusive), in id order. */
+  page(kind: DirectoryKind, after: string, limit: number): DirectoryEntry[] {
     return this.db.all<{ id: string; registered_at: string }>(
-      'SELECT id, registered_at FROM holons WHERE id > ? ORDER BY id LIMIT ?',
+      'SELECT id, registered_at FROM entries WHERE kind = ? AND id > ? ORDER BY id LIMIT ?',
+      kind,
       after,
       limit,
     )

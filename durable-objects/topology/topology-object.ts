@@ -3,10 +3,13 @@ import { DurableObject } from 'cloudflare:workers'
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import {
   buildTopology,
+  EMBED_CHUNK_STEPS,
   ROW_STEPS,
   type RouteQuery,
   reembed,
+  reembedSteps,
   route,
+  samplePairs,
   storedEmbedBudget,
   type Topology,
   terminateBudget,
@@ -14,14 +17,17 @@ import {
 } from '../../functions/routing/index.ts'
 import type { RouteResult } from '../../schemas/routing.ts'
 import type {
+  EmbedJob,
   NodesPage,
   TopologyCreate,
   TopologyEmbedResult,
   TopologyInfo,
   TopologyPatch,
+  TopologyState,
   TopologyUpdate,
 } from '../../schemas/topology.ts'
 import { Db } from '../shared/db.ts'
+import { EmbedJobs } from './embed-job.ts'
 import { attempt, type Reply } from './failures.ts'
 import { migrate } from './migrations.ts'
 import { validatePatch } from './patch.ts'
@@ -29,14 +35,35 @@ import { edgeRow, insertNodes, loadMeta, loadTopology, type Meta, saveMeta, upda
 
 const NOT_FOUND: Reply<never> = { ok: false, failure: { kind: 'not_found', message: 'no such topology' } }
 
+/** A stored embedding: done at once, or started as a job in chunks on the alarm. */
+export type EmbedOutcome = { done: TopologyEmbedResult } | { job: EmbedJob }
+
 export class TopologyObject extends DurableObject<Env> {
   private readonly db: Db
   private meta?: Meta
   private topo?: Topology
+  private readonly jobs: EmbedJobs
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.db = new Db(ctx.storage)
+    // one chunk spends at most a fifth of what one request may (OMEGA_EMBED_CHUNK_STEPS sets it, for tests)
+    const chunk = Number(env.OMEGA_EMBED_CHUNK_STEPS)
+    this.jobs = new EmbedJobs(
+      {
+        db: this.db,
+        transact: (f) => this.write(f),
+        bump: (t) => {
+          const m = this.meta as Meta
+          this.bump(m)
+          return this.infoOf(m, t)
+        },
+        adopt: (t) => {
+          this.topo = t
+        },
+      },
+      chunk > 0 ? chunk : EMBED_CHUNK_STEPS,
+    )
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.transactionSync(() => migrate(ctx.storage.sql))
       this.reload()
@@ -96,8 +123,20 @@ export class TopologyObject extends DurableObject<Env> {
     })
   }
 
-  async info(): Promise<Reply<TopologyInfo>> {
-    return this.meta && this.topo ? { ok: true, value: this.infoOf(this.meta, this.topo) } : NOT_FOUND
+  async info(): Promise<Reply<TopologyState>> {
+    if (!this.meta || !this.topo) return NOT_FOUND
+    const job = this.jobs.record()
+    return {
+      ok: true,
+      value: { ...this.infoOf(this.meta, this.topo), ...(job && { embedding: this.jobs.doc(job) }) },
+    }
+  }
+
+  /** The latest embedding job, running or finished. */
+  async embedding(): Promise<Reply<EmbedJob | null>> {
+    if (!this.meta) return NOT_FOUND
+    const job = this.jobs.record()
+    return { ok: true, value: job ? this.jobs.doc(job) : null }
   }
 
   async update(p: TopologyPatch): Promise<Reply<TopologyUpdate>> {
@@ -176,13 +215,22 @@ export class TopologyObject extends DurableObject<Env> {
     return t ? attempt(() => route(t, q)) : NOT_FOUND
   }
 
-  /** Replaces the stored coordinates by a greedy embedding (same dimension, zero-padded). */
-  async embed(pairs: number): Promise<Reply<TopologyEmbedResult>> {
+  /**
+   * Replaces the stored coordinates by a greedy embedding (same dimension, zero-padded): at once when it fits one
+   * request's stored_embed_steps budget and `async` is not asked for, else as a job on the alarm (a running job
+   * is answered as it is).
+   */
+  async embed(pairs: number, async = false): Promise<Reply<EmbedOutcome>> {
     const m = this.meta
     const t = this.topo
     if (!m || !t) return NOT_FOUND
-    return attempt(() => {
+    const running = this.jobs.record()
+    if (running?.status === 'running') return { ok: true, value: { job: this.jobs.doc(running) } }
+    const reply = attempt((): EmbedOutcome => {
       const budget = storedEmbedBudget()
+      const cost = t.size * ROW_STEPS + reembedSteps(t, t.dim, samplePairs(t, pairs))
+      if (async || cost > budget.limit)
+        return { job: this.jobs.doc(this.jobs.start(t, m.version, pairs, budget)) }
       budget.spend(t.size * ROW_STEPS) // every node's coordinates are rewritten below
       const r = reembed(t, t.dim, pairs, budget)
       const live = r.topology.ids.flatMap((id, i) => (id == null ? [] : [i]))
@@ -192,19 +240,30 @@ export class TopologyObject extends DurableObject<Env> {
       })
       this.topo = r.topology
       return {
-        root: r.topology.ids[r.embedding.root] as string,
-        depth: r.embedding.depth,
-        max_radius: r.embedding.max_radius,
-        radius_bound: r.embedding.radius_bound,
-        greedy: r.greedy,
-        topology: this.infoOf(m, r.topology),
+        done: {
+          root: r.topology.ids[r.embedding.root] as string,
+          depth: r.embedding.depth,
+          max_radius: r.embedding.max_radius,
+          radius_bound: r.embedding.radius_bound,
+          greedy: r.greedy,
+          topology: this.infoOf(m, r.topology),
+        },
       }
     })
+    if (reply.ok && 'job' in reply.value) await this.ctx.storage.setAlarm(Date.now())
+    return reply
+  }
+
+  /** One chunk of a running embedding job per alarm; the next is due at once. */
+  override async alarm(): Promise<void> {
+    if (this.jobs.step(this.topo, this.meta?.version)) await this.ctx.storage.setAlarm(Date.now())
   }
 
   async destroy(): Promise<Reply<{ deleted: true }>> {
     if (!this.meta) return NOT_FOUND
     await this.ctx.storage.deleteAll()
+    await this.ctx.storage.deleteAlarm()
+    this.jobs.forget()
     this.meta = undefined
     this.topo = undefined
     this.ctx.storage.transactionSync(() => migrate(this.ctx.storage.sql))

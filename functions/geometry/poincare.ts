@@ -5,11 +5,8 @@
 // (x -> x / sqrt(kappa)), so Möbius addition, exp/log maps and geodesics do not depend on kappa
 // (a constant rescaling of a metric keeps its geodesics); only lengths are divided by sqrt(kappa).
 import { GeometryError } from './errors.ts'
-import { diffNorm, diffNormSq, dot, normSq, oneMinusNormSq } from './exact.ts'
+import { diffNorm, diffNormSq, normSq, oneMinusNormSq } from './exact.ts'
 import type { Point } from './point.ts'
-
-/** acosh(1 + delta), accurate for tiny delta (log1p) and without cancellation for large delta. */
-export const acosh1p = (delta: number): number => Math.log1p(delta + Math.sqrt(delta * (delta + 2)))
 
 /**
  * The distance (curvature -1) from |x - y| and the two factors 1 - |x|^2, 1 - |y|^2:
@@ -26,19 +23,6 @@ export const distanceOf = (diff: number, roomX: number, roomY: number): number =
  */
 export function distance(x: Point, y: Point, kappa = 1): number {
   return distanceOf(diffNorm(x, 0, y, 0, x.length), oneMinusNormSq(x), oneMinusNormSq(y)) / Math.sqrt(kappa)
-}
-
-/** The same on flat Float64Array storage with precomputed 1 - |x|^2 (routing's hot loop). */
-export function distanceAt(
-  xs: Float64Array,
-  i: number,
-  roomI: number,
-  y: ArrayLike<number>,
-  yo: number,
-  roomY: number,
-  dim: number,
-): number {
-  return distanceOf(diffNorm(xs, i * dim, y, yo, dim), roomI, roomY)
 }
 
 /** Keeps a computed point strictly inside: `room` is the exact 1 - |r|^2 known from an identity. */
@@ -116,5 +100,3 @@ export const waypoints = (x: Point, y: Point, n: number): number[][] =>
 /** The Riemannian norm of a tangent vector v at x (kappa = 1). */
 export const tangentNorm = (x: Point, v: readonly number[]): number =>
   (2 * Math.sqrt(normSq(v))) / oneMinusNormSq(x)
-
-export const innerProduct = dot

@@ -4,8 +4,8 @@ import { oneMinusNormSq } from './exact.ts'
 
 export type Point = readonly number[]
 
-export const MIN_DIM = 2
-export const MAX_DIM = 512
+const MIN_DIM = 2
+const MAX_DIM = 512
 /** Where `project` puts a point given on or outside the boundary: this Euclidean radius (hyperbolic ~21.4). */
 export const PROJECTION_RADIUS = 1 - 1e-9
 

@@ -16,6 +16,13 @@ export const STEPS_PER_MS = 5_000
 /** A BFS edge visit or a tree-walk step, relative to a distance evaluation. */
 export const VISIT_STEPS = 0.1
 
+/**
+ * A BFS edge visit on a graph too large for the CPU caches: on a 200,000-node random graph (1.2 million
+ * adjacency entries) one BFS takes about 110 ms of CPU, four times what VISIT_STEPS estimates. Embedding jobs,
+ * whose chunks must stay within their budget on exactly such graphs, count visits at this rate.
+ */
+export const COLD_VISIT_STEPS = 0.4
+
 /** Clearing one slot of a search's per-slot arrays (a memset, hence tiny). */
 export const FILL_STEPS = 0.01
 
@@ -30,6 +37,11 @@ export const CPU_MS = {
   embed: 1000,
   /** A stored topology's embedding (write token; up to 200,000 nodes). */
   storedEmbed: 5000,
+  /**
+   * One chunk of a stored embedding that runs as a job on the alarm: smaller than a request's budget, because
+   * the object answers nothing else while a chunk runs (reads of the topology, progress polls).
+   */
+  embedChunk: 1000,
 } as const
 
 /** Writing one row to the object's SQLite (a stored embedding rewrites every node's coordinates). */
@@ -48,6 +60,8 @@ export const terminateBudget = (): StepBudget => budget('terminate_steps', CPU_M
 export const meanBudget = (): StepBudget => budget('mean_steps', CPU_MS.mean)
 export const embedBudget = (): StepBudget => budget('embed_steps', CPU_MS.embed)
 export const storedEmbedBudget = (): StepBudget => budget('stored_embed_steps', CPU_MS.storedEmbed)
+/** Steps one chunk of an embedding job may spend. */
+export const EMBED_CHUNK_STEPS = CPU_MS.embedChunk * STEPS_PER_MS
 
 /** Refuses an answer of more than MAX_ANSWER_NUMBERS numbers before any of it is computed. */
 export function checkAnswerSize(what: string, numbers: number): void {

@@ -1,7 +1,7 @@
 // Geometric consensus: votes weighted by exp(-kappa * d(voter, proposal)), tallied against a quorum.
 import { distance, type Point } from '../geometry/index.ts'
 
-export type Vote = 'yes' | 'no' | 'abstain' | null
+type Vote = 'yes' | 'no' | 'abstain' | null
 
 export interface Voter {
   id: string

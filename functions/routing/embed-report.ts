@@ -24,12 +24,18 @@ export function reembed(
 ): Reembedded {
   const pairs = samplePairs(topo, pairCount) // live slots, hence pairs, are the same on the copy
   if (budget) {
-    budget.spend(embedSteps(topo) + topo.size * distanceSteps(dimension))
     const evaluation = evaluationSteps(topo, pairs)
+    budget.spend(reembedSteps(topo, dimension, pairs) - evaluation)
     // greedyQuality pays for its searches below; refuse now rather than after the embedding
     if (budget.spent + evaluation > budget.limit) budget.spend(evaluation)
   }
   const embedding = embedTree(topo)
+  const out = embeddedCopy(topo, embedding, dimension)
+  return { embedding, topology: out, greedy: greedyQuality(out, pairs, budget) }
+}
+
+/** The topology on the embedding's coordinates, zero-padded to `dimension`: same slots, ids, loads, regions, edges. */
+export function embeddedCopy(topo: Topology, embedding: TreeEmbedding, dimension: number): Topology {
   const out = new Topology(dimension, topo.slots)
   const pad = new Array<number>(Math.max(0, dimension - 2)).fill(0)
   for (let i = 0; i < topo.slots; i++) {
@@ -43,8 +49,16 @@ export function reembed(
         region: topo.region[i],
       })
   }
+  // the source's edges are distinct and not loops: link without looking for duplicates
   topo.adj.forEach((ns, a) => {
-    for (const b of ns) if (a < b) out.addEdge(a, b)
+    for (const b of ns) if (a < b) out.link(a, b)
   })
-  return { embedding, topology: out, greedy: greedyQuality(out, pairs, budget) }
+  return out
 }
+
+/** Steps a synchronous re-embedding of `topo` with these pairs is charged before it starts (reembed's estimate). */
+export const reembedSteps = (
+  topo: Topology,
+  dimension: number,
+  pairs: readonly (readonly [number, number])[],
+) => embedSteps(topo) + topo.size * distanceSteps(dimension) + evaluationSteps(topo, pairs)

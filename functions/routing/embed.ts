@@ -12,7 +12,7 @@ import { TopologyError } from './errors.ts'
 import { requireConnected, type Topology } from './topology.ts'
 
 /** Extra half-length per edge beyond the minimum that separates the caps (hyperbolic units). */
-export const EMBED_MARGIN = 0.05
+const EMBED_MARGIN = 0.05
 /** Largest radius (distance from the origin) we place nodes at: 1 - |x| is then above 1e-13, so doubles still separate neighbours. */
 export const MAX_EMBED_RADIUS = 30
 
@@ -63,58 +63,188 @@ function bfsTree(topo: Topology) {
   return fromCentre.depth < fromHub.depth ? fromCentre : fromHub
 }
 
-/** Steps embedTree takes: four graph traversals (components and three BFS) and ~100 steps per node placed (arrays, Möbius additions, trigonometry). */
-export const embedSteps = (topo: Topology): number =>
-  4 * (topo.slots + 2 * topo.edgeCount) * VISIT_STEPS + 100 * topo.size
+/** Steps a placed node costs (arrays, a Möbius addition, trigonometry). */
+export const PLACE_STEPS = 100
 
-export function embedTree(topo: Topology): TreeEmbedding {
+/** Steps planning costs: four graph traversals (components and three BFS). */
+export const planSteps = (topo: Topology): number => 4 * (topo.slots + 2 * topo.edgeCount) * VISIT_STEPS
+
+/** Steps embedTree takes: planning and ~100 steps per node placed. */
+export const embedSteps = (topo: Topology): number => planSteps(topo) + PLACE_STEPS * topo.size
+
+/**
+ * The spanning tree an embedding places, in BFS order: everything placement needs of the graph, so a long
+ * embedding can be stored with it and resumed after its object was evicted (the graph's adjacency order, and
+ * so a recomputed BFS, may differ after a reload).
+ */
+export interface EmbedPlan {
+  slots: number
+  root: number
+  /** Slot -> parent slot (the root is its own parent; -1 for removed slots). */
+  parent: Int32Array
+  /** Live slots in BFS order, the root first. */
+  order: Int32Array
+  depth: number
+  /** The a-priori bound 2 ln(n) + 2 depth (ln(4/pi) + margin) the construction guarantees. */
+  radius_bound: number
+}
+
+/** The shallower BFS spanning tree of a connected graph (throws `disconnected` otherwise). */
+export function planEmbedding(topo: Topology): EmbedPlan {
   requireConnected(topo)
   const { root, parent, order, depth } = bfsTree(topo)
   const n = order.length
-  const size = new Float64Array(topo.slots).fill(1)
-  for (let h = n - 1; h > 0; h--) {
-    const v = order[h] as number
-    size[parent[v] as number] = (size[parent[v] as number] as number) + (size[v] as number)
+  return {
+    slots: topo.slots,
+    root,
+    parent,
+    order: Int32Array.from(order),
+    depth,
+    radius_bound: 2 * Math.log(n) + 2 * depth * (Math.log(4 / Math.PI) + EMBED_MARGIN),
   }
-  const children: number[][] = Array.from({ length: topo.slots }, () => [])
-  for (let h = 1; h < n; h++)
-    (children[parent[order[h] as number] as number] as number[]).push(order[h] as number)
+}
 
-  const radiusBound = 2 * Math.log(n) + 2 * depth * (Math.log(4 / Math.PI) + EMBED_MARGIN)
-  const coords: (number[] | undefined)[] = new Array(topo.slots)
-  const halfLen = new Float64Array(topo.slots) // s = d(parent, v) / 2
-  coords[root] = [0, 0]
-  let maxRadius = 0
-  for (const v of order) {
-    const kids = children[v] as number[]
-    if (kids.length === 0) continue
-    const pv = coords[v] as number[]
-    let start = 0
-    let free = 2 * Math.PI
-    if (v !== root) {
-      const u = gyroDiff(pv, coords[parent[v] as number] as number[])
-      const capP = 2 * Math.atan(Math.exp(-(halfLen[v] as number)))
-      start = Math.atan2(u[1] as number, u[0] as number) + capP
-      free -= 2 * capP
+/** How far a placement got: children [0, child) of order[parent] are placed, and all children of earlier ones. */
+export interface PlaceCursor {
+  parent: number
+  child: number
+}
+
+/**
+ * Sarkar's placement along a plan's BFS order, resumable: `place(quota)` places up to `quota` more nodes and
+ * returns their slots. Each node needs only its parent's point, its grandparent's point and its parent's half
+ * edge length, all placed before it, so a resumed placement computes exactly what one pass computes.
+ */
+export class Placement {
+  readonly plan: EmbedPlan
+  /** Slot -> x, y (plane coordinates) of placed slots. */
+  readonly xy: Float64Array
+  /** Slot -> s = d(parent, v) / 2. */
+  readonly halfLen: Float64Array
+  readonly cursor: PlaceCursor = { parent: 0, child: 0 }
+  maxRadius = 0
+  placed = 1
+  private readonly size: Float64Array
+  private readonly children: number[][]
+
+  constructor(plan: EmbedPlan) {
+    this.plan = plan
+    const { order, parent, slots } = plan
+    const n = order.length
+    this.size = new Float64Array(slots).fill(1)
+    const size = this.size
+    for (let h = n - 1; h > 0; h--) {
+      const v = order[h] as number
+      size[parent[v] as number] = (size[parent[v] as number] as number) + (size[v] as number)
     }
-    const total = kids.reduce((s, c) => s + (size[c] as number), 0)
-    for (const c of kids) {
-      const omega = (free * (size[c] as number)) / total
-      const s = Math.max(-Math.log(Math.tan(Math.min(omega, Math.PI) / 4)), 0) + EMBED_MARGIN
-      const phi = start + omega / 2
-      start += omega
-      halfLen[c] = s
-      const r = Math.tanh(s) // the point at distance 2s from the origin
-      coords[c] = mobiusAdd(pv, [r * Math.cos(phi), r * Math.sin(phi)])
-      const radius = distance([0, 0], coords[c] as number[])
-      if (radius > MAX_EMBED_RADIUS)
-        throw new TopologyError(
-          'embedding_precision',
-          `the spanning tree (n = ${n}, depth ${depth}) needs radius ${radius.toFixed(1)} > ${MAX_EMBED_RADIUS}, beyond what double precision separates`,
-          { nodes: n, depth, radius_bound: radiusBound, max_radius: MAX_EMBED_RADIUS },
-        )
-      maxRadius = Math.max(maxRadius, radius)
+    this.children = Array.from({ length: slots }, () => [])
+    for (let h = 1; h < n; h++)
+      (this.children[parent[order[h] as number] as number] as number[]).push(order[h] as number)
+    this.xy = new Float64Array(2 * slots)
+    this.halfLen = new Float64Array(slots)
+  }
+
+  get nodes(): number {
+    return this.plan.order.length
+  }
+
+  get done(): boolean {
+    return this.cursor.parent >= this.nodes
+  }
+
+  point(i: number): number[] {
+    return [this.xy[2 * i] as number, this.xy[2 * i + 1] as number]
+  }
+
+  /** Restores a stored state: the cursor, the largest radius so far and the placed nodes' points and half lengths. */
+  resume(
+    cursor: PlaceCursor,
+    maxRadius: number,
+    placed: Iterable<{ slot: number; x: number; y: number; half: number }>,
+  ) {
+    this.cursor.parent = cursor.parent
+    this.cursor.child = cursor.child
+    this.maxRadius = maxRadius
+    this.placed = 0
+    for (const p of placed) {
+      this.xy[2 * p.slot] = p.x
+      this.xy[2 * p.slot + 1] = p.y
+      this.halfLen[p.slot] = p.half
+      this.placed++
     }
   }
-  return { coords, root, parent, depth, max_radius: maxRadius, radius_bound: radiusBound }
+
+  /** Places up to `quota` more nodes (throws `embedding_precision` past the largest radius); returns their slots. */
+  place(quota: number): number[] {
+    const { order, parent, root, depth } = this.plan
+    const { size, children, xy, halfLen } = this
+    const out: number[] = []
+    while (this.cursor.parent < order.length && out.length < quota) {
+      const v = order[this.cursor.parent] as number
+      const kids = children[v] as number[]
+      if (kids.length === 0) {
+        this.cursor.parent++
+        continue
+      }
+      const pv = this.point(v)
+      let start = 0
+      let free = 2 * Math.PI
+      if (v !== root) {
+        const u = gyroDiff(pv, this.point(parent[v] as number))
+        const capP = 2 * Math.atan(Math.exp(-(halfLen[v] as number)))
+        start = Math.atan2(u[1] as number, u[0] as number) + capP
+        free -= 2 * capP
+      }
+      const total = kids.reduce((s, c) => s + (size[c] as number), 0)
+      // a resumed parent: the sectors of the children already placed, summed as one pass sums them
+      for (let k = 0; k < this.cursor.child; k++)
+        start += (free * (size[kids[k] as number] as number)) / total
+      for (; this.cursor.child < kids.length && out.length < quota; this.cursor.child++) {
+        const c = kids[this.cursor.child] as number
+        const omega = (free * (size[c] as number)) / total
+        const s = Math.max(-Math.log(Math.tan(Math.min(omega, Math.PI) / 4)), 0) + EMBED_MARGIN
+        const phi = start + omega / 2
+        start += omega
+        halfLen[c] = s
+        const r = Math.tanh(s) // the point at distance 2s from the origin
+        const pc = mobiusAdd(pv, [r * Math.cos(phi), r * Math.sin(phi)])
+        xy[2 * c] = pc[0] as number
+        xy[2 * c + 1] = pc[1] as number
+        const radius = distance([0, 0], pc)
+        if (radius > MAX_EMBED_RADIUS)
+          throw new TopologyError(
+            'embedding_precision',
+            `the spanning tree (n = ${order.length}, depth ${depth}) needs radius ${radius.toFixed(1)} > ${MAX_EMBED_RADIUS}, beyond what double precision separates`,
+            {
+              nodes: order.length,
+              depth,
+              radius_bound: this.plan.radius_bound,
+              max_radius: MAX_EMBED_RADIUS,
+            },
+          )
+        this.maxRadius = Math.max(this.maxRadius, radius)
+        out.push(c)
+        this.placed++
+      }
+      if (this.cursor.child >= kids.length) {
+        this.cursor.parent++
+        this.cursor.child = 0
+      }
+    }
+    return out
+  }
+
+  /** The finished embedding, in embedTree's form. */
+  result(): TreeEmbedding {
+    const coords: (number[] | undefined)[] = new Array(this.plan.slots)
+    for (const v of this.plan.order) coords[v] = this.point(v)
+    const { root, parent, depth, radius_bound } = this.plan
+    return { coords, root, parent, depth, max_radius: this.maxRadius, radius_bound }
+  }
+}
+
+export function embedTree(topo: Topology): TreeEmbedding {
+  const p = new Placement(planEmbedding(topo))
+  p.place(Number.POSITIVE_INFINITY)
+  return p.result()
 }

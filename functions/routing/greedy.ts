@@ -4,7 +4,7 @@ import { distanceSteps } from './budgets.ts'
 import { type Target, TargetField } from './target.ts'
 import type { Topology } from './topology.ts'
 
-export type GreedyStatus = 'delivered' | 'arrived' | 'local_minimum'
+type GreedyStatus = 'delivered' | 'arrived' | 'local_minimum'
 
 export interface GreedyResult {
   /** delivered: reached the target node; arrived: reached a node no neighbour of which is closer to the target point; local_minimum: stuck before the target node. */

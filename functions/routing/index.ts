@@ -2,6 +2,7 @@
 export * from './budgets.ts'
 export * from './consensus.ts'
 export * from './embed.ts'
+export * from './embed-job.ts'
 export * from './embed-report.ts'
 export * from './errors.ts'
 export * from './evaluate.ts'

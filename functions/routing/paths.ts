@@ -5,7 +5,7 @@ import { MinHeap } from './heap.ts'
 import { nodeDistance, TargetField } from './target.ts'
 import type { Topology } from './topology.ts'
 
-export interface CostedPath {
+interface CostedPath {
   path: number[]
   /** Hyperbolic length (curvature -1): the sum of the edges' geodesic lengths. */
   length: number

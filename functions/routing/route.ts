@@ -16,7 +16,7 @@ import type { Topology } from './topology.ts'
 export type RouteQuery = Omit<RouteRequest, 'topology' | 'topology_name'>
 
 /** Does the strategy's trigger match the situation? No situation: the strategy always applies. */
-export function strategyApplies(s: OrchestrationStrategy, now?: Situation): boolean {
+function strategyApplies(s: OrchestrationStrategy, now?: Situation): boolean {
   if (!now) return true
   const t = s.trigger_conditions
   if (t.workload_types && (!now.workload_type || !t.workload_types.includes(now.workload_type))) return false

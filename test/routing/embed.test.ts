@@ -6,6 +6,8 @@ import {
   embedTree,
   greedyQuality,
   MAX_EMBED_RADIUS,
+  Placement,
+  planEmbedding,
   samplePairs,
   type Topology,
   TopologyError,
@@ -120,5 +122,45 @@ describe('greedy embedding of a spanning tree', () => {
     }
     expect((err as TopologyError).issue).toBe('disconnected')
     expect((err as TopologyError).extensions).toMatchObject({ components: 3, component_sizes: [2, 2, 1] })
+  })
+})
+
+describe('a placement in chunks (the stored embedding job)', () => {
+  it('resumed from its stored state after every few nodes, computes exactly what one pass computes', () => {
+    fc.assert(
+      fc.property(graphArb(80), fc.integer({ min: 1, max: 9 }), ({ parents, extra }, quota) => {
+        const n = parents.length + 1
+        const t = topologyOf(n, [...treeEdges(parents), ...extra])
+        const plan = planEmbedding(t)
+        let cursor = { parent: 0, child: 0 }
+        let maxRadius = 0
+        const stored = new Map<number, { slot: number; x: number; y: number; half: number }>()
+        stored.set(plan.root, { slot: plan.root, x: 0, y: 0, half: 0 })
+        let chunks = 0
+        for (;;) {
+          // a fresh object each chunk, as after an eviction: only what was stored survives
+          const p = new Placement(plan)
+          p.resume(cursor, maxRadius, stored.values())
+          if (p.done) {
+            expect(p.result()).toEqual(embedTree(t))
+            break
+          }
+          const placed = p.place(quota)
+          expect(placed.length).toBeLessThanOrEqual(quota)
+          for (const s of placed)
+            stored.set(s, {
+              slot: s,
+              x: p.xy[2 * s] as number,
+              y: p.xy[2 * s + 1] as number,
+              half: p.halfLen[s] as number,
+            })
+          cursor = { ...p.cursor }
+          maxRadius = p.maxRadius
+          chunks++
+        }
+        expect(chunks).toBeGreaterThanOrEqual(Math.ceil((n - 1) / quota))
+      }),
+      { numRuns: 60 },
+    )
   })
 })

@@ -32,8 +32,9 @@ import {
   terminateBudget,
   terminationReport,
 } from '../../routing/index.ts'
+import { existingTopology } from '../directory-client.ts'
 import { json, jsonBody, problems, router } from '../openapi.ts'
-import { topologyStub, unwrapTopology } from '../topology-client.ts'
+import { unwrapTopology } from '../topology-client.ts'
 
 const bodyProblems = [
   'validation_failed',
@@ -129,7 +130,7 @@ export const geometry = router()
     const cfg = query.config ?? DEFAULT_MOM_CONFIG
     if (!topology) {
       const stored = name as string
-      return c.json(unwrapTopology(stored, await topologyStub(c.env, stored).route(query)), 200)
+      return c.json(unwrapTopology(stored, await (await existingTopology(c.env, stored)).route(query)), 200)
     }
     // before the graph is built; without edges the request is k-nearest, where k may reach 1000
     if (topology.edges?.length) checkPathCount(query.algorithm ?? cfg.geometry.routing_algorithm, query.k)

@@ -2,17 +2,28 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { TopologyName } from '../../../schemas/geometry.ts'
 import {
+  EmbedJob,
   NodesPage,
   NodesQuery,
   TopologyCreate,
   TopologyEmbed,
   TopologyEmbedResult,
   TopologyInfo,
+  TopologyList,
+  TopologyListQuery,
   TopologyPatch,
+  TopologyState,
   TopologyUpdate,
 } from '../../../schemas/topology.ts'
 import { requireRole } from '../auth.ts'
+import {
+  existingTopology,
+  listTopologies,
+  registerTopology,
+  unregisterTopology,
+} from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+import { ApiError } from '../problems.ts'
 import { topologyStub, unwrapTopology } from '../topology-client.ts'
 
 const params = z.object({ name: TopologyName })
@@ -24,6 +35,22 @@ const bodyProblems = [
   'unsupported_media_type',
 ] as const
 const authProblems = ['unauthorized', 'forbidden'] as const
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/topologies',
+  tags: ['topologies'],
+  summary: 'The stored topologies of this deployment, in name order, paged with `after`',
+  description:
+    'Listed from the deployment directory, which records each topology when its PUT stores it. A topology stored ' +
+    'before the directory knew topologies appears (and answers reads) again once its PUT is repeated.',
+  ...reader,
+  request: { query: TopologyListQuery },
+  responses: {
+    200: json(TopologyList, 'a page of topology names'),
+    ...problems('validation_failed', ...authProblems),
+  },
+})
 
 const put = createRoute({
   method: 'put',
@@ -72,7 +99,10 @@ const info = createRoute({
   summary: 'Size, dimension and version of a stored topology',
   ...reader,
   request: { params },
-  responses: { 200: json(TopologyInfo, 'the topology'), ...problems(...authProblems, 'topology_not_found') },
+  responses: {
+    200: json(TopologyState, 'the topology, and its latest embedding job if one ran in chunks'),
+    ...problems(...authProblems, 'topology_not_found'),
+  },
 })
 
 const nodes = createRoute({
@@ -93,11 +123,25 @@ const embed = createRoute({
   path: '/v1/topologies/{name}/embed',
   tags: ['topologies'],
   summary: 'Replace the stored coordinates by a greedy embedding (write)',
+  description:
+    "At once (200) when the work fits one request's `stored_embed_steps` budget; otherwise, or with " +
+    "`Prefer: respond-async`, as a job in chunks on the topology object's alarm (202, the job document, and a " +
+    'Location to poll). While a job runs, this answers the running job.',
   security: bearerAuth,
   middleware: [requireRole('write')] as const,
-  request: { params, body: jsonBody(TopologyEmbed) },
+  request: {
+    params,
+    headers: z.object({
+      prefer: z.string().optional().describe('`respond-async`: run as a job even when small'),
+    }),
+    body: jsonBody(TopologyEmbed),
+  },
   responses: {
     200: json(TopologyEmbedResult, 're-embedded'),
+    202: {
+      ...json(EmbedJob, 'started (or running): poll the Location'),
+      headers: z.object({ location: z.string().describe('the job: GET /v1/topologies/{name}/embedding') }),
+    },
     ...problems(
       ...bodyProblems,
       ...authProblems,
@@ -106,6 +150,19 @@ const embed = createRoute({
       'budget_exceeded',
       'topology_not_found',
     ),
+  },
+})
+
+const embedding = createRoute({
+  method: 'get',
+  path: '/v1/topologies/{name}/embedding',
+  tags: ['topologies'],
+  summary: 'The latest embedding job of a stored topology: progress, then its result or failure',
+  ...reader,
+  request: { params },
+  responses: {
+    200: json(EmbedJob, 'the job'),
+    ...problems(...authProblems, 'topology_not_found', 'not_found'),
   },
 })
 
@@ -124,34 +181,54 @@ const remove = createRoute({
 })
 
 export const topologies = router()
+  .openapi(list, async (c) => {
+    const q = c.req.valid('query')
+    return c.json(await listTopologies(c.env, q.after ?? '', q.limit), 200)
+  })
   .openapi(put, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(
-      unwrapTopology(name, await topologyStub(c.env, name).create(name, c.req.valid('json'))),
-      200,
-    )
+    const info = unwrapTopology(name, await topologyStub(c.env, name).create(name, c.req.valid('json')))
+    // after the object holds it, so the directory never names a topology that is not there
+    await registerTopology(c.env, name)
+    return c.json(info, 200)
   })
   .openapi(patch, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).update(c.req.valid('json'))), 200)
+    return c.json(
+      unwrapTopology(name, await (await existingTopology(c.env, name)).update(c.req.valid('json'))),
+      200,
+    )
   })
   .openapi(info, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).info()), 200)
+    return c.json(unwrapTopology(name, await (await existingTopology(c.env, name)).info()), 200)
   })
   .openapi(nodes, async (c) => {
     const { name } = c.req.valid('param')
     const q = c.req.valid('query')
     return c.json(
-      unwrapTopology(name, await topologyStub(c.env, name).nodes(Number(q.cursor ?? 0), q.limit)),
+      unwrapTopology(name, await (await existingTopology(c.env, name)).nodes(Number(q.cursor ?? 0), q.limit)),
       200,
     )
   })
   .openapi(embed, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).embed(c.req.valid('json').pairs)), 200)
+    const async = /\brespond-async\b/i.test(c.req.valid('header').prefer ?? '')
+    const stub = await existingTopology(c.env, name)
+    const r = unwrapTopology(name, await stub.embed(c.req.valid('json').pairs, async))
+    if ('done' in r) return c.json(r.done, 200)
+    c.header('location', `/v1/topologies/${name}/embedding`)
+    return c.json(r.job, 202)
+  })
+  .openapi(embedding, async (c) => {
+    const { name } = c.req.valid('param')
+    const job = unwrapTopology(name, await (await existingTopology(c.env, name)).embedding())
+    if (!job) throw new ApiError('not_found', `topology '${name}' has run no embedding job`)
+    return c.json(job, 200)
   })
   .openapi(remove, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await topologyStub(c.env, name).destroy()), 200)
+    const deleted = unwrapTopology(name, await (await existingTopology(c.env, name)).destroy())
+    await unregisterTopology(c.env, name)
+    return c.json(deleted, 200)
   })
