@@ -80,7 +80,12 @@ export function isPublic(addr: string): boolean {
   return host !== 'localhost'
 }
 
-export function parseCli(argv: string[]): NodeConfig {
+/** A secret given on the command line: every user of the machine can read it (`ps`), so it is refused. */
+export class SecretOnCommandLineError extends Error {
+  override name = 'SecretOnCommandLineError'
+}
+
+export function parseCli(argv: string[], env: Record<string, string | undefined> = process.env): NodeConfig {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -94,12 +99,15 @@ export function parseCli(argv: string[]): NodeConfig {
       log: { type: 'string' },
     },
   })
+  if (values.token !== undefined)
+    throw new SecretOnCommandLineError(
+      '--token is refused: a command line is visible to every user of the machine; set OMEGA_BRIDGE_TOKEN in the environment or "token" in the --config file',
+    )
   const file = values.config
     ? (JSON.parse(readFileSync(values.config, 'utf8')) as Record<string, unknown>)
     : {}
   const flags: Record<string, unknown> = {
     ...(values.worker && { worker: values.worker }),
-    ...(values.token && { token: values.token }),
     ...(values.listen && { listen: values.listen }),
     ...(values.peer && { peers: values.peer }),
     ...(values.key && { key: values.key }),
@@ -109,7 +117,7 @@ export function parseCli(argv: string[]): NodeConfig {
   return nodeConfig({
     ...file,
     ...flags,
-    state: flags.state ?? file.state ?? process.env.OMEGA_P2P_STATE ?? undefined,
-    token: flags.token ?? file.token ?? process.env.OMEGA_BRIDGE_TOKEN,
+    state: flags.state ?? file.state ?? env.OMEGA_P2P_STATE ?? undefined,
+    token: file.token ?? env.OMEGA_BRIDGE_TOKEN,
   })
 }

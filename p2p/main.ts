@@ -1,4 +1,4 @@
-// `npm run p2p -- --worker <url> --token <bridge token> --listen <multiaddr> --peer <multiaddr>... [--config file]`
+// `OMEGA_BRIDGE_TOKEN=... npm run p2p -- --worker <url> --listen <multiaddr> --peer <multiaddr>... [--config file]`
 // Listens on loopback unless --listen says otherwise; keeps its key in --state (default .omega-p2p, git-ignored).
 import { parseCli } from './config.ts'
 import { loadIdentity } from './identity.ts'

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isPublic, nodeConfig, parseCli } from '../../p2p/config.ts'
+import { isPublic, nodeConfig, parseCli, SecretOnCommandLineError } from '../../p2p/config.ts'
 import { PROTOCOLS } from '../../p2p/wire.ts'
 import { captureLog, removeTmp, spawnNode, teardown } from './support.ts'
 
@@ -62,6 +62,14 @@ describe('safe defaults', () => {
     const loud = captureLog()
     nodes.push(await spawnNode({ listen: ['/ip4/0.0.0.0/tcp/0'] }, undefined, loud))
     expect(loud.lines.find((l) => l.level === 'warn')?.msg).toMatch(/public address/)
+  })
+
+  it('takes the bridge token from the environment or the config file, never from the command line', () => {
+    expect(parseCli(['--worker', 'http://127.0.0.1:1'], { OMEGA_BRIDGE_TOKEN: 'from-env' }).token).toBe(
+      'from-env',
+    )
+    expect(parseCli([], {}).token).toBeUndefined()
+    expect(() => parseCli(['--token', 'visible-in-ps'], {})).toThrow(SecretOnCommandLineError)
   })
 
   it('keeps the key in the state folder, mode 600, and the default state folder is git-ignored', async () => {
