@@ -12,6 +12,7 @@ import {
 import { FULL_AUDIT } from '../../schemas/ledger.ts'
 import { Db } from '../shared/db.ts'
 import { migrate } from '../shared/migrations.ts'
+import { fail, ok, type Reply } from '../shared/reply.ts'
 import { SqlLedger } from '../shared/sql-ledger.ts'
 import { MIGRATIONS } from './migrations.ts'
 import {
@@ -53,6 +54,9 @@ interface PeerRow extends Record<string, SqlStorageValue> {
   received_at: string
   ledger_index: number
 }
+
+/** A witness message (alert, cosignature, flag) was kept, or refused (counted as a `witness_invalid` drop). */
+export type WitnessReply = Reply<null, { code: 'witness_refused'; message: string }>
 
 const now = () => new Date().toISOString()
 const REGISTRY = 'federation'
@@ -132,7 +136,7 @@ export class FederationObject extends DurableObject<Env> {
   }
 
   /** A peer's alert, kept when exactly what was received is signed with that origin's pinned key and is newer. */
-  async receiveAlert(alert: unknown): Promise<{ ok: boolean; detail?: string }> {
+  async receiveAlert(alert: unknown): Promise<WitnessReply> {
     const pinnedKey = (origin: string) =>
       this.db.one<{ verifier_key: string }>('SELECT verifier_key FROM peers WHERE origin = ?', origin)
         ?.verifier_key
@@ -260,7 +264,7 @@ export class FederationObject extends DurableObject<Env> {
   }
 
   /** A witness's cosignature of one of our holons' checkpoints (verified, over what was received, before it is kept). */
-  async cosign(c: unknown): Promise<{ ok: boolean; detail?: string }> {
+  async cosign(c: unknown): Promise<WitnessReply> {
     const local: PinnedOf = (origin) => {
       const row = this.db.one<{ artifact: string }>(
         'SELECT artifact FROM local_artifacts WHERE origin = ?',
@@ -272,7 +276,7 @@ export class FederationObject extends DurableObject<Env> {
   }
 
   /** Equivocation or inconsistency evidence about any origin we know, verified before it is kept. */
-  async flag(f: unknown): Promise<{ ok: boolean; detail?: string }> {
+  async flag(f: unknown): Promise<WitnessReply> {
     const known: PinnedOf = (origin) => {
       const row = this.db.one<{ artifact: string }>(
         'SELECT artifact FROM local_artifacts WHERE origin = ?',
@@ -287,17 +291,17 @@ export class FederationObject extends DurableObject<Env> {
     return this.guard(() => recordFlag(this.db, f, known, now()))
   }
 
-  private guard(f: () => unknown): { ok: boolean; detail?: string } {
+  private guard(f: () => unknown): WitnessReply {
     try {
       f()
-      return { ok: true }
+      return ok(null)
     } catch (e) {
       if (!(e instanceof WitnessRecordError)) throw e
       this.db.run(
         'INSERT INTO drops (reason, n) VALUES (?, 1) ON CONFLICT (reason) DO UPDATE SET n = n + 1',
         'witness_invalid',
       )
-      return { ok: false, detail: e.message }
+      return fail({ code: 'witness_refused', message: e.message })
     }
   }
 

@@ -1,5 +1,6 @@
 // Federation routes: holon artifacts and compatibility (read), the bridge node's outbox and inbox (bridge token).
 import { createRoute, z } from '@hono/zod-openapi'
+import type { WitnessReply } from '../../../durable-objects/federation/federation-object.ts'
 import {
   AlertsDoc,
   RhizomeArtifact as ArtifactSchema,
@@ -19,6 +20,10 @@ import { requireBridge, requireRole } from '../auth.ts'
 import { existingHolon } from '../directory-client.ts'
 import { federationStub, unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
+
+/** A witness message's answer to the bridge node: kept, or refused with the reason (a counted drop, not an error). */
+const witnessAnswer = (r: WitnessReply): { ok: boolean; detail?: string } =>
+  r.ok ? { ok: true } : { ok: false, detail: r.failure.message }
 
 const reader = { tags: ['federation'], security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
 const bridge = { tags: ['federation'], security: bearerAuth, middleware: [requireBridge] }
@@ -220,10 +225,16 @@ export const federation = router()
       200,
     )
   })
-  .openapi(addCosignature, async (c) => c.json(await federationStub(c.env).cosign(c.req.valid('json')), 200))
-  .openapi(addFlag, async (c) => c.json(await federationStub(c.env).flag(c.req.valid('json')), 200))
+  .openapi(addCosignature, async (c) =>
+    c.json(witnessAnswer(await federationStub(c.env).cosign(c.req.valid('json'))), 200),
+  )
+  .openapi(addFlag, async (c) =>
+    c.json(witnessAnswer(await federationStub(c.env).flag(c.req.valid('json'))), 200),
+  )
   .openapi(flags, async (c) => c.json({ flags: await federationStub(c.env).flags() }, 200))
-  .openapi(addAlert, async (c) => c.json(await federationStub(c.env).receiveAlert(c.req.valid('json')), 200))
+  .openapi(addAlert, async (c) =>
+    c.json(witnessAnswer(await federationStub(c.env).receiveAlert(c.req.valid('json'))), 200),
+  )
   .openapi(alerts, async (c) => c.json({ alerts: await federationStub(c.env).alerts() }, 200))
   .openapi(presence, async (c) => {
     const body = c.req.valid('json')
