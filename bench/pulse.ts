@@ -133,8 +133,8 @@ function workerdCpu(root: number): number | null {
 }
 
 /** Beat times per holon in [from, to], read from the stopped runtime's SQLite files. */
-function storedBeats(dir: string, from: number, to: number): number[][] {
-  const objects = join(dir, 'v3', 'do', 'omega-HolonObject')
+function storedBeats(dir: string, from: number, to: number, objectsDir = 'omega-HolonObject'): number[][] {
+  const objects = join(dir, 'v3', 'do', objectsDir)
   const out: number[][] = []
   for (const f of readdirSync(objects).filter((x) => x.endsWith('.sqlite'))) {
     const db = new DatabaseSync(join(objects, f), { readOnly: true })
@@ -152,11 +152,22 @@ function storedBeats(dir: string, from: number, to: number): number[][] {
   return out
 }
 
+/** How one runtime's objects are set beating: configured over HTTP, counted from their SQLite files. */
+interface BeatTarget {
+  name: string
+  args: string[]
+  objectsDir: string
+  configure: (base: string, id: string, period: number, first: number) => Promise<void>
+}
+
 /**
  * 1,000 holons in one local runtime (wrangler dev: one workerd process), each beating on its own alarm
  * every `period` ms, a fresh runtime per period. The runtime is stopped after the window and the beats
  * whose snapshot timestamps fall in the window are counted from its SQLite files, so slow requests
  * around the window cannot bias the count. CPU is workerd's own (user + system) over the window.
+ * Beside each run, the same number of bare objects (bench/bare-alarm: one row and the next alarm per beat)
+ * in a runtime of their own: the local runtime's floor for an alarm that writes, so the ratio says how much
+ * of a beat's cost is the holon's own work.
  */
 export async function beatsOverRuntime(
   holons = 1000,
@@ -164,70 +175,90 @@ export async function beatsOverRuntime(
   periods = [5000, 2000, 1000],
 ): Promise<void> {
   const rows: (string | number)[][] = []
-  for (const period of periods) {
-    const admin = randomBytes(18).toString('base64url')
-    const dir = mkdtempSync(join(tmpdir(), 'omega-bench-pulse-'))
-    const server = await startDev({
-      port: await freePort(),
-      quiet: true,
-      args: [
-        '--persist-to',
-        dir,
-        '--var',
-        `OMEGA_ADMIN_TOKEN:${admin}`,
-        '--var',
-        'OMEGA_WRITE_TOKEN:unused-w',
-      ],
-    })
-    try {
-      const { base } = server
-      const ids = Array.from({ length: holons }, (_, i) => `pulse-${i}`)
-      await pool(ids, 32, async (id) => {
+  const admin = randomBytes(18).toString('base64url')
+  const targets: BeatTarget[] = [
+    {
+      name: 'holons (full_audit ledger)',
+      args: ['--var', `OMEGA_ADMIN_TOKEN:${admin}`, '--var', 'OMEGA_WRITE_TOKEN:unused-w'],
+      objectsDir: 'omega-HolonObject',
+      configure: async (base, id, period, first) => {
         await send(base, 'PUT', `/v1/holons/${id}`, { kernel: benchKernel }, admin)
-      })
-      // First beats staggered evenly over one period, after every holon is configured: an overloaded
-      // runtime would otherwise starve the configuring requests behind the first holons' beats.
-      const t0 = performance.now()
-      const start = Date.now() + 60_000
-      await pool(ids, 32, async (id) => {
-        const first = start + Math.floor((Number(id.split('-')[1]) * period) / holons)
         const body = { running: true, first_beat_at: first, config: { period_ms: period } }
         await send(base, 'PUT', `/v1/holons/${id}/pulse`, body, admin)
+      },
+    },
+    {
+      name: 'bare objects (one row per alarm)',
+      args: ['-c', join(import.meta.dirname, 'bare-alarm', 'wrangler.toml')],
+      objectsDir: 'omega-bare-alarm-Beat',
+      configure: async (base, id, period, first) => {
+        const r = await fetch(`${base}/?id=${id}&period=${period}&first=${first}`, { method: 'POST' })
+        if (!r.ok) throw new Error(`bare alarm start: ${r.status} ${await r.text()}`)
+      },
+    },
+  ]
+  for (const period of periods) {
+    for (const target of targets) {
+      const dir = mkdtempSync(join(tmpdir(), 'omega-bench-pulse-'))
+      const server = await startDev({
+        port: await freePort(),
+        quiet: true,
+        args: ['--persist-to', dir, ...target.args],
       })
-      log(`period ${period} ms: ${holons} holons configured in ${fmt((performance.now() - t0) / 1000)} s`)
-      await sleep(start - Date.now() + 2 * period + 10_000) // past the first beats and any backlog they left
-      const pid = server.child.pid ?? -1
-      const cpu0 = workerdCpu(pid)
-      const from = Date.now()
-      await sleep(seconds * 1000)
-      const to = Date.now()
-      const cpu1 = workerdCpu(pid)
-      server.stop()
-      await new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)))
-      await sleep(1000)
-      const beats = storedBeats(dir, from, to)
-      const count = beats.reduce((n, b) => n + b.length, 0)
-      const late = beats.flatMap((b) => b.slice(1).map((t, i) => t - (b[i] as number) - period))
-      const rate = count / ((to - from) / 1000)
-      const cpu = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null
-      log(`period ${period} ms: ${count} beats in ${fmt((to - from) / 1000)} s, ${fmt(rate, 0)} beats/s`)
-      rows.push([
-        `${holons} x every ${period} ms`,
-        fmt((holons * 1000) / period, 0),
-        fmt(rate, 0),
-        cpu === null ? 'n/a' : `${fmt((100 * cpu) / ((to - from) / 1000), 0)} %`,
-        cpu === null || count === 0 ? 'n/a' : fmt((cpu * 1000) / count, 2),
-        late.length ? `${fmt(quantile(late, 0.5), 0)} / ${fmt(quantile(late, 0.99), 0)}` : 'n/a',
-      ])
-    } finally {
-      server.stop()
-      rmSync(dir, { recursive: true, force: true })
+      try {
+        const { base } = server
+        const ids = Array.from({ length: holons }, (_, i) => `pulse-${i}`)
+        // First beats staggered evenly over one period, after every object is configured: an overloaded
+        // runtime would otherwise starve the configuring requests behind the first objects' beats.
+        const t0 = performance.now()
+        const start = Date.now() + 60_000
+        await pool(ids, 32, (id) =>
+          target.configure(
+            base,
+            id,
+            period,
+            start + Math.floor((Number(id.split('-')[1]) * period) / holons),
+          ),
+        )
+        log(`${target.name}, period ${period} ms: configured in ${fmt((performance.now() - t0) / 1000)} s`)
+        await sleep(start - Date.now() + 2 * period + 10_000) // past the first beats and any backlog they left
+        const pid = server.child.pid ?? -1
+        const cpu0 = workerdCpu(pid)
+        const from = Date.now()
+        await sleep(seconds * 1000)
+        const to = Date.now()
+        const cpu1 = workerdCpu(pid)
+        server.stop()
+        await new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)))
+        await sleep(1000)
+        const beats = storedBeats(dir, from, to, target.objectsDir)
+        const count = beats.reduce((n, b) => n + b.length, 0)
+        const late = beats.flatMap((b) => b.slice(1).map((t, i) => t - (b[i] as number) - period))
+        const rate = count / ((to - from) / 1000)
+        const cpu = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null
+        log(
+          `${target.name}, period ${period} ms: ${count} beats in ${fmt((to - from) / 1000)} s, ${fmt(rate, 0)}/s`,
+        )
+        rows.push([
+          `${holons} x every ${period} ms`,
+          target.name,
+          fmt((holons * 1000) / period, 0),
+          fmt(rate, 0),
+          cpu === null ? 'n/a' : `${fmt((100 * cpu) / ((to - from) / 1000), 0)} %`,
+          cpu === null || count === 0 ? 'n/a' : fmt((cpu * 1000) / count, 2),
+          late.length ? `${fmt(quantile(late, 0.5), 0)} / ${fmt(quantile(late, 0.99), 0)}` : 'n/a',
+        ])
+      } finally {
+        server.stop()
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
   }
   table(
-    `1,000 holons beating on Durable Object alarms in one wrangler dev (one local workerd, SQLite, full_audit ledger; ${seconds} s windows)`,
+    `${holons} holons and ${holons} bare objects beating on Durable Object alarms, each set in its own wrangler dev (one local workerd, SQLite; ${seconds} s windows)`,
     [
-      'holons x period',
+      'objects x period',
+      'objects',
       'offered beats/s',
       'sustained beats/s',
       'workerd CPU',
