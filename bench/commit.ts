@@ -61,7 +61,12 @@ export async function commitModes(): Promise<void> {
   }
   const start = async (label: string, cwd: string, port: number, modes: Mode[]) => {
     const args = ['--persist-to', join(tmp, `state-${port}`), '--var', `OMEGA_WRITE_TOKEN:${write}`]
-    const dev = await startDev({ port, quiet: true, cwd, args: [...args, '--var', `OMEGA_ADMIN_TOKEN:${admin}`] })
+    const dev = await startDev({
+      port,
+      quiet: true,
+      cwd,
+      args: [...args, '--var', `OMEGA_ADMIN_TOKEN:${admin}`],
+    })
     servers.push({ label, dev, stream: events(label.slice(0, 1), 5), modes })
   }
   const load0 = loadavg()[0] as number
@@ -111,7 +116,15 @@ export async function commitModes(): Promise<void> {
     table(
       `Commits over HTTP into one holon, batches of ${BATCH} (events/s, medians of ${ROUNDS} interleaved rounds; ` +
         `load average ${load0.toFixed(1)} at start, ${(loadavg()[0] as number).toFixed(1)} at end)`,
-      ['server', 'answer', 'sequential', `${IN_FLIGHT} in flight`, 'batch ms p50', 'bytes/batch', 'GET / ms p50'],
+      [
+        'server',
+        'answer',
+        'sequential',
+        `${IN_FLIGHT} in flight`,
+        'batch ms p50',
+        'bytes/batch',
+        'GET / ms p50',
+      ],
       servers.flatMap((s) =>
         s.modes.map((mode) => {
           const k = `${s.label} ${mode}`
@@ -130,7 +143,8 @@ export async function commitModes(): Promise<void> {
   } finally {
     for (const s of servers) s.dev.stop()
     await new Promise((r) => setTimeout(r, 500))
-    if (baseline) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
+    if (baseline)
+      execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
     rmSync(tmp, { recursive: true, force: true })
   }
 }

@@ -661,7 +661,9 @@ export async function runtimeProfiles(
       },
       work: async (base, write) => {
         // OMEGA_BENCH_PREFER=minimal profiles the `Prefer: return=minimal` answer instead of full receipts.
-        const prefer = process.env.OMEGA_BENCH_PREFER ? { prefer: `return=${process.env.OMEGA_BENCH_PREFER}` } : {}
+        const prefer: Record<string, string> = process.env.OMEGA_BENCH_PREFER
+          ? { prefer: `return=${process.env.OMEGA_BENCH_PREFER}` }
+          : {}
         for (let i = 0; i < 60; i++) {
           const res = await fetch(`${base}/v1/holons/prof/events`, {
             method: 'POST',

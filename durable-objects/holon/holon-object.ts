@@ -9,13 +9,7 @@ import {
 import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event } from '../../schemas/event.ts'
-import type {
-  DryRun,
-  EventsPage,
-  HolonInfo,
-  KernelInstall,
-  StateDoc,
-} from '../../schemas/holon.ts'
+import type { DryRun, EventsPage, HolonInfo, KernelInstall, StateDoc } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import {
   type CheckpointDoc,

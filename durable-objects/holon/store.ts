@@ -80,7 +80,10 @@ interface PriorEvent extends Record<string, SqlStorageValue> {
 export const priorEvents = (db: Db, ids: readonly string[]): Map<string, PriorEvent> =>
   new Map(
     db
-      .whereIn<PriorEvent>('SELECT id, seq, digest, verdict, torsion, result, ledger_index FROM events WHERE id IN', ids)
+      .whereIn<PriorEvent>(
+        'SELECT id, seq, digest, verdict, torsion, result, ledger_index FROM events WHERE id IN',
+        ids,
+      )
       .map((row) => [row.id, row]),
   )
 

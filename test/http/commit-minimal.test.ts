@@ -83,10 +83,19 @@ describe('Prefer: return=minimal', () => {
 
   it('parses Prefer as RFC 7240 says; anything else keeps the full receipts', async () => {
     const id = await createHolon(contractKernel)
-    const lenient = await commitPreferring(id, { event: fair('a') }, 'handling=lenient, RETURN="minimal"; x=1')
+    const lenient = await commitPreferring(
+      id,
+      { event: fair('a') },
+      'handling=lenient, RETURN="minimal"; x=1',
+    )
     expect(lenient.headers.get('preference-applied')).toBe('return=minimal')
     expect(lenient.body.results[0].receipt).toBeUndefined()
-    for (const [n, prefer] of [undefined, 'return=representation', 'respond-async', 'return=minimal-ish'].entries()) {
+    for (const [n, prefer] of [
+      undefined,
+      'return=representation',
+      'respond-async',
+      'return=minimal-ish',
+    ].entries()) {
       const full = await commitPreferring(id, { event: fair(`f${n}`) }, prefer)
       expect(full.status).toBe(201)
       expect(full.headers.get('preference-applied')).toBeNull()
@@ -127,9 +136,16 @@ describe('GET /v1/holons/{id}/ledger/receipts/{index}', () => {
     for (const x of r.body.results) {
       const served = await call('GET', `/v1/holons/${id}/ledger/receipts/${x.ledger_index}`)
       expect(served.status).toBe(200)
-      expect(served.body).toMatchObject({ index: x.ledger_index, entry: { data: { event: { id: x.event_id } } } })
+      expect(served.body).toMatchObject({
+        index: x.ledger_index,
+        entry: { data: { event: { id: x.event_id } } },
+      })
       expect(served.body.checkpoint).toContain(`\n${size}\n`)
-      const ok = await call('POST', '/v1/verify', { kind: 'receipt', receipt: served.body, verifier_key: vkey })
+      const ok = await call('POST', '/v1/verify', {
+        kind: 'receipt',
+        receipt: served.body,
+        verifier_key: vkey,
+      })
       expect(ok.body.valid).toBe(true)
     }
   })

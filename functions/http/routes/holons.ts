@@ -124,8 +124,14 @@ const commit = createRoute({
   middleware: [requireRole('write')] as const,
   request: { params, headers: z.object({ prefer: z.string().optional() }), body: jsonBody(CommitBody) },
   responses: {
-    201: json(z.union([CommitReceipt, MinimalCommit]), 'committed (MinimalCommit under `Prefer: return=minimal`)'),
-    200: json(z.union([CommitReceipt, MinimalCommit]), 'every event was already committed (idempotent retry)'),
+    201: json(
+      z.union([CommitReceipt, MinimalCommit]),
+      'committed (MinimalCommit under `Prefer: return=minimal`)',
+    ),
+    200: json(
+      z.union([CommitReceipt, MinimalCommit]),
+      'every event was already committed (idempotent retry)',
+    ),
     ...problems(
       'validation_failed',
       'unauthorized',
