@@ -1,6 +1,6 @@
 // Committing events: idempotency, the gate, one ledger transaction for events, aggregates and entries, receipts.
 import { BudgetExceededError } from '../../functions/budget/index.ts'
-import { canonicalJson, sha256Hex } from '../../functions/canonical/index.ts'
+import { canonicalJson, sha256HexNative } from '../../functions/canonical/index.ts'
 import { type BatchOutcome, type GateBatchOptions, gateBatch } from '../../functions/kernel/index.ts'
 import type { Receipt, SealedEntry } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
@@ -44,13 +44,29 @@ export interface CommitOptions {
   minimal: boolean
 }
 
-/** An event not committed before, with its canonical text (hashed once, embedded in its ledger entry). */
-interface Incoming {
-  position: number
+/** An event with its canonical text (hashed once, embedded in its ledger entry) and that text's SHA-256. */
+export interface Prepared {
   event: Event
   body: string
   digest: string
 }
+
+/** An event not committed before. */
+interface Incoming extends Prepared {
+  position: number
+}
+
+/**
+ * Canonical text and digest of each event, before the synchronous commit: the digest by the runtime's
+ * native SHA-256, which only an async call reaches (nothing here reads the object's state).
+ */
+export const prepare = (events: readonly Event[]): Promise<Prepared[]> =>
+  Promise.all(
+    events.map(async (event) => {
+      const body = canonicalJson(event)
+      return { event, body, digest: await sha256HexNative(body) }
+    }),
+  )
 
 export const resultOf = (
   result: GateResult,
@@ -93,18 +109,16 @@ export function gate(
  * its rejection record; a success stores events, aggregates and ledger entries in one transaction.
  * Either way the ledger gets an entry and the caller a receipt.
  */
-export function commitEvents(deps: CommitDeps, events: Event[], options: CommitOptions): CommitOutcome {
+export function commitEvents(deps: CommitDeps, events: Prepared[], options: CommitOptions): CommitOutcome {
   const { live, ledger } = deps
   const { override, minimal } = options
   const prior = priorEvents(
     deps.db,
-    events.map((e) => e.id),
+    events.map((e) => e.event.id),
   )
   const results: (EventResult | MinimalResult | undefined)[] = []
   const fresh: Incoming[] = []
-  for (const [position, event] of events.entries()) {
-    const body = canonicalJson(event)
-    const digest = sha256Hex(body)
+  for (const [position, { event, body, digest }] of events.entries()) {
     const seen = prior.get(event.id)
     if (seen && seen.digest !== digest)
       return { reply: fail({ code: 'idempotency_conflict', index: position, event_id: event.id }) }

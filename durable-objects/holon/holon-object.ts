@@ -26,7 +26,7 @@ import { migrate } from '../shared/migrations.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import { type LedgerAppends, LedgerRangeError, type Sealed, SqlLedger } from '../shared/sql-ledger.ts'
 import { holonArtifact } from './artifact.ts'
-import { type CommitAnswer, type CommitOptions, commitEvents, gate, resultOf } from './commit.ts'
+import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, livePeers, raiseAlert } from './federation-calls.ts'
@@ -265,10 +265,13 @@ export class HolonObject extends DurableObject<Env> {
    * is instead of structured-cloning ~2 kB of receipt per event across RPC and serialising it again.
    */
   async commit(events: Event[], options: CommitOptions): Promise<Reply<CommitAnswer>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    const prepared = await prepare(events)
+    // Read after the await: another call (a kernel activation) may have replaced them meanwhile.
     const { live, ledger, db, pulse } = this
     if (!live || !ledger) return fail({ code: 'holon_not_found' })
     const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f)
-    const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, events, options)
+    const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, prepared, options)
     if (change) applyChange(live, change)
     return reply.ok ? ok({ committed: reply.value.committed, json: JSON.stringify(reply.value) }) : reply
   }

@@ -1,7 +1,9 @@
-// The unrolled SHA3-256 the ledger hashes with: FIPS 202 examples, and equal to @noble/hashes on any input.
+// The commit path's hashes: the unrolled SHA3-256 (FIPS 202 examples, equal to @noble/hashes on any input) and the
+// native SHA-256 of event digests (equal to the JavaScript one idempotency rows were written with).
 import { sha3_256 as reference } from '@noble/hashes/sha3.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { sha256Hex, sha256HexNative } from '../../functions/canonical/index.ts'
 import { toHex, utf8 } from '../../functions/ledger/index.ts'
 import { sha3_256 } from '../../functions/merkle/index.ts'
 
@@ -34,6 +36,20 @@ describe('sha3_256', () => {
         expect(data).toEqual(copy)
       }),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('sha256HexNative', () => {
+  it('equals the JavaScript SHA-256 on any text (stored event digests stay comparable)', async () => {
+    expect(await sha256HexNative('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 500 }), async (text) => {
+        expect(await sha256HexNative(text)).toBe(sha256Hex(text))
+      }),
+      { numRuns: 200 },
     )
   })
 })
