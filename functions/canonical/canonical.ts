@@ -26,7 +26,9 @@ export const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes
  * than the JavaScript one on the commit path, where every event's canonical text is digested.
  */
 export const sha256HexNative = async (text: string): Promise<string> =>
-  bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8ToBytes(text))))
+  bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))))
+
+const encoder = new TextEncoder()
 
 /** SHA-256 of the canonical form, hex: a content id that is stable across key order and runtimes. */
 export const contentDigest = (value: unknown): string => sha256Hex(canonicalJson(value))
