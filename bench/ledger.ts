@@ -660,8 +660,18 @@ export async function runtimeProfiles(
           await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
       },
       work: async (base, write) => {
-        for (let i = 0; i < 60; i++)
-          await send(base, 'POST', '/v1/holons/prof/events', { events: take(stream, 100) }, write)
+        // OMEGA_BENCH_PREFER=minimal profiles the `Prefer: return=minimal` answer instead of full receipts.
+        const prefer: Record<string, string> = process.env.OMEGA_BENCH_PREFER
+          ? { prefer: `return=${process.env.OMEGA_BENCH_PREFER}` }
+          : {}
+        for (let i = 0; i < 60; i++) {
+          const res = await fetch(`${base}/v1/holons/prof/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${write}`, ...prefer },
+            body: JSON.stringify({ events: take(stream, 100) }),
+          })
+          if (res.status !== 201) throw new Error(`commit: ${res.status} ${await res.text()}`)
+        }
         return 6000
       },
     })

@@ -1,5 +1,6 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, profile, geometry, p2p, pulse (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, profile, geometry, p2p, pulse (default: all but profile).
 import { cpus } from 'node:os'
+import { commitModes } from './commit.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
 import { ledgerBench, runtimeProfiles } from './ledger.ts'
@@ -14,6 +15,7 @@ const sections: Record<string, () => void | Promise<void>> = {
     await gateOverHttp()
   },
   ledger: ledgerBench,
+  commit: commitModes,
   profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
   p2p: p2pBench,

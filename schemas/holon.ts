@@ -1,6 +1,6 @@
 // Holon documents: metadata, the read-only dashboard state, commit receipts, history pages.
 import { z } from '@hono/zod-openapi'
-import { Evaluation, GateResult } from './evaluation.ts'
+import { Evaluation, GateResult, Verdict } from './evaluation.ts'
 import { Event, Override } from './event.ts'
 import { GatePolicy, KernelSpec } from './kernel.ts'
 import { LedgerInfo, Receipt, VerificationPolicy } from './ledger.ts'
@@ -84,6 +84,35 @@ export const CommitReceipt = z
   })
   .openapi('CommitReceipt')
 
+export const MinimalResult = z
+  .object({
+    event_id: z.string(),
+    seq: z.number().int().describe('position in the history'),
+    duplicate: z.boolean().describe('this id was committed before with the same content'),
+    verdict: Verdict,
+    torsion: z.number(),
+    ledger_index: z
+      .number()
+      .int()
+      .describe('the entry to ask for a receipt: GET /v1/holons/{id}/ledger/receipts/{ledger_index}'),
+  })
+  .openapi('MinimalResult')
+
+export const MinimalCommit = z
+  .object({
+    holon: z.string(),
+    kernel_version: z.number().int(),
+    committed: z.number().int(),
+    duplicates: z.number().int(),
+    checkpoint: z
+      .object({ size: z.number().int(), note: z.string() })
+      .describe('the signed checkpoint after this commit (C2SP note); every ledger_index is below its size'),
+    results: z.array(MinimalResult),
+  })
+  .openapi('MinimalCommit', {
+    description: 'the answer to `Prefer: return=minimal`: no receipts, the batch checkpoint once',
+  })
+
 export const DryRun = z
   .object({
     holon: z.string(),
@@ -122,6 +151,8 @@ export type KernelInstall = z.infer<typeof KernelInstall>
 export type StateDoc = z.infer<typeof StateDoc>
 export type EventResult = z.infer<typeof EventResult>
 export type CommitReceipt = z.infer<typeof CommitReceipt>
+export type MinimalResult = z.infer<typeof MinimalResult>
+export type MinimalCommit = z.infer<typeof MinimalCommit>
 export type DryRun = z.infer<typeof DryRun>
 export type StoredEvent = z.infer<typeof StoredEvent>
 export type EventsPage = z.infer<typeof EventsPage>

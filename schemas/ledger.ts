@@ -115,6 +115,14 @@ export const LedgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 })
 export const InclusionQuery = z.object({ index, size: index.optional() })
+/** A ledger index as a path parameter (`/ledger/receipts/{index}`). */
+export const EntryIndexParam = z.object({
+  index: z
+    .string()
+    .regex(/^[0-9]{1,15}$/, 'a ledger index is a non-negative integer')
+    .transform(Number)
+    .openapi({ param: { name: 'index', in: 'path' }, example: '42' }),
+})
 export const ConsistencyQuery = z.object({ from: index, to: index.optional() })
 export const CheckpointQuery = z.object({
   size: index.optional(),

@@ -33,6 +33,7 @@ describe('OpenAPI', () => {
         '/v1/holons/{id}/ledger',
         '/v1/holons/{id}/ledger/checkpoint',
         '/v1/holons/{id}/ledger/proof/inclusion',
+        '/v1/holons/{id}/ledger/receipts/{index}',
         '/v1/holons/{id}/ledger/proof/consistency',
         '/v1/holons/{id}/ledger/export',
         '/v1/holons/{id}/pulse',

@@ -1,11 +1,11 @@
 // Committing events: idempotency, the gate, one ledger transaction for events, aggregates and entries, receipts.
 import { BudgetExceededError } from '../../functions/budget/index.ts'
-import { canonicalJson, sha256Hex } from '../../functions/canonical/index.ts'
+import { canonicalJson, sha256HexNative } from '../../functions/canonical/index.ts'
 import { type BatchOutcome, type GateBatchOptions, gateBatch } from '../../functions/kernel/index.ts'
-import type { Receipt } from '../../functions/ledger/index.ts'
+import type { Receipt, SealedEntry } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
-import type { CommitReceipt, EventResult } from '../../schemas/holon.ts'
+import type { CommitReceipt, EventResult, MinimalCommit, MinimalResult } from '../../schemas/holon.ts'
 import type { Db } from '../shared/db.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import type { LedgerAppends, Sealed, SqlLedger } from '../shared/sql-ledger.ts'
@@ -25,17 +25,48 @@ interface CommitDeps {
 
 /** What a commit answers, and what it changed in the live view (the object applies it). */
 interface CommitOutcome {
-  reply: Reply<CommitReceipt>
+  reply: Reply<CommitReceipt | MinimalCommit>
   change?: LiveChange
 }
 
-/** An event not committed before, with its canonical text (hashed once, embedded in its ledger entry). */
-interface Incoming {
-  position: number
+/** A successful commit as it crosses RPC: the answer's JSON text (CommitReceipt or MinimalCommit). */
+export interface CommitAnswer {
+  committed: number
+  json: string
+}
+
+export interface CommitOptions {
+  override: Override | null
+  /**
+   * `Prefer: return=minimal`: per event only its id, seq, verdict, torsion and ledger index, and the
+   * checkpoint once; no receipts are built (a receipt is ~1.9 kB of the answer per event).
+   */
+  minimal: boolean
+}
+
+/** An event with its canonical text (hashed once, embedded in its ledger entry) and that text's SHA-256. */
+export interface Prepared {
   event: Event
   body: string
   digest: string
 }
+
+/** An event not committed before. */
+interface Incoming extends Prepared {
+  position: number
+}
+
+/**
+ * Canonical text and digest of each event, before the synchronous commit: the digest by the runtime's
+ * native SHA-256, which only an async call reaches (nothing here reads the object's state).
+ */
+export const prepare = (events: readonly Event[]): Promise<Prepared[]> =>
+  Promise.all(
+    events.map(async (event) => {
+      const body = canonicalJson(event)
+      return { event, body, digest: await sha256HexNative(body) }
+    }),
+  )
 
 export const resultOf = (
   result: GateResult,
@@ -78,25 +109,35 @@ export function gate(
  * its rejection record; a success stores events, aggregates and ledger entries in one transaction.
  * Either way the ledger gets an entry and the caller a receipt.
  */
-export function commitEvents(deps: CommitDeps, events: Event[], override: Override | null): CommitOutcome {
+export function commitEvents(deps: CommitDeps, events: Prepared[], options: CommitOptions): CommitOutcome {
   const { live, ledger } = deps
+  const { override, minimal } = options
   const prior = priorEvents(
     deps.db,
-    events.map((e) => e.id),
+    events.map((e) => e.event.id),
   )
-  const results: (EventResult | undefined)[] = []
+  const results: (EventResult | MinimalResult | undefined)[] = []
   const fresh: Incoming[] = []
-  for (const [position, event] of events.entries()) {
-    const body = canonicalJson(event)
-    const digest = sha256Hex(body)
+  for (const [position, { event, body, digest }] of events.entries()) {
     const seen = prior.get(event.id)
     if (seen && seen.digest !== digest)
       return { reply: fail({ code: 'idempotency_conflict', index: position, event_id: event.id }) }
-    results.push(
-      seen &&
-        resultOf(JSON.parse(seen.result), event.id, seen.seq, true, ledger.receiptFor(seen.ledger_index)),
-    )
-    if (!seen) fresh.push({ position, event, body, digest })
+    if (!seen) {
+      results.push(undefined)
+      fresh.push({ position, event, body, digest })
+    } else if (minimal) {
+      results.push({
+        event_id: event.id,
+        seq: seen.seq,
+        duplicate: true,
+        verdict: seen.verdict,
+        torsion: seen.torsion,
+        ledger_index: seen.ledger_index,
+      })
+    } else {
+      const receipt = ledger.receiptFor(seen.ledger_index)
+      results.push(resultOf(JSON.parse(seen.result), event.id, seen.seq, true, receipt))
+    }
   }
   const gated = gate(
     live,
@@ -135,10 +176,20 @@ export function commitEvents(deps: CommitDeps, events: Event[], override: Overri
     }
     return appends.at
   })
-  const receipts = ledger.receipts(sealed)
+  const receipts = minimal ? [] : ledger.receipts(sealed)
   fresh.forEach((incoming, i) => {
     const result = outcome.results[i] as GateResult
-    results[incoming.position] = resultOf(result, incoming.event.id, firstSeq + i, false, receipts[i] ?? null)
+    const seq = firstSeq + i
+    results[incoming.position] = minimal
+      ? {
+          event_id: incoming.event.id,
+          seq,
+          duplicate: false,
+          verdict: result.verdict,
+          torsion: result.torsion,
+          ledger_index: (sealed.entries[i] as SealedEntry).entry.index,
+        }
+      : resultOf(result, incoming.event.id, seq, false, receipts[i] ?? null)
   })
   const newest = fresh.at(-1)
   const change: LiveChange | undefined = newest && {
@@ -149,16 +200,17 @@ export function commitEvents(deps: CommitDeps, events: Event[], override: Overri
     events: fresh.length,
     overrides: outcome.results.filter((r) => r.verdict === 'admit_override').length,
   }
-  return {
-    reply: ok({
-      holon: live.holon,
-      kernel_version: live.version,
-      committed: fresh.length,
-      duplicates: events.length - fresh.length,
-      results: results as EventResult[],
-    }),
-    change,
+  const head = {
+    holon: live.holon,
+    kernel_version: live.version,
+    committed: fresh.length,
+    duplicates: events.length - fresh.length,
   }
+  if (minimal) {
+    const checkpoint = sealed.checkpoint ?? ledger.latestCheckpoint()
+    return { reply: ok({ ...head, checkpoint, results: results as MinimalResult[] }), change }
+  }
+  return { reply: ok({ ...head, results: results as EventResult[] }), change }
 }
 
 /** Records a refusal (rejection row + ledger entry) and answers it with the entry's receipt. */

@@ -8,15 +8,8 @@ import {
 } from '../../functions/kernel/index.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
-import type { Event, Override } from '../../schemas/event.ts'
-import type {
-  CommitReceipt,
-  DryRun,
-  EventsPage,
-  HolonInfo,
-  KernelInstall,
-  StateDoc,
-} from '../../schemas/holon.ts'
+import type { Event } from '../../schemas/event.ts'
+import type { DryRun, EventsPage, HolonInfo, KernelInstall, StateDoc } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import {
   type CheckpointDoc,
@@ -24,6 +17,7 @@ import {
   FULL_AUDIT,
   type InclusionDoc,
   type LedgerPage,
+  type Receipt,
   type VerificationPolicy,
 } from '../../schemas/ledger.ts'
 import type { PulseBody, PulseDoc, TemporalDoc, WitnessPage } from '../../schemas/pulse.ts'
@@ -32,7 +26,7 @@ import { migrate } from '../shared/migrations.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import { type LedgerAppends, LedgerRangeError, type Sealed, SqlLedger } from '../shared/sql-ledger.ts'
 import { holonArtifact } from './artifact.ts'
-import { commitEvents, gate, resultOf } from './commit.ts'
+import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, livePeers, raiseAlert } from './federation-calls.ts'
@@ -265,14 +259,26 @@ export class HolonObject extends DurableObject<Env> {
     })
   }
 
-  /** Gates and commits a batch all-or-nothing (see commit.ts); the ledger gets an entry and the caller a receipt. */
-  async commit(events: Event[], override: Override | null): Promise<Reply<CommitReceipt>> {
+  /**
+   * Gates and commits a batch all-or-nothing (see commit.ts); the ledger gets an entry and the caller a
+   * receipt (or, minimal, the entry's index). The answer travels as its JSON text: the worker sends it as
+   * is instead of structured-cloning ~2 kB of receipt per event across RPC and serialising it again.
+   */
+  async commit(events: Event[], options: CommitOptions): Promise<Reply<CommitAnswer>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    const prepared = await prepare(events)
+    // Read after the await: another call (a kernel activation) may have replaced them meanwhile.
     const { live, ledger, db, pulse } = this
     if (!live || !ledger) return fail({ code: 'holon_not_found' })
     const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f)
-    const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, events, override)
+    const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, prepared, options)
     if (change) applyChange(live, change)
-    return reply
+    return reply.ok ? ok({ committed: reply.value.committed, json: JSON.stringify(reply.value) }) : reply
+  }
+
+  /** The receipt of any entry against the latest checkpoint (a minimal writer's receipts, later). */
+  async receipt(index: number): Promise<Reply<Receipt>> {
+    return this.read((ledger) => ledger.receiptFor(index))
   }
 
   async events(after: number, limit: number): Promise<Reply<EventsPage>> {

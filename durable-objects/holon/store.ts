@@ -1,6 +1,6 @@
 // The holon's rows in SQLite (except the ledger's and the pulse's): meta, kernels, aggregates, events, rejections.
 import type { CompiledKernel, FoldState } from '../../functions/kernel/index.ts'
-import type { GateResult } from '../../schemas/evaluation.ts'
+import type { GateResult, Verdict } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type { EventsPage } from '../../schemas/holon.ts'
 import type { Db } from '../shared/db.ts'
@@ -70,6 +70,8 @@ interface PriorEvent extends Record<string, SqlStorageValue> {
   id: string
   seq: number
   digest: string
+  verdict: Verdict
+  torsion: number
   result: string
   ledger_index: number
 }
@@ -78,7 +80,10 @@ interface PriorEvent extends Record<string, SqlStorageValue> {
 export const priorEvents = (db: Db, ids: readonly string[]): Map<string, PriorEvent> =>
   new Map(
     db
-      .whereIn<PriorEvent>('SELECT id, seq, digest, result, ledger_index FROM events WHERE id IN', ids)
+      .whereIn<PriorEvent>(
+        'SELECT id, seq, digest, verdict, torsion, result, ledger_index FROM events WHERE id IN',
+        ids,
+      )
       .map((row) => [row.id, row]),
   )
 

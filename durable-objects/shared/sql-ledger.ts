@@ -309,6 +309,13 @@ export class SqlLedger {
     }
   }
 
+  /** The latest signed checkpoint's size and note (stored at every seal; signed now only if none is). */
+  latestCheckpoint(): { size: number; note: string } {
+    if (this.latest?.size === this.size) return this.latest
+    const { size, note } = this.checkpoint()
+    return { size, note }
+  }
+
   inclusion(index: number, size: number, read = this.reader()): Hash[] {
     this.checkSize(size)
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) {

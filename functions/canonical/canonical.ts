@@ -21,6 +21,15 @@ export function canonicalJson(value: unknown): string {
 
 export const sha256Hex = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)))
 
+/**
+ * The same digest by the runtime's native SHA-256 (WebCrypto, in workerd and Node): several times faster
+ * than the JavaScript one on the commit path, where every event's canonical text is digested.
+ */
+export const sha256HexNative = async (text: string): Promise<string> =>
+  bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))))
+
+const encoder = new TextEncoder()
+
 /** SHA-256 of the canonical form, hex: a content id that is stable across key order and runtimes. */
 export const contentDigest = (value: unknown): string => sha256Hex(canonicalJson(value))
 

@@ -20,6 +20,7 @@ type HolonRpc = Pick<
   | 'ledgerPage'
   | 'checkpoint'
   | 'inclusion'
+  | 'receipt'
   | 'consistency'
   | 'exportLedger'
   | 'artifact'

@@ -1,8 +1,7 @@
 // Ledger entries: RFC 8785 canonical JSON, chained by the previous entry's leaf hash, leaves of a SHA3-256 tree.
-import { sha3_256 } from '@noble/hashes/sha3.js'
 import type { EntryKind, LedgerEntry } from '../../schemas/ledger.ts'
 import { canonicalObject } from '../canonical/index.ts'
-import { type Hash, sha3Tree } from '../merkle/index.ts'
+import { type Hash, sha3_256, sha3Tree } from '../merkle/index.ts'
 import { utf8 } from './encoding.ts'
 
 export type { EntryKind, LedgerEntry }

@@ -1,8 +1,7 @@
 // Commit receipts: one entry, its hashes, a signed checkpoint and an inclusion proof, verifiable offline.
-import { sha3_256 } from '@noble/hashes/sha3.js'
 import type { Receipt } from '../../schemas/ledger.ts'
 import { canonicalJson } from '../canonical/index.ts'
-import { equalBytes, rootFromInclusion, sha3Tree } from '../merkle/index.ts'
+import { equalBytes, rootFromInclusion, sha3_256, sha3Tree } from '../merkle/index.ts'
 import { verifyCheckpoint } from './checkpoint.ts'
 import { hexToBytes, toHex, utf8 } from './encoding.ts'
 import { attempt, Checks, type VerifyReport } from './report.ts'

@@ -1,6 +1,6 @@
 // RFC 6962 / RFC 9162 tree hashing with a pluggable hash: leaf = H(0x00 || data), node = H(0x01 || l || r).
 import { sha256 } from '@noble/hashes/sha2.js'
-import { sha3_256 } from '@noble/hashes/sha3.js'
+import { sha3_256 } from './keccak.ts'
 
 export type Hash = Uint8Array
 

@@ -1,4 +1,5 @@
 export * from './compact.ts'
 export * from './hasher.ts'
+export * from './keccak.ts'
 export * from './proof.ts'
 export * from './verify.ts'

@@ -1,5 +1,5 @@
 // /v1/holons/*: thin routes that authenticate, validate and forward to the holon's Durable Object.
-import { createRoute } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { HolonList, HolonListQuery } from '../../../schemas/directory.ts'
 import { CommitBody, eventsOf } from '../../../schemas/event.ts'
 import {
@@ -11,12 +11,25 @@ import {
   HolonInfo,
   KernelBody,
   KernelInstall,
+  MinimalCommit,
   StateDoc,
 } from '../../../schemas/holon.ts'
 import { holds, requireRole } from '../auth.ts'
 import { existingHolon, listHolons, registerHolon } from '../directory-client.ts'
 import { holonStub, unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
+
+/**
+ * Whether a Prefer header (RFC 7240) asks for `return=minimal`. Names are case-insensitive, values may be
+ * quoted, parameters after `;` are ignored, and only the first `return` preference counts.
+ */
+function prefersMinimal(header: string | undefined): boolean {
+  for (const preference of (header ?? '').split(',')) {
+    const [name, value = ''] = (preference.split(';')[0] as string).split('=').map((p) => p.trim())
+    if (name?.toLowerCase() === 'return') return value.replace(/^"(.*)"$/, '$1').toLowerCase() === 'minimal'
+  }
+  return false
+}
 
 /** Reads are open unless OMEGA_READ_TOKEN is set. */
 const reader = { security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
@@ -102,13 +115,23 @@ const commit = createRoute({
   description:
     'Events are gated in order and committed all-or-nothing. An inadmissible event answers 409 with its violations ' +
     'and torsion, and nothing is committed. With `override` (admin token and a reason) it is committed anyway and ' +
-    'recorded as an override. A retried event id with the same content returns the original result.',
+    'recorded as an override. A retried event id with the same content returns the original result.\n\n' +
+    'Each result carries its ledger receipt (~2 kB per event). High-rate writers can send `Prefer: return=minimal` ' +
+    '(RFC 7240): the answer (`Preference-Applied: return=minimal`) then holds per event only `event_id`, `seq`, ' +
+    '`duplicate`, `verdict`, `torsion` and `ledger_index`, and the signed checkpoint once; no receipts are built. ' +
+    'Any receipt can be fetched later with `GET /v1/holons/{id}/ledger/receipts/{ledger_index}`.',
   security: bearerAuth,
   middleware: [requireRole('write')] as const,
-  request: { params, body: jsonBody(CommitBody) },
+  request: { params, headers: z.object({ prefer: z.string().optional() }), body: jsonBody(CommitBody) },
   responses: {
-    201: json(CommitReceipt, 'committed'),
-    200: json(CommitReceipt, 'every event was already committed (idempotent retry)'),
+    201: json(
+      z.union([CommitReceipt, MinimalCommit]),
+      'committed (MinimalCommit under `Prefer: return=minimal`)',
+    ),
+    200: json(
+      z.union([CommitReceipt, MinimalCommit]),
+      'every event was already committed (idempotent retry)',
+    ),
     ...problems(
       'validation_failed',
       'unauthorized',
@@ -178,8 +201,13 @@ export const holons = router()
       ? { reason: body.override.reason, actor: body.override.actor ?? 'admin' }
       : null
     if (override) holds(c.get('role'), 'admin')
-    const r = unwrap(id, await (await existingHolon(c.env, id)).commit(eventsOf(body), override))
-    return c.json(r, r.committed > 0 ? 201 : 200)
+    const minimal = prefersMinimal(c.req.valid('header').prefer)
+    const holon = await existingHolon(c.env, id)
+    const r = unwrap(id, await holon.commit(eventsOf(body), { override, minimal }))
+    const headers: Record<string, string> = { 'content-type': 'application/json', vary: 'Prefer' }
+    if (minimal) headers['preference-applied'] = 'return=minimal'
+    // The object sends the answer's JSON text (see HolonObject.commit): passed through, not parsed again.
+    return c.body(r.json, r.committed > 0 ? 201 : 200, headers) as never
   })
   .openapi(state, async (c) => {
     const { id } = c.req.valid('param')

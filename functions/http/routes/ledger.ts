@@ -5,11 +5,13 @@ import {
   CheckpointQuery,
   ConsistencyDoc,
   ConsistencyQuery,
+  EntryIndexParam,
   ExportQuery,
   InclusionDoc,
   InclusionQuery,
   LedgerPage,
   LedgerQuery,
+  Receipt,
 } from '../../../schemas/ledger.ts'
 import { requireRole } from '../auth.ts'
 import { existingHolon } from '../directory-client.ts'
@@ -54,6 +56,19 @@ const inclusion = createRoute({
   responses: { 200: json(InclusionDoc, 'the proof and the root it leads to'), ...failures },
 })
 
+const receipt = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/holons/{id}/ledger/receipts/{index}',
+  summary: 'The receipt of entry `index` against the latest signed checkpoint',
+  description:
+    'The same receipt a commit answers (the entry, its hashes, the signed checkpoint and the inclusion proof), ' +
+    'for any entry: how a writer that committed with `Prefer: return=minimal` gets receipts later. Verify it ' +
+    'with `POST /v1/verify` (kind `receipt`). An index beyond the ledger answers 400.',
+  request: { params: params.extend(EntryIndexParam.shape) },
+  responses: { 200: json(Receipt, 'the receipt'), ...failures },
+})
+
 const consistency = createRoute({
   ...reader,
   method: 'get',
@@ -95,6 +110,10 @@ export const ledger = router()
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
     return c.json(unwrap(id, await (await existingHolon(c.env, id)).inclusion(q.index, q.size)), 200)
+  })
+  .openapi(receipt, async (c) => {
+    const { id, index } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingHolon(c.env, id)).receipt(index)), 200)
   })
   .openapi(consistency, async (c) => {
     const { id } = c.req.valid('param')

@@ -1,0 +1,150 @@
+// Commit throughput over HTTP into one holon, batches of 100: full receipts and `Prefer: return=minimal`,
+// sequential and 4 in flight, this checkout against a baseline commit run side by side (interleaved rounds).
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { type DevServer, root, startDev } from '../bootstrap/dev-server.ts'
+import { fmt, median, table } from './report.ts'
+import { benchKernel, events, take } from './workload.ts'
+
+/** The commit path before issue 9's commit-path work (the branch base). */
+const BASELINE = process.env.OMEGA_BENCH_COMMIT_BASELINE ?? '91b28c4210a6317f71a773b042621c6794eff24b'
+const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 6)
+const BATCH = 100
+const SEQUENTIAL = 10
+const IN_FLIGHT = 4
+const PER_FLIGHT = 3
+
+type Mode = 'full' | 'minimal'
+
+interface Server {
+  label: string
+  dev: DevServer
+  stream: Generator<Record<string, unknown> & { id: string }>
+  modes: Mode[]
+}
+
+async function post(server: Server, mode: Mode, write: string): Promise<{ ms: number; bytes: number }> {
+  const t0 = performance.now()
+  const res = await fetch(`${server.dev.base}/v1/holons/bench/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${write}`,
+      ...(mode === 'minimal' && { prefer: 'return=minimal' }),
+    },
+    body: JSON.stringify({ events: take(server.stream, BATCH) }),
+  })
+  const text = await res.text()
+  if (res.status !== 201) throw new Error(`${server.label}: ${res.status} ${text.slice(0, 300)}`)
+  if (mode === 'minimal' && res.headers.get('preference-applied') !== 'return=minimal')
+    throw new Error(`${server.label}: return=minimal was not applied`)
+  return { ms: performance.now() - t0, bytes: text.length }
+}
+
+export async function commitModes(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'omega-commit-bench-'))
+  const tree = join(tmp, 'baseline')
+  const write = randomBytes(18).toString('base64url')
+  const admin = randomBytes(18).toString('base64url')
+  const servers: Server[] = []
+  let baseline = true
+  try {
+    execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', tree, BASELINE], { stdio: 'ignore' })
+    symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'))
+  } catch {
+    console.log(`\n(baseline ${BASELINE.slice(0, 7)} is not in this checkout's history: this checkout only)`)
+    baseline = false
+  }
+  const start = async (label: string, cwd: string, port: number, modes: Mode[]) => {
+    const args = ['--persist-to', join(tmp, `state-${port}`), '--var', `OMEGA_WRITE_TOKEN:${write}`]
+    const dev = await startDev({
+      port,
+      quiet: true,
+      cwd,
+      args: [...args, '--var', `OMEGA_ADMIN_TOKEN:${admin}`],
+    })
+    servers.push({ label, dev, stream: events(label.slice(0, 1), 5), modes })
+  }
+  const load0 = loadavg()[0] as number
+  try {
+    if (baseline) await start(`baseline ${BASELINE.slice(0, 7)}`, tree, 8910, ['full'])
+    await start('this checkout', root, 8911, ['full', 'minimal'])
+    for (const s of servers) {
+      const created = await fetch(`${s.dev.base}/v1/holons/bench`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ kernel: benchKernel }),
+      })
+      if (!created.ok) throw new Error(`${s.label}: create ${created.status}`)
+      for (const mode of s.modes) for (let i = 0; i < 3; i++) await post(s, mode, write) // warm-up
+    }
+    const rates: Record<string, number[]> = {}
+    const record = (k: string, v: number) => {
+      rates[k] = [...(rates[k] ?? []), v]
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const s of round % 2 ? [...servers].reverse() : servers) {
+        for (const mode of s.modes) {
+          const k = `${s.label} ${mode}`
+          let t0 = performance.now()
+          for (let i = 0; i < SEQUENTIAL; i++) {
+            const { ms, bytes } = await post(s, mode, write)
+            record(`${k} latency`, ms)
+            record(`${k} bytes`, bytes)
+          }
+          record(`${k} sequential`, (SEQUENTIAL * BATCH) / ((performance.now() - t0) / 1000))
+          t0 = performance.now()
+          await Promise.all(
+            Array.from({ length: IN_FLIGHT }, async () => {
+              for (let i = 0; i < PER_FLIGHT; i++) await post(s, mode, write)
+            }),
+          )
+          record(`${k} parallel`, (IN_FLIGHT * PER_FLIGHT * BATCH) / ((performance.now() - t0) / 1000))
+        }
+        for (let i = 0; i < 10; i++) {
+          const t0 = performance.now()
+          await fetch(`${s.dev.base}/`).then((r) => r.arrayBuffer())
+          record(`${s.label} get`, performance.now() - t0)
+        }
+      }
+    }
+    const m = (k: string, d = 0) => (rates[k] ? fmt(median(rates[k] as number[]), d) : '-')
+    table(
+      `Commits over HTTP into one holon, batches of ${BATCH} (events/s, medians of ${ROUNDS} interleaved rounds; ` +
+        `load average ${load0.toFixed(1)} at start, ${(loadavg()[0] as number).toFixed(1)} at end)`,
+      [
+        'server',
+        'answer',
+        'sequential',
+        `${IN_FLIGHT} in flight`,
+        'batch ms p50',
+        'bytes/batch',
+        'GET / ms p50',
+      ],
+      servers.flatMap((s) =>
+        s.modes.map((mode) => {
+          const k = `${s.label} ${mode}`
+          return [
+            s.label,
+            mode === 'full' ? 'full receipts' : 'return=minimal',
+            m(`${k} sequential`),
+            m(`${k} parallel`),
+            m(`${k} latency`, 1),
+            m(`${k} bytes`),
+            m(`${s.label} get`, 1),
+          ]
+        }),
+      ),
+    )
+  } finally {
+    for (const s of servers) s.dev.stop()
+    await new Promise((r) => setTimeout(r, 500))
+    if (baseline)
+      execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
