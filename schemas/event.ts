@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { jsonProblem } from './json-value.ts'
 
-export const MAX_BATCH = 1000
+const MAX_BATCH = 1000
 /**
  * Longest list anywhere in an event. Kernel expressions iterate event lists; the bound lets the kernel
  * compiler prove the worst-case cost of nested comprehensions (docs/kernel.md).

@@ -122,7 +122,7 @@ export const DryRun = z
   })
   .openapi('DryRun')
 
-export const StoredEvent = z
+const StoredEvent = z
   .object({
     seq: z.number().int(),
     event: Event,

@@ -9,7 +9,7 @@ const verifierKey = z
   .describe('note verifier key: name+hash+base64(0x01 || Ed25519 public key)')
 
 /** Every kind of ledger entry any object writes (holons, the federation registry). */
-export const ENTRY_KINDS = [
+const ENTRY_KINDS = [
   'holon.created',
   'kernel.proposed',
   'kernel.activated',

@@ -75,7 +75,7 @@ export function diffNorm(
   return Math.sqrt(t) / SCALE_UP
 }
 
-export function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
+function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let s = 0
   for (let i = 0; i < x.length; i++) s += (x[i] as number) * (y[i] as number)
   return s

@@ -19,7 +19,7 @@ export interface VerifierKey {
 const validName = (name: string) => name.length > 0 && !/[\s+]/u.test(name)
 
 /** The 4-byte key hash: SHA-256(name || "\n" || 0x01 || public key), first four bytes, big-endian. */
-export function keyHash(name: string, publicKey: Uint8Array): number {
+function keyHash(name: string, publicKey: Uint8Array): number {
   const nameBytes = utf8(name)
   const buf = new Uint8Array(nameBytes.length + 2 + publicKey.length)
   buf.set(nameBytes, 0)
