@@ -1,14 +1,11 @@
 // Gate benchmarks: the gate in-process, and commits through HTTP into a local workerd (wrangler dev).
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { send, startDev } from '../bootstrap/dev-server.ts'
+import { send } from '../bootstrap/dev-server.ts'
 import { compileKernel, gateBatch, initialAggregates } from '../functions/kernel/index.ts'
 import type { Evaluation } from '../schemas/evaluation.ts'
 import { KernelSpec } from '../schemas/kernel.ts'
 import { fmt, median, table } from './report.ts'
+import { benchServer } from './server.ts'
 import { benchKernel, events, take } from './workload.ts'
 
 /** us per event over rounds of 20,000, after a warm-up; `cached` passes the current state as the holon does. */
@@ -54,16 +51,9 @@ export function gateInProcess(): void {
 }
 
 export async function gateOverHttp(): Promise<void> {
-  const write = randomBytes(18).toString('base64url')
-  const admin = randomBytes(18).toString('base64url')
-  const dir = mkdtempSync(join(tmpdir(), 'omega-bench-'))
-  const server = await startDev({
-    port: 8800 + Math.floor(Math.random() * 100),
-    quiet: true,
-    args: ['--persist-to', dir, '--var', `OMEGA_WRITE_TOKEN:${write}`, '--var', `OMEGA_ADMIN_TOKEN:${admin}`],
-  })
+  const server = await benchServer('bench')
   try {
-    const { base } = server
+    const { base, write, admin } = server
     const create = (id: string) => send(base, 'PUT', `/v1/holons/${id}`, { kernel: benchKernel }, admin)
     const commitBatch = async (id: string, batch: unknown[]) => {
       const t0 = performance.now()
@@ -130,7 +120,6 @@ export async function gateOverHttp(): Promise<void> {
     )
     console.log(`\n(filling 100,000 events in batches of 1,000 ran at ${fmt(fillRate, 0)} events/s)`)
   } finally {
-    server.stop()
-    rmSync(dir, { recursive: true, force: true })
+    server.close()
   }
 }

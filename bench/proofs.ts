@@ -1,12 +1,10 @@
 // Inclusion and consistency proofs over HTTP from a holon of many ledger entries (wrangler dev, local workerd +
 // SQLite): idle, while a writer commits into another holon, and while a writer commits into the same holon.
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { send, startDev } from '../bootstrap/dev-server.ts'
+import { send } from '../bootstrap/dev-server.ts'
 import { fmt, median, quantile, table } from './report.ts'
+import { benchServer } from './server.ts'
 import { benchKernel, events, take } from './workload.ts'
 
 const ENTRIES = Number(process.env.OMEGA_BENCH_PROOF_ENTRIES ?? 1_000_000)
@@ -22,16 +20,9 @@ async function get(url: string): Promise<number> {
 }
 
 export async function proofsUnderLoad(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'omega-proof-bench-'))
-  const write = randomBytes(18).toString('base64url')
-  const admin = randomBytes(18).toString('base64url')
-  const server = await startDev({
-    port: 8700 + Math.floor(Math.random() * 100),
-    quiet: true,
-    args: ['--persist-to', dir, '--var', `OMEGA_WRITE_TOKEN:${write}`, '--var', `OMEGA_ADMIN_TOKEN:${admin}`],
-  })
+  const server = await benchServer('proof-bench')
   try {
-    const { base } = server
+    const { base, write, admin } = server
     const commit = (id: string, batch: unknown[]) =>
       fetch(`${base}/v1/holons/${id}/events`, {
         method: 'POST',
@@ -103,7 +94,6 @@ export async function proofsUnderLoad(): Promise<void> {
       rows,
     )
   } finally {
-    server.stop()
-    rmSync(dir, { recursive: true, force: true })
+    server.close()
   }
 }
