@@ -9,52 +9,21 @@ const MAX_BATCH = 1000
  */
 export const MAX_EVENT_LIST = 1024
 
+const EventObject = z.looseObject({
+  id: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe('idempotency key: a retried commit with the same id never commits twice'),
+})
+
 /**
- * The first member an event may not carry, on the raw parsed JSON: a list longer than MAX_EVENT_LIST, or
- * a member named `__proto__` (zod drops it silently at the top level, so the event stored would differ
- * from the one acknowledged). Iterative: depth is bounded later by jsonProblem.
+ * One walk over the raw parsed value, before zod copies it (zod drops a top-level `__proto__` silently, so the
+ * event stored would differ from the one acknowledged): I-JSON, bounded depth, lists of at most MAX_EVENT_LIST.
  */
-function memberProblem(root: unknown): { path: (string | number)[]; message: string } | null {
-  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: root, path: [] }]
-  while (stack.length > 0) {
-    const { v, path } = stack.pop() as { v: unknown; path: (string | number)[] }
-    if (Array.isArray(v)) {
-      if (v.length > MAX_EVENT_LIST) return { path, message: `lists hold at most ${MAX_EVENT_LIST} elements` }
-      v.forEach((x, i) => {
-        if (typeof x === 'object' && x !== null) stack.push({ v: x, path: [...path, i] })
-      })
-    } else if (typeof v === 'object' && v !== null) {
-      if (Object.hasOwn(v, '__proto__')) {
-        return {
-          path: [...path, '__proto__'],
-          message: 'a member named __proto__ is refused (an object internal)',
-        }
-      }
-      for (const k of Object.keys(v)) {
-        const x = (v as Record<string, unknown>)[k]
-        if (typeof x === 'object' && x !== null) stack.push({ v: x, path: [...path, k] })
-      }
-    }
-  }
-  return null
-}
-
-const EventObject = z
-  .looseObject({
-    id: z
-      .string()
-      .min(1)
-      .max(256)
-      .describe('idempotency key: a retried commit with the same id never commits twice'),
-  })
-  .superRefine((value, ctx) => {
-    const bad = jsonProblem(value)
-    if (bad) ctx.addIssue({ code: 'custom', message: bad.message, path: bad.path })
-  })
-
 export const Event = (
   z.preprocess((raw, ctx) => {
-    const bad = memberProblem(raw)
+    const bad = jsonProblem(raw, undefined, MAX_EVENT_LIST)
     if (bad) ctx.issues.push({ code: 'custom', message: bad.message, input: raw, path: bad.path })
     return raw
   }, EventObject) as unknown as typeof EventObject

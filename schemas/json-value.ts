@@ -23,10 +23,15 @@ const pathOf = (at: Visit | null): (string | number)[] => {
 /**
  * The first value JSON cannot faithfully carry, or null: a string or member name that is not well-formed
  * Unicode (a lone surrogate from `"\ud800"`: canonical JSON and UTF-8 cannot encode it), a member named
- * `__proto__`, a non-finite number (`1e400` parses to Infinity), or nesting deeper than `maxDepth` levels.
+ * `__proto__`, a non-finite number (`1e400` parses to Infinity), nesting deeper than `maxDepth` levels, or a
+ * list longer than `maxList`.
  * Iterative, and paths are built only for the answer, so a hostile size or depth costs linear time.
  */
-export function jsonProblem(root: unknown, maxDepth = MAX_DEPTH): JsonProblem | null {
+export function jsonProblem(
+  root: unknown,
+  maxDepth = MAX_DEPTH,
+  maxList = Number.POSITIVE_INFINITY,
+): JsonProblem | null {
   const stack: Visit[] = [{ v: root, key: '', parent: null, depth: 0 }]
   while (stack.length > 0) {
     const at = stack.pop() as Visit
@@ -42,6 +47,7 @@ export function jsonProblem(root: unknown, maxDepth = MAX_DEPTH): JsonProblem | 
     if (at.depth >= maxDepth) return { path: pathOf(at), message: `nesting deeper than ${maxDepth} levels` }
     const depth = at.depth + 1
     if (Array.isArray(v)) {
+      if (v.length > maxList) return { path: pathOf(at), message: `lists hold at most ${maxList} elements` }
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], key: i, parent: at, depth })
       continue
     }
