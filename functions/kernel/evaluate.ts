@@ -46,6 +46,8 @@ export const step = (
 ): StepResult => fold1(k, states, celValue(event), budget)
 
 function fold1(k: CompiledKernel, states: Aggregates, event: unknown, budget: StepBudget): StepResult {
+  // A fold without expressions (`count`) still costs a step: history length x aggregates is metered too.
+  budget.spend(k.aggregates.length)
   const errors: ExprError[] = []
   const vars = { event }
   const next = k.aggregates.map((a, i) => {

@@ -1,6 +1,7 @@
 // Work limits of kernel expressions: the per-request step budget, its CPU calibration, and value sizes.
 import { MAX_EVENT_LIST } from '../../schemas/event.ts'
-import { StepBudget } from '../budget/index.ts'
+import type { KernelSpec } from '../../schemas/kernel.ts'
+import { BudgetExceededError, StepBudget } from '../budget/index.ts'
 
 export { MAX_EVENT_LIST }
 
@@ -27,3 +28,34 @@ export const MAX_VALUE_ITEMS = 1 << 16
 /** A fresh budget for one request's kernel evaluations. */
 export const expressionBudget = (): StepBudget =>
   new StepBudget('expression_steps', EXPRESSION_STEPS, EXPRESSION_CPU_MS)
+
+/**
+ * Expression source an anonymous caller may have compiled per request (`POST /v1/torsion` brings its own
+ * kernel): compiling, costing and instrumenting is linear in the source, about 1 ms of CPU per KiB measured
+ * here, and a compiled kernel keeps tens of bytes of heap per source character.
+ */
+export const KERNEL_SOURCE_CHARS = 65_536
+const SOURCE_CPU_MS = 64
+
+/** Characters of every expression in `spec` (scores, aggregate expressions and filters). */
+export function kernelSourceChars(spec: KernelSpec): number {
+  let n = 0
+  for (const inv of Object.values(spec.invariants)) n += inv.score.length
+  for (const a of Object.values(spec.aggregates))
+    n += ('expr' in a ? a.expr.length : 0) + (a.where?.length ?? 0)
+  return n
+}
+
+/** Refuses a kernel whose expressions exceed KERNEL_SOURCE_CHARS before any of it is compiled. */
+export function checkKernelSource(spec: KernelSpec): number {
+  const n = kernelSourceChars(spec)
+  if (n > KERNEL_SOURCE_CHARS)
+    throw new BudgetExceededError(
+      'kernel_source',
+      KERNEL_SOURCE_CHARS,
+      'bytes',
+      SOURCE_CPU_MS,
+      `the kernel's expressions hold ${n} characters; a request may compile at most ${KERNEL_SOURCE_CHARS} (about ${SOURCE_CPU_MS} ms of CPU)`,
+    )
+  return n
+}

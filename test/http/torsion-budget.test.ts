@@ -151,3 +151,29 @@ describe('object internals as names and members', () => {
     })
   })
 })
+
+describe('work an anonymous caller brings', () => {
+  it('a kernel whose expressions exceed the source budget is refused before it is compiled', async () => {
+    // 17 invariants of ~4,000 characters: over 65,536 characters of expressions, well under the body limit.
+    const long = `${Array.from({ length: 1000 }, () => '1.0').join(' * ')}`
+    const invariants = Object.fromEntries(
+      Array.from({ length: 17 }, (_, i) => [`I${i}`, { score: long.slice(0, 3999), threshold: 0 }]),
+    )
+    const r = await call('POST', '/v1/torsion', { kernel: { id: 'big', invariants }, event: { id: 'e' } })
+    expect(r.status).toBe(422)
+    expect(r.body.budget).toBe('kernel_source')
+    expect(r.body.limit).toBe(65_536)
+  })
+
+  it('folds without expressions are metered: 256 count aggregates over a long history', async () => {
+    const aggregates = Object.fromEntries(Array.from({ length: 256 }, (_, i) => [`c${i}`, { fold: 'count' }]))
+    const history = Array.from({ length: 5000 }, (_, i) => ({ id: `h${i}` }))
+    const r = await call('POST', '/v1/torsion', {
+      kernel: { id: 'counts', aggregates, invariants: { I: { score: '1.0', threshold: 0 } } },
+      history,
+      event: { id: 'e' },
+    })
+    expect(r.status).toBe(422)
+    expect(r.body.budget).toBe('expression_steps')
+  })
+})

@@ -4,10 +4,12 @@ import { GateResult, TorsionRequest } from '../../../schemas/evaluation.ts'
 import type { KernelSpec } from '../../../schemas/kernel.ts'
 import {
   type CompiledKernel,
+  checkKernelSource,
   compileKernel,
   expressionBudget,
   gateBatch,
   initialAggregates,
+  KERNEL_SOURCE_CHARS,
   kernelDigest,
   step,
 } from '../../kernel/index.ts'
@@ -36,21 +38,31 @@ const route = createRoute({
   },
 })
 
-/** Compiled kernels by digest: callers resend the same kernel with every request. */
-const cache = new Map<string, CompiledKernel>()
-const CACHE_SIZE = 64
+/**
+ * Compiled kernels by digest: callers resend the same kernel with every request. Bounded by the expression
+ * source the entries hold (a compiled kernel's heap grows with it), oldest first.
+ */
+const cache = new Map<string, { kernel: CompiledKernel; chars: number }>()
+const CACHE_SOURCE_CHARS = 4 * KERNEL_SOURCE_CHARS
+let cachedChars = 0
 
 function compiledFor(spec: KernelSpec): CompiledKernel {
   const digest = kernelDigest(spec)
-  let k = cache.get(digest)
-  if (k) {
+  let hit = cache.get(digest)
+  if (hit) {
     cache.delete(digest)
   } else {
-    k = compileKernel(spec)
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    const chars = checkKernelSource(spec)
+    hit = { kernel: compileKernel(spec), chars }
+    for (const [key, old] of cache) {
+      if (cachedChars + chars <= CACHE_SOURCE_CHARS) break
+      cache.delete(key)
+      cachedChars -= old.chars
+    }
+    cachedChars += chars
   }
-  cache.set(digest, k)
-  return k
+  cache.set(digest, hit)
+  return hit.kernel
 }
 
 export const torsion = router().openapi(route, (c) => {
