@@ -18,17 +18,15 @@ export class DirectoryStore {
 
   /** Idempotent: a repeated id keeps its first registration time. True when the id is new. */
   register(kind: DirectoryKind, id: string, at: string): boolean {
-    const before = this.has(kind, id)
-    if (!before)
-      this.db.run('INSERT OR IGNORE INTO entries (kind, id, registered_at) VALUES (?, ?, ?)', kind, id, at)
-    return !before
+    return (
+      this.db.run('INSERT OR IGNORE INTO entries (kind, id, registered_at) VALUES (?, ?, ?)', kind, id, at) >
+      0
+    )
   }
 
   /** Forgets an id (a deleted topology). True when it was there. */
   remove(kind: DirectoryKind, id: string): boolean {
-    const before = this.has(kind, id)
-    if (before) this.db.run('DELETE FROM entries WHERE kind = ? AND id = ?', kind, id)
-    return before
+    return this.db.run('DELETE FROM entries WHERE kind = ? AND id = ?', kind, id) > 0
   }
 
   has(kind: DirectoryKind, id: string): boolean {

@@ -196,15 +196,19 @@ export class HolonObject extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     if (this.live && this.rebuilder.rebuilding()) await this.rebuildStep()
-    const l = this.live
     const nowMs = Date.now()
     this.pulse.reload()
-    if (l && this.ledger && this.pulse.due(nowMs)) {
-      this.pulse.livePeers = await livePeers(this.env)
-      const at = new Date(nowMs).toISOString()
-      const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
-      this.pulse.adopt(value.row)
-      await raiseAlert(this.env, this.ledger, l.holon, value.snapshot, at)
+    if (this.live && this.pulse.due(nowMs)) {
+      const peers = await livePeers(this.env)
+      // Read after the await: a pulse reconfiguration or a kernel activation may have landed meanwhile.
+      const { live: l, ledger } = this
+      if (l && ledger && this.pulse.due(nowMs)) {
+        this.pulse.livePeers = peers
+        const at = new Date(nowMs).toISOString()
+        const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
+        this.pulse.adopt(value.row)
+        await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
+      }
     }
     await this.schedule()
   }

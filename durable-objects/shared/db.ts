@@ -26,8 +26,9 @@ export class Db {
     return this.all<T>(query, ...params)[0]
   }
 
-  run(query: string, ...params: SqlStorageValue[]): void {
-    this.sql.exec(query, ...params)
+  /** Runs a statement; the number of rows it wrote (0 for an ignored insert or a delete that found nothing). */
+  run(query: string, ...params: SqlStorageValue[]): number {
+    return this.sql.exec(query, ...params).rowsWritten
   }
 
   /** Rows whose `column` is one of `values`: `query` ends in `IN`, the placeholder list is appended. */

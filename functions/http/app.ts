@@ -5,7 +5,7 @@ import { KernelCompileError } from '../kernel/errors.ts'
 import { geometryApiError } from './geometry-errors.ts'
 import { methodNotAllowed } from './middleware/index.ts'
 import { router } from './openapi.ts'
-import { ApiError, httpProblem, kernelInvalid, problemResponse } from './problems.ts'
+import { ApiError, budgetProblem, httpProblem, kernelInvalid, problemResponse } from './problems.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { federation } from './routes/federation.ts'
 import { geometry } from './routes/geometry.ts'
@@ -45,15 +45,7 @@ export function createApp() {
     if (err instanceof ApiError) return problemResponse(c, err)
     if (err instanceof KernelCompileError) return problemResponse(c, kernelInvalid(err.issues))
     if (err instanceof BudgetExceededError)
-      return problemResponse(
-        c,
-        new ApiError('budget_exceeded', err.message, {
-          budget: err.budget,
-          limit: err.limit,
-          unit: err.unit,
-          cpu_ms: err.cpuMs,
-        }),
-      )
+      return problemResponse(c, budgetProblem({ ...err, message: err.message, cpu_ms: err.cpuMs }))
     const geometric = geometryApiError(err)
     if (geometric) return problemResponse(c, geometric)
     if (err instanceof HTTPException) return problemResponse(c, httpProblem(err))

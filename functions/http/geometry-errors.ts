@@ -1,7 +1,7 @@
 // Geometry and topology errors (and their plain-data form from the Topology object) as 400 problems; an exhausted
 // work budget reported by the object as the same 422 budget_exceeded the worker's own budgets answer.
 import { failureOf, type GeometryFailure } from '../../durable-objects/topology/failures.ts'
-import { ApiError } from './problems.ts'
+import { ApiError, budgetProblem } from './problems.ts'
 
 /** The problem for a refusal: points are 400 invalid_point, topology issues keep their own code. */
 export function apiErrorOf(f: GeometryFailure): ApiError {
@@ -18,10 +18,8 @@ export function apiErrorOf(f: GeometryFailure): ApiError {
     }
     case 'not_found':
       return new ApiError('topology_not_found', f.message)
-    case 'budget': {
-      const { budget, limit, unit, cpu_ms } = f
-      return new ApiError('budget_exceeded', f.message, { budget, limit, unit, cpu_ms })
-    }
+    case 'budget':
+      return budgetProblem(f)
   }
 }
 

@@ -2,7 +2,7 @@
 import type { FederationObject } from '../../durable-objects/federation/federation-object.ts'
 import type { HolonObject } from '../../durable-objects/holon/holon-object.ts'
 import type { Refusal, Reply } from '../../durable-objects/shared/reply.ts'
-import { ApiError, kernelInvalid } from './problems.ts'
+import { ApiError, budgetProblem, holonNotFound, kernelInvalid } from './problems.ts'
 
 /**
  * The object's RPC methods as declared. Their values are plain structured-clonable data; the typed
@@ -64,7 +64,7 @@ export function unwrap<T>(holon: string, reply: Reply<T>): T {
 function failureError(holon: string, f: Refusal): ApiError {
   switch (f.code) {
     case 'holon_not_found':
-      return new ApiError('holon_not_found', `no holon '${holon}'; create it with PUT /v1/holons/${holon}`)
+      return holonNotFound(holon)
     case 'holon_exists':
       return new ApiError(
         'holon_exists',
@@ -91,12 +91,7 @@ function failureError(holon: string, f: Refusal): ApiError {
         errors: [{ pointer: `/config${f.pointer}`, message: f.message }],
       })
     case 'budget_exceeded':
-      return new ApiError('budget_exceeded', f.message, {
-        budget: f.budget,
-        limit: f.limit,
-        unit: f.unit,
-        cpu_ms: f.cpu_ms,
-      })
+      return budgetProblem(f)
     case 'inadmissible': {
       const r = f.result
       const why = f.quarantined

@@ -76,6 +76,21 @@ export const pointer = (path: readonly PropertyKey[], prefix = ''): string =>
 export const holonNotFound = (holon: string): ApiError =>
   new ApiError('holon_not_found', `no holon '${holon}'; create it with PUT /v1/holons/${holon}`)
 
+/** An exhausted work budget, from the worker itself or reported as data by an object: 422 naming it. */
+export const budgetProblem = (b: {
+  message: string
+  budget: string
+  limit: number
+  unit: string
+  cpu_ms: number
+}): ApiError =>
+  new ApiError('budget_exceeded', b.message, {
+    budget: b.budget,
+    limit: b.limit,
+    unit: b.unit,
+    cpu_ms: b.cpu_ms,
+  })
+
 /** Kernel compile issues, pointing into the request body's `kernel` member. */
 export const kernelInvalid = (issues: readonly KernelIssue[]): ApiError =>
   new ApiError('kernel_invalid', `${issues.length} expression(s) do not compile`, {

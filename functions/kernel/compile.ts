@@ -61,17 +61,16 @@ export function compileKernel(
     return () => undefined
   }
   // The schema refuses these names; a spec that did not pass through it is checked here too.
-  for (const [part, names] of stored
-    ? []
-    : ([
-        ['aggregates', Object.keys(spec.aggregates)],
-        ['invariants', Object.keys(spec.invariants)],
-      ] as const)) {
-    for (const name of names.filter(reservedName)) {
-      issues.push({
-        pointer: `/${part}/${pointerPart(name)}`,
-        message: `'${name}' is a JavaScript object internal`,
-      })
+  if (!stored) {
+    for (const [part, names] of [
+      ['aggregates', Object.keys(spec.aggregates)],
+      ['invariants', Object.keys(spec.invariants)],
+    ] as const) {
+      for (const name of names.filter(reservedName))
+        issues.push({
+          pointer: `/${part}/${pointerPart(name)}`,
+          message: `'${name}' is a JavaScript object internal`,
+        })
     }
   }
   const aggregates = Object.entries(spec.aggregates).map(([name, a]): CompiledAggregate => {

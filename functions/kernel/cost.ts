@@ -23,7 +23,6 @@ function elements(n: CelNode, scope: ReadonlyMap<string, number>): number {
   }
   switch (n.op) {
     case 'list':
-      return (n.args as unknown[]).length
     case 'map':
       return (n.args as unknown[]).length
     case 'comprehension':

@@ -86,7 +86,7 @@ export function metered<V, T>(base: number, evaluate: (vars: V) => T): (vars: V,
     active = budget
     budget.spend(base)
     const out = evaluate(vars)
-    if (budget.spent > budget.limit) budget.spend(0)
+    exhausted(budget)
     return out
   }
 }
