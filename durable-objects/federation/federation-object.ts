@@ -137,10 +137,9 @@ export class FederationObject extends DurableObject<Env> {
 
   /** A peer's alert, kept when exactly what was received is signed with that origin's pinned key and is newer. */
   async receiveAlert(alert: unknown): Promise<WitnessReply> {
-    const pinnedKey = (origin: string) =>
-      this.db.one<{ verifier_key: string }>('SELECT verifier_key FROM peers WHERE origin = ?', origin)
-        ?.verifier_key
-    return this.guard(() => recordAlert(this.db, alert, pinnedKey, now()))
+    return this.guard(() =>
+      recordAlert(this.db, alert, (origin) => this.pinnedPeer(origin)?.verifier_key, now()),
+    )
   }
 
   async alerts(): Promise<RhizomeAlert[]> {
@@ -217,18 +216,13 @@ export class FederationObject extends DurableObject<Env> {
     const conflict = (reason: 'key_mismatch' | 'origin_collision', detail: string) =>
       recordConflict(this.db, { origin: a.origin, reason, verifier_key: a.verifier_key, detail }, now())
     if (own.has(a.origin)) {
-      const mine = this.db.one<{ artifact: string }>(
-        'SELECT artifact FROM local_artifacts WHERE origin = ?',
-        a.origin,
-      )
-      if (mine && (JSON.parse(mine.artifact) as RhizomeArtifact).verifier_key === a.verifier_key)
+      if (this.localArtifact(a.origin)?.verifier_key === a.verifier_key)
         return { origin: a.origin, outcome: 'own' }
       // Another installation signs one of our holons' origins: same ledger origin, a different organisation.
       conflict('origin_collision', 'one of our own holon origins, signed with another key')
       return { origin: a.origin, outcome: 'key_mismatch', detail: 'our own origin, signed with another key' }
     }
-    const pinned = this.db.one<PeerRow>('SELECT * FROM peers WHERE origin = ?', a.origin)
-    const { outcome, detail } = admit(a, pinned)
+    const { outcome, detail } = admit(a, this.pinnedPeer(a.origin))
     if (outcome === 'key_mismatch') conflict('key_mismatch', detail ?? 'not the pinned key')
     if (outcome !== 'accepted') return { origin: a.origin, outcome, ...(detail && { detail }) }
     const ours = this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'
@@ -265,30 +259,27 @@ export class FederationObject extends DurableObject<Env> {
 
   /** A witness's cosignature of one of our holons' checkpoints (verified, over what was received, before it is kept). */
   async cosign(c: unknown): Promise<WitnessReply> {
-    const local: PinnedOf = (origin) => {
-      const row = this.db.one<{ artifact: string }>(
-        'SELECT artifact FROM local_artifacts WHERE origin = ?',
-        origin,
-      )
-      return row ? (JSON.parse(row.artifact) as RhizomeArtifact) : undefined
-    }
-    return this.guard(() => recordCosignature(this.db, c, local, now()))
+    return this.guard(() => recordCosignature(this.db, c, (origin) => this.localArtifact(origin), now()))
   }
 
   /** Equivocation or inconsistency evidence about any origin we know, verified before it is kept. */
   async flag(f: unknown): Promise<WitnessReply> {
-    const known: PinnedOf = (origin) => {
-      const row = this.db.one<{ artifact: string }>(
-        'SELECT artifact FROM local_artifacts WHERE origin = ?',
-        origin,
-      )
-      if (row) return JSON.parse(row.artifact) as RhizomeArtifact
-      return this.db.one<{ verifier_key: string; holon: string }>(
-        'SELECT verifier_key, holon FROM peers WHERE origin = ?',
-        origin,
-      )
-    }
+    const known: PinnedOf = (origin) => this.localArtifact(origin) ?? this.pinnedPeer(origin)
     return this.guard(() => recordFlag(this.db, f, known, now()))
+  }
+
+  /** The current artifact of one of our own holons, by its ledger origin. */
+  private localArtifact(origin: string): RhizomeArtifact | undefined {
+    const row = this.db.one<{ artifact: string }>(
+      'SELECT artifact FROM local_artifacts WHERE origin = ?',
+      origin,
+    )
+    return row && (JSON.parse(row.artifact) as RhizomeArtifact)
+  }
+
+  /** The pinned record of a peer origin (its key, holon and latest accepted artifact). */
+  private pinnedPeer(origin: string): PeerRow | undefined {
+    return this.db.one<PeerRow>('SELECT * FROM peers WHERE origin = ?', origin)
   }
 
   private guard(f: () => unknown): WitnessReply {
