@@ -68,6 +68,15 @@ export const prepare = (events: readonly Event[]): Promise<Prepared[]> =>
     }),
   )
 
+/** An event's line in a `Prefer: return=minimal` answer. */
+const minimalOf = (
+  eventId: string,
+  seq: number,
+  duplicate: boolean,
+  { verdict, torsion }: Pick<MinimalResult, 'verdict' | 'torsion'>,
+  ledgerIndex: number,
+): MinimalResult => ({ event_id: eventId, seq, duplicate, verdict, torsion, ledger_index: ledgerIndex })
+
 export const resultOf = (
   result: GateResult,
   eventId: string,
@@ -126,14 +135,7 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
       results.push(undefined)
       fresh.push({ position, event, body, digest })
     } else if (minimal) {
-      results.push({
-        event_id: event.id,
-        seq: seen.seq,
-        duplicate: true,
-        verdict: seen.verdict,
-        torsion: seen.torsion,
-        ledger_index: seen.ledger_index,
-      })
+      results.push(minimalOf(event.id, seen.seq, true, seen, seen.ledger_index))
     } else {
       const receipt = ledger.receiptFor(seen.ledger_index)
       results.push(resultOf(JSON.parse(seen.result), event.id, seen.seq, true, receipt))
@@ -181,14 +183,7 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     const result = outcome.results[i] as GateResult
     const seq = firstSeq + i
     results[incoming.position] = minimal
-      ? {
-          event_id: incoming.event.id,
-          seq,
-          duplicate: false,
-          verdict: result.verdict,
-          torsion: result.torsion,
-          ledger_index: (sealed.entries[i] as SealedEntry).entry.index,
-        }
+      ? minimalOf(incoming.event.id, seq, false, result, (sealed.entries[i] as SealedEntry).entry.index)
       : resultOf(result, incoming.event.id, seq, false, receipts[i] ?? null)
   })
   const newest = fresh.at(-1)
