@@ -30,17 +30,6 @@ export const emptyTally = (): TallyState => ({
   max_stretch: 0,
 })
 
-/** Pairs grouped by source, in order of first appearance (greedyQuality's order, so sums agree bit for bit). */
-export function sourceGroups(pairs: readonly (readonly [number, number])[]): [number, number[]][] {
-  const by = new Map<number, number[]>()
-  for (const [s, t] of pairs) {
-    const l = by.get(s)
-    if (l) l.push(t)
-    else by.set(s, [t])
-  }
-  return [...by]
-}
-
 /**
  * Evaluates source groups from `tally.sources` on, at least one, until `steps` are spent (a BFS per source,
  * the greedy walks as they go); returns the advanced tally. One group is never split: its cost is one BFS

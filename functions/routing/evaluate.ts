@@ -33,14 +33,15 @@ export interface GreedyQuality {
 
 type Pairs = readonly (readonly [number, number])[]
 
-const bySourceOf = (pairs: Pairs): Map<number, number[]> => {
-  const bySource = new Map<number, number[]>()
+/** Pairs grouped by source, in order of first appearance (one BFS per source; the job keeps the same order). */
+export function sourceGroups(pairs: Pairs): [number, number[]][] {
+  const by = new Map<number, number[]>()
   for (const [s, t] of pairs) {
-    const l = bySource.get(s)
+    const l = by.get(s)
     if (l) l.push(t)
-    else bySource.set(s, [t])
+    else by.set(s, [t])
   }
-  return bySource
+  return [...by]
 }
 
 /** What the breadth-first searches of greedyQuality cost in steps: one per distinct source, each the whole graph. */
@@ -53,11 +54,10 @@ export const evaluationSteps = (topo: Topology, pairs: Pairs): number =>
  */
 export function greedyQuality(topo: Topology, pairs: Pairs, budget?: StepBudget): GreedyQuality {
   budget?.spend(evaluationSteps(topo, pairs))
-  const bySource = bySourceOf(pairs)
   let delivered = 0
   let stretchSum = 0
   let maxStretch = 0
-  for (const [s, targets] of bySource) {
+  for (const [s, targets] of sourceGroups(pairs)) {
     const hops = bfsHops(topo, s)
     for (const t of targets) {
       const r = greedyRoute(topo, s, { node: t }, budget)
