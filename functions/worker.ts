@@ -4,6 +4,7 @@ import { createApp } from './http/app.ts'
 export { DirectoryObject } from '../durable-objects/directory/directory-object.ts'
 export { FederationObject } from '../durable-objects/federation/federation-object.ts'
 export { HolonObject } from '../durable-objects/holon/holon-object.ts'
+export { OrchestratorObject } from '../durable-objects/orchestrator/orchestrator-object.ts'
 export { TopologyObject } from '../durable-objects/topology/topology-object.ts'
 
 export default createApp()

@@ -8,7 +8,7 @@ const verifierKey = z
   .max(512)
   .describe('note verifier key: name+hash+base64(0x01 || Ed25519 public key)')
 
-/** Every kind of ledger entry any object writes (holons, the federation registry). */
+/** Every kind of ledger entry any object writes (holons, the federation registry, orchestrators). */
 const ENTRY_KINDS = [
   'holon.created',
   'kernel.proposed',
@@ -23,6 +23,11 @@ const ENTRY_KINDS = [
   'pulse.quarantine',
   'witness.state',
   'witness.collapse',
+  'orchestrator.configured',
+  'fleet.changed',
+  'orchestrator.decision',
+  'orchestrator.tick',
+  'orchestrator.approved',
 ] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 

@@ -2,7 +2,7 @@
 import { Db } from '../shared/db.ts'
 
 /** The kinds of named object the directory records. */
-export type DirectoryKind = 'holon' | 'topology'
+export type DirectoryKind = 'holon' | 'topology' | 'orchestrator'
 
 export interface DirectoryEntry {
   id: string

@@ -11,6 +11,7 @@ import { federation } from './routes/federation.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
+import { orchestrators } from './routes/orchestrators.ts'
 import { pulse } from './routes/pulse.ts'
 import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
@@ -29,6 +30,7 @@ export function createApp() {
       holon: '/v1/holons/{id}',
       route: '/v1/route',
       topologies: '/v1/topologies/{name}',
+      orchestrators: '/v1/orchestrators/{id}',
     }),
   )
   app.route('/', torsion)
@@ -39,6 +41,7 @@ export function createApp() {
   app.route('/', verifier)
   app.route('/', geometry)
   app.route('/', topologies)
+  app.route('/', orchestrators)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -99,3 +99,18 @@ export async function listTopologies(
   const p = await page(env, 'topology', after, limit)
   return { topologies: p.entries, next_after: p.next_after }
 }
+
+/** Records an orchestrator its PUT created: idempotent. */
+export const registerOrchestrator = (env: Env, id: string): Promise<void> => register(env, 'orchestrator', id)
+
+/** True when the orchestrator exists; unknown ids answer 404 without waking an object. */
+export const orchestratorExists = (env: Env, id: string): Promise<boolean> => exists(env, 'orchestrator', id)
+
+export async function listOrchestrators(
+  env: Env,
+  after: string,
+  limit: number,
+): Promise<{ orchestrators: DirectoryEntry[]; next_after: string | null }> {
+  const p = await page(env, 'orchestrator', after, limit)
+  return { orchestrators: p.entries, next_after: p.next_after }
+}

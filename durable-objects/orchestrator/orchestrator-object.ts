@@ -1,0 +1,501 @@
+// The orchestrator Durable Object: a fleet, its workloads and metrics in SQLite, the MOM loop on its alarm,
+// every decision in its own ledger (hash chain, Merkle tree, signed checkpoints, receipts), replayable.
+import { DurableObject } from 'cloudflare:workers'
+import { BudgetExceededError, StepBudget } from '../../functions/budget/index.ts'
+import { type Forecast, forecast } from '../../functions/forecast/index.ts'
+import {
+  checkStrategy,
+  digestOf,
+  FleetError,
+  planTick,
+  resolveFleet,
+  StrategyError,
+  type TickInput,
+  type TickPlan,
+} from '../../functions/orchestrator/index.ts'
+import type { Receipt, VerificationPolicy } from '../../schemas/ledger.ts'
+import type {
+  DecisionDoc,
+  FleetNode,
+  MetricsBatch,
+  OrchestratorConfig,
+  OrchestratorInfo,
+  PlanDoc,
+  Replica,
+  Workload,
+} from '../../schemas/orchestrator.ts'
+import { Db } from '../shared/db.ts'
+import { fail, ok, type Reply } from '../shared/reply.ts'
+import { LedgerRangeError, SqlLedger } from '../shared/sql-ledger.ts'
+import { migrate } from './migrations.ts'
+import type { OrchestratorRefusal } from './refusals.ts'
+import { KEPT_INPUTS, OrchestratorStore } from './store.ts'
+
+type R<T> = Reply<T, OrchestratorRefusal>
+
+/** A tick's work budget: forecasts, MPC, failover, placement and route checks share it (docs/orchestrator.md). */
+export const TICK_STEPS = 2_000_000_000
+const TICK_CPU_MS = 30_000
+
+/** Kinds of entry the orchestrator ledger holds. */
+const DECISION_KINDS = [
+  'orchestrator.configured',
+  'fleet.changed',
+  'orchestrator.decision',
+  'orchestrator.tick',
+  'orchestrator.approved',
+]
+
+const policyOf = (c: OrchestratorConfig): VerificationPolicy =>
+  c.config.verification.level === 'sample'
+    ? { level: 'sample', sample_rate: c.config.verification.sample_rate }
+    : { level: c.config.verification.level, sample_rate: 1 }
+
+export class OrchestratorObject extends DurableObject<Env> {
+  private readonly db: Db
+  private readonly store: OrchestratorStore
+  private ledger?: SqlLedger
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.db = new Db(ctx.storage)
+    this.store = new OrchestratorStore(this.db)
+    ctx.blockConcurrencyWhile(async () => {
+      this.db.transaction(() => migrate(ctx.storage.sql))
+      this.open()
+    })
+  }
+
+  private open(): void {
+    const meta = this.store.metaAll()
+    this.ledger = meta.id ? new SqlLedger(this.db, meta.id, meta) : undefined
+  }
+
+  private get id(): string | undefined {
+    return this.store.meta('id')
+  }
+
+  /** Creates or reconfigures the orchestrator (admin). The ledger's verification policy is fixed at creation. */
+  async configure(
+    id: string,
+    config: OrchestratorConfig,
+  ): Promise<R<{ created: boolean; info: OrchestratorInfo }>> {
+    try {
+      for (const [i, s] of config.strategies.entries()) checkStrategy(s, `/strategies/${i}`)
+    } catch (e) {
+      if (e instanceof StrategyError)
+        return fail({ code: 'invalid_fleet', pointer: e.pointer, message: e.message })
+      throw e
+    }
+    const created = !this.ledger
+    const at = new Date().toISOString()
+    if (created) {
+      const origin = `${this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'}/orchestrators/${id}`
+      const meta: [string, string][] = [
+        ['id', id],
+        ['created_at', at],
+        ['tick', '0'],
+        ...SqlLedger.newMeta(origin, policyOf(config)),
+      ]
+      this.db.transaction(() => this.db.insertMany('meta', ['k', 'v'], meta))
+      this.open()
+    }
+    this.ledgerOf().transact((appends) => {
+      this.store.setMeta('config', JSON.stringify(config))
+      appends.append('orchestrator.configured', { config_digest: digestOf(config), config, created })
+    }, at)
+    await this.schedule()
+    return ok({ created, info: this.infoDoc() })
+  }
+
+  private ledgerOf(): SqlLedger {
+    return this.ledger as SqlLedger
+  }
+
+  /** Replaces (`replace`) or patches the fleet; coordinates are resolved, every change ledgered. */
+  async writeNodes(upsert: FleetNode[], remove: string[], replace: boolean): Promise<R<{ nodes: number }>> {
+    const config = this.store.config()
+    if (!config) return fail({ code: 'orchestrator_not_found' })
+    const existing = new Map(
+      this.store.nodes().map((n) => [n.id, n as FleetNode & { coordinates?: number[] }]),
+    )
+    const unknown = remove.filter((id) => !existing.has(id))
+    if (unknown.length > 0) return fail({ code: 'unknown_ids', kind: 'node', ids: unknown })
+    const next = new Map(replace ? [] : existing)
+    for (const id of remove) next.delete(id)
+    const seen = new Set<string>()
+    for (const [i, n] of upsert.entries()) {
+      if (seen.has(n.id))
+        return fail({ code: 'invalid_fleet', pointer: `/nodes/${i}/id`, message: `duplicate node '${n.id}'` })
+      seen.add(n.id)
+      // a node written without coordinates is placed again by the embedding, not kept where it was
+      next.set(n.id, n)
+    }
+    let resolved: ReturnType<typeof resolveFleet>
+    try {
+      resolved = resolveFleet(
+        [...next.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+        config.config.geometry.embedding_dimension,
+      )
+    } catch (e) {
+      if (e instanceof FleetError)
+        return fail({ code: 'invalid_fleet', pointer: e.pointer, message: e.message })
+      throw e
+    }
+    const removed = [...existing.keys()].filter((id) => !next.has(id))
+    this.ledgerOf().transact((appends) => {
+      this.store.replaceNodes(resolved)
+      appends.append('fleet.changed', {
+        nodes: { upserted: upsert.map((n) => n.id), removed },
+        fleet_digest: digestOf(resolved),
+      })
+    })
+    return ok({ nodes: resolved.length })
+  }
+
+  async writeWorkloads(
+    upsert: Workload[],
+    remove: string[],
+    replace: boolean,
+  ): Promise<R<{ workloads: number }>> {
+    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    const existing = new Set(this.store.workloads().map((w) => w.id))
+    const unknown = remove.filter((id) => !existing.has(id))
+    if (unknown.length > 0) return fail({ code: 'unknown_ids', kind: 'workload', ids: unknown })
+    const seen = new Set<string>()
+    for (const [i, w] of upsert.entries()) {
+      if (seen.has(w.id))
+        return fail({
+          code: 'invalid_fleet',
+          pointer: `/workloads/${i}/id`,
+          message: `duplicate workload '${w.id}'`,
+        })
+      seen.add(w.id)
+    }
+    const gone = replace ? [...existing].filter((id) => !seen.has(id)) : remove
+    this.ledgerOf().transact((appends) => {
+      this.store.removeWorkloads(gone)
+      this.store.upsertWorkloads(upsert)
+      appends.append('fleet.changed', {
+        workloads: { upserted: upsert.map((w) => w.id), removed: gone },
+        workloads_digest: digestOf(upsert),
+      })
+    })
+    return ok({ workloads: this.store.count('workloads') })
+  }
+
+  /** Observations: all-or-nothing; unknown ids refuse the whole batch. */
+  async metrics(batch: MetricsBatch): Promise<R<{ accepted: number }>> {
+    const config = this.store.config()
+    if (!config) return fail({ code: 'orchestrator_not_found' })
+    const workloads = new Set(this.store.workloads().map((w) => w.id))
+    const nodes = new Set(this.store.nodes().map((n) => n.id))
+    const badW = [...new Set(batch.workloads.map((s) => s.workload).filter((id) => !workloads.has(id)))]
+    if (badW.length > 0) return fail({ code: 'unknown_ids', kind: 'workload', ids: badW.slice(0, 20) })
+    const badN = [...new Set(batch.nodes.map((s) => s.node).filter((id) => !nodes.has(id)))]
+    if (badN.length > 0) return fail({ code: 'unknown_ids', kind: 'node', ids: badN.slice(0, 20) })
+    const s = config.settings
+    const accepted = this.db.transaction(() =>
+      this.store.addSamples(batch, s.tick_seconds * 1000, Date.now(), s.retention),
+    )
+    return ok({ accepted })
+  }
+
+  /** The inputs of the next tick, read from storage. */
+  private inputsAt(nowMs: number, tick: number): TickInput {
+    const config = this.store.config() as OrchestratorConfig
+    const s = config.settings
+    const step = Math.floor(nowMs / (s.tick_seconds * 1000))
+    const nodes = this.store.nodes()
+    const { demand, latency } = this.store.series(step, s.retention)
+    const { health, utilisation } = this.store.health(nodes, step, s.retention)
+    const approved = JSON.parse(this.store.meta('approved') ?? '{}') as Record<string, number>
+    return {
+      orchestrator: this.id as string,
+      tick,
+      at: new Date(nowMs).toISOString(),
+      config: config.config,
+      strategies: config.strategies,
+      settings: s,
+      nodes,
+      workloads: this.store.workloads(),
+      demand,
+      latency,
+      health,
+      utilisation,
+      replicas: this.store.replicas(),
+      last_change: this.store.lastChange(),
+      approved,
+    }
+  }
+
+  private plan(input: TickInput): R<TickPlan> {
+    try {
+      return ok(planTick(input, new StepBudget('orchestrator_tick_steps', TICK_STEPS, TICK_CPU_MS)))
+    } catch (e) {
+      if (e instanceof BudgetExceededError)
+        return fail({
+          code: 'budget_exceeded',
+          budget: e.budget,
+          limit: e.limit,
+          unit: e.unit,
+          cpu_ms: e.cpuMs,
+          message: e.message,
+        })
+      throw e
+    }
+  }
+
+  /** Dry run: what the next tick would do now, and why. Stores nothing. */
+  async dryRun(): Promise<R<PlanDoc>> {
+    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    const tick = Number(this.store.meta('tick')) + 1
+    const p = this.plan(this.inputsAt(Date.now(), tick))
+    return p.ok ? ok(p.value.doc) : p
+  }
+
+  /**
+   * One tick, applied: replicas, cooldowns and proposals change and the decision is ledgered in one
+   * transaction. A tick that acts is always an entry; a tick that does nothing is a system entry, ledgered as
+   * the verification level says. Its inputs are kept for replay (the ledger holds their digest).
+   */
+  async tick(): Promise<R<PlanDoc>> {
+    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    const tick = Number(this.store.meta('tick')) + 1
+    const input = this.inputsAt(Date.now(), tick)
+    const planned = this.plan(input)
+    if (!planned.ok) return planned
+    const p = planned.value
+    const acts = p.doc.actions.length > 0 || Object.keys(input.approved).length > 0
+    this.ledgerOf().transact((appends) => {
+      this.store.replaceReplicas(p.replicas)
+      this.store.markChanged(p.changed, tick)
+      this.store.setMeta('tick', String(tick))
+      this.store.setMeta('proposals', JSON.stringify({ tick, workloads: p.proposals }))
+      this.store.deleteMeta('approved')
+      this.store.keepInputs(input, p.doc.plan_digest)
+      if (acts || appends.due(`tick:${tick}`))
+        appends.append(acts ? 'orchestrator.decision' : 'orchestrator.tick', decisionData(p.doc))
+    }, input.at)
+    return ok(p.doc)
+  }
+
+  /** Approves the manual workloads' latest proposals (all, or those named) and runs a tick that applies them. */
+  async approve(workloads?: string[]): Promise<R<PlanDoc>> {
+    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    const proposals = JSON.parse(this.store.meta('proposals') ?? '{"workloads":{}}') as {
+      tick?: number
+      workloads: Record<string, number>
+    }
+    const chosen = Object.entries(proposals.workloads).filter(([w]) => !workloads || workloads.includes(w))
+    if (chosen.length === 0) return fail({ code: 'nothing_to_approve' })
+    this.ledgerOf().transact((appends) => {
+      this.store.setMeta('approved', JSON.stringify(Object.fromEntries(chosen)))
+      appends.append('orchestrator.approved', {
+        proposal_tick: proposals.tick ?? null,
+        approved: Object.fromEntries(chosen),
+      })
+    })
+    return this.tick()
+  }
+
+  /** Recomputes kept ticks from their inputs: each plan digest must equal the one the ledger recorded. */
+  async replay(): Promise<
+    R<{ ticks: { tick: number; plan_digest: string; replayed: string; ledgered: boolean; match: boolean }[] }>
+  > {
+    if (!this.ledger) return fail({ code: 'orchestrator_not_found' })
+    const ledgered = new Map<number, string>()
+    for (const e of this.ledger.page(0, this.ledger.size)) {
+      const entry = JSON.parse(e.body) as { kind: string; data: { tick?: number; plan_digest?: string } }
+      if (
+        (entry.kind === 'orchestrator.decision' || entry.kind === 'orchestrator.tick') &&
+        entry.data.tick !== undefined
+      )
+        ledgered.set(entry.data.tick, entry.data.plan_digest as string)
+    }
+    const ticks = this.store.keptTicks().map((t) => {
+      const kept = this.store.inputs(t) as { inputs: TickInput; plan_digest: string }
+      const replayed = planTick(kept.inputs).doc.plan_digest
+      const inLedger = ledgered.get(t)
+      return {
+        tick: t,
+        plan_digest: inLedger ?? kept.plan_digest,
+        replayed,
+        ledgered: inLedger !== undefined,
+        match: replayed === (inLedger ?? kept.plan_digest),
+      }
+    })
+    return ok({ ticks })
+  }
+
+  async inputsOf(tick: number): Promise<R<TickInput>> {
+    const kept = this.store.inputs(tick)
+    return kept
+      ? ok(kept.inputs)
+      : fail({
+          code: 'ledger_range',
+          message: `tick ${tick}'s inputs are not kept (the last ${KEPT_INPUTS} are)`,
+        })
+  }
+
+  async placements(): Promise<R<{ orchestrator: string; tick: number; replicas: Replica[] }>> {
+    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    return ok({
+      orchestrator: this.id as string,
+      tick: Number(this.store.meta('tick')),
+      replicas: this.store.replicas(),
+    })
+  }
+
+  async forecastOf(workload: string): Promise<R<Forecast & { workload: string; series_length: number }>> {
+    const config = this.store.config()
+    if (!config) return fail({ code: 'orchestrator_not_found' })
+    if (!this.store.workloads().some((w) => w.id === workload))
+      return fail({ code: 'unknown_ids', kind: 'workload', ids: [workload] })
+    const s = config.settings
+    const series =
+      this.store.series(Math.floor(Date.now() / (s.tick_seconds * 1000)), s.retention).demand[workload] ?? []
+    if (series.length < 2)
+      return fail({
+        code: 'invalid_fleet',
+        pointer: '/workload',
+        message: `workload '${workload}' has ${series.length} observed steps; a forecast needs 2`,
+      })
+    try {
+      const f = forecast(
+        series,
+        { horizon: s.horizon, period: Math.min(s.season, series.length) },
+        new StepBudget('forecast_steps', TICK_STEPS, TICK_CPU_MS),
+      )
+      return ok({ workload, series_length: series.length, ...f })
+    } catch (e) {
+      if (e instanceof BudgetExceededError)
+        return fail({
+          code: 'budget_exceeded',
+          budget: e.budget,
+          limit: e.limit,
+          unit: e.unit,
+          cpu_ms: e.cpuMs,
+          message: e.message,
+        })
+      throw e
+    }
+  }
+
+  /** Decision entries, oldest first from `from`, each with its receipt against the latest checkpoint. */
+  async decisions(
+    from: number,
+    limit: number,
+  ): Promise<R<{ decisions: DecisionDoc[]; next: number | null }>> {
+    const ledger = this.ledger
+    if (!ledger) return fail({ code: 'orchestrator_not_found' })
+    const rows = ledger.page(from, limit + 1)
+    const decisions = rows.slice(0, limit).flatMap((r): DecisionDoc[] => {
+      const entry = JSON.parse(r.body) as { kind: string; at: string; data: Record<string, unknown> }
+      if (!DECISION_KINDS.includes(entry.kind)) return []
+      const receipt: Receipt = ledger.receiptFor(r.index)
+      return [
+        {
+          index: r.index,
+          tick: Number(entry.data.tick ?? 0),
+          kind: entry.kind,
+          at: entry.at,
+          data: entry.data,
+          receipt,
+        },
+      ]
+    })
+    return ok({ decisions, next: rows.length > limit ? from + limit : null })
+  }
+
+  async info(): Promise<R<OrchestratorInfo>> {
+    return this.store.config() ? ok(this.infoDoc()) : fail({ code: 'orchestrator_not_found' })
+  }
+
+  private infoDoc(): OrchestratorInfo {
+    const config = this.store.config() as OrchestratorConfig
+    const ledger = this.ledgerOf()
+    const proposals = JSON.parse(this.store.meta('proposals') ?? '{"workloads":{}}') as {
+      workloads: Record<string, number>
+    }
+    const replicas = this.store.replicas()
+    const pending = Object.entries(proposals.workloads).some(
+      ([w, n]) => replicas.filter((r) => r.workload === w).length !== n,
+    )
+    const next = this.store.meta('next_tick_at')
+    return {
+      id: this.id as string,
+      created_at: this.store.meta('created_at') as string,
+      tick: Number(this.store.meta('tick')),
+      nodes: this.store.count('nodes'),
+      workloads: this.store.count('workloads'),
+      replicas: replicas.length,
+      mode: config.config.orchestration_mode,
+      ledger: {
+        size: ledger.size,
+        verifier_key: ledger.verifierKey,
+        checkpoint: ledger.size > 0 ? ledger.checkpoint().note : null,
+      },
+      pending_approval: pending,
+      next_tick_at: next ?? null,
+    }
+  }
+
+  async receipt(index: number): Promise<R<Receipt>> {
+    if (!this.ledger) return fail({ code: 'orchestrator_not_found' })
+    try {
+      return ok(this.ledger.receiptFor(index))
+    } catch (e) {
+      if (e instanceof LedgerRangeError) return fail({ code: 'ledger_range', message: e.message })
+      throw e
+    }
+  }
+
+  private async schedule(): Promise<void> {
+    const config = this.store.config()
+    if (!config?.settings.auto_tick) {
+      this.store.deleteMeta('next_tick_at')
+      await this.ctx.storage.deleteAlarm()
+      return
+    }
+    const at = Date.now() + config.settings.tick_seconds * 1000
+    this.store.setMeta('next_tick_at', new Date(at).toISOString())
+    await this.ctx.storage.setAlarm(at)
+  }
+
+  /** The loop: one tick per period. A tick over its budget is skipped (and logged), the next one still comes. */
+  override async alarm(): Promise<void> {
+    if (!this.store.config()) return
+    const r = await this.tick()
+    if (!r.ok) console.warn(`orchestrator ${this.id}: tick refused: ${JSON.stringify(r.failure)}`)
+    await this.schedule()
+  }
+}
+
+/** What a decision entry records: digests that tie it to its inputs and plan, and the plan's content. */
+function decisionData(doc: PlanDoc): Record<string, unknown> {
+  return {
+    tick: doc.tick,
+    mode: doc.mode,
+    inputs_digest: doc.inputs_digest,
+    plan_digest: doc.plan_digest,
+    objective: doc.objective,
+    workloads: doc.workloads.map((w) => ({
+      workload: w.workload,
+      strategy: w.strategy,
+      method: w.method,
+      current: w.current,
+      target: w.target,
+      forecast: w.forecast && {
+        model: w.forecast.model,
+        next: w.forecast.point[0] ?? null,
+        mase: w.forecast.mase,
+      },
+      failover: w.failover,
+      reasons: w.reasons,
+    })),
+    actions: doc.actions,
+    unplaced: doc.unplaced,
+    ...(doc.regions && { regions: doc.regions }),
+  }
+}

@@ -1,0 +1,8 @@
+// What the orchestrator object refuses, as plain data (errors lose their class across RPC).
+export type OrchestratorRefusal =
+  | { code: 'orchestrator_not_found' }
+  | { code: 'invalid_fleet'; pointer: string; message: string }
+  | { code: 'unknown_ids'; kind: 'node' | 'workload'; ids: string[] }
+  | { code: 'nothing_to_approve' }
+  | { code: 'ledger_range'; message: string }
+  | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }

@@ -1,0 +1,63 @@
+// The worker's side of the orchestrator objects' RPC: the object of an existing id, refusals as ApiErrors.
+import type { OrchestratorObject } from '../../durable-objects/orchestrator/orchestrator-object.ts'
+import type { OrchestratorRefusal } from '../../durable-objects/orchestrator/refusals.ts'
+import type { Reply } from '../../durable-objects/shared/reply.ts'
+import { orchestratorExists } from './directory-client.ts'
+import { ApiError, budgetProblem } from './problems.ts'
+
+type OrchestratorRpc = Pick<
+  OrchestratorObject,
+  | 'configure'
+  | 'writeNodes'
+  | 'writeWorkloads'
+  | 'metrics'
+  | 'dryRun'
+  | 'tick'
+  | 'approve'
+  | 'replay'
+  | 'inputsOf'
+  | 'placements'
+  | 'forecastOf'
+  | 'decisions'
+  | 'info'
+  | 'receipt'
+>
+
+export const orchestratorStub = (env: Env, id: string): OrchestratorRpc =>
+  env.ORCHESTRATOR.getByName(id) as unknown as OrchestratorRpc
+
+export const orchestratorNotFound = (id: string): ApiError =>
+  new ApiError(
+    'orchestrator_not_found',
+    `no orchestrator '${id}'; create it with PUT /v1/orchestrators/${id}`,
+  )
+
+/** The object of an existing orchestrator; an unknown id is a 404 that wakes no object. */
+export async function existingOrchestrator(env: Env, id: string): Promise<OrchestratorRpc> {
+  if (!(await orchestratorExists(env, id))) throw orchestratorNotFound(id)
+  return orchestratorStub(env, id)
+}
+
+export function unwrapOrchestrator<T>(id: string, reply: Reply<T, OrchestratorRefusal>): T {
+  if (reply.ok) return reply.value
+  const f = reply.failure
+  switch (f.code) {
+    case 'orchestrator_not_found':
+      throw orchestratorNotFound(id)
+    case 'invalid_fleet':
+      throw new ApiError('validation_failed', f.message, {
+        errors: [{ pointer: f.pointer, message: f.message }],
+      })
+    case 'unknown_ids':
+      throw new ApiError('unknown_id', `unknown ${f.kind} id(s): ${f.ids.join(', ')}; nothing was written`, {
+        kind: f.kind,
+        ids: f.ids,
+      })
+    case 'nothing_to_approve':
+      throw new ApiError('nothing_to_approve', 'no manual workload has a proposal waiting for approval')
+    case 'ledger_range':
+      throw new ApiError('validation_failed', f.message)
+    case 'budget_exceeded':
+      throw budgetProblem(f)
+  }
+}

@@ -1,0 +1,305 @@
+// /v1/orchestrators/*: the MOM orchestrator: configuration, fleet, workloads, metrics, ticks, plans, decisions.
+import { createRoute, z } from '@hono/zod-openapi'
+import {
+  ApproveBody,
+  DecisionsPage,
+  DecisionsQuery,
+  MetricsBatch,
+  NodesBody,
+  NodesPatch,
+  OrchestratorConfig,
+  OrchestratorInfo,
+  OrchestratorList,
+  OrchestratorListQuery,
+  PlacementsDoc,
+  PlanDoc,
+  OrchestratorParams as params,
+  ReplayDoc,
+  TickParams,
+  WorkloadParams,
+  WorkloadsBody,
+  WorkloadsPatch,
+} from '../../../schemas/orchestrator.ts'
+import { requireRole } from '../auth.ts'
+import { listOrchestrators, registerOrchestrator } from '../directory-client.ts'
+import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
+import {
+  existingOrchestrator,
+  orchestratorStub,
+  unwrapOrchestrator as unwrap,
+} from '../orchestrator-client.ts'
+
+const tags = ['orchestrator']
+const reader = { tags, security: [{}, ...bearerAuth], middleware: [requireRole('read')] }
+const writer = { tags, security: bearerAuth, middleware: [requireRole('write')] }
+const admin = { tags, security: bearerAuth, middleware: [requireRole('admin')] }
+const readProblems = problems('validation_failed', 'unauthorized', 'forbidden', 'orchestrator_not_found')
+const writeProblems = problems(
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'orchestrator_not_found',
+  'unknown_id',
+  'budget_exceeded',
+)
+
+const list = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators',
+  summary: 'The orchestrators that exist, in id order, paged',
+  request: { query: OrchestratorListQuery },
+  responses: {
+    200: json(OrchestratorList, 'a page of ids'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
+
+const configure = createRoute({
+  ...admin,
+  method: 'put',
+  path: '/v1/orchestrators/{id}',
+  summary: 'Create or reconfigure an orchestrator: mom_config, strategies, loop settings (admin)',
+  description:
+    'Creates the orchestrator (201) with its own ledger, or replaces its configuration (200). The ledger entry ' +
+    'records the configuration. With `settings.auto_tick` the loop runs every `settings.tick_seconds` on the ' +
+    "object's alarm. A strategy's `target_metrics` may name `utilisation` or `requests_per_replica`; any other is a 400.",
+  request: { params, body: jsonBody(OrchestratorConfig) },
+  responses: {
+    200: json(OrchestratorInfo, 'reconfigured'),
+    201: json(OrchestratorInfo, 'created'),
+    ...writeProblems,
+  },
+})
+
+const info = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators/{id}',
+  summary: 'The orchestrator: tick, fleet size, replicas, mode, ledger head, pending approval',
+  request: { params },
+  responses: { 200: json(OrchestratorInfo, 'the orchestrator'), ...readProblems },
+})
+
+const fleetWrite = <B extends z.ZodType>(
+  method: 'put' | 'patch',
+  what: 'nodes' | 'workloads',
+  body: B,
+  summary: string,
+) =>
+  createRoute({
+    ...writer,
+    method,
+    path: `/v1/orchestrators/{id}/${what}`,
+    summary,
+    request: { params, body: jsonBody(body) },
+    responses: {
+      200: json(z.object({ [what]: z.number().int() }), `how many ${what} there are now`),
+      ...writeProblems,
+    },
+  })
+
+const putNodes = fleetWrite(
+  'put',
+  'nodes',
+  NodesBody,
+  'Replace the fleet: nodes with capacity, cost, carbon, health, position (write)',
+)
+const patchNodes = fleetWrite('patch', 'nodes', NodesPatch, 'Add, change or remove nodes (write)')
+const putWorkloads = fleetWrite('put', 'workloads', WorkloadsBody, 'Replace the workloads (write)')
+const patchWorkloads = fleetWrite(
+  'patch',
+  'workloads',
+  WorkloadsPatch,
+  'Add, change or remove workloads (write)',
+)
+
+const metrics = createRoute({
+  ...writer,
+  method: 'post',
+  path: '/v1/orchestrators/{id}/metrics',
+  summary: 'Observe: workload and node samples (write)',
+  description:
+    'Samples are folded into one step per `tick_seconds` (mean request rate, highest latency, errors; node ' +
+    "health and utilisation) and kept for `retention` steps. A node sample with `health` also sets the node's " +
+    'current health. Unknown ids refuse the whole batch (400 unknown_id): nothing is written.',
+  request: { params, body: jsonBody(MetricsBatch) },
+  responses: { 200: json(z.object({ accepted: z.number().int() }), 'samples stored'), ...writeProblems },
+})
+
+const plan = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators/{id}/plan',
+  summary:
+    'Dry run: what the next tick would do now, and why (objective terms, forecasts, MPC, failover, Pareto)',
+  request: { params },
+  responses: {
+    200: json(PlanDoc, 'the plan'),
+    ...problems(
+      'validation_failed',
+      'unauthorized',
+      'forbidden',
+      'orchestrator_not_found',
+      'budget_exceeded',
+    ),
+  },
+})
+
+const tick = createRoute({
+  ...writer,
+  method: 'post',
+  path: '/v1/orchestrators/{id}/tick',
+  summary: 'Run one tick now: observe, predict, optimise, act, ledger (write)',
+  request: { params },
+  responses: { 200: json(PlanDoc, 'the plan that was applied'), ...writeProblems },
+})
+
+const approve = createRoute({
+  ...admin,
+  method: 'post',
+  path: '/v1/orchestrators/{id}/approve',
+  summary: "Approve manual workloads' proposals, then run the tick that applies them (admin)",
+  request: { params, body: jsonBody(ApproveBody) },
+  responses: {
+    200: json(PlanDoc, 'the tick that applied them'),
+    ...writeProblems,
+    ...problems('nothing_to_approve'),
+  },
+})
+
+const placements = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators/{id}/placements',
+  summary: 'Where every replica runs: node and coordinates in the ball',
+  request: { params },
+  responses: { 200: json(PlacementsDoc, 'the replicas'), ...readProblems },
+})
+
+const decisions = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators/{id}/decisions',
+  summary: 'Ledgered decisions, oldest first, each with its receipt (verify with POST /v1/verify)',
+  request: { params, query: DecisionsQuery },
+  responses: { 200: json(DecisionsPage, 'a page of decisions'), ...readProblems },
+})
+
+const forecast = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators/{id}/forecast/{workload}',
+  summary: "A workload's demand forecast over the horizon: the model chosen by backtest, its MASE, intervals",
+  request: { params: WorkloadParams },
+  responses: {
+    200: json(
+      z.object({ workload: z.string(), series_length: z.number().int() }).catchall(z.unknown()),
+      'the forecast',
+    ),
+    ...readProblems,
+    ...problems('unknown_id', 'budget_exceeded'),
+  },
+})
+
+const replay = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators/{id}/replay',
+  summary: 'Recompute the kept ticks from their inputs and compare with the ledgered plan digests',
+  request: { params },
+  responses: { 200: json(ReplayDoc, 'per tick: ledgered and replayed digests'), ...readProblems },
+})
+
+const inputs = createRoute({
+  ...reader,
+  method: 'get',
+  path: '/v1/orchestrators/{id}/ticks/{tick}/inputs',
+  summary:
+    "A kept tick's inputs (their SHA3-256 of canonical JSON is the ledgered inputs_digest): replay offline",
+  request: { params: TickParams },
+  responses: { 200: json(z.record(z.string(), z.unknown()), 'the inputs'), ...readProblems },
+})
+
+export const orchestrators = router()
+  .openapi(list, async (c) => {
+    const q = c.req.valid('query')
+    return c.json(await listOrchestrators(c.env, q.after ?? '', q.limit), 200)
+  })
+  .openapi(configure, async (c) => {
+    const { id } = c.req.valid('param')
+    const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, c.req.valid('json')))
+    await registerOrchestrator(c.env, id)
+    return c.json(r.info, r.created ? 201 : 200)
+  })
+  .openapi(info, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).info()), 200)
+  })
+  .openapi(putNodes, async (c) => {
+    const { id } = c.req.valid('param')
+    const o = await existingOrchestrator(c.env, id)
+    return c.json(unwrap(id, await o.writeNodes(c.req.valid('json').nodes, [], true)), 200)
+  })
+  .openapi(patchNodes, async (c) => {
+    const { id } = c.req.valid('param')
+    const b = c.req.valid('json')
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id)).writeNodes(b.upsert, b.remove, false)),
+      200,
+    )
+  })
+  .openapi(putWorkloads, async (c) => {
+    const { id } = c.req.valid('param')
+    const o = await existingOrchestrator(c.env, id)
+    return c.json(unwrap(id, await o.writeWorkloads(c.req.valid('json').workloads, [], true)), 200)
+  })
+  .openapi(patchWorkloads, async (c) => {
+    const { id } = c.req.valid('param')
+    const b = c.req.valid('json')
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id)).writeWorkloads(b.upsert, b.remove, false)),
+      200,
+    )
+  })
+  .openapi(metrics, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).metrics(c.req.valid('json'))), 200)
+  })
+  .openapi(plan, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).dryRun()), 200)
+  })
+  .openapi(tick, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).tick()), 200)
+  })
+  .openapi(approve, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id)).approve(c.req.valid('json').workloads)),
+      200,
+    )
+  })
+  .openapi(placements, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).placements()), 200)
+  })
+  .openapi(decisions, async (c) => {
+    const { id } = c.req.valid('param')
+    const q = c.req.valid('query')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).decisions(q.from, q.limit)), 200)
+  })
+  .openapi(forecast, async (c) => {
+    const { id, workload } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).forecastOf(workload)), 200)
+  })
+  .openapi(replay, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).replay()), 200)
+  })
+  .openapi(inputs, async (c) => {
+    const { id, tick: t } = c.req.valid('param')
+    const r = unwrap(id, await (await existingOrchestrator(c.env, id)).inputsOf(t))
+    return c.json(r as unknown as Record<string, unknown>, 200)
+  })

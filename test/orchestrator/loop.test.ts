@@ -1,0 +1,124 @@
+// The MOM loop end to end inside workerd: configure, fleet, metrics, tick, placements, decisions with receipts, replay.
+import { describe, expect, it } from 'vitest'
+import { ADMIN, call, WRITE } from '../support/http.ts'
+import { FLEET, fleet, history, orchestrator, workload } from './fleet.ts'
+
+describe('orchestrator loop', () => {
+  it('creates with admin only, lists it, and 404s unknown ids without creating them', async () => {
+    expect((await call('PUT', '/v1/orchestrators/o-x', {}, WRITE)).status).toBe(403)
+    const id = await orchestrator()
+    const info = await call('GET', `/v1/orchestrators/${id}`)
+    expect(info.body).toMatchObject({ id, tick: 0, nodes: 0, workloads: 0, mode: 'geometric_mesh' })
+    expect(info.body.ledger.size).toBe(1)
+    const list = await call('GET', '/v1/orchestrators?limit=1000')
+    expect(list.body.orchestrators.map((o: { id: string }) => o.id)).toContain(id)
+    const missing = await call('GET', '/v1/orchestrators/never-made/plan')
+    expect(missing.status).toBe(404)
+    expect(missing.body.type).toBe('/problems/orchestrator_not_found')
+  })
+
+  it('scales a workload to its demand, places replicas in the fleet, ledgers and replays the decision', async () => {
+    const id = await orchestrator({ config: { orchestration_mode: 'centralized' } })
+    await fleet(id)
+    // 450 req/s, 100 per replica at the SLA target: 5 replicas are needed
+    await history(id, 'api', new Array(30).fill(450))
+    const t = await call('POST', `/v1/orchestrators/${id}/tick`, undefined, WRITE)
+    expect(t.status).toBe(200)
+    const plan = t.body.workloads[0]
+    expect(plan.target).toBeGreaterThanOrEqual(5)
+    const spawned = t.body.actions.filter((a: { action: string }) => a.action === 'spawn')
+    expect(spawned).toHaveLength(plan.target)
+    const placed = await call('GET', `/v1/orchestrators/${id}/placements`)
+    expect(placed.body.replicas).toHaveLength(plan.target)
+    for (const r of placed.body.replicas) expect(FLEET.map((n) => n.id)).toContain(r.node)
+
+    const d = await call('GET', `/v1/orchestrators/${id}/decisions`)
+    const decision = d.body.decisions.find((x: { kind: string }) => x.kind === 'orchestrator.decision')
+    expect(decision.data.plan_digest).toBe(t.body.plan_digest)
+    const info = await call('GET', `/v1/orchestrators/${id}`)
+    const v = await call('POST', '/v1/verify', {
+      kind: 'receipt',
+      receipt: decision.receipt,
+      verifier_key: info.body.ledger.verifier_key,
+    })
+    expect(v.body.valid).toBe(true)
+
+    const replay = await call('GET', `/v1/orchestrators/${id}/replay`)
+    expect(replay.body.ticks).toEqual([expect.objectContaining({ tick: 1, ledgered: true, match: true })])
+  })
+
+  it('refuses unknown ids and bad bodies with a 4xx, writing nothing', async () => {
+    const id = await orchestrator()
+    await fleet(id)
+    const bad = await call(
+      'POST',
+      `/v1/orchestrators/${id}/metrics`,
+      { workloads: [{ workload: 'ghost', request_rate: 1 }] },
+      WRITE,
+    )
+    expect(bad.status).toBe(400)
+    expect(bad.body.type).toBe('/problems/unknown_id')
+    const nan = await call(
+      'POST',
+      `/v1/orchestrators/${id}/metrics`,
+      '{"workloads":[{"workload":"api","request_rate":NaN}]}',
+      WRITE,
+    )
+    expect(nan.status).toBe(400)
+    const link = await call(
+      'PATCH',
+      `/v1/orchestrators/${id}/nodes`,
+      { upsert: [{ ...FLEET[0], id: 'x', links: ['nowhere'] }] },
+      WRITE,
+    )
+    expect(link.status).toBe(400)
+    const lonely = await call(
+      'PATCH',
+      `/v1/orchestrators/${id}/nodes`,
+      { upsert: [{ ...FLEET[0], id: 'y', coordinates: undefined }] },
+      WRITE,
+    )
+    expect(lonely.status).toBe(400)
+    const metric = await call(
+      'PUT',
+      `/v1/orchestrators/${id}`,
+      {
+        strategies: [
+          { strategy_id: 's', scaling_policy: { target_metrics: [{ metric: 'vibes', target: 1 }] } },
+        ],
+      },
+      ADMIN,
+    )
+    expect(metric.status).toBe(400)
+    expect((await call('GET', `/v1/orchestrators/${id}`)).body.nodes).toBe(FLEET.length)
+    const w = await call('PATCH', `/v1/orchestrators/${id}/workloads`, { remove: ['nope'] }, WRITE)
+    expect(w.body.type).toBe('/problems/unknown_id')
+    expect((await call('POST', `/v1/orchestrators/${id}/approve`, {}, ADMIN)).status).toBe(409)
+  })
+
+  it('a manual strategy proposes and waits; the admin approval applies it', async () => {
+    const id = await orchestrator({
+      config: { orchestration_mode: 'centralized' },
+      strategies: [
+        { strategy_id: 'hands-on', scaling_policy: { method: 'manual', min_replicas: 1, max_replicas: 10 } },
+      ],
+    })
+    await fleet(id, FLEET, [workload('api', { strategy: 'hands-on' })])
+    await history(id, 'api', new Array(30).fill(450))
+    const first = await call('POST', `/v1/orchestrators/${id}/tick`, undefined, WRITE)
+    // min_replicas 1 holds even in manual mode; the rest waits
+    expect(first.body.workloads[0].target).toBe(1)
+    expect(first.body.workloads[0].reasons.join(' ')).toMatch(/waits for approval/)
+    expect((await call('GET', `/v1/orchestrators/${id}`)).body.pending_approval).toBe(true)
+    const ok = await call('POST', `/v1/orchestrators/${id}/approve`, {}, ADMIN)
+    expect(ok.status).toBe(200)
+    expect(ok.body.workloads[0].target).toBeGreaterThanOrEqual(5)
+    expect((await call('GET', `/v1/orchestrators/${id}/placements`)).body.replicas.length).toBe(
+      ok.body.workloads[0].target,
+    )
+    const kinds = (await call('GET', `/v1/orchestrators/${id}/decisions?limit=100`)).body.decisions.map(
+      (d: { kind: string }) => d.kind,
+    )
+    expect(kinds).toContain('orchestrator.approved')
+  })
+})
