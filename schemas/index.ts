@@ -8,6 +8,7 @@ import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { MomConfig } from './mom-config.ts'
 import { OrchestrationStrategy } from './orchestration-strategy.ts'
+import { FleetNode, MetricsBatch, OrchestratorConfig, PlanDoc, Workload } from './orchestrator.ts'
 import { BeatSnapshot, PulseBody, PulseDoc, TemporalDoc, WitnessPage } from './pulse.ts'
 import {
   ConsensusRequest,
@@ -41,6 +42,11 @@ export const PUBLISHED = {
   // the MOM seed's own names for its two schemas
   mom_config: [MomConfig, 'input'],
   orchestration_strategy: [OrchestrationStrategy, 'input'],
+  'fleet-node': [FleetNode, 'input'],
+  workload: [Workload, 'input'],
+  'orchestrator-config': [OrchestratorConfig, 'input'],
+  'metrics-batch': [MetricsBatch, 'input'],
+  'orchestrator-plan': [PlanDoc, 'output'],
   'route-request': [RouteRequest, 'input'],
   'route-result': [RouteResult, 'output'],
   'embed-request': [EmbedRequest, 'input'],
@@ -75,6 +81,7 @@ export * from './kernel.ts'
 export * from './ledger.ts'
 export * from './mom-config.ts'
 export * from './orchestration-strategy.ts'
+export * from './orchestrator.ts'
 export * from './pulse.ts'
 export * from './routing.ts'
 export * from './topology.ts'

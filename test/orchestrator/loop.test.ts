@@ -122,3 +122,30 @@ describe('orchestrator loop', () => {
     expect(kinds).toContain('orchestrator.approved')
   })
 })
+
+describe('orchestrator alarm', () => {
+  it('runs the loop on its alarm: each alarm is one tick, ledgered, and the next alarm is set', async () => {
+    const { env, runDurableObjectAlarm } = await import('cloudflare:test')
+    const id = await orchestrator({
+      config: { orchestration_mode: 'centralized' },
+      settings: { auto_tick: true, tick_seconds: 60 },
+    })
+    const info0 = await call('GET', `/v1/orchestrators/${id}`)
+    expect(info0.body.next_tick_at).not.toBeNull()
+    await fleet(id)
+    await history(id, 'api', new Array(20).fill(320))
+    const stub = env.ORCHESTRATOR.getByName(id)
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    const info1 = await call('GET', `/v1/orchestrators/${id}`)
+    expect(info1.body.tick).toBe(1)
+    expect(info1.body.replicas).toBeGreaterThanOrEqual(4)
+    expect(info1.body.next_tick_at).not.toBeNull()
+    // the next alarm is one more tick; nothing changed in between, so it acts on nothing new
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    const info2 = await call('GET', `/v1/orchestrators/${id}`)
+    expect(info2.body.tick).toBe(2)
+    expect(info2.body.replicas).toBe(info1.body.replicas)
+    const replay = await call('GET', `/v1/orchestrators/${id}/replay`)
+    expect(replay.body.ticks.map((t: { match: boolean }) => t.match)).toEqual([true, true])
+  })
+})
