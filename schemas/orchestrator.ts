@@ -130,6 +130,13 @@ export const OrchestratorSettings = z
       .default(100)
       .describe('MPC: cost of a replica-worth of unserved demand'),
     auto_tick: z.boolean().default(true).describe('run ticks on the alarm; false: only POST .../tick'),
+    chunk_workloads: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_WORKLOADS)
+      .default(1_000)
+      .describe('a tick with more workloads is assessed in chunks of this many, one per alarm'),
   })
   .prefault({})
   .openapi('OrchestratorSettings')
@@ -343,6 +350,13 @@ export const ApproveBody = z
     workloads: z.array(ItemId).min(1).max(MAX_ITEMS_PER_WRITE).optional().describe('default: every proposal'),
   })
   .openapi('ApproveBody')
+export const TickProgress = z
+  .object({
+    running: z.object({ tick: z.number().int(), assessed: z.number().int(), total: z.number().int() }),
+  })
+  .openapi('OrchestratorTickProgress', {
+    description: 'a large tick runs in chunks on alarms: how far it got',
+  })
 export const ReplayDoc = z
   .object({
     ticks: z.array(

@@ -4,12 +4,15 @@ import { DurableObject } from 'cloudflare:workers'
 import { BudgetExceededError, StepBudget } from '../../functions/budget/index.ts'
 import { type Forecast, forecast } from '../../functions/forecast/index.ts'
 import {
+  assessWorkload,
   checkStrategy,
   digestOf,
   FleetError,
+  finishTick,
   planTick,
   resolveFleet,
   StrategyError,
+  TickContext,
   type TickInput,
   type TickPlan,
 } from '../../functions/orchestrator/index.ts'
@@ -113,9 +116,17 @@ export class OrchestratorObject extends DurableObject<Env> {
   }
 
   /** Replaces (`replace`) or patches the fleet; coordinates are resolved, every change ledgered. */
+  /** Fleet and workload writes wait while a chunked tick runs: its kept inputs must stay what it applies to. */
+  private busy(): OrchestratorRefusal | undefined {
+    const r = this.running()
+    return r && { code: 'tick_in_progress', ...r.running }
+  }
+
   async writeNodes(upsert: FleetNode[], remove: string[], replace: boolean): Promise<R<{ nodes: number }>> {
     const config = this.store.config()
     if (!config) return fail({ code: 'orchestrator_not_found' })
+    const busy = this.busy()
+    if (busy) return fail(busy)
     const existing = new Map(
       this.store.nodes().map((n) => [n.id, n as FleetNode & { coordinates?: number[] }]),
     )
@@ -159,6 +170,8 @@ export class OrchestratorObject extends DurableObject<Env> {
     replace: boolean,
   ): Promise<R<{ workloads: number }>> {
     if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    const busy = this.busy()
+    if (busy) return fail(busy)
     const existing = new Set(this.store.workloads().map((w) => w.id))
     const unknown = remove.filter((id) => !existing.has(id))
     if (unknown.length > 0) return fail({ code: 'unknown_ids', kind: 'workload', ids: unknown })
@@ -233,15 +246,7 @@ export class OrchestratorObject extends DurableObject<Env> {
     try {
       return ok(planTick(input, new StepBudget('orchestrator_tick_steps', TICK_STEPS, TICK_CPU_MS)))
     } catch (e) {
-      if (e instanceof BudgetExceededError)
-        return fail({
-          code: 'budget_exceeded',
-          budget: e.budget,
-          limit: e.limit,
-          unit: e.unit,
-          cpu_ms: e.cpuMs,
-          message: e.message,
-        })
+      if (e instanceof BudgetExceededError) return fail(budgetRefusal(e))
       throw e
     }
   }
@@ -257,15 +262,73 @@ export class OrchestratorObject extends DurableObject<Env> {
   /**
    * One tick, applied: replicas, cooldowns and proposals change and the decision is ledgered in one
    * transaction. A tick that acts is always an entry; a tick that does nothing is a system entry, ledgered as
-   * the verification level says. Its inputs are kept for replay (the ledger holds their digest).
+   * the verification level says. Its inputs are kept for replay (the ledger holds their digest). A fleet with
+   * more workloads than `settings.chunk_workloads` is assessed in chunks, one per alarm (answer: the progress).
    */
-  async tick(): Promise<R<PlanDoc>> {
-    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+  async tick(): Promise<R<PlanDoc | TickProgress>> {
+    const r = this.begin()
+    if (r.ok && 'running' in r.value) await this.ctx.storage.setAlarm(Date.now())
+    return r
+  }
+
+  /** Runs a tick at once, or stores its inputs and progress for the chunks (synchronous: nothing interleaves). */
+  private begin(): R<PlanDoc | TickProgress> {
+    const config = this.store.config()
+    if (!config) return fail({ code: 'orchestrator_not_found' })
+    const running = this.running()
+    if (running) return ok(running)
     const tick = Number(this.store.meta('tick')) + 1
     const input = this.inputsAt(Date.now(), tick)
-    const planned = this.plan(input)
-    if (!planned.ok) return planned
-    const p = planned.value
+    if (input.workloads.length <= config.settings.chunk_workloads) {
+      const planned = this.plan(input)
+      return planned.ok ? ok(this.apply(input, planned.value)) : planned
+    }
+    const progress: TickProgress = { running: { tick, assessed: 0, total: input.workloads.length } }
+    this.db.transaction(() => {
+      this.store.keepInputs(input, '')
+      this.store.setMeta('running', JSON.stringify(progress.running))
+    })
+    return ok(progress)
+  }
+
+  private running(): TickProgress | undefined {
+    const r = this.store.meta('running')
+    return r === undefined ? undefined : { running: JSON.parse(r) }
+  }
+
+  /** One chunk of a large tick: the next workloads assessed and kept; the last chunk places, acts and ledgers. */
+  private chunk(): R<PlanDoc | TickProgress> {
+    const { running } = this.running() as TickProgress
+    const config = this.store.config() as OrchestratorConfig
+    const input = (this.store.inputs(running.tick) as { inputs: TickInput }).inputs
+    const ctx = new TickContext(input)
+    const budget = new StepBudget('orchestrator_tick_steps', TICK_STEPS, TICK_CPU_MS)
+    try {
+      const part = input.workloads.slice(running.assessed, running.assessed + config.settings.chunk_workloads)
+      const assessed = part.map((w) => assessWorkload(ctx, w, budget))
+      const next = { ...running, assessed: running.assessed + part.length }
+      if (next.assessed < next.total) {
+        this.db.transaction(() => {
+          this.store.keepAssessed(running.tick, assessed)
+          this.store.setMeta('running', JSON.stringify(next))
+        })
+        return ok({ running: next })
+      }
+      const all = [...this.store.assessed(running.tick), ...assessed]
+      const plan = finishTick(ctx, all, budget)
+      return ok(this.apply(input, plan))
+    } catch (e) {
+      if (e instanceof BudgetExceededError) {
+        this.db.transaction(() => this.store.dropRunning(running.tick))
+        return fail(budgetRefusal(e))
+      }
+      throw e
+    }
+  }
+
+  /** Applies a plan and ledgers it, in one transaction (a chunked tick's kept work goes in the same one). */
+  private apply(input: TickInput, p: TickPlan): PlanDoc {
+    const tick = input.tick
     const acts = p.doc.actions.length > 0 || Object.keys(input.approved).length > 0
     this.ledgerOf().transact((appends) => {
       this.store.replaceReplicas(p.replicas)
@@ -273,15 +336,16 @@ export class OrchestratorObject extends DurableObject<Env> {
       this.store.setMeta('tick', String(tick))
       this.store.setMeta('proposals', JSON.stringify({ tick, workloads: p.proposals }))
       this.store.deleteMeta('approved')
+      this.store.dropRunning(tick)
       this.store.keepInputs(input, p.doc.plan_digest)
       if (acts || appends.due(`tick:${tick}`))
         appends.append(acts ? 'orchestrator.decision' : 'orchestrator.tick', decisionData(p.doc))
     }, input.at)
-    return ok(p.doc)
+    return p.doc
   }
 
   /** Approves the manual workloads' latest proposals (all, or those named) and runs a tick that applies them. */
-  async approve(workloads?: string[]): Promise<R<PlanDoc>> {
+  async approve(workloads?: string[]): Promise<R<PlanDoc | TickProgress>> {
     if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
     const proposals = JSON.parse(this.store.meta('proposals') ?? '{"workloads":{}}') as {
       tick?: number
@@ -289,6 +353,8 @@ export class OrchestratorObject extends DurableObject<Env> {
     }
     const chosen = Object.entries(proposals.workloads).filter(([w]) => !workloads || workloads.includes(w))
     if (chosen.length === 0) return fail({ code: 'nothing_to_approve' })
+    const busy = this.busy()
+    if (busy) return fail(busy)
     this.ledgerOf().transact((appends) => {
       this.store.setMeta('approved', JSON.stringify(Object.fromEntries(chosen)))
       appends.append('orchestrator.approved', {
@@ -466,11 +532,26 @@ export class OrchestratorObject extends DurableObject<Env> {
   /** The loop: one tick per period. A tick over its budget is skipped (and logged), the next one still comes. */
   override async alarm(): Promise<void> {
     if (!this.store.config()) return
-    const r = await this.tick()
+    const r = this.running() ? this.chunk() : await this.tick()
     if (!r.ok) console.warn(`orchestrator ${this.id}: tick refused: ${JSON.stringify(r.failure)}`)
-    await this.schedule()
+    if (this.running()) await this.ctx.storage.setAlarm(Date.now())
+    else await this.schedule()
   }
 }
+
+/** A large tick in progress: how many workloads its chunks assessed so far. */
+export interface TickProgress {
+  running: { tick: number; assessed: number; total: number }
+}
+
+const budgetRefusal = (e: BudgetExceededError): OrchestratorRefusal => ({
+  code: 'budget_exceeded',
+  budget: e.budget,
+  limit: e.limit,
+  unit: e.unit,
+  cpu_ms: e.cpuMs,
+  message: e.message,
+})
 
 /** What a decision entry records: digests that tie it to its inputs and plan, and the plan's content. */
 function decisionData(doc: PlanDoc): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // The orchestrator's rows: configuration, fleet, workloads, replicas, metric series and kept tick inputs.
 import type { Health as HealthT } from '../../functions/mdp/index.ts'
-import type { ResolvedNode, TickInput } from '../../functions/orchestrator/index.ts'
+import type { Assessed, ResolvedNode, TickInput } from '../../functions/orchestrator/index.ts'
 import type { MetricsBatch, OrchestratorConfig, Replica, Workload } from '../../schemas/orchestrator.ts'
 import type { Db } from '../shared/db.ts'
 
@@ -215,6 +215,24 @@ export class OrchestratorStore {
       if (seq[seq.length - 1] !== n.health) seq.push(n.health)
     }
     return { health, utilisation }
+  }
+
+  /** A chunked tick's assessed workloads, kept until the tick finishes. */
+  keepAssessed(tick: number, assessed: readonly Assessed[]): void {
+    this.db.insertMany(
+      'tick_work',
+      ['tick', 'workload', 'assessed'],
+      assessed.map((a) => [tick, a.plan.workload, JSON.stringify(a)]),
+    )
+  }
+  assessed(tick: number): Assessed[] {
+    return this.db
+      .all<{ assessed: string }>('SELECT assessed FROM tick_work WHERE tick = ? ORDER BY rowid', tick)
+      .map((r) => JSON.parse(r.assessed))
+  }
+  dropRunning(tick: number): void {
+    this.db.run('DELETE FROM tick_work WHERE tick = ?', tick)
+    this.deleteMeta('running')
   }
 
   keepInputs(input: TickInput, planDigest: string): void {

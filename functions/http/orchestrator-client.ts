@@ -55,6 +55,16 @@ export function unwrapOrchestrator<T>(id: string, reply: Reply<T, OrchestratorRe
       })
     case 'nothing_to_approve':
       throw new ApiError('nothing_to_approve', 'no manual workload has a proposal waiting for approval')
+    case 'tick_in_progress':
+      throw new ApiError(
+        'tick_in_progress',
+        `tick ${f.tick} is running in chunks (${f.assessed} of ${f.total} workloads)`,
+        {
+          tick: f.tick,
+          assessed: f.assessed,
+          total: f.total,
+        },
+      )
     case 'ledger_range':
       throw new ApiError('validation_failed', f.message)
     case 'budget_exceeded':

@@ -28,6 +28,7 @@ export const PROBLEMS = {
   orchestrator_not_found: [404, 'No such orchestrator'],
   unknown_id: [400, 'A node or workload id is not known to this orchestrator'],
   nothing_to_approve: [409, 'No proposal is waiting for approval'],
+  tick_in_progress: [409, 'A chunked tick is running; retry when it has finished'],
   method_not_allowed: [405, 'The resource exists but not with this method (see the Allow header)'],
   holon_exists: [409, 'The holon exists with another kernel'],
   inadmissible: [409, 'The gate rejected the event'],

@@ -1,7 +1,7 @@
 // One tick of the MOM loop as a pure function: observe -> predict -> optimise -> (plan to) act. Same input,
 // same plan, bit for bit; the object applies the plan, ledgers it and keeps the input for replay.
 import type { OrchestrationStrategy } from '../../schemas/orchestration-strategy.ts'
-import type { Action, PlanDoc, Replica, WorkloadPlan } from '../../schemas/orchestrator.ts'
+import type { Action, PlanDoc, Replica, Workload, WorkloadPlan } from '../../schemas/orchestrator.ts'
 import type { StepBudget } from '../budget/index.ts'
 import {
   type FailoverAction,
@@ -74,157 +74,172 @@ function fleetGraph(nodes: readonly ResolvedNode[]): Topology | null {
   return topo
 }
 
-export function planTick(input: TickInput, budget?: StepBudget): TickPlan {
-  const { config, settings } = input
-  const kappa = config.geometry.curvature
-  const nodeById = new Map(input.nodes.map((n) => [n.id, n]))
-  const byWorkload = new Map<string, Replica[]>()
-  for (const r of input.replicas) byWorkload.set(r.workload, [...(byWorkload.get(r.workload) ?? []), r])
+/** What the whole tick shares: indexes, the fleet's pressure and outages, failover policies per strategy. */
+export class TickContext {
+  readonly input: TickInput
+  readonly nodeById: Map<string, ResolvedNode>
+  readonly byWorkload = new Map<string, Replica[]>()
+  readonly pressure: ReturnType<typeof fleetPressure>
+  readonly outages: string[]
+  readonly transitions: number[][]
+  readonly live: PlacementNode[]
+  private readonly policies = new Map<string, FailoverPolicy>()
 
-  // OBSERVE: the fleet's pressure, outages, and each workload's situation and matching strategy
-  const pressure = fleetPressure(input.nodes, input.replicas, input)
-  const outages = regionsOut(input.nodes)
+  constructor(input: TickInput) {
+    this.input = input
+    this.nodeById = new Map(input.nodes.map((n) => [n.id, n]))
+    for (const r of input.replicas) {
+      const list = this.byWorkload.get(r.workload)
+      if (list) list.push(r)
+      else this.byWorkload.set(r.workload, [r])
+    }
+    // OBSERVE: the fleet's pressure and outages
+    this.pressure = fleetPressure(input.nodes, input.replicas, input)
+    this.outages = regionsOut(input.nodes)
+    // failover MDP: transitions learned from every node's health history
+    this.transitions = learnTransitions(input.nodes.map((n) => input.health[n.id] ?? []))
+    this.live = input.nodes.filter((n) => n.health !== 'down').map(placementNode)
+  }
 
-  // failover MDP: transitions learned from every node's health history, one policy per failover strategy
-  const transitions = learnTransitions(input.nodes.map((n) => input.health[n.id] ?? []))
-  const policies = new Map<string, FailoverPolicy>()
-  const policyFor = (s: OrchestrationStrategy): FailoverPolicy => {
+  /** The failover policy of a strategy's failover kind, solved once per tick. */
+  policyFor(s: OrchestrationStrategy, budget?: StepBudget): FailoverPolicy {
     const key = STRATEGY_FAILOVER(s)
-    let p = policies.get(key)
+    let p = this.policies.get(key)
     if (!p) {
-      p = solveFailover({ transitions, strategy: key }, budget)
-      policies.set(key, p)
+      p = solveFailover({ transitions: this.transitions, strategy: key }, budget)
+      this.policies.set(key, p)
     }
     return p
   }
+}
 
-  const plans: WorkloadPlan[] = []
-  const demands: PlacementDemand[] = []
-  const proposals: Record<string, number> = {}
-  const live = input.nodes.filter((n) => n.health !== 'down').map(placementNode)
-  for (const w of input.workloads) {
-    const reasons: string[] = []
-    const situation = observe(w, pressure, input, nodeById, outages)
-    const s = chooseStrategy(w, situation, input.strategies)
-    const mine = byWorkload.get(w.id) ?? []
-    const level = s.resilience_policy.redundancy_level
-    const series = input.demand[w.id] ?? []
-    const lastChange = input.last_change[w.id] ?? Number.NEGATIVE_INFINITY
-    const capacityMax = live.reduce(
-      (a, n) =>
-        a +
-        (s.resilience_policy.redundancy_level === 'none'
-          ? fits(n, w.replica.request)
-          : Math.min(1, fits(n, w.replica.request))),
-      0,
+/** One workload's part of a tick: its plan (situation, strategy, forecast, MPC, failover) and placement demand. */
+export interface Assessed {
+  plan: WorkloadPlan
+  demand: PlacementDemand
+  /** manual workloads: the replicas proposed to an admin */
+  proposal?: number
+}
+
+/**
+ * OBSERVE + PREDICT + OPTIMISE the replica count of one workload. Independent of the other workloads, so a
+ * large fleet is assessed in chunks (one per alarm) with the same result as all at once.
+ */
+export function assessWorkload(ctx: TickContext, w: Workload, budget?: StepBudget): Assessed {
+  const { input } = ctx
+  const reasons: string[] = []
+  const situation = observe(w, ctx.pressure, input, ctx.nodeById, ctx.outages)
+  const s = chooseStrategy(w, situation, input.strategies)
+  const mine = ctx.byWorkload.get(w.id) ?? []
+  const level = s.resilience_policy.redundancy_level
+  const series = input.demand[w.id] ?? []
+  const lastChange = input.last_change[w.id] ?? Number.NEGATIVE_INFINITY
+  const spread = level !== 'none' || s.resilience_policy.failover_strategy === 'active_active'
+  // replicas the fleet could host for this workload alone (one per node when they must be on distinct nodes)
+  const capacityMax = ctx.live.reduce(
+    (a, n) => a + (spread ? Math.min(1, fits(n, w.replica.request)) : fits(n, w.replica.request)),
+    0,
+  )
+  // PREDICT + OPTIMISE: forecast chosen by backtest, MPC over the horizon (u_1 applies now)
+  const scaled: Scaled = scale(
+    w,
+    s,
+    series,
+    baseOf(mine.length, level),
+    input.tick - lastChange,
+    capacityMax,
+    input.settings,
+    budget,
+  )
+  let base = scaled.next
+  let proposal: number | undefined
+  if (!scaled.mpc.sla_feasible)
+    reasons.push(
+      `SLA cannot hold at steps ${scaled.mpc.infeasible_steps.join(', ')}: too few replicas allowed`,
     )
-    // PREDICT + OPTIMISE: forecast chosen by backtest, MPC over the horizon (u_1 applies now)
-    const scaled: Scaled = scale(
-      w,
-      s,
-      series,
-      baseOf(mine.length, level),
-      input.tick - lastChange,
-      capacityMax,
-      settings,
-      budget,
-    )
-    let base = scaled.next
-    if (!scaled.mpc.sla_feasible)
-      reasons.push(
-        `SLA cannot hold at steps ${scaled.mpc.infeasible_steps.join(', ')}: too few replicas allowed`,
-      )
-    if (scaled.method === 'manual') {
-      const approved = input.approved[w.id]
-      proposals[w.id] = withRedundancy(base, level)
-      if (approved !== undefined) {
-        base = baseOf(approved, level)
-        reasons.push(`manual: applying the ${approved} replicas an admin approved`)
-      } else {
-        base = baseOf(mine.length, level)
-        if (proposals[w.id] !== mine.length)
-          reasons.push(`manual: proposes ${proposals[w.id]} replicas, waits for approval`)
-      }
+  if (scaled.method === 'manual') {
+    const approved = input.approved[w.id]
+    proposal = withRedundancy(base, level)
+    if (approved !== undefined) {
+      base = baseOf(approved, level)
+      reasons.push(`manual: applying the ${approved} replicas an admin approved`)
+    } else {
+      base = baseOf(mine.length, level)
+      if (proposal !== mine.length) reasons.push(`manual: proposes ${proposal} replicas, waits for approval`)
     }
-    // FAILOVER: each replica on an unhealthy node follows the MDP policy of the strategy
-    const policy = policyFor(s)
-    const failover: WorkloadPlan['failover'] = []
-    const avoid = new Set(s.placement_policy.avoid_nodes)
-    let extra = 0
-    const keep: string[] = []
-    for (const r of mine) {
-      const h = (nodeById.get(r.node)?.health ?? 'down') as Health
-      const action: FailoverAction = h === 'down' ? 'migrate' : policy.policy[h]
-      if (h !== 'up') failover.push({ node: r.node, health: h, action })
-      if (action === 'migrate') avoid.add(r.node)
-      else keep.push(r.node)
-      if (action === 'add_replica' && h !== 'up') extra++
-    }
-    const target = Math.max(withRedundancy(base, level) + extra, s.scaling_policy.min_replicas)
-    if (target !== mine.length) reasons.push(`replicas ${mine.length} -> ${target}`)
-    const affinity = s.placement_policy.geometric_affinity?.center ?? w.affinity
-    demands.push({
-      workload: w.id,
-      replicas: target,
-      request: w.replica.request,
-      ...(affinity && { affinity }),
-      ...(s.placement_policy.geometric_affinity && {
-        max_distance: s.placement_policy.geometric_affinity.max_distance,
-      }),
-      preferred_regions: s.placement_policy.preferred_regions,
-      avoid_nodes: [...avoid].sort(),
-      locality: s.placement_policy.locality_constraints,
-      distinct: level !== 'none' || s.resilience_policy.failover_strategy === 'active_active',
-      current: keep,
-    })
-    plans.push({
-      workload: w.id,
-      strategy: s.strategy_id,
-      situation,
-      method: scaled.method,
-      forecast: scaled.forecast && {
-        model: scaled.forecast.model,
-        point: scaled.forecast.point,
-        upper: scaled.forecast.upper,
-        mase: scaled.forecast.backtest.find((b) => b.model === scaled.forecast?.model)?.mase ?? null,
-      },
-      current: mine.length,
-      target,
-      mpc: {
-        replicas: scaled.mpc.replicas,
-        objective: scaled.mpc.objective,
-        sla_feasible: scaled.mpc.sla_feasible,
-      },
-      failover,
-      reasons,
-    })
   }
-
-  // OPTIMISE placement under the orchestration mode
-  const problem: PlacementProblem = {
-    nodes: input.nodes.map(placementNode),
-    demands,
-    weights: config.optimization_goals,
-    kappa,
+  // FAILOVER: each replica on an unhealthy node follows the MDP policy of the strategy
+  const policy = ctx.policyFor(s, budget)
+  const failover: WorkloadPlan['failover'] = []
+  const avoid = new Set(s.placement_policy.avoid_nodes)
+  let extra = 0
+  const keep: string[] = []
+  for (const r of mine) {
+    const h = (ctx.nodeById.get(r.node)?.health ?? 'down') as Health
+    const action: FailoverAction = h === 'down' ? 'migrate' : policy.policy[h]
+    if (h !== 'up') failover.push({ node: r.node, health: h, action })
+    if (action === 'migrate') avoid.add(r.node)
+    else keep.push(r.node)
+    if (action === 'add_replica' && h !== 'up') extra++
   }
-  const placed = placeByMode(config.orchestration_mode, problem, config.routing.k_nearest, budget)
-  const pairs = demands.reduce((a, d) => a + d.replicas, 0) * input.nodes.length
-  const pareto = pairs <= PARETO_MAX_PAIRS && demands.length > 0 ? paretoFrontier(problem, budget).points : []
+  const target = Math.max(withRedundancy(base, level) + extra, s.scaling_policy.min_replicas)
+  if (target !== mine.length) reasons.push(`replicas ${mine.length} -> ${target}`)
+  const affinity = s.placement_policy.geometric_affinity?.center ?? w.affinity
+  const demand: PlacementDemand = {
+    workload: w.id,
+    replicas: target,
+    request: w.replica.request,
+    ...(affinity && { affinity }),
+    ...(s.placement_policy.geometric_affinity && {
+      max_distance: s.placement_policy.geometric_affinity.max_distance,
+    }),
+    preferred_regions: s.placement_policy.preferred_regions,
+    avoid_nodes: [...avoid].sort(),
+    locality: s.placement_policy.locality_constraints,
+    distinct: spread,
+    current: keep,
+  }
+  const f = scaled.forecast
+  const plan: WorkloadPlan = {
+    workload: w.id,
+    strategy: s.strategy_id,
+    situation,
+    method: scaled.method,
+    forecast: f && {
+      model: f.model,
+      point: f.point,
+      upper: f.upper,
+      mase: f.backtest.find((b) => b.model === f.model)?.mase ?? null,
+    },
+    current: mine.length,
+    target,
+    mpc: {
+      replicas: scaled.mpc.replicas,
+      objective: scaled.mpc.objective,
+      sla_feasible: scaled.mpc.sla_feasible,
+    },
+    failover,
+    reasons,
+  }
+  return { plan, demand, ...(proposal !== undefined && { proposal }) }
+}
 
-  // ACT (as a plan): diff each workload's replicas against its placement
-  const graph = fleetGraph(input.nodes)
-  const routable = (w: string) => (remaining: readonly string[]) => {
+/** Clients enter at the node nearest the workload's affinity and must reach a replica's node greedily. */
+function routeCheck(
+  ctx: TickContext,
+  budget?: StepBudget,
+): (w: Workload) => (remaining: readonly string[]) => boolean {
+  const graph = fleetGraph(ctx.input.nodes)
+  return (w) => (remaining) => {
     if (!graph) return true
-    const wl = input.workloads.find((x) => x.id === w)
-    const from = wl?.affinity ?? input.nodes[0]?.coordinates
+    const from = w.affinity ?? ctx.input.nodes[0]?.coordinates
     if (!from) return true
-    // clients enter at the node nearest the workload's affinity and must reach a replica's node greedily
     let entry = 0
     let best = Number.POSITIVE_INFINITY
     for (let i = 0; i < graph.slots; i++) {
-      const d = graph.coords
-        .slice(i * graph.dim, (i + 1) * graph.dim)
-        .reduce((a, x, j) => a + (x - (from[j] ?? 0)) ** 2, 0)
+      let d = 0
+      for (let j = 0; j < graph.dim; j++)
+        d += ((graph.coords[i * graph.dim + j] as number) - (from[j] ?? 0)) ** 2
       if (d < best) {
         best = d
         entry = i
@@ -234,34 +249,57 @@ export function planTick(input: TickInput, budget?: StepBudget): TickPlan {
       (n) => greedyRoute(graph, entry, { node: graph.slot(n) }, budget).status === 'delivered',
     )
   }
+}
+
+/** OPTIMISE placement under the orchestration mode, then ACT (as a plan): the actions and resulting replicas. */
+export function finishTick(ctx: TickContext, assessed: readonly Assessed[], budget?: StepBudget): TickPlan {
+  const { input } = ctx
+  const kappa = input.config.geometry.curvature
+  const demands = assessed.map((a) => a.demand)
+  const problem: PlacementProblem = {
+    nodes: input.nodes.map(placementNode),
+    demands,
+    weights: input.config.optimization_goals,
+    kappa,
+  }
+  const placed = placeByMode(input.config.orchestration_mode, problem, input.config.routing.k_nearest, budget)
+  const pairs = demands.reduce((a, d) => a + d.replicas, 0) * input.nodes.length
+  const pareto = pairs <= PARETO_MAX_PAIRS && demands.length > 0 ? paretoFrontier(problem, budget).points : []
+
+  const routable = routeCheck(ctx, budget)
   const targets = new Map<string, string[]>()
-  for (const a of placed.placement.assignments)
-    targets.set(a.workload, [...(targets.get(a.workload) ?? []), a.node])
+  for (const a of placed.placement.assignments) {
+    const list = targets.get(a.workload)
+    if (list) list.push(a.node)
+    else targets.set(a.workload, [a.node])
+  }
   const actions: Action[] = []
   const replicas: Replica[] = []
   const changed: string[] = []
   for (const w of input.workloads) {
-    const mine = byWorkload.get(w.id) ?? []
+    const mine = ctx.byWorkload.get(w.id) ?? []
     const applied = applyPlacement(
       w.id,
       mine,
       targets.get(w.id) ?? [],
-      nodeById,
+      ctx.nodeById,
       kappa,
       input.tick,
-      routable(w.id),
+      routable(w),
     )
     actions.push(...applied.actions)
     replicas.push(...applied.replicas)
     if (applied.replicas.length !== mine.length) changed.push(w.id)
   }
+  const proposals: Record<string, number> = {}
+  for (const a of assessed) if (a.proposal !== undefined) proposals[a.plan.workload] = a.proposal
   const doc: Omit<PlanDoc, 'plan_digest'> = {
     orchestrator: input.orchestrator,
     tick: input.tick,
     at: input.at,
-    mode: config.orchestration_mode,
+    mode: input.config.orchestration_mode,
     inputs_digest: digestOf(input),
-    workloads: plans,
+    workloads: assessed.map((a) => a.plan),
     actions,
     objective: {
       J: placed.placement.J,
@@ -272,7 +310,17 @@ export function planTick(input: TickInput, budget?: StepBudget): TickPlan {
     unplaced: placed.placement.unplaced,
     pareto,
     ...(placed.regions && { regions: placed.regions }),
-    transitions,
+    transitions: ctx.transitions,
   }
   return { doc: { ...doc, plan_digest: digestOf(doc) }, replicas, changed, proposals }
+}
+
+/** The whole tick at once: every workload assessed, then placed and diffed. */
+export function planTick(input: TickInput, budget?: StepBudget): TickPlan {
+  const ctx = new TickContext(input)
+  return finishTick(
+    ctx,
+    input.workloads.map((w) => assessWorkload(ctx, w, budget)),
+    budget,
+  )
 }

@@ -1,5 +1,6 @@
 // The MOM loop end to end inside workerd: configure, fleet, metrics, tick, placements, decisions with receipts, replay.
 import { describe, expect, it } from 'vitest'
+import type { OrchestratorObject } from '../../durable-objects/orchestrator/orchestrator-object.ts'
 import { ADMIN, call, WRITE } from '../support/http.ts'
 import { FLEET, fleet, history, orchestrator, workload } from './fleet.ts'
 
@@ -147,5 +148,57 @@ describe('orchestrator alarm', () => {
     expect(info2.body.replicas).toBe(info1.body.replicas)
     const replay = await call('GET', `/v1/orchestrators/${id}/replay`)
     expect(replay.body.ticks.map((t: { match: boolean }) => t.match)).toEqual([true, true])
+  })
+})
+
+describe('chunked ticks', () => {
+  it('a fleet larger than chunk_workloads is assessed one chunk per alarm, with the same plan as all at once', async () => {
+    const { env, runInDurableObject } = await import('cloudflare:test')
+    const id = await orchestrator({
+      config: { orchestration_mode: 'centralized' },
+      settings: { auto_tick: false, chunk_workloads: 2 },
+    })
+    const names = ['w1', 'w2', 'w3', 'w4', 'w5']
+    await fleet(
+      id,
+      FLEET,
+      names.map((n) => workload(n)),
+    )
+    for (const [i, n] of names.entries()) await history(id, n, new Array(12).fill(60 + 40 * i))
+    const stub = env.ORCHESTRATOR.getByName(id)
+    // inside the object, so the chunks run when the test says (the alarm it sets would run them too)
+    const seen = await runInDurableObject(stub, async (o: OrchestratorObject) => {
+      // synchronous from here on (the start without its alarm, then the chunks): no alarm can interleave
+      const inside = o as unknown as { begin(): unknown; chunk(): { ok: boolean; value: unknown } }
+      const started = inside.begin()
+      const busy = o.writeWorkloads([], ['w1'], false)
+      return { started, busy, chunks: [inside.chunk(), inside.chunk(), inside.chunk()] }
+    })
+    expect(seen.started).toEqual({ ok: true, value: { running: { tick: 1, assessed: 0, total: 5 } } })
+    expect(await seen.busy).toMatchObject({ ok: false, failure: { code: 'tick_in_progress', tick: 1 } })
+    expect(seen.chunks[0]?.value).toEqual({ running: { tick: 1, assessed: 2, total: 5 } })
+    expect(seen.chunks[1]?.value).toEqual({ running: { tick: 1, assessed: 4, total: 5 } })
+    expect(seen.chunks[2]?.value).toMatchObject({ tick: 1, mode: 'centralized' })
+    const placed = await call('GET', `/v1/orchestrators/${id}/placements`)
+    expect(new Set(placed.body.replicas.map((r: { workload: string }) => r.workload))).toEqual(new Set(names))
+    // the replay recomputes the tick all at once from its kept inputs: the same plan digest as the chunks made
+    const replay = await call('GET', `/v1/orchestrators/${id}/replay`)
+    expect(replay.body.ticks).toEqual([expect.objectContaining({ tick: 1, ledgered: true, match: true })])
+    expect((await call('PATCH', `/v1/orchestrators/${id}/workloads`, { remove: ['w1'] }, WRITE)).status).toBe(
+      200,
+    )
+  })
+
+  it('POST tick on a large fleet answers 202 with the progress, and the alarms finish it', async () => {
+    const { env, runDurableObjectAlarm } = await import('cloudflare:test')
+    const id = await orchestrator({ settings: { auto_tick: false, chunk_workloads: 1 } })
+    await fleet(id, FLEET, [workload('w1'), workload('w2')])
+    const started = await call('POST', `/v1/orchestrators/${id}/tick`, undefined, WRITE)
+    expect(started.status).toBe(202)
+    expect(started.body.running).toMatchObject({ tick: 1, total: 2 })
+    const stub = env.ORCHESTRATOR.getByName(id)
+    for (let i = 0; i < 5 && (await call('GET', `/v1/orchestrators/${id}`)).body.tick === 0; i++)
+      await runDurableObjectAlarm(stub)
+    expect((await call('GET', `/v1/orchestrators/${id}`)).body.tick).toBe(1)
   })
 })

@@ -16,6 +16,7 @@ import {
   OrchestratorParams as params,
   ReplayDoc,
   TickParams,
+  TickProgress,
   WorkloadParams,
   WorkloadsBody,
   WorkloadsPatch,
@@ -41,6 +42,7 @@ const writeProblems = problems(
   'orchestrator_not_found',
   'unknown_id',
   'budget_exceeded',
+  'tick_in_progress',
 )
 
 const list = createRoute({
@@ -151,8 +153,16 @@ const tick = createRoute({
   method: 'post',
   path: '/v1/orchestrators/{id}/tick',
   summary: 'Run one tick now: observe, predict, optimise, act, ledger (write)',
+  description:
+    'A fleet with more than `settings.chunk_workloads` workloads is assessed in chunks, one per alarm: the answer ' +
+    'is then 202 with the progress, and the plan lands in the decisions when the last chunk ran. Fleet and ' +
+    'workload writes wait (409 tick_in_progress) while such a tick runs.',
   request: { params },
-  responses: { 200: json(PlanDoc, 'the plan that was applied'), ...writeProblems },
+  responses: {
+    200: json(PlanDoc, 'the plan that was applied'),
+    202: json(TickProgress, 'a chunked tick started (or is running)'),
+    ...writeProblems,
+  },
 })
 
 const approve = createRoute({
@@ -163,6 +173,7 @@ const approve = createRoute({
   request: { params, body: jsonBody(ApproveBody) },
   responses: {
     200: json(PlanDoc, 'the tick that applied them'),
+    202: json(TickProgress, 'the tick that applies them runs in chunks'),
     ...writeProblems,
     ...problems('nothing_to_approve'),
   },
@@ -272,14 +283,14 @@ export const orchestrators = router()
   })
   .openapi(tick, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).tick()), 200)
+    const r = unwrap(id, await (await existingOrchestrator(c.env, id)).tick())
+    return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(approve, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(
-      unwrap(id, await (await existingOrchestrator(c.env, id)).approve(c.req.valid('json').workloads)),
-      200,
-    )
+    const o = await existingOrchestrator(c.env, id)
+    const r = unwrap(id, await o.approve(c.req.valid('json').workloads))
+    return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(placements, async (c) => {
     const { id } = c.req.valid('param')
