@@ -167,7 +167,8 @@ describe('chunked ticks', () => {
     for (const [i, n] of names.entries()) await history(id, n, new Array(12).fill(60 + 40 * i))
     const stub = env.ORCHESTRATOR.getByName(id)
     // inside the object, so the chunks run when the test says (the alarm it sets would run them too)
-    const seen = await runInDurableObject(stub, async (o: OrchestratorObject) => {
+    const seen = await runInDurableObject(stub, async (obj) => {
+      const o = obj as unknown as OrchestratorObject
       // synchronous from here on (the start without its alarm, then the chunks): no alarm can interleave
       const inside = o as unknown as { begin(): unknown; chunk(): { ok: boolean; value: unknown } }
       const started = inside.begin()
