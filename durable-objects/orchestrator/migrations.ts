@@ -14,7 +14,8 @@ const MIGRATIONS: readonly string[] = [
      errors REAL NOT NULL DEFAULT 0, PRIMARY KEY (workload, step)) WITHOUT ROWID;
    CREATE TABLE node_obs (
      node TEXT NOT NULL, step INTEGER NOT NULL, health TEXT, utilisation REAL, PRIMARY KEY (node, step)) WITHOUT ROWID;
-   CREATE TABLE tick_inputs (tick INTEGER PRIMARY KEY, inputs TEXT NOT NULL, plan_digest TEXT NOT NULL);
+   CREATE TABLE tick_inputs (
+     tick INTEGER PRIMARY KEY, inputs TEXT NOT NULL, plan_digest TEXT NOT NULL, bytes INTEGER NOT NULL);
    CREATE TABLE tick_work (tick INTEGER NOT NULL, workload TEXT NOT NULL, assessed TEXT NOT NULL);
    ${LEDGER_TABLES}`,
 ]

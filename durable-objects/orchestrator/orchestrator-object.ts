@@ -172,7 +172,7 @@ export class OrchestratorObject extends DurableObject<Env> {
     if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
     const busy = this.busy()
     if (busy) return fail(busy)
-    const existing = new Set(this.store.workloads().map((w) => w.id))
+    const existing = this.store.ids('workloads')
     const unknown = remove.filter((id) => !existing.has(id))
     if (unknown.length > 0) return fail({ code: 'unknown_ids', kind: 'workload', ids: unknown })
     const seen = new Set<string>()
@@ -201,8 +201,8 @@ export class OrchestratorObject extends DurableObject<Env> {
   async metrics(batch: MetricsBatch): Promise<R<{ accepted: number }>> {
     const config = this.store.config()
     if (!config) return fail({ code: 'orchestrator_not_found' })
-    const workloads = new Set(this.store.workloads().map((w) => w.id))
-    const nodes = new Set(this.store.nodes().map((n) => n.id))
+    const workloads = this.store.ids('workloads')
+    const nodes = this.store.ids('nodes')
     const badW = [...new Set(batch.workloads.map((s) => s.workload).filter((id) => !workloads.has(id)))]
     if (badW.length > 0) return fail({ code: 'unknown_ids', kind: 'workload', ids: badW.slice(0, 20) })
     const badN = [...new Set(batch.nodes.map((s) => s.node).filter((id) => !nodes.has(id)))]
@@ -416,7 +416,7 @@ export class OrchestratorObject extends DurableObject<Env> {
   async forecastOf(workload: string): Promise<R<Forecast & { workload: string; series_length: number }>> {
     const config = this.store.config()
     if (!config) return fail({ code: 'orchestrator_not_found' })
-    if (!this.store.workloads().some((w) => w.id === workload))
+    if (!this.store.ids('workloads').has(workload))
       return fail({ code: 'unknown_ids', kind: 'workload', ids: [workload] })
     const s = config.settings
     const series =

@@ -4,8 +4,9 @@ import type { Assessed, ResolvedNode, TickInput } from '../../functions/orchestr
 import type { MetricsBatch, OrchestratorConfig, Replica, Workload } from '../../schemas/orchestrator.ts'
 import type { Db } from '../shared/db.ts'
 
-/** Tick inputs kept for replay, newest first (older ones are pruned). */
+/** Tick inputs kept for replay: the newest ticks, at most this many and this many bytes (the newest always). */
 export const KEPT_INPUTS = 48
+export const KEPT_INPUT_BYTES = 32 * 1024 * 1024
 
 export class OrchestratorStore {
   private readonly db: Db
@@ -35,6 +36,9 @@ export class OrchestratorStore {
 
   nodes(): ResolvedNode[] {
     return this.db.all<{ doc: string }>('SELECT doc FROM nodes ORDER BY id').map((r) => JSON.parse(r.doc))
+  }
+  ids(table: 'nodes' | 'workloads'): Set<string> {
+    return new Set(this.db.all<{ id: string }>(`SELECT id FROM ${table}`).map((r) => r.id))
   }
   count(table: 'nodes' | 'workloads' | 'replicas'): number {
     return Number(this.db.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)?.n ?? 0)
@@ -236,13 +240,23 @@ export class OrchestratorStore {
   }
 
   keepInputs(input: TickInput, planDigest: string): void {
+    const text = JSON.stringify(input)
     this.db.run(
-      'INSERT OR REPLACE INTO tick_inputs (tick, inputs, plan_digest) VALUES (?, ?, ?)',
+      'INSERT OR REPLACE INTO tick_inputs (tick, inputs, plan_digest, bytes) VALUES (?, ?, ?, ?)',
       input.tick,
-      JSON.stringify(input),
+      text,
       planDigest,
+      text.length,
     )
-    this.db.run('DELETE FROM tick_inputs WHERE tick <= ?', input.tick - KEPT_INPUTS)
+    this.db.run(
+      `DELETE FROM tick_inputs WHERE tick < ? AND tick IN (
+         SELECT tick FROM (SELECT tick, sum(bytes) OVER (ORDER BY tick DESC) AS total,
+                                  row_number() OVER (ORDER BY tick DESC) AS n FROM tick_inputs)
+         WHERE total > ? OR n > ?)`,
+      input.tick,
+      KEPT_INPUT_BYTES,
+      KEPT_INPUTS,
+    )
   }
   inputs(tick: number): { inputs: TickInput; plan_digest: string } | undefined {
     const r = this.db.one<{ inputs: string; plan_digest: string }>(
