@@ -2,6 +2,7 @@
 export * from './act.ts'
 export * from './digest.ts'
 export * from './fleet.ts'
+export * from './mirror.ts'
 export * from './model.ts'
 export * from './modes.ts'
 export * from './scale.ts'
