@@ -14,6 +14,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     minutes: { type: 'string', default: '1440' },
     startup: { type: 'string', default: '120' },
+    eviction: { type: 'string', default: '300' },
     json: { type: 'boolean', default: false },
   },
 })

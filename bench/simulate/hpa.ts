@@ -1,7 +1,7 @@
 // The Kubernetes HorizontalPodAutoscaler (autoscaling/v2) replica calculation and scaling behavior, as the
 // documentation and pkg/controller/podautoscaler describe them, with a ReplicaSet + spread scheduler underneath.
 import type { Controller, Decision, Observation } from './controller.ts'
-import { reconcile, schedulerView } from './scheduler.ts'
+import { EvictionDelay, reconcile, schedulerView } from './scheduler.ts'
 
 export interface ScalingPolicy {
   type: 'Percent' | 'Pods'
@@ -122,21 +122,25 @@ export function hpaNormalize(
 /**
  * One HPA per workload, evaluated every step (the step is the sync period), over a Deployment whose ReplicaSet
  * recreates lost pods and the spread scheduler places them. The Deployment starts sized by its operator for the
- * load at the start of the run (ceil(demand / (per_replica x target))).
+ * load at the start of the run (ceil(demand / (per_replica x target))). Pods of a node that went down are
+ * replaced only after the default 300 s eviction (EvictionDelay; pass 0 for an instant replacement).
  */
 export class HpaController implements Controller {
   readonly name: string
   private readonly spec = new Map<string, number>()
   private readonly state = new Map<string, HpaState>()
   private readonly cfg: HpaConfig
-  constructor(cfg: HpaConfig = HPA_DEFAULTS) {
+  private readonly eviction: EvictionDelay
+  constructor(cfg: HpaConfig = HPA_DEFAULTS, evictionSeconds = 300) {
     this.cfg = cfg
+    this.eviction = new EvictionDelay(evictionSeconds)
     this.name = `HPA ${Math.round(cfg.target * 100)} % + spread`
   }
 
   decide(o: Observation): Decision {
     const nodes = schedulerView(o.nodes)
     const placements: Record<string, string[]> = {}
+    const ghosts = this.eviction.update(o)
     for (const w of o.workloads) {
       let current = this.spec.get(w.id)
       if (current === undefined) {
@@ -149,7 +153,12 @@ export class HpaController implements Controller {
         current = hpaNormalize(this.state.get(w.id) as HpaState, o.t, current, desired, this.cfg)
       }
       this.spec.set(w.id, current)
-      placements[w.id] = reconcile(nodes, w.request, w.replicas, current)
+      placements[w.id] = reconcile(
+        nodes,
+        w.request,
+        w.replicas,
+        Math.max(0, current - (ghosts.get(w.id) ?? 0)),
+      )
     }
     return { placements }
   }

@@ -1,7 +1,7 @@
 // A spread scheduler modelled on the default kube-scheduler: filter nodes by fit (NodeResourcesFit), score by
 // LeastAllocated (weight 1) plus PodTopologySpread across nodes and regions (weight 2); and the ReplicaSet's
 // choice of which replicas to delete on scale-down. Deterministic: ties go to the smaller node id.
-import type { ObservedNode } from './controller.ts'
+import type { Observation, ObservedNode } from './controller.ts'
 
 /** Free-capacity view the scheduler updates as it binds replicas within one decision. */
 export interface SchedNode {
@@ -122,4 +122,52 @@ export function reconcile(
     out.push(id)
   }
   return out
+}
+
+/**
+ * Kubernetes does not replace the pods of a node that stops answering until they are evicted: the
+ * DefaultTolerationSeconds admission plugin gives every pod a 300 s toleration of node.kubernetes.io/unreachable
+ * and not-ready. Until then the ReplicaSet still counts them. This remembers, per workload, the replicas that
+ * were on a node when it went down, for `seconds` after the controller first saw it down.
+ */
+export class EvictionDelay {
+  readonly seconds: number
+  private readonly downSince = new Map<string, number>()
+  private readonly last = new Map<string, string[]>()
+  private readonly ghosts = new Map<string, Map<string, number>>()
+  constructor(seconds = 300) {
+    this.seconds = seconds
+  }
+
+  /** Replicas per workload that the ReplicaSet still counts although their node is gone. */
+  update(o: Observation): Map<string, number> {
+    for (const n of o.nodes) {
+      if (n.health !== 'down') {
+        this.downSince.delete(n.id)
+        for (const g of this.ghosts.values()) g.delete(n.id)
+        continue
+      }
+      if (!this.downSince.has(n.id)) {
+        this.downSince.set(n.id, o.t)
+        for (const [w, nodes] of this.last) {
+          const k = nodes.filter((x) => x === n.id).length
+          if (k > 0) this.ghosts.set(w, (this.ghosts.get(w) ?? new Map()).set(n.id, k))
+        }
+      }
+      if (o.t - (this.downSince.get(n.id) as number) >= this.seconds)
+        for (const g of this.ghosts.values()) g.delete(n.id)
+    }
+    const out = new Map<string, number>()
+    for (const w of o.workloads) {
+      this.last.set(
+        w.id,
+        w.replicas.map((r) => r.node),
+      )
+      out.set(
+        w.id,
+        [...(this.ghosts.get(w.id)?.values() ?? [])].reduce((a, b) => a + b, 0),
+      )
+    }
+    return out
+  }
 }

@@ -1,7 +1,8 @@
 // Static peak provisioning: each workload gets ceil(peak demand / capacity at its SLA) replicas, spread once by
-// the scheduler; the count never changes, and lost replicas are recreated as a fixed-size Deployment does.
+// the scheduler; the count never changes, and lost replicas are recreated as a fixed-size Deployment does
+// (after the default 300 s eviction of pods on a node that went down).
 import type { Controller, Decision, Observation } from './controller.ts'
-import { reconcile, schedulerView } from './scheduler.ts'
+import { EvictionDelay, reconcile, schedulerView } from './scheduler.ts'
 import type { Trace } from './trace.ts'
 
 /**
@@ -16,7 +17,9 @@ export function replicasForSla(demand: number, w: Trace['workloads'][number]): n
 export class StaticPeakController implements Controller {
   readonly name = 'static peak'
   readonly counts: Record<string, number>
-  constructor(trace: Trace) {
+  private readonly eviction: EvictionDelay
+  constructor(trace: Trace, evictionSeconds = 300) {
+    this.eviction = new EvictionDelay(evictionSeconds)
     // The operator sizes for the peak of the whole run, spike included: that is what peak provisioning means.
     this.counts = Object.fromEntries(
       trace.workloads.map((w) => [w.id, replicasForSla(Math.max(...w.demand), w)]),
@@ -26,8 +29,11 @@ export class StaticPeakController implements Controller {
   decide(o: Observation): Decision {
     const nodes = schedulerView(o.nodes)
     const placements: Record<string, string[]> = {}
-    for (const w of o.workloads)
-      placements[w.id] = reconcile(nodes, w.request, w.replicas, this.counts[w.id] ?? 1)
+    const ghosts = this.eviction.update(o)
+    for (const w of o.workloads) {
+      const want = (this.counts[w.id] ?? 1) - (ghosts.get(w.id) ?? 0)
+      placements[w.id] = reconcile(nodes, w.request, w.replicas, Math.max(0, want))
+    }
     return { placements }
   }
 }

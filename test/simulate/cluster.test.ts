@@ -150,6 +150,20 @@ describe('failures', () => {
   })
 })
 
+describe('eviction delay of the Kubernetes baselines', () => {
+  it('replaces the pods of a failed node only 300 s after it went down (at once with 0)', () => {
+    const trace = makeTrace({ seed: 5, minutes: 240 })
+    const f = trace.events.find((e) => e.kind === 'node_failure')?.start_step as number
+    const total = Object.values(new StaticPeakController(trace).counts).reduce((a, b) => a + b, 0)
+    const late = simulate(trace, new StaticPeakController(trace, 300)).replicas
+    const now = simulate(trace, new StaticPeakController(trace, 0)).replicas
+    const lost = total - (late[f] as number)
+    expect(lost).toBeGreaterThan(0)
+    expect([late[f - 1], late[f + 1], late[f + 10], late[f + 11]]).toEqual([total, total - lost, total - lost, total])
+    expect([now[f], now[f + 1]]).toEqual([total - lost, total])
+  })
+})
+
 describe('recovery metric', () => {
   const run = (rows: number[]): RunResult => ({
     controller: 'x',
