@@ -159,7 +159,12 @@ describe('eviction delay of the Kubernetes baselines', () => {
     const now = simulate(trace, new StaticPeakController(trace, 0)).replicas
     const lost = total - (late[f] as number)
     expect(lost).toBeGreaterThan(0)
-    expect([late[f - 1], late[f + 1], late[f + 10], late[f + 11]]).toEqual([total, total - lost, total - lost, total])
+    expect([late[f - 1], late[f + 1], late[f + 10], late[f + 11]]).toEqual([
+      total,
+      total - lost,
+      total - lost,
+      total,
+    ])
     expect([now[f], now[f + 1]]).toEqual([total - lost, total])
   })
 })
