@@ -47,7 +47,36 @@ export function queueLatency(base_ms: number, rho: number): number {
   return rho < 1 ? base_ms / (1 - rho) : Number.POSITIVE_INFINITY
 }
 
+/** Controllers whose decision needs I/O or async hashing (crypto.subtle): decide may return a promise. */
+export interface AsyncController {
+  name: string
+  decide(o: Observation): Decision | Promise<Decision>
+}
+
 export function simulate(trace: Trace, controller: Controller, opts: ClusterOptions = {}): RunResult {
+  const run = cluster(trace, controller.name, opts)
+  let next = run.next()
+  while (!next.done) next = run.next(controller.decide(next.value))
+  return next.value
+}
+
+export async function simulateAsync(
+  trace: Trace,
+  controller: AsyncController,
+  opts: ClusterOptions = {},
+): Promise<RunResult> {
+  const run = cluster(trace, controller.name, opts)
+  let next = run.next()
+  while (!next.done) next = run.next(await controller.decide(next.value))
+  return next.value
+}
+
+/** The run as a generator: yields each observation, takes the controller's decision back, returns the result. */
+export function* cluster(
+  trace: Trace,
+  name: string,
+  opts: ClusterOptions = {},
+): Generator<Observation, RunResult, Decision> {
   const startup = opts.startup_seconds ?? 120
   const dt = trace.step_seconds
   const W = trace.workloads
@@ -55,7 +84,7 @@ export function simulate(trace: Trace, controller: Controller, opts: ClusterOpti
   const used = new Map(trace.nodes.map((n) => [n.id, {} as Record<string, number>]))
   const nodeById = new Map(trace.nodes.map((n) => [n.id, n]))
   const res: RunResult = {
-    controller: controller.name,
+    controller: name,
     step_seconds: dt,
     violated: W.map(() => new Uint8Array(trace.steps)),
     replicas: [],
@@ -160,7 +189,7 @@ export function simulate(trace: Trace, controller: Controller, opts: ClusterOpti
       })
     })
     // The run starts from a deployed fleet: the first decision's replicas serve at once.
-    if (s === 0) apply(controller.decide(observe(t0, 0, [])), 0, 0)
+    if (s === 0) apply(yield observe(t0, 0, []), 0, 0)
 
     const stats = W.map((w, i) => {
       const demand = w.demand[s] as number
@@ -198,7 +227,7 @@ export function simulate(trace: Trace, controller: Controller, opts: ClusterOpti
     }
     // The controller sees the step it just served, never the next one, and acts for the steps after it.
     const t1 = t0 + dt
-    if (s + 1 < trace.steps) apply(controller.decide(observe(t1, s, stats)), s + 1, t1 + startup)
+    if (s + 1 < trace.steps) apply(yield observe(t1, s, stats), s + 1, t1 + startup)
   }
   return res
 }

@@ -1,7 +1,13 @@
 // Metrics of simulation runs, side by side: SLA-violation minutes, replica-hours, cost, carbon, recovery after
 // the node failure and the region outage, peak replicas; as JSON and as a markdown table.
 
-import { type ClusterOptions, type RunResult, simulate } from './cluster.ts'
+import {
+  type AsyncController,
+  type ClusterOptions,
+  type RunResult,
+  simulate,
+  simulateAsync,
+} from './cluster.ts'
 import type { Controller } from './controller.ts'
 import type { Trace } from './trace.ts'
 
@@ -91,8 +97,7 @@ export function metrics(trace: Trace, run: RunResult): ControllerMetrics {
   }
 }
 
-/** Runs every controller on the same trace (each from a fresh cluster) and collects their metrics. */
-export function compare(trace: Trace, controllers: Controller[], opts: ClusterOptions = {}): Report {
+function header(trace: Trace, opts: ClusterOptions): Omit<Report, 'controllers'> {
   return {
     seed: trace.seed,
     minutes: (trace.steps * trace.step_seconds) / 60,
@@ -102,8 +107,26 @@ export function compare(trace: Trace, controllers: Controller[], opts: ClusterOp
     regions: new Set(trace.nodes.map((n) => n.region)).size,
     workloads: trace.workloads.length,
     events: trace.events,
+  }
+}
+
+/** Runs every controller on the same trace (each from a fresh cluster) and collects their metrics. */
+export function compare(trace: Trace, controllers: Controller[], opts: ClusterOptions = {}): Report {
+  return {
+    ...header(trace, opts),
     controllers: controllers.map((c) => metrics(trace, simulate(trace, c, opts))),
   }
+}
+
+/** compare() for controllers that decide asynchronously; they run one after the other, in order. */
+export async function compareAsync(
+  trace: Trace,
+  controllers: AsyncController[],
+  opts: ClusterOptions = {},
+): Promise<Report> {
+  const out: ControllerMetrics[] = []
+  for (const c of controllers) out.push(metrics(trace, await simulateAsync(trace, c, opts)))
+  return { ...header(trace, opts), controllers: out }
 }
 
 const ROWS: [string, (m: ControllerMetrics) => number | null][] = [

@@ -2,9 +2,12 @@
 import { describe, expect, it } from 'vitest'
 import {
   compare,
+  compareAsync,
   HpaController,
   makeTrace,
   StaticPeakController,
+  simulate,
+  simulateAsync,
   toMarkdown,
 } from '../../bench/simulate/index.ts'
 import { ForesightController } from './foresight.ts'
@@ -41,6 +44,22 @@ describe('report', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(run(9)))
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(run(10)))
     expect(toMarkdown(a)).toContain('| SLA-violation minutes (all workloads) |')
+  })
+
+  it('an asynchronous controller (decide returns a promise) gets the same run as the synchronous one', async () => {
+    const trace = makeTrace({ seed: 9, minutes: 240 })
+    const hpa = new HpaController()
+    const viaPromise = {
+      name: hpa.name,
+      decide: (o: Parameters<HpaController['decide']>[0]) => Promise.resolve(hpa.decide(o)),
+    }
+    const a = await simulateAsync(trace, viaPromise)
+    const b = simulate(trace, new HpaController())
+    expect(a.replicas).toEqual(b.replicas)
+    expect(a.violated).toEqual(b.violated)
+    expect(a.cost).toBe(b.cost)
+    const r = await compareAsync(trace, [new StaticPeakController(trace)])
+    expect(r).toEqual(compare(trace, [new StaticPeakController(trace)]))
   })
 
   it('peak provisioning uses more replica-hours than HPA and does not miss the spike', () => {
