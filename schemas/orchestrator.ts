@@ -129,6 +129,13 @@ export const OrchestratorSettings = z
       .max(1e9)
       .default(100)
       .describe('MPC: cost of a replica-worth of unserved demand'),
+    startup_steps: z
+      .number()
+      .int()
+      .min(0)
+      .max(95)
+      .default(0)
+      .describe('steps a new replica takes to serve: a scale-up is started for the need that many steps ahead'),
     auto_tick: z.boolean().default(true).describe('run ticks on the alarm; false: only POST .../tick'),
     chunk_workloads: z
       .number()

@@ -5,6 +5,7 @@ import {
   compare,
   HpaController,
   makeTrace,
+  OrchestratorController,
   StaticPeakController,
   toMarkdown,
 } from '../bench/simulate/index.ts'
@@ -28,7 +29,8 @@ if (!Number.isInteger(seed) || !(minutes >= 10 && minutes <= 100_000) || !(start
   process.exit(2)
 }
 const trace = makeTrace({ seed, minutes })
-const report = compare(trace, [new HpaController(), new StaticPeakController(trace)], {
+const orchestrator = new OrchestratorController({ startup_seconds: startup })
+const report = compare(trace, [orchestrator, new HpaController(), new StaticPeakController(trace)], {
   startup_seconds: startup,
 })
 console.log(values.json ? JSON.stringify(report, null, 2) : toMarkdown(report))

@@ -113,5 +113,8 @@ export function scale(
     },
     budget,
   )
-  return { method: policy.method, forecast: f, mpc, next: mpc.next }
+  // a replica started now serves only after the start-up delay: scale up now for the need until then, scale
+  // down only as far as the need now allows (stopping is immediate)
+  const lead = mpc.replicas.slice(0, Math.min(settings.startup_steps, settings.horizon - 1) + 1)
+  return { method: policy.method, forecast: f, mpc, next: Math.max(mpc.next, ...lead) }
 }
