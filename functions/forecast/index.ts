@@ -1,0 +1,10 @@
+// Demand forecasting (issue 10, "Predict"): seasonal naive, Holt-Winters, AR(p), chosen by rolling-origin MASE.
+export * from './ar.ts'
+export * from './backtest.ts'
+export * from './budgets.ts'
+export * from './forecast.ts'
+export * from './holt-winters.ts'
+export * from './model.ts'
+export * from './numeric.ts'
+export * from './seasonal-naive.ts'
+export * from './types.ts'
