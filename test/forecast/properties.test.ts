@@ -55,7 +55,9 @@ describe('Holt-Winters', () => {
   it('with period 1 is Holt linear: a line continues exactly', () => {
     const y = Array.from({ length: 30 }, (_, t) => 3 + 1.5 * t)
     const f = forecast(y, { horizon: 4, period: 1, models: ['holt_winters'] })
-    f.point.forEach((p, j) => expect(p).toBeCloseTo(3 + 1.5 * (30 + j), 9))
+    f.point.forEach((p, j) => {
+      expect(p).toBeCloseTo(3 + 1.5 * (30 + j), 9)
+    })
     expect(f.params.gamma).toBe(0)
   })
 })

@@ -24,7 +24,7 @@ const close = (actual: number, expected: number, what: string) => {
 }
 const closeAll = (actual: readonly number[], expected: readonly number[], what: string) => {
   expect(actual.length).toBe(expected.length)
-  actual.forEach((a, i) => close(a, expected[i] as number, `${what}[${i}]`))
+  for (const [i, a] of actual.entries()) close(a, expected[i] as number, `${what}[${i}]`)
 }
 const big = () => new StepBudget('test', 1e12, 1e6)
 
