@@ -3,14 +3,18 @@ import { StepBudget } from '../budget/index.ts'
 
 /**
  * One step is one time point through a model's recurrence (a Holt-Winters update with its squared error, a
- * seasonal-naive error, a row-by-column product of a least-squares fit). Measured on the reference machine
- * with `npm run bench -- forecast`: 60,000 to 200,000 steps per CPU ms by model; the low end keeps the
+ * seasonal-naive forecast, one row-by-column entry of a least-squares fit). Measured on the reference machine
+ * with `npm run bench -- forecast`: about 100,000 steps per CPU ms on long series (where budgets bind), fewer
+ * on short ones whose fixed costs (about 1 ms) no budget could refuse anyway; half that rate keeps the
  * milliseconds an upper estimate.
  */
 export const STEPS_PER_MS = 50_000
 
-/** CPU milliseconds one forecast request may spend. */
-export const FORECAST_CPU_MS = 200
+/**
+ * CPU milliseconds one forecast request may spend: enough for the longest series with every model (about
+ * 11 million steps at most: two Holt-Winters fits of 245 evaluations, two AR fits of orders 0..8, 20 origins).
+ */
+export const FORECAST_CPU_MS = 250
 
 /** Longest series a forecast accepts (e.g. 34 days of 5-minute steps). */
 export const MAX_SERIES = 10_000

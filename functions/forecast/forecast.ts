@@ -81,6 +81,7 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
   check(series, options)
   const spend = budget ?? forecastBudget()
   const start = spend.spent
+  spend.spend(2 * series.length) // the checks, the scales and the training copy
   const { horizon: h, period: m } = options
   const level = options.level ?? 0.9
   const n = series.length

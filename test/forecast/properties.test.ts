@@ -3,11 +3,13 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BudgetExceededError, StepBudget } from '../../functions/budget/index.ts'
 import {
+  FORECAST_CPU_MS,
   ForecastInputError,
   fitArOrder,
   forecast,
   MAX_SERIES,
   minimumLength,
+  STEPS_PER_MS,
 } from '../../functions/forecast/index.ts'
 import { mulberry32 } from '../../functions/random/index.ts'
 
@@ -223,6 +225,11 @@ describe('forecast', () => {
     expect(() =>
       forecast(y, { horizon: 24, period: 24 }, new StepBudget('forecast_steps', 10_000, 1)),
     ).toThrow(BudgetExceededError)
+    // the longest series with every model fits the default budget, with and without a season
+    for (const m of [1, 24, 288])
+      expect(forecast(noisy(9, MAX_SERIES, m, 3), { horizon: m, period: m }).steps).toBeLessThan(
+        FORECAST_CPU_MS * STEPS_PER_MS,
+      )
     expect(() => forecast(Array(MAX_SERIES + 1).fill(1), { horizon: 1, period: 1 })).toThrow(
       BudgetExceededError,
     )
