@@ -86,6 +86,42 @@ export function forecastBench(quick: boolean): void {
     ],
     rows,
   )
+  const coverage = CASES.slice(0, quick ? 1 : 3).flatMap((c) =>
+    (['normal', 'empirical'] as const).map((interval) => {
+      let inside = 0
+      let width = 0
+      const seeds = 20
+      for (let seed = 1; seed <= seeds; seed++) {
+        const y = diurnalSeries(c.n, c.m, c.noise, seed)
+        const f = forecast(y.slice(0, c.n - c.h), { horizon: c.h, period: c.m, interval })
+        for (let j = 0; j < c.h; j++) {
+          const v = y[c.n - c.h + j] as number
+          if (v >= (f.lower[j] as number) && v <= (f.upper[j] as number)) inside++
+          width += ((f.upper[j] as number) - (f.lower[j] as number)) / c.h / seeds
+        }
+      }
+      return [
+        c.name,
+        c.noise,
+        interval,
+        fmt((100 * inside) / (20 * c.h), 1),
+        fmt(width, 1),
+        fmt(2 * 1.645 * c.noise, 1),
+      ]
+    }),
+  )
+  table(
+    'Forecast: 90% interval coverage of the last horizon (held out), seeds 1-20',
+    [
+      'series',
+      'noise sd',
+      'interval',
+      'coverage %',
+      'mean width',
+      'width of the oracle noise-only 90% interval',
+    ],
+    coverage,
+  )
   table(
     `Forecast: work and CPU time per request (median CPU ms after warm-up; budget rate ${STEPS_PER_MS} steps/ms)`,
     ['series', 'n', 'steps', 'first call wall ms', 'CPU ms', 'steps per CPU ms'],

@@ -29,6 +29,12 @@ export const ForecastRequest = z
       .max(MAX_ORIGINS)
       .optional()
       .describe('most rolling origins of the backtest; default 20'),
+    interval: z
+      .enum(['normal', 'empirical'])
+      .optional()
+      .describe(
+        'intervals from the backtest errors per step: normal (default, +- z times their RMS) or their empirical quantiles',
+      ),
   })
   .openapi('ForecastRequest')
 

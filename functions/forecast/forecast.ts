@@ -14,7 +14,7 @@ import {
 } from './budgets.ts'
 import { holtWinters } from './holt-winters.ts'
 import type { Forecaster } from './model.ts'
-import { quantile } from './numeric.ts'
+import { normalQuantile, quantile } from './numeric.ts'
 import { seasonalNaive } from './seasonal-naive.ts'
 import {
   type Backtest,
@@ -120,10 +120,19 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
   const point: number[] = []
   const lower: number[] = []
   const upper: number[] = []
+  const z = normalQuantile((1 + level) / 2)
   raw.forEach((p, j) => {
     const errors = best.errors[j] as number[]
-    const lo = p + Math.min(0, quantile(errors, (1 - level) / 2))
-    const hi = p + Math.max(0, quantile(errors, (1 + level) / 2))
+    let lo: number
+    let hi: number
+    if (options.interval === 'empirical') {
+      lo = p + Math.min(0, quantile(errors, (1 - level) / 2))
+      hi = p + Math.max(0, quantile(errors, (1 + level) / 2))
+    } else {
+      const half = z * Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length)
+      lo = p - half
+      hi = p + half
+    }
     // demand is never negative; clamping keeps lower <= point <= upper
     const pt = Math.max(0, p)
     point.push(pt)

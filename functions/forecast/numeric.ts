@@ -145,3 +145,31 @@ export function nelderMead(
   const top = simplex[0] as { x: number[]; fx: number }
   return { x: top.x, fx: top.fx, evals }
 }
+
+const ACKLAM_A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+]
+const ACKLAM_B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+]
+const ACKLAM_C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+]
+const ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
+
+const poly = (c: readonly number[], x: number) => c.reduce((s, v) => s * x + v, 0)
+
+/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9), 0 < p < 1. */
+export function normalQuantile(p: number): number {
+  const lowTail = 0.02425
+  if (p < lowTail) {
+    const q = Math.sqrt(-2 * Math.log(p))
+    return poly(ACKLAM_C, q) / (poly(ACKLAM_D, q) * q + 1)
+  }
+  if (p > 1 - lowTail) return -normalQuantile(1 - p)
+  const q = p - 0.5
+  const r = q * q
+  return (poly(ACKLAM_A, r) * q) / (poly(ACKLAM_B, r) * r + 1)
+}

@@ -15,6 +15,11 @@ export interface ForecastOptions {
   models?: ForecastModel[]
   /** Most rolling origins of the backtest (default DEFAULT_ORIGINS). */
   origins?: number
+  /**
+   * How intervals come from the backtest errors e_j of each step j: `normal` (default) point +- z sigma_j with
+   * sigma_j their root mean square; `empirical` the quantiles of e_j themselves (docs/forecast.md compares them).
+   */
+  interval?: 'normal' | 'empirical'
 }
 
 export interface Backtest {

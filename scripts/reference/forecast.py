@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference values for functions/forecast (numpy only): test/vectors/forecast.json.
+"""Independent reference values for functions/forecast (numpy, and scipy for normal quantiles): test/vectors/forecast.json.
 
 Holt-Winters additive recurrences with fixed parameters (FPP3 section 8.3, classical initial states as in
 docs/forecast.md), AR(p) least squares with numpy.linalg.lstsq and AIC order choice, and the rolling-origin
@@ -10,6 +10,7 @@ import json
 import math
 
 import numpy as np
+from scipy.stats import norm
 
 
 def hw_filter(y, upto, m, alpha, beta, gamma):
@@ -143,7 +144,10 @@ def main():
         case("AR(2) without season", ar2, 1, 4, 8, (0.5, 0.2, 0.0)),
         case("weekly m=7 step pattern", weekly, 7, 10, 3, (0.7, 0.05, 0.1)),
     ]
-    print(json.dumps({"generator": "scripts/reference/forecast.py (numpy %s)" % np.__version__, "cases": cases}, indent=1))
+    probs = [1e-6, 0.001, 0.01, 0.02425, 0.05, 0.25, 0.5, 0.8, 0.95, 0.975, 0.995, 0.999999]
+    quantiles = [[p, float(norm.ppf(p))] for p in probs]
+    print(json.dumps({"generator": "scripts/reference/forecast.py (numpy %s)" % np.__version__,
+                      "normal_quantiles": quantiles, "cases": cases}, indent=1))
 
 
 if __name__ == "__main__":

@@ -139,9 +139,10 @@ describe('forecast', () => {
         fc.integer({ min: 1, max: 12 }),
         fc.double({ min: 0.5, max: 0.99, noNaN: true }),
         fc.double({ min: 0, max: 40, noNaN: true }),
-        (seed, m, h, level, sd) => {
+        fc.constantFrom('normal' as const, 'empirical' as const),
+        (seed, m, h, level, sd, interval) => {
           const y = noisy(seed, 8 * m + 30, m, sd).map((v) => Math.max(0, v - 40))
-          const f = forecast(y, { horizon: h, period: m, level })
+          const f = forecast(y, { horizon: h, period: m, level, interval })
           expect(f.point).toHaveLength(h)
           for (let j = 0; j < h; j++) {
             expect(f.lower[j]).toBeGreaterThanOrEqual(0)

@@ -12,6 +12,7 @@ import {
   holtWintersWith,
   maxOrder,
   naiveScales,
+  normalQuantile,
   rollingOrigins,
   seasonalNaive,
   trainingMinimum,
@@ -27,6 +28,11 @@ const closeAll = (actual: readonly number[], expected: readonly number[], what: 
   for (const [i, a] of actual.entries()) close(a, expected[i] as number, `${what}[${i}]`)
 }
 const big = () => new StepBudget('test', 1e12, 1e6)
+
+it('normal quantiles match scipy.stats.norm.ppf (Acklam: 1.2e-9 relative)', () => {
+  for (const [p, q] of vectors.normal_quantiles as [number, number][])
+    expect(Math.abs(normalQuantile(p) - q)).toBeLessThanOrEqual(1.2e-9 * Math.abs(q) + 1e-15)
+})
 
 describe.each(vectors.cases)('$name', (c) => {
   const y = c.series
