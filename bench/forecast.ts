@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks'
 import { type ForecastModel, forecast, STEPS_PER_MS } from '../functions/forecast/index.ts'
 import { mulberry32 } from '../functions/random/index.ts'
+import { mlpVersusHoltWinters } from './forecast-mlp.ts'
 import { fmt, median, table } from './report.ts'
 
 /** A diurnal demand curve (two harmonics, a slow weekly swell, a gentle trend) with Gaussian noise; seeded. */
@@ -121,6 +122,14 @@ export function forecastBench(quick: boolean): void {
       'width of the oracle noise-only 90% interval',
     ],
     coverage,
+  )
+  table(
+    'Forecast: a learned model (MLP on 24 seasonal differences, bench/forecast-mlp.ts) against Holt-Winters, same origins',
+    ['series', 'MASE MLP', 'MASE Holt-Winters', 'MLP training + backtest CPU ms'],
+    CASES.slice(0, quick ? 1 : 3).map((c) => {
+      const r = mlpVersusHoltWinters(diurnalSeries(c.n, c.m, c.noise, 42), c.m, c.h)
+      return [c.name, fmt(r.mlp, 3), fmt(r.holtWinters, 3), fmt(r.trainMs, 0)]
+    }),
   )
   table(
     `Forecast: work and CPU time per request (median CPU ms after warm-up; budget rate ${STEPS_PER_MS} steps/ms)`,
