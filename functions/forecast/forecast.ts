@@ -57,7 +57,9 @@ function check(series: readonly number[], o: ForecastOptions): void {
   if (o.models && (o.models.length === 0 || o.models.some((m) => !MODELS.includes(m))))
     throw new ForecastInputError('models', `models must be a non-empty list of ${MODELS.join(', ')}`)
   if (o.origins !== undefined && !isInt(o.origins, 1, MAX_ORIGINS))
-    throw new ForecastInputError('models', `origins must be an integer from 1 to ${MAX_ORIGINS}`)
+    throw new ForecastInputError('origins', `origins must be an integer from 1 to ${MAX_ORIGINS}`)
+  if (o.interval !== undefined && o.interval !== 'normal' && o.interval !== 'empirical')
+    throw new ForecastInputError('interval', "interval must be 'normal' or 'empirical'")
 }
 
 /** Fewest points a model needs before its first backtest origin: its own minimum, and m + 1 for the MASE scale. */

@@ -51,7 +51,16 @@ export interface Forecast {
 }
 
 /** Which input rule a refusal broke: the edge maps `too_short` to 422 series_too_short, the rest to 400. */
-export type ForecastIssue = 'empty' | 'horizon' | 'period' | 'level' | 'not_finite' | 'models' | 'too_short'
+export type ForecastIssue =
+  | 'empty'
+  | 'horizon'
+  | 'period'
+  | 'level'
+  | 'not_finite'
+  | 'models'
+  | 'origins'
+  | 'interval'
+  | 'too_short'
 
 export class ForecastInputError extends Error {
   override name = 'ForecastInputError'
