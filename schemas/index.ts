@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi'
 import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
 import { InboxBody, RhizomeArtifact } from './federation.ts'
+import { ForecastRequest, ForecastResult } from './forecast.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
@@ -60,6 +61,8 @@ export const PUBLISHED = {
   beat: [BeatSnapshot, 'output'],
   temporal: [TemporalDoc, 'output'],
   'witness-page': [WitnessPage, 'output'],
+  'forecast-request': [ForecastRequest, 'input'],
+  'forecast-result': [ForecastResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -75,6 +78,7 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
 export * from './evaluation.ts'
 export * from './event.ts'
 export * from './federation.ts'
+export * from './forecast.ts'
 export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'

@@ -135,14 +135,16 @@ export const OrchestratorSettings = z
       .min(0)
       .max(95)
       .default(0)
-      .describe('steps a new replica takes to serve: a scale-up is started for the need that many steps ahead'),
+      .describe(
+        'steps a new replica takes to serve: a scale-up is started for the need that many steps ahead',
+      ),
     auto_tick: z.boolean().default(true).describe('run ticks on the alarm; false: only POST .../tick'),
     chunk_workloads: z
       .number()
       .int()
       .min(1)
       .max(MAX_WORKLOADS)
-      .default(1_000)
+      .default(100)
       .describe('a tick with more workloads is assessed in chunks of this many, one per alarm'),
   })
   .prefault({})

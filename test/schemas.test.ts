@@ -76,6 +76,7 @@ describe('OpenAPI', () => {
         '/v1/orchestrators/{id}/tick',
         '/v1/orchestrators/{id}/ticks/{tick}/inputs',
         '/v1/orchestrators/{id}/workloads',
+        '/v1/forecast',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -1,7 +1,12 @@
 // The Omega orchestrator as a simulator controller: each step is one tick of the same pure loop the Durable
 // Object runs (functions/orchestrator planTick), fed only with what the step observed.
 import type { Health } from '../../functions/mdp/index.ts'
-import { type ResolvedNode, replicaPoint, type TickInput, planTick } from '../../functions/orchestrator/index.ts'
+import {
+  planTick,
+  type ResolvedNode,
+  replicaPoint,
+  type TickInput,
+} from '../../functions/orchestrator/index.ts'
 import { MomConfig } from '../../schemas/mom-config.ts'
 import { OrchestrationStrategy } from '../../schemas/orchestration-strategy.ts'
 import { OrchestratorSettings, type Replica, Workload } from '../../schemas/orchestrator.ts'
@@ -87,7 +92,13 @@ export class OrchestratorController implements Controller {
       .flatMap((w) =>
         w.replicas.map((r, slot) => {
           const host = byId.get(r.node) as ResolvedNode
-          return { workload: w.id, slot, node: r.node, coordinates: replicaPoint(host, config.geometry.curvature, slot), since_tick: 0 }
+          return {
+            workload: w.id,
+            slot,
+            node: r.node,
+            coordinates: replicaPoint(host, config.geometry.curvature, slot),
+            since_tick: 0,
+          }
         }),
       )
       .sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : a.slot - b.slot))

@@ -2,13 +2,14 @@
 // every decision in its own ledger (hash chain, Merkle tree, signed checkpoints, receipts), replayable.
 import { DurableObject } from 'cloudflare:workers'
 import { BudgetExceededError, StepBudget } from '../../functions/budget/index.ts'
-import { type Forecast, forecast } from '../../functions/forecast/index.ts'
+import { type Forecast, forecastBudget, minimumLength } from '../../functions/forecast/index.ts'
 import {
   assessWorkload,
   checkStrategy,
   digestOf,
   FleetError,
   finishTick,
+  forecastFor,
   planTick,
   resolveFleet,
   StrategyError,
@@ -37,7 +38,7 @@ import { KEPT_INPUTS, OrchestratorStore } from './store.ts'
 type R<T> = Reply<T, OrchestratorRefusal>
 
 /** A tick's work budget: forecasts, MPC, failover, placement and route checks share it (docs/orchestrator.md). */
-export const TICK_STEPS = 2_000_000_000
+export const TICK_STEPS = 1_500_000_000
 const TICK_CPU_MS = 30_000
 
 /** Kinds of entry the orchestrator ledger holds. */
@@ -413,6 +414,7 @@ export class OrchestratorObject extends DurableObject<Env> {
     })
   }
 
+  /** The forecast the next tick would use for one workload (with the history it comes from). */
   async forecastOf(workload: string): Promise<R<Forecast & { workload: string; series_length: number }>> {
     const config = this.store.config()
     if (!config) return fail({ code: 'orchestrator_not_found' })
@@ -421,29 +423,18 @@ export class OrchestratorObject extends DurableObject<Env> {
     const s = config.settings
     const series =
       this.store.series(Math.floor(Date.now() / (s.tick_seconds * 1000)), s.retention).demand[workload] ?? []
-    if (series.length < 2)
-      return fail({
-        code: 'invalid_fleet',
-        pointer: '/workload',
-        message: `workload '${workload}' has ${series.length} observed steps; a forecast needs 2`,
-      })
     try {
-      const f = forecast(
-        series,
-        { horizon: s.horizon, period: Math.min(s.season, series.length) },
-        new StepBudget('forecast_steps', TICK_STEPS, TICK_CPU_MS),
-      )
+      const f = forecastFor(series, s, forecastBudget())
+      if (!f)
+        return fail({
+          code: 'series_too_short',
+          workload,
+          length: series.length,
+          minimum: minimumLength({ horizon: s.horizon, period: 1 }),
+        })
       return ok({ workload, series_length: series.length, ...f })
     } catch (e) {
-      if (e instanceof BudgetExceededError)
-        return fail({
-          code: 'budget_exceeded',
-          budget: e.budget,
-          limit: e.limit,
-          unit: e.unit,
-          cpu_ms: e.cpuMs,
-          message: e.message,
-        })
+      if (e instanceof BudgetExceededError) return fail(budgetRefusal(e))
       throw e
     }
   }

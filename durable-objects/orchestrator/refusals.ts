@@ -4,6 +4,7 @@ export type OrchestratorRefusal =
   | { code: 'invalid_fleet'; pointer: string; message: string }
   | { code: 'unknown_ids'; kind: 'node' | 'workload'; ids: string[] }
   | { code: 'nothing_to_approve' }
+  | { code: 'series_too_short'; workload: string; length: number; minimum: number }
   | { code: 'tick_in_progress'; tick: number; assessed: number; total: number }
   | { code: 'ledger_range'; message: string }
   | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }

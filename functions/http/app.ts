@@ -8,6 +8,7 @@ import { router } from './openapi.ts'
 import { ApiError, budgetProblem, httpProblem, kernelInvalid, problemResponse } from './problems.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { federation } from './routes/federation.ts'
+import { forecasting } from './routes/forecast.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
@@ -42,6 +43,7 @@ export function createApp() {
   app.route('/', geometry)
   app.route('/', topologies)
   app.route('/', orchestrators)
+  app.route('/', forecasting)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -65,6 +65,12 @@ export function unwrapOrchestrator<T>(id: string, reply: Reply<T, OrchestratorRe
           total: f.total,
         },
       )
+    case 'series_too_short':
+      throw new ApiError(
+        'series_too_short',
+        `workload '${f.workload}' has ${f.length} observed steps; a forecast over the horizon needs ${f.minimum}`,
+        { minimum: f.minimum, length: f.length },
+      )
     case 'ledger_range':
       throw new ApiError('validation_failed', f.message)
     case 'budget_exceeded':

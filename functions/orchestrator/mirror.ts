@@ -4,7 +4,8 @@ import { MAX_REQUEST_NODES } from '../../schemas/geometry.ts'
 import type { Replica } from '../../schemas/orchestrator.ts'
 import type { TopologyPatch } from '../../schemas/topology.ts'
 
-export const replicaNodeId = (r: Pick<Replica, 'workload' | 'slot'>): string => `replica:${r.workload}:${r.slot}`
+export const replicaNodeId = (r: Pick<Replica, 'workload' | 'slot'>): string =>
+  `replica:${r.workload}:${r.slot}`
 
 const key = (r: Replica) => `${r.workload}\u0000${r.slot}`
 
@@ -45,7 +46,14 @@ export function topologyPatches(synced: readonly Replica[], now: readonly Replic
   if (size <= MAX_REQUEST_NODES) return [patch]
   // split: removals first, then additions with their edges, then moves with theirs, each in request-sized parts
   const parts: TopologyPatch[] = []
-  const empty = (): TopologyPatch => ({ ...patch, remove_nodes: [], add_nodes: [], move_nodes: [], remove_edges: [], add_edges: [] })
+  const empty = (): TopologyPatch => ({
+    ...patch,
+    remove_nodes: [],
+    add_nodes: [],
+    move_nodes: [],
+    remove_edges: [],
+    add_edges: [],
+  })
   for (let i = 0; i < patch.remove_nodes.length; i += MAX_REQUEST_NODES)
     parts.push({ ...empty(), remove_nodes: patch.remove_nodes.slice(i, i + MAX_REQUEST_NODES) })
   for (let i = 0; i < patch.add_nodes.length; i += MAX_REQUEST_NODES) {

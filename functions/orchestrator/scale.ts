@@ -2,7 +2,7 @@
 import type { OrchestrationStrategy } from '../../schemas/orchestration-strategy.ts'
 import type { OrchestratorSettings, Workload } from '../../schemas/orchestrator.ts'
 import type { StepBudget } from '../budget/index.ts'
-import { type Forecast, forecast } from '../forecast/index.ts'
+import { type Forecast, forecast, minimumLength } from '../forecast/index.ts'
 import { type MpcPlan, solveMpc } from '../mpc/index.ts'
 
 /** The metrics a strategy's `target_metrics` may name, and what each sets. */
@@ -66,6 +66,18 @@ export function withRedundancy(
   }
 }
 
+/** The forecast over the horizon: with the season when the history covers it, else without, else none yet. */
+export function forecastFor(
+  series: readonly number[],
+  settings: Pick<OrchestratorSettings, 'horizon' | 'season'>,
+  budget?: StepBudget,
+): Forecast | null {
+  const period = [settings.season, 1].find(
+    (m) => series.length >= minimumLength({ horizon: settings.horizon, period: m }),
+  )
+  return period === undefined ? null : forecast(series, { horizon: settings.horizon, period }, budget)
+}
+
 export interface Scaled {
   method: 'predictive' | 'reactive' | 'manual'
   forecast: Forecast | null
@@ -86,14 +98,7 @@ export function scale(
 ): Scaled {
   const policy = s.scaling_policy
   const last = series.length > 0 ? (series[series.length - 1] as number) : 0
-  const predictive = policy.method !== 'reactive' && series.length >= 2
-  const f = predictive
-    ? forecast(
-        series,
-        { horizon: settings.horizon, period: Math.min(settings.season, series.length) },
-        budget,
-      )
-    : null
+  const f = policy.method !== 'reactive' ? forecastFor(series, settings, budget) : null
   const flat = new Array<number>(settings.horizon).fill(last)
   const mpc = solveMpc(
     {

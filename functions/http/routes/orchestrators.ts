@@ -209,7 +209,7 @@ const forecast = createRoute({
       'the forecast',
     ),
     ...readProblems,
-    ...problems('unknown_id', 'budget_exceeded'),
+    ...problems('unknown_id', 'budget_exceeded', 'series_too_short'),
   },
 })
 
