@@ -1,0 +1,3 @@
+export * from './budget.ts'
+export * from './errors.ts'
+export * from './solve.ts'
