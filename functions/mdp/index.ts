@@ -1,0 +1,5 @@
+export * from './budget.ts'
+export * from './errors.ts'
+export * from './learn.ts'
+export * from './model.ts'
+export * from './solve.ts'
