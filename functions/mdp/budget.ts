@@ -2,7 +2,7 @@
 import { StepBudget } from '../budget/index.ts'
 
 /** Multiply-adds of a Bellman backup per CPU millisecond on the reference machine (`npm run bench -- control`). */
-export const MDP_STEPS_PER_MS = 50_000
+export const MDP_STEPS_PER_MS = 30_000
 
 /** CPU milliseconds one request's value iteration may cost. */
 export const MDP_CPU_MS = 100

@@ -57,34 +57,44 @@ export function solveFailover(input: FailoverInput, budget: StepBudget = mdpBudg
   const { cost, next } = failoverModel(input)
   const n = STATES.length
   const stop = discount === 0 ? Number.POSITIVE_INFINITY : (epsilon * (1 - discount)) / (2 * discount)
-  const perIteration = n * ACTIONS.length * n
-  const backup = (v: number[]) =>
-    cost.map((row, s) =>
-      row.map((c, a) => {
-        const p = (next[s] as number[][])[a] as number[]
-        let e = 0
-        for (let j = 0; j < n; j++) e += (p[j] as number) * (v[j] as number)
-        return c + discount * e
-      }),
-    )
-  let v = STATES.map(() => 0)
+  const m = ACTIONS.length
+  const perIteration = n * m * n
+  // flat copies for the inner loop: c[s m + a], p[(s m + a) n + j]
+  const c = Float64Array.from(cost.flat())
+  const p = Float64Array.from(next.flat(2))
+  const backup = (v: Float64Array, q: Float64Array) => {
+    for (let sa = 0; sa < n * m; sa++) {
+      let e = 0
+      for (let j = 0; j < n; j++) e += (p[sa * n + j] as number) * (v[j] as number)
+      q[sa] = (c[sa] as number) + discount * e
+    }
+  }
+  let v = new Float64Array(n)
+  let w = new Float64Array(n)
+  const q = new Float64Array(n * m)
   let iterations = 0
   let residual = Number.POSITIVE_INFINITY
   while (!(residual < stop)) {
     budget.spend(perIteration)
-    const w = backup(v).map((q) => Math.min(...q))
-    residual = Math.max(...w.map((x, s) => Math.abs(x - (v[s] as number))))
-    v = w
+    backup(v, q)
+    residual = 0
+    for (let s = 0; s < n; s++) {
+      let x = q[s * m] as number
+      for (let a = 1; a < m; a++) x = Math.min(x, q[s * m + a] as number)
+      w[s] = x
+      residual = Math.max(residual, Math.abs(x - (v[s] as number)))
+    }
+    ;[v, w] = [w, v]
     iterations++
   }
   budget.spend(perIteration)
-  const q = backup(v)
+  backup(v, q)
   const table = (b: 0 | 1): PolicyTable => {
     const policy = {} as Record<Health, FailoverAction>
     const values = {} as Record<Health, number>
     const qs = {} as Record<Health, Record<FailoverAction, number>>
     HEALTH.forEach((h, i) => {
-      const row = q[i * 2 + b] as number[]
+      const row = Array.from(q.subarray((i * 2 + b) * m, (i * 2 + b + 1) * m))
       let best = 0
       row.forEach((x, a) => {
         const y = row[best] as number

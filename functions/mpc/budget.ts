@@ -2,7 +2,7 @@
 import { StepBudget } from '../budget/index.ts'
 
 /** Candidate evaluations per CPU millisecond on the reference machine (`npm run bench -- control`). */
-export const MPC_STEPS_PER_MS = 20_000
+export const MPC_STEPS_PER_MS = 25_000
 
 /** CPU milliseconds one request's plan may cost. */
 export const MPC_CPU_MS = 200

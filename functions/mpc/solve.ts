@@ -101,38 +101,119 @@ export function solveMpc(p: MpcProblem, budget: StepBudget = mpcBudget()): MpcPl
   budget.spend(steps)
   const W = C + 1
   const pr = p.per_replica
-  const shortOf = (t: number, u: number) => Math.max(0, (demand[t] as number) - u * pr) / pr
-  const stage = (t: number, u: number, prev: number) => {
-    const sf = shortOf(t, u)
-    return { sf, ob: p.replica_cost * u + p.sla_penalty * sf + p.lambda * (u - prev) ** 2 }
+  // the current step's shortfall and its cost without the smoothness term, per count index
+  const stageSf = new Float64Array(R)
+  const stageOb = new Float64Array(R)
+  const enter = (t: number) => {
+    for (let i = 0; i < R; i++) {
+      const short = Math.max(0, (demand[t] as number) - (lo + i) * pr) / pr
+      stageSf[i] = short
+      stageOb[i] = p.replica_cost * (lo + i) + p.sla_penalty * short
+    }
   }
 
   // cost-to-go from step t on, per (previous count index, cooldown steps left); terminal: zero
-  let sf = new Float64Array(R * W)
-  let ob = new Float64Array(R * W)
-  let rp = new Float64Array(R * W)
-  let ch = new Float64Array(R * W)
+  let next: Layer = layer(R * W)
   const choice: Int32Array[] = [] // per step t >= 1, the best count index from a state with no wait left
+  const g: Stage = { lo, C, W, lambda: p.lambda, sf: stageSf, ob: stageOb }
+  const out = new Float64Array(5)
 
-  // best candidate over a set of counts, from previous count `prev` with `wait` steps left
+  for (let t = H - 1; t >= 1; t--) {
+    const here = layer(R * W)
+    const pick = new Int32Array(R)
+    enter(t)
+    for (let i = 0; i < R; i++) {
+      const prev = lo + i
+      for (let wait = 0; wait < W; wait++) {
+        if (wait > 0) best(g, next, prev, prev, prev, wait, out)
+        else best(g, next, lo, hi, prev, 0, out)
+        const k = i * W + wait
+        here.sf[k] = out[0] as number
+        here.ob[k] = out[1] as number
+        here.rp[k] = out[2] as number
+        here.ch[k] = out[3] as number
+        if (wait === 0) pick[i] = out[4] as number
+      }
+    }
+    choice[t] = pick
+    next = here
+  }
+
+  // the first step, from the current count (possibly outside the bounds)
+  const wait0 = Math.min(Math.max(0, p.cooldown_steps - p.since_change), C)
+  const outside = p.current < lo || p.current > hi
+  enter(0)
+  if (!outside && wait0 > 0) best(g, next, p.current, p.current, p.current, wait0, out)
+  else best(g, next, lo, hi, p.current, outside ? 0 : wait0, out)
+  const first = out[4] as number
+
+  const replicas: number[] = [first]
+  let prev = first
+  let wait = first !== p.current ? C : Math.max(0, wait0 - 1)
+  for (let t = 1; t < H; t++) {
+    const u = wait > 0 ? prev : ((choice[t] as Int32Array)[prev - lo] as number)
+    wait = u !== prev ? C : Math.max(0, wait - 1)
+    replicas.push(u)
+    prev = u
+  }
+  return planOf(p, demand, replicas, lo, hi, steps)
+}
+
+interface Layer {
+  sf: Float64Array
+  ob: Float64Array
+  rp: Float64Array
+  ch: Float64Array
+}
+const layer = (n: number): Layer => ({
+  sf: new Float64Array(n),
+  ob: new Float64Array(n),
+  rp: new Float64Array(n),
+  ch: new Float64Array(n),
+})
+
+/** One step's costs per count index (shortfall; cost without smoothness) and the layout of the states. */
+interface Stage {
+  lo: number
+  C: number
+  W: number
+  lambda: number
+  sf: Float64Array
+  ob: Float64Array
+}
+
+/**
+ * The best count in [from, to] from count `prev` with `wait` cooldown steps left, given the cost-to-go `next`:
+ * writes [shortfall, objective, replica-steps, changes, count] to `out`. Ties go to the earlier (smaller)
+ * count, so the plan is the lexicographically smallest among equals.
+ */
+function best(
+  g: Stage,
+  next: Layer,
+  from: number,
+  to: number,
+  prev: number,
+  wait: number,
+  out: Float64Array,
+) {
   let bs = 0
   let bo = 0
   let br = 0
   let bc = 0
   let bu = -1
-  const consider = (t: number, u: number, prev: number, wait: number) => {
-    const { sf: s0, ob: o0 } = stage(t, u, prev)
+  for (let u = from; u <= to; u++) {
     const changed = u !== prev
-    const j = (u - lo) * W + (changed ? C : Math.max(0, wait - 1))
-    const s = s0 + (sf[j] as number)
-    const o = o0 + (ob[j] as number)
-    const r = u + (rp[j] as number)
-    const c = (changed ? 1 : 0) + (ch[j] as number)
+    const i = u - g.lo
+    const j = i * g.W + (changed ? g.C : Math.max(0, wait - 1))
+    const s = (g.sf[i] as number) + (next.sf[j] as number)
+    const o = (g.ob[i] as number) + g.lambda * (u - prev) * (u - prev) + (next.ob[j] as number)
+    const r = u + (next.rp[j] as number)
+    const c = (changed ? 1 : 0) + (next.ch[j] as number)
     if (bu >= 0) {
-      if (below(bs, s)) return
+      if (below(bs, s)) continue
       if (near(bs, s)) {
-        if (below(bo, o)) return
-        if (near(bo, o) && (br < r || (br === r && bc <= c))) return
+        if (below(bo, o)) continue
+        if (near(bo, o) && (br < r || (br === r && bc <= c))) continue
       }
     }
     bs = s
@@ -141,54 +222,11 @@ export function solveMpc(p: MpcProblem, budget: StepBudget = mpcBudget()): MpcPl
     bc = c
     bu = u
   }
-  const reset = () => {
-    bu = -1
-  }
-
-  for (let t = H - 1; t >= 1; t--) {
-    const nsf = new Float64Array(R * W)
-    const nob = new Float64Array(R * W)
-    const nrp = new Float64Array(R * W)
-    const nch = new Float64Array(R * W)
-    const pick = new Int32Array(R)
-    for (let i = 0; i < R; i++) {
-      const prev = lo + i
-      for (let wait = 0; wait < W; wait++) {
-        reset()
-        if (wait > 0) consider(t, prev, prev, wait)
-        else for (let u = lo; u <= hi; u++) consider(t, u, prev, 0)
-        const k = i * W + wait
-        nsf[k] = bs
-        nob[k] = bo
-        nrp[k] = br
-        nch[k] = bc
-        if (wait === 0) pick[i] = bu
-      }
-    }
-    choice[t] = pick
-    sf = nsf
-    ob = nob
-    rp = nrp
-    ch = nch
-  }
-
-  // the first step, from the current count (possibly outside the bounds)
-  const wait0 = Math.min(Math.max(0, p.cooldown_steps - p.since_change), C)
-  const outside = p.current < lo || p.current > hi
-  reset()
-  if (!outside && wait0 > 0) consider(0, p.current, p.current, wait0)
-  else for (let u = lo; u <= hi; u++) consider(0, u, p.current, outside ? 0 : wait0)
-
-  const replicas: number[] = [bu]
-  let prev = bu
-  let wait = bu !== p.current ? C : Math.max(0, wait0 - 1)
-  for (let t = 1; t < H; t++) {
-    const u = wait > 0 ? prev : ((choice[t] as Int32Array)[prev - lo] as number)
-    wait = u !== prev ? C : Math.max(0, wait - 1)
-    replicas.push(u)
-    prev = u
-  }
-  return planOf(p, demand, replicas, lo, hi, steps)
+  out[0] = bs
+  out[1] = bo
+  out[2] = br
+  out[3] = bc
+  out[4] = bu
 }
 
 /** The plan's terms, summed forward from the chosen counts (the DP only chose them). */
