@@ -63,6 +63,8 @@ describe('OpenAPI', () => {
         '/v1/topologies/{name}/embed',
         '/v1/topologies',
         '/v1/topologies/{name}/embedding',
+        '/v1/mpc',
+        '/v1/mdp',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

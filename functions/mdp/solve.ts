@@ -36,6 +36,9 @@ export interface FailoverPolicy extends PolicyTable {
   unprotected?: PolicyTable
 }
 
+/** What solveFailover returns: the policy with every optional member filled. */
+export type FailoverSolution = Required<FailoverPolicy>
+
 export const DEFAULT_DISCOUNT = 0.95
 export const DEFAULT_EPSILON = 1e-6
 
@@ -48,7 +51,7 @@ const TIE = 1e-9
  * (Puterman 1994, Theorem 6.3.1). `policy`, `values` and `q` are for the protected states, the strategy's
  * normal condition (standby, second replica or spare in place); `unprotected` for the others.
  */
-export function solveFailover(input: FailoverInput, budget: StepBudget = mdpBudget()): FailoverPolicy {
+export function solveFailover(input: FailoverInput, budget: StepBudget = mdpBudget()): FailoverSolution {
   const discount = input.discount ?? DEFAULT_DISCOUNT
   if (!(Number.isFinite(discount) && discount >= 0 && discount < 1))
     throw new MdpError('the discount lies in [0, 1)', '/discount')

@@ -45,6 +45,9 @@ export interface MpcPlan {
   steps?: number
 }
 
+/** What solveMpc returns: the plan with every optional member filled. */
+export type MpcSolution = Required<MpcPlan>
+
 /** Relative tolerance under which two float sums count as equal, so rounding cannot pick between equal plans. */
 const TIE = 1e-9
 const below = (a: number, b: number) => a < b - TIE * (1 + Math.abs(a) + Math.abs(b))
@@ -92,7 +95,7 @@ function check(p: MpcProblem): { lo: number; hi: number; demand: number[] } {
  * passed. A `current` count outside the bounds is corrected at the first step whatever the cooldown (bounds are
  * constraints, the cooldown only damps the controller's own changes).
  */
-export function solveMpc(p: MpcProblem, budget: StepBudget = mpcBudget()): MpcPlan {
+export function solveMpc(p: MpcProblem, budget: StepBudget = mpcBudget()): MpcSolution {
   const { lo, hi, demand } = check(p)
   const H = demand.length
   const R = hi - lo + 1
@@ -237,7 +240,7 @@ function planOf(
   lo: number,
   hi: number,
   steps: number,
-): MpcPlan {
+): MpcSolution {
   let cost = 0
   let sla = 0
   let smoothness = 0
