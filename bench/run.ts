@@ -1,6 +1,7 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, p2p, pulse (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, control, p2p, pulse (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
+import { controlBenchmarks } from './control.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
 import { ledgerBench, runtimeProfiles } from './ledger.ts'
@@ -20,6 +21,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   proofs: proofsUnderLoad,
   profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
+  control: () => controlBenchmarks(table, quick),
   p2p: p2pBench,
   pulse: async () => {
     beatInProcess()

@@ -79,7 +79,7 @@ describe('POST /v1/mpc', () => {
       type: '/problems/budget_exceeded',
       budget: 'mpc_steps',
       unit: 'steps',
-      cpu_ms: 200,
+      cpu_ms: 300,
     })
   })
 })
