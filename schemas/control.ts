@@ -51,6 +51,9 @@ export const MpcResult = z
     infeasible_steps: z
       .array(z.number().int())
       .describe('0-based steps where demand exceeds what any plan serves'),
+    infeasible_reasons: z
+      .array(z.enum(['bounds', 'cooldown']))
+      .describe('per infeasible step: demand above min(max, capacity_max), or the cooldown held the count'),
     shortfall: z.array(z.number()).describe('unserved demand per step, in replicas'),
     changes: z.number().int(),
     bounds: z.object({ min: z.number().int(), max: z.number().int() }),

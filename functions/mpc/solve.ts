@@ -35,6 +35,11 @@ export interface MpcPlan {
   sla_feasible: boolean
   /** Indices into `replicas` (0-based) where even the best plan leaves a shortfall. */
   infeasible_steps: number[]
+  /**
+   * Why each of `infeasible_steps` falls short: `bounds` when demand exceeds what min(max, capacity_max)
+   * replicas serve, `cooldown` when the bounds would allow it but the cooldown holds the count.
+   */
+  infeasible_reasons?: ('bounds' | 'cooldown')[]
   /** Per step: unserved demand in replicas, max(0, demand - u * per_replica) / per_replica. */
   shortfall?: number[]
   /** Steps where the count changes (u_t != u_{t-1}). */
@@ -248,10 +253,14 @@ function planOf(
   let prev = p.current
   const shortfall: number[] = []
   const infeasible_steps: number[] = []
+  const infeasible_reasons: ('bounds' | 'cooldown')[] = []
   replicas.forEach((u, t) => {
     const s = Math.max(0, (demand[t] as number) - u * p.per_replica) / p.per_replica
     shortfall.push(s)
-    if (s > 0) infeasible_steps.push(t)
+    if (s > 0) {
+      infeasible_steps.push(t)
+      infeasible_reasons.push((demand[t] as number) > hi * p.per_replica ? 'bounds' : 'cooldown')
+    }
     cost += p.replica_cost * u
     sla += p.sla_penalty * s
     smoothness += p.lambda * (u - prev) ** 2
@@ -265,6 +274,7 @@ function planOf(
     terms: { cost, sla, smoothness },
     sla_feasible: infeasible_steps.length === 0,
     infeasible_steps,
+    infeasible_reasons,
     shortfall,
     changes,
     bounds: { min: lo, max: hi },

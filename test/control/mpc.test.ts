@@ -147,6 +147,7 @@ describe('solveMpc known answers', () => {
     expect(plan.replicas).toEqual([2, 6, 6, 2])
     expect(plan.sla_feasible).toBe(false)
     expect(plan.infeasible_steps).toEqual([2])
+    expect(plan.infeasible_reasons).toEqual(['bounds'])
     expect(plan.shortfall).toEqual([0, 0, 2, 0])
     expect(plan.terms.sla).toBe(200)
   })
@@ -156,6 +157,14 @@ describe('solveMpc known answers', () => {
     expect(solveMpc(p).replicas).toEqual([2, 2, 1, 1])
     expect(solveMpc({ ...p, since_change: 1 }).replicas).toEqual([2, 1, 1, 1])
     expect(solveMpc({ ...p, since_change: 2 }).replicas).toEqual([1, 1, 1, 1])
+  })
+
+  it('says when the cooldown, not the bounds, leaves demand unserved', () => {
+    const plan = solveMpc({ ...base, demand: [10, 40, 40], cooldown_steps: 3, since_change: 1 })
+    // a change is allowed only at step 3 (since_change reaches 3): steps 1 and 2 keep 1 replica
+    expect(plan.replicas).toEqual([1, 1, 4])
+    expect(plan.infeasible_steps).toEqual([1])
+    expect(plan.infeasible_reasons).toEqual(['cooldown'])
   })
 
   it('plans against the upper bound when robust', () => {
