@@ -93,7 +93,12 @@ export const MdpRequest = z
       .partial()
       .optional()
       .describe('per step of outage, of degraded service, per migration or replica start, per replica-step'),
-    discount: z.number().min(0).max(0.999).optional().describe('default 0.95'),
+    discount: z
+      .number()
+      .min(0)
+      .max(0.9999)
+      .optional()
+      .describe('default 0.95; near 1, value iteration may exceed its budget (422)'),
     epsilon: z
       .number()
       .min(1e-9)

@@ -2,10 +2,10 @@
 import { StepBudget } from '../budget/index.ts'
 
 /** Multiply-adds of a Bellman backup per CPU millisecond on the reference machine (`npm run bench -- control`). */
-export const MDP_STEPS_PER_MS = 30_000
+export const MDP_STEPS_PER_MS = 100_000
 
 /** CPU milliseconds one request's value iteration may cost. */
-export const MDP_CPU_MS = 100
+export const MDP_CPU_MS = 50
 
 export const mdpBudget = (ms = MDP_CPU_MS): StepBudget =>
   new StepBudget('mdp_steps', ms * MDP_STEPS_PER_MS, ms)
