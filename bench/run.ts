@@ -1,6 +1,7 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, forecast, p2p, pulse (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, forecast, control, p2p, pulse (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
+import { controlBenchmarks } from './control.ts'
 import { forecastBench } from './forecast.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
@@ -22,6 +23,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
   forecast: () => forecastBench(quick),
+  control: () => controlBenchmarks(table, quick),
   p2p: p2pBench,
   pulse: async () => {
     beatInProcess()

@@ -1,5 +1,6 @@
 // The schema registry: every published JSON Schema file in schemas/ is generated from these zod schemas.
 import { z } from '@hono/zod-openapi'
+import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
 import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
 import { InboxBody, RhizomeArtifact } from './federation.ts'
@@ -63,6 +64,10 @@ export const PUBLISHED = {
   'witness-page': [WitnessPage, 'output'],
   'forecast-request': [ForecastRequest, 'input'],
   'forecast-result': [ForecastResult, 'output'],
+  'mpc-request': [MpcRequest, 'input'],
+  'mpc-result': [MpcResult, 'output'],
+  'mdp-request': [MdpRequest, 'input'],
+  'mdp-result': [MdpResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -75,6 +80,7 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
   }
 }
 
+export * from './control.ts'
 export * from './evaluation.ts'
 export * from './event.ts'
 export * from './federation.ts'

@@ -77,6 +77,8 @@ describe('OpenAPI', () => {
         '/v1/orchestrators/{id}/ticks/{tick}/inputs',
         '/v1/orchestrators/{id}/workloads',
         '/v1/forecast',
+        '/v1/mpc',
+        '/v1/mdp',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -6,6 +6,7 @@ import { geometryApiError } from './geometry-errors.ts'
 import { methodNotAllowed } from './middleware/index.ts'
 import { router } from './openapi.ts'
 import { ApiError, budgetProblem, httpProblem, kernelInvalid, problemResponse } from './problems.ts'
+import { control } from './routes/control.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { federation } from './routes/federation.ts'
 import { forecasting } from './routes/forecast.ts'
@@ -44,6 +45,7 @@ export function createApp() {
   app.route('/', topologies)
   app.route('/', orchestrators)
   app.route('/', forecasting)
+  app.route('/', control)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

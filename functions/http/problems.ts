@@ -20,6 +20,14 @@ export const PROBLEMS = {
   too_many_nodes: [400, 'Too many nodes'],
   source_required: [400, 'Routing on a graph needs a source node'],
   embedding_precision: [400, 'The graph cannot be embedded greedily within double precision'],
+  mpc_invalid: [
+    400,
+    'The MPC problem contradicts itself (min above max, capacity below min, forecast lengths)',
+  ],
+  mdp_invalid: [
+    400,
+    'The failover problem is malformed (transition rows not summing to 1, bad costs or discount)',
+  ],
   unauthorized: [401, 'Missing or invalid credentials'],
   forbidden: [403, 'These credentials may not do this'],
   not_found: [404, 'No such resource'],
