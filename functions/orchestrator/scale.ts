@@ -99,6 +99,7 @@ export function scale(
   const policy = s.scaling_policy
   const last = series.length > 0 ? (series[series.length - 1] as number) : 0
   const f = policy.method !== 'reactive' ? forecastFor(series, settings, budget) : null
+  const cooldown = Math.ceil(policy.cooldown_seconds / settings.tick_seconds)
   const flat = new Array<number>(settings.horizon).fill(last)
   const mpc = solveMpc(
     {
@@ -110,8 +111,9 @@ export function scale(
       min: policy.min_replicas,
       max: policy.max_replicas,
       capacity_max: Math.max(policy.min_replicas, capacityMax),
-      cooldown_steps: Math.ceil(policy.cooldown_seconds / settings.tick_seconds),
-      since_change: sinceChange,
+      cooldown_steps: cooldown,
+      // never changed (or long ago) is as free as the cooldown allows
+      since_change: Math.min(sinceChange, cooldown),
       lambda: settings.lambda,
       replica_cost: settings.replica_cost,
       sla_penalty: settings.sla_penalty,
