@@ -121,6 +121,12 @@ export const OrchestratorSettings = z
       .max(20_000)
       .default(1_440)
       .describe('steps of metrics kept per series'),
+    level: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.95)
+      .describe('prediction-interval level: predictive scaling serves the upper bound of this interval'),
     lambda: z.number().min(0).max(1e6).default(0.5).describe('MPC: weight of (u_t - u_{t-1})^2'),
     replica_cost: z.number().min(0).max(1e6).default(1).describe('MPC: cost of a replica for a step'),
     sla_penalty: z

@@ -69,13 +69,15 @@ export function withRedundancy(
 /** The forecast over the horizon: with the season when the history covers it, else without, else none yet. */
 export function forecastFor(
   series: readonly number[],
-  settings: Pick<OrchestratorSettings, 'horizon' | 'season'>,
+  settings: Pick<OrchestratorSettings, 'horizon' | 'season' | 'level'>,
   budget?: StepBudget,
 ): Forecast | null {
   const period = [settings.season, 1].find(
     (m) => series.length >= minimumLength({ horizon: settings.horizon, period: m }),
   )
-  return period === undefined ? null : forecast(series, { horizon: settings.horizon, period }, budget)
+  return period === undefined
+    ? null
+    : forecast(series, { horizon: settings.horizon, period, level: settings.level }, budget)
 }
 
 export interface Scaled {
