@@ -1,10 +1,11 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, p2p, pulse (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, p2p, pulse, placement (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
 import { ledgerBench, runtimeProfiles } from './ledger.ts'
 import { p2pBench } from './p2p.ts'
+import { placementBenchmarks } from './placement.ts'
 import { proofsUnderLoad } from './proofs.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
@@ -21,6 +22,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
   p2p: p2pBench,
+  placement: () => placementBenchmarks(table, quick),
   pulse: async () => {
     beatInProcess()
     await beatsOverRuntime()

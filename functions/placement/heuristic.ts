@@ -2,57 +2,93 @@
 //
 // Deterministic: demands, cells and nodes are visited in fixed orders and ties keep the lowest node index.
 // Each search opens the cells of the spatial prefilter in order of their upper bound and stops once no
-// unopened cell can beat the best node found, so one decision costs about sqrt(N) distances, not N.
+// unopened cell can beat the best node found; a cell whose largest room in some unit is below the request is
+// skipped whole. One decision so costs about sqrt(N) distances, not N.
 import type { StepBudget } from '../budget/index.ts'
-import { distance, distanceSteps } from '../geometry/index.ts'
+import { distanceSteps } from '../geometry/index.ts'
 import type { Cells } from './cells.ts'
 import {
   blockedBy,
+  copies,
   type Demand,
+  distTo,
   fits,
   jValue,
   type Model,
   PLACE_VALUE,
+  type PlacementNode,
   PREFER_BONUS,
   replicaTerms,
   STAY_BONUS,
   surrogate,
   take,
 } from './model.ts'
-import type { PlacementNode } from './types.ts'
 
-/** Relocation passes over the greedy result. */
-export const LOCAL_SEARCH_PASSES = 1
+/** Allowed nodes (and occupants per node) the local search tries for each replica left unplaced. */
+export const EJECT_NODES = 8
+
+interface Placed {
+  w: Demand
+  n: number
+  stays: boolean
+}
+
+/** Would w fit on n once one replica of q left it? */
+function fitsWithout(m: Model, w: Demand, q: Demand, n: number, room: Float64Array): boolean {
+  const U = m.units.length
+  for (let u = 0; u < U; u++)
+    if ((w.req[u] as number) > (room[n * U + u] as number) + (q.req[u] as number) + 1e-9) return false
+  return true
+}
 
 interface View {
   w: Demand
-  /** Cells worth opening, best upper bound first, with that bound (surrogate scale, or J scale when pure). */
-  order: { c: number; ub: number }[]
+  /** Cells worth opening, best upper bound first (surrogate scale, or J scale when pure). */
+  order: { c: number; ub: number; dp: number }[]
+  /** PLACE_VALUE and the bonuses w may earn (0 when pure). */
+  extra: number
+  /** Some cell was dropped whole for max_distance or a locality bound. */
+  distanceDropped: boolean
 }
 
-/** Orders the cells for demand w; cells that break max_distance or a locality bound are dropped whole. */
 function viewOf(m: Model, cells: Cells, w: Demand, pure: boolean, budget?: StepBudget): View {
-  const pt = (n: number) => (m.nodes[n] as PlacementNode).point
-  const per = distanceSteps(pt(cells.pivots[0] ?? 0)?.length ?? 2)
-  budget?.spend(cells.pivots.length * per * (1 + w.near.length))
+  budget?.spend(cells.pivots.length * distanceSteps(m.dim) * (1 + w.near.length))
   const wt = m.weights
   const extra = pure
     ? 0
     : PLACE_VALUE + (w.prefer === 'soft' ? PREFER_BONUS : 0) + (w.current.size ? STAY_BONUS : 0)
   const order: View['order'] = []
+  let distanceDropped = false
+  const U = m.units.length
   cells.pivots.forEach((p, c) => {
     const R = cells.radius[c] as number
     let perf = 1
+    let dp = 0
     if (w.affinity) {
-      const lb = Math.max(0, distance(pt(p), w.affinity, m.kappa) - R)
-      if (w.d.max_distance !== undefined && lb > w.d.max_distance) return
+      dp = distTo(m, p, w.affinity, w.affRoom)
+      const lb = Math.max(0, dp - R)
+      if (w.d.max_distance !== undefined && lb > w.d.max_distance) {
+        distanceDropped = true
+        return
+      }
       perf = Math.exp(-lb)
     }
-    for (const q of w.near) if (distance(pt(p), q.point, m.kappa) - R > q.max) return
-    order.push({ c, ub: extra + wt.performance * perf + (cells.staticMax[c] as number) })
+    for (const q of w.near)
+      if (distTo(m, p, q.point, q.room) - R > q.max) {
+        distanceDropped = true
+        return
+      }
+    let cost = 0
+    for (let u = 0; u < U; u++) cost += (cells.minPrice[c * U + u] as number) * (w.req[u] as number)
+    const costLb = w.cmax > 0 ? cost / w.cmax : 0
+    order.push({
+      c,
+      ub: extra + wt.performance * perf + (cells.staticMax[c] as number) - wt.cost * costLb,
+      dp,
+    })
   })
   order.sort((a, b) => b.ub - a.ub || a.c - b.c)
-  return { w, order }
+  return { w, order, distanceDropped, extra }
 }
 
 interface State {
@@ -60,8 +96,44 @@ interface State {
   stayLeft: Map<number, number>
 }
 
-const scoreOf = (m: Model, w: Demand, n: number, s: State, pure: boolean) =>
-  pure ? jValue(m.weights, replicaTerms(m, w, n)) : surrogate(m, w, n, (s.stayLeft.get(n) ?? 0) > 0)
+/** What the last search rejected, to say why a replica stayed unplaced. */
+interface Seen {
+  capacity: boolean
+  distance: boolean
+  distinct: boolean
+}
+
+/** Per cell and unit, the largest room of a node of the cell: cells that cannot fit a request are skipped. */
+class CellRoom {
+  readonly max: Float64Array
+  private readonly m: Model
+  private readonly cells: Cells
+  private readonly room: Float64Array
+
+  constructor(m: Model, cells: Cells, room: Float64Array) {
+    this.m = m
+    this.cells = cells
+    this.room = room
+    this.max = new Float64Array(cells.pivots.length * m.units.length)
+    for (let c = 0; c < cells.pivots.length; c++) this.refresh(c)
+  }
+
+  refresh(c: number): void {
+    const U = this.m.units.length
+    for (let u = 0; u < U; u++) {
+      let best = Number.NEGATIVE_INFINITY
+      for (const n of this.cells.members[c] as number[]) best = Math.max(best, this.room[n * U + u] as number)
+      this.max[c * U + u] = best
+    }
+  }
+
+  canFit(c: number, w: Demand): boolean {
+    const U = this.m.units.length
+    for (let u = 0; u < U; u++)
+      if ((w.req[u] as number) > (this.max[c * U + u] as number) + 1e-9) return false
+    return true
+  }
+}
 
 /** The best node for one more replica of v.w given `room`, or -1 when none is allowed and fits. */
 function search(
@@ -69,32 +141,74 @@ function search(
   cells: Cells,
   v: View,
   room: Float64Array,
+  cellRoom: CellRoom | undefined,
   s: State,
   pure: boolean,
+  seen: Seen,
   budget?: StepBudget,
 ): { n: number; score: number } {
   const w = v.w
-  const dim = (m.nodes[0] as PlacementNode).point.length
-  const per = distanceSteps(dim) * (2 + w.near.length)
+  const per = distanceSteps(m.dim) * (1 + w.near.length)
+  const hard = w.prefer === 'hard'
+  const maxD = w.affinity ? (w.d.max_distance ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY
   let best = -1
   let bestScore = Number.NEGATIVE_INFINITY
-  const consider = (n: number) => {
-    if (w.d.distinct && s.taken.has(n)) return
-    if (!fits(m, w, n, room) || blockedBy(m, w, n)) return
-    const sc = scoreOf(m, w, n, s, pure)
+  const wt = m.weights
+  const U = m.units.length
+  // cost of one replica on n, as in replicaTerms, for the node's upper bound before any distance is computed
+  const costOf = (n: number) => {
+    let c = 0
+    for (let u = 0; u < U; u++) c += (m.price[n * U + u] as number) * (w.req[u] as number)
+    return w.cmax > 0 ? c / w.cmax : 0
+  }
+  const consider = (n: number, dp: number) => {
+    if (!m.usable[n] || w.avoid.has(n)) return
+    if (dp >= 0) {
+      const lb = w.affinity ? Math.abs(dp - (cells.toPivot[n] as number)) : 0
+      const ub =
+        v.extra + wt.performance * Math.exp(-lb) + (cells.staticOf[n] as number) - wt.cost * costOf(n)
+      if (ub < bestScore) return
+    }
+    if (hard && !w.regions.has((m.nodes[n] as PlacementNode).region)) return
+    if (w.d.distinct && s.taken.has(n)) {
+      seen.distinct = true
+      return
+    }
+    if (!fits(m, w, n, room)) {
+      seen.capacity = true
+      return
+    }
+    const d = w.affinity ? distTo(m, n, w.affinity, w.affRoom) : 0
+    if (d > maxD) {
+      seen.distance = true
+      return
+    }
+    for (const q of w.near)
+      if (distTo(m, n, q.point, q.room) > q.max) {
+        seen.distance = true
+        return
+      }
+    const t = replicaTerms(m, w, n, d)
+    let sc = jValue(m.weights, t)
+    if (!pure) sc = surrogate(m, w, n, (s.stayLeft.get(n) ?? 0) > 0, sc)
     if (sc > bestScore || (sc === bestScore && n < best)) {
       best = n
       bestScore = sc
     }
   }
   // nodes the demand runs on first: their stability bonus makes them likely winners, which prunes more cells
-  if (!pure) for (const n of w.current.keys()) consider(n)
-  for (const { c, ub } of v.order) {
+  if (!pure) for (const n of w.current.keys()) consider(n, -1)
+  for (const { c, ub, dp } of v.order) {
     if (ub < bestScore) break
+    if (cellRoom && !cellRoom.canFit(c, w)) {
+      seen.capacity = true
+      continue
+    }
     const ms = cells.members[c] as number[]
     budget?.spend(ms.length * per)
-    for (const n of ms) consider(n)
+    for (const n of ms) consider(n, dp)
   }
+  if (best < 0 && v.distanceDropped) seen.distance = true
   return { n: best, score: bestScore }
 }
 
@@ -102,10 +216,13 @@ export interface HeuristicResult {
   pairs: [Demand, number][]
   /** Upper bound on J: each replica's best allowed value (or 0: left unplaced), capacity interactions ignored. */
   bound: number
+  /** Why each demand with unplaced replicas has them (the last failed search's evidence). */
+  reasons: Map<Demand, 'capacity' | 'policy' | 'distance' | 'distinct'>
 }
 
 export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): HeuristicResult {
   const room = m.room.slice()
+  const cellRoom = new CellRoom(m, cells, room)
   const U = m.units.length
   // largest request (as a share of the largest capacity of its unit) first: first-fit decreasing
   const maxCap = new Float64Array(U)
@@ -122,18 +239,31 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
   )
   const states = new Map<Demand, State>()
   const views = new Map<Demand, View>()
-  const placed: { w: Demand; n: number; stays: boolean }[] = []
+  const reasons: HeuristicResult['reasons'] = new Map()
+  const placed: Placed[] = []
+  const move = (w: Demand, n: number, sign: 1 | -1) => {
+    take(m, w, n, room, sign)
+    cellRoom.refresh(cells.cellOf[n] as number)
+  }
   const put = (w: Demand, n: number, s: State) => {
     const left = s.stayLeft.get(n) ?? 0
     if (left > 0) s.stayLeft.set(n, left - 1)
     s.taken.add(n)
-    take(m, w, n, room)
+    move(w, n, 1)
     return { w, n, stays: left > 0 }
   }
   const fill = (w: Demand, s: State, v: View, have: number) => {
     for (let r = have; r < w.d.replicas; r++) {
-      const { n } = search(m, cells, v, room, s, false, budget)
-      if (n < 0) break
+      const seen: Seen = { capacity: false, distance: false, distinct: false }
+      const { n } = search(m, cells, v, room, cellRoom, s, false, seen, budget)
+      if (n < 0) {
+        reasons.set(
+          w,
+          seen.capacity ? 'capacity' : seen.distinct ? 'distinct' : seen.distance ? 'distance' : 'policy',
+        )
+        break
+      }
+      reasons.delete(w)
       placed.push(put(w, n, s))
     }
   }
@@ -144,35 +274,83 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
     views.set(w, v)
     fill(w, s, v, 0)
   }
-  for (let pass = 0; pass < LOCAL_SEARCH_PASSES; pass++) {
-    let improved = false
-    for (let i = 0; i < placed.length; i++) {
-      const p = placed[i] as { w: Demand; n: number; stays: boolean }
-      const s = states.get(p.w) as State
-      const before = surrogate(m, p.w, p.n, p.stays)
-      // lift the replica out, look for the best node, and put it back where that is
-      take(m, p.w, p.n, room, -1)
-      if (p.w.d.distinct) s.taken.delete(p.n)
-      if (p.stays) s.stayLeft.set(p.n, (s.stayLeft.get(p.n) ?? 0) + 1)
-      const { n, score } = search(m, cells, views.get(p.w) as View, room, s, false, budget)
-      const to = n >= 0 && score > before + 1e-12 ? n : p.n
-      if (to !== p.n) improved = true
-      placed[i] = put(p.w, to, s)
-    }
-    // relocations may have freed room for replicas the greedy pass could not place
-    const count = new Map<Demand, number>()
-    for (const p of placed) count.set(p.w, (count.get(p.w) ?? 0) + 1)
-    for (const w of order) {
-      const have = count.get(w) ?? 0
-      if (have < w.d.replicas) fill(w, states.get(w) as State, views.get(w) as View, have)
-    }
-    if (!improved) break
+  // Local search. Moving one replica alone cannot improve a greedy result (room only shrinks while greedy
+  // runs, so a node with room now had room when the replica chose it), so the search ejects instead: for a
+  // replica left unplaced for capacity, an occupant of an allowed node moves to its own next-best node
+  // when that frees enough room. Each success places one more replica, which the surrogate values first.
+  const occupants = new Map<number, number[]>()
+  const occupy = (i: number) => {
+    const n = (placed[i] as Placed).n
+    const list = occupants.get(n)
+    if (list) list.push(i)
+    else occupants.set(n, [i])
   }
-  return { pairs: placed.map((p) => [p.w, p.n]), bound: upperBound(m, cells, budget) }
+  placed.forEach((_, i) => occupy(i))
+  const lift = (i: number) => {
+    const p = placed[i] as Placed
+    const s = states.get(p.w) as State
+    move(p.w, p.n, -1)
+    s.taken.delete(p.n)
+    if (p.stays) s.stayLeft.set(p.n, (s.stayLeft.get(p.n) ?? 0) + 1)
+    const list = occupants.get(p.n) as number[]
+    list.splice(list.indexOf(i), 1)
+  }
+  const ignore: Seen = { capacity: false, distance: false, distinct: false }
+  const eject = (w: Demand, s: State, v: View): boolean => {
+    let tried = 0
+    for (const { c } of v.order)
+      for (const n of cells.members[c] as number[]) {
+        if (tried >= EJECT_NODES) return false
+        if ((w.d.distinct && s.taken.has(n)) || copies(m, w, n, m.room) < 1 || blockedBy(m, w, n)) continue
+        tried++
+        for (const i of [...(occupants.get(n) ?? [])].slice(0, EJECT_NODES)) {
+          const q = placed[i] as Placed
+          if (q.w === w || !fitsWithout(m, w, q.w, n, room)) continue
+          lift(i)
+          const pw = put(w, n, s)
+          budget?.spend(1)
+          const { n: to } = search(
+            m,
+            cells,
+            views.get(q.w) as View,
+            room,
+            cellRoom,
+            states.get(q.w) as State,
+            false,
+            ignore,
+            budget,
+          )
+          if (to >= 0 && to !== n) {
+            placed[i] = put(q.w, to, states.get(q.w) as State)
+            occupy(i)
+            placed.push(pw)
+            occupy(placed.length - 1)
+            return true
+          }
+          // no other home for the occupant: undo
+          move(w, n, -1)
+          s.taken.delete(n)
+          if (pw.stays) s.stayLeft.set(n, (s.stayLeft.get(n) ?? 0) + 1)
+          placed[i] = put(q.w, n, states.get(q.w) as State)
+          occupy(i)
+        }
+      }
+    return false
+  }
+  const count = new Map<Demand, number>()
+  for (const p of placed) count.set(p.w, (count.get(p.w) ?? 0) + 1)
+  for (const w of order) {
+    if (reasons.get(w) !== 'capacity') continue
+    let have = count.get(w) ?? 0
+    while (have < w.d.replicas && eject(w, states.get(w) as State, views.get(w) as View)) have++
+    if (have === w.d.replicas) reasons.delete(w)
+  }
+  return { pairs: placed.map((p) => [p.w, p.n]), bound: upperBound(m, cells, budget), reasons }
 }
 
 function upperBound(m: Model, cells: Cells, budget?: StepBudget): number {
   let total = 0
+  const ignore: Seen = { capacity: false, distance: false, distinct: false }
   for (const w of m.demands) {
     const v = viewOf(m, cells, w, true, budget)
     const s: State = { taken: new Set(), stayLeft: new Map() }
@@ -180,7 +358,7 @@ function upperBound(m: Model, cells: Cells, budget?: StepBudget): number {
     let sum = 0
     let last = 0
     for (let r = 0; r < rounds; r++) {
-      const { n, score } = search(m, cells, v, m.room, s, true, budget)
+      const { n, score } = search(m, cells, v, m.room, undefined, s, true, ignore, budget)
       if (n < 0 || score <= 0) break
       sum += score
       last = score

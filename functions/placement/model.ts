@@ -5,9 +5,11 @@
 //   rel  = availability * (0.5 if degraded)    (down nodes are never used)
 //   sust = 1 - carbon / max carbon of the fleet's usable nodes
 //   cost = sum_u price_u * request_u / sum_u max_price_u * request_u
-import { checkPoint, distance } from '../geometry/index.ts'
+import { checkPoint, distanceOf, oneMinusNormSq } from '../geometry/index.ts'
 import { PlacementError } from './errors.ts'
 import type { PlacementDemand, PlacementNode, PlacementProblem, Weights } from './types.ts'
+
+export type { PlacementNode }
 
 /** Reliability factor of a degraded node. */
 export const DEGRADED_FACTOR = 0.5
@@ -27,7 +29,9 @@ export interface Demand {
   req: Float64Array
   cmax: number
   affinity?: readonly number[]
-  near: { point: readonly number[]; max: number }[]
+  /** 1 - |affinity|^2, for distances. */
+  affRoom: number
+  near: { point: readonly number[]; room: number; max: number }[]
   avoid: Set<number>
   /** How many replicas of this demand run on each node now. */
   current: Map<number, number>
@@ -40,6 +44,12 @@ export interface Model {
   nodes: readonly PlacementNode[]
   weights: Weights
   kappa: number
+  /** 1 / sqrt(kappa): distances are computed for curvature -1 and scaled. */
+  scale: number
+  /** Node coordinates, flat (dim per node), and 1 - |x|^2 per node. */
+  coords: Float64Array
+  room1: Float64Array
+  dim: number
   units: string[]
   /** room[n * units.length + u]: capacity minus used, the starting room of every solver. */
   room: Float64Array
@@ -121,7 +131,8 @@ export function buildModel(p: PlacementProblem): Model {
           `locality names unknown node '${c.near}'`,
           `${at}/locality/${j}/near`,
         )
-      return { point: (p.nodes[s] as PlacementNode).point, max: c.max_distance }
+      const q = (p.nodes[s] as PlacementNode).point
+      return { point: q, room: oneMinusNormSq(q), max: c.max_distance }
     })
     // avoiding or running on a node that does not exist is harmless: nothing to avoid, nothing to keep
     const avoid = new Set(d.avoid_nodes.flatMap((id) => slot.get(id) ?? []))
@@ -132,12 +143,24 @@ export function buildModel(p: PlacementProblem): Model {
     }
     totalReplicas += d.replicas
     const regions = new Set(d.preferred_regions)
-    return { d, index, req, cmax, affinity, near, avoid, current, prefer: 'none', regions }
+    const affRoom = affinity ? oneMinusNormSq(affinity) : 1
+    return { d, index, req, cmax, affinity, affRoom, near, avoid, current, prefer: 'none', regions }
+  })
+  const D = dim ?? 2
+  const coords = new Float64Array(N * D)
+  const room1 = new Float64Array(N)
+  p.nodes.forEach((n, i) => {
+    coords.set(n.point, i * D)
+    room1[i] = oneMinusNormSq(n.point)
   })
   const m: Model = {
     nodes: p.nodes,
     weights: p.weights,
     kappa: p.kappa,
+    scale: 1 / Math.sqrt(p.kappa),
+    coords,
+    room1,
+    dim: D,
     units,
     room,
     usable,
@@ -185,16 +208,26 @@ export function take(m: Model, w: Demand, n: number, room: Float64Array, sign = 
 /** The first hard constraint node n breaks for demand w, or undefined when it is allowed (capacity aside). */
 export function blockedBy(m: Model, w: Demand, n: number): 'policy' | 'distance' | undefined {
   if (!m.usable[n] || w.avoid.has(n)) return 'policy'
-  const node = m.nodes[n] as PlacementNode
-  if (w.prefer === 'hard' && !w.regions.has(node.region)) return 'policy'
-  if (
-    w.affinity &&
-    w.d.max_distance !== undefined &&
-    distance(node.point, w.affinity, m.kappa) > w.d.max_distance
-  )
+  if (w.prefer === 'hard' && !w.regions.has((m.nodes[n] as PlacementNode).region)) return 'policy'
+  if (w.affinity && w.d.max_distance !== undefined && distTo(m, n, w.affinity, w.affRoom) > w.d.max_distance)
     return 'distance'
-  for (const c of w.near) if (distance(node.point, c.point, m.kappa) > c.max) return 'distance'
+  for (const c of w.near) if (distTo(m, n, c.point, c.room) > c.max) return 'distance'
   return undefined
+}
+
+/**
+ * d_kappa(node n, p) from the cached 1 - |x|^2 of both points (geometry's distanceOf, 2 asinh form); the
+ * difference is a plain sum of squares, enough for placement, where points keep away from the boundary.
+ */
+export function distTo(m: Model, n: number, p: readonly number[], pRoom: number): number {
+  const D = m.dim
+  const o = n * D
+  let s = 0
+  for (let i = 0; i < D; i++) {
+    const t = (m.coords[o + i] as number) - (p[i] as number)
+    s += t * t
+  }
+  return distanceOf(Math.sqrt(s), m.room1[n] as number, pRoom) * m.scale
 }
 
 export interface ReplicaTerms {
@@ -204,13 +237,12 @@ export interface ReplicaTerms {
   cost: number
 }
 
-export function replicaTerms(m: Model, w: Demand, n: number): ReplicaTerms {
-  const node = m.nodes[n] as PlacementNode
+export function replicaTerms(m: Model, w: Demand, n: number, d?: number): ReplicaTerms {
   const U = m.units.length
   let c = 0
   for (let u = 0; u < U; u++) c += (m.price[n * U + u] as number) * (w.req[u] as number)
   return {
-    perf: w.affinity ? Math.exp(-distance(node.point, w.affinity, m.kappa)) : 1,
+    perf: w.affinity ? Math.exp(-(d ?? distTo(m, n, w.affinity, w.affRoom))) : 1,
     rel: m.rel[n] as number,
     sust: m.sust[n] as number,
     cost: w.cmax > 0 ? c / w.cmax : 0,
@@ -222,7 +254,7 @@ export const jValue = (wt: Weights, t: ReplicaTerms): number =>
   wt.performance * t.perf + wt.reliability * t.rel + wt.sustainability * t.sust - wt.cost * t.cost
 
 /** What a solver maximises for one replica of w on n: count first, then preference, J and stability. */
-export function surrogate(m: Model, w: Demand, n: number, stays: boolean): number {
+export function surrogate(m: Model, w: Demand, n: number, stays: boolean, value?: number): number {
   const pref = w.prefer === 'soft' && w.regions.has((m.nodes[n] as PlacementNode).region) ? PREFER_BONUS : 0
-  return PLACE_VALUE + pref + jValue(m.weights, replicaTerms(m, w, n)) + (stays ? STAY_BONUS : 0)
+  return PLACE_VALUE + pref + (value ?? jValue(m.weights, replicaTerms(m, w, n))) + (stays ? STAY_BONUS : 0)
 }

@@ -41,5 +41,5 @@ export function placeModel(m: Model, budget: StepBudget, opts: PlaceOptions = {}
     }
   }
   const h = solveHeuristic(m, buildCells(m, budget, opts.fullScan ? 1 : undefined), budget)
-  return finish(m, h.pairs, 'heuristic', h.bound)
+  return finish(m, h.pairs, 'heuristic', h.bound, h.reasons)
 }

@@ -44,11 +44,25 @@ function reasonFor(m: Model, w: Demand, placed: number): { reason: string; detai
   return { reason: 'capacity', detail: 'the allowed nodes have no room left for this request' }
 }
 
+const DETAIL: Record<string, string> = {
+  policy: 'every node is down, avoided or outside the preferred regions',
+  distance: 'no allowed node lies within max_distance and the locality constraints',
+  distinct: 'fewer allowed nodes than distinct replicas',
+  capacity: 'the allowed nodes have no room left for this request',
+}
+
+/** The heuristic's own evidence where it has it (its failed search saw every candidate), else a full scan. */
+function explain(m: Model, w: Demand, placed: number, reasons?: ReadonlyMap<Demand, string>) {
+  const known = reasons?.get(w)
+  return known ? { reason: known, detail: DETAIL[known] as string } : reasonFor(m, w, placed)
+}
+
 export function finish(
   m: Model,
   pairs: readonly (readonly [Demand, number])[],
   method: Placement['method'],
   bound?: number,
+  reasons?: ReadonlyMap<Demand, string>,
 ): Placement {
   // assignments in demand order, then node order: the same placement always reads the same
   const sorted = [...pairs].sort((a, b) => a[0].index - b[0].index || a[1] - b[1])
@@ -70,7 +84,11 @@ export function finish(
   for (const w of m.demands) {
     const placed = count.get(w) ?? 0
     if (placed < w.d.replicas)
-      unplaced.push({ workload: w.d.workload, replicas: w.d.replicas - placed, ...reasonFor(m, w, placed) })
+      unplaced.push({
+        workload: w.d.workload,
+        replicas: w.d.replicas - placed,
+        ...explain(m, w, placed, reasons),
+      })
   }
   const { terms, J } = termsOf(m, sorted)
   return {

@@ -27,7 +27,10 @@ export function randomProblem(
     id: `n${i}`,
     point: disc(r),
     region: `r${i % regions}`,
-    capacity: { cpu: opts.tight ? 2 + Math.floor(r() * 3) : 8 + Math.floor(r() * 8), memory: 16 + Math.floor(r() * 16) },
+    capacity: {
+      cpu: opts.tight ? 2 + Math.floor(r() * 3) : 8 + Math.floor(r() * 8),
+      memory: 16 + Math.floor(r() * 16),
+    },
     cost_per_unit_hour: { cpu: 0.02 + r() * 0.05, memory: 0.005 * r() },
     availability: 0.9 + 0.099 * r(),
     carbon_intensity: 50 + 500 * r(),

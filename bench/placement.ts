@@ -1,0 +1,83 @@
+// Placement benchmarks: decisions per second of the heuristic at orchestrator scale, the exact solver, the frontier.
+import { performance } from 'node:perf_hooks'
+import { StepBudget } from '../functions/budget/index.ts'
+import { paretoFrontier, place } from '../functions/placement/index.ts'
+import { randomProblem } from '../test/placement/instances.ts'
+
+type Table = (title: string, head: string[], rows: (string | number)[][]) => void
+const fmt = (x: number, d = 1) => x.toFixed(d)
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const t0 = performance.now()
+  const value = f()
+  return { value, ms: performance.now() - t0 }
+}
+
+export function placementBenchmarks(table: Table, quick: boolean): void {
+  const sizes: [number, number][] = quick
+    ? [[100, 1000]]
+    : [
+        [100, 1000],
+        [1000, 3000],
+        [1000, 10_000],
+      ]
+  const rows: (string | number)[][] = []
+  for (const [nodes, workloads] of sizes) {
+    // about half the fleet's cpu requested: demands and room in proportion to the fleet
+    const p = randomProblem(42, nodes, workloads, { maxReplicas: 3 })
+    for (const u of ['cpu', 'memory']) {
+      const cap = p.nodes.reduce((s, n) => s + (n.capacity[u] ?? 0), 0)
+      const want = p.demands.reduce((s, d) => s + d.replicas * (d.request[u] ?? 0), 0)
+      for (const n of p.nodes)
+        (n.capacity as Record<string, number>)[u] = ((n.capacity[u] ?? 0) * 2 * want) / cap
+    }
+    const budget = new StepBudget('bench', Number.POSITIVE_INFINITY, 0)
+    const { value: r, ms } = timed(() => place(p, budget))
+    const placed = r.assignments.length
+    rows.push([
+      nodes,
+      workloads,
+      placed,
+      r.unplaced.reduce((s, u) => s + u.replicas, 0),
+      fmt(ms, 0),
+      fmt(placed / (ms / 1000), 0),
+      fmt(r.J, 4),
+      fmt(r.bound ?? r.J, 4),
+      fmt(budget.spent / ms, 0),
+    ])
+  }
+  table(
+    'Placement (heuristic): greedy + relocation search with the spatial prefilter; 2-D, 10% of nodes down, fleet capacity twice the requests',
+    ['nodes', 'workloads', 'replicas placed', 'unplaced', 'ms', 'decisions/s', 'J', 'bound', 'steps/ms'],
+    rows,
+  )
+  const exact: (string | number)[][] = []
+  for (const [nodes, workloads] of [
+    [4, 3],
+    [8, 6],
+    [12, 8],
+  ] as [number, number][]) {
+    const p = randomProblem(5, nodes, workloads, { maxReplicas: 2, tight: true })
+    const budget = new StepBudget('bench', Number.POSITIVE_INFINITY, 0)
+    const runs = 20
+    const { value: r, ms } = timed(() => {
+      let last = place(p, budget)
+      for (let i = 1; i < runs; i++) last = place(p, budget)
+      return last
+    })
+    exact.push([nodes, workloads, r.method, fmt(ms / runs, 2), fmt(r.J, 4), fmt(budget.spent / ms, 0)])
+  }
+  table(
+    'Placement (exact MIP, yalps): mean of 20 solves',
+    ['nodes', 'workloads', 'method', 'ms', 'J', 'steps/ms'],
+    exact,
+  )
+  const p = randomProblem(9, 50, 100, { maxReplicas: 2 })
+  const budget = new StepBudget('bench', Number.POSITIVE_INFINITY, 0)
+  const { value: f, ms } = timed(() => paretoFrontier(p, budget))
+  table(
+    'Pareto frontier: 35 lattice weight vectors + the given weights',
+    ['nodes', 'workloads', 'points kept', 'ms', 'steps/ms'],
+    [[50, 100, f.points.length, fmt(ms, 0), fmt(budget.spent / ms, 0)]],
+  )
+}
