@@ -285,7 +285,7 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
     if (list) list.push(i)
     else occupants.set(n, [i])
   }
-  placed.forEach((_, i) => occupy(i))
+  for (let i = 0; i < placed.length; i++) occupy(i)
   const lift = (i: number) => {
     const p = placed[i] as Placed
     const s = states.get(p.w) as State
