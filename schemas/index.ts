@@ -8,6 +8,7 @@ import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { MomConfig } from './mom-config.ts'
 import { OrchestrationStrategy } from './orchestration-strategy.ts'
+import { ParetoRequest, ParetoResult } from './placement.ts'
 import { BeatSnapshot, PulseBody, PulseDoc, TemporalDoc, WitnessPage } from './pulse.ts'
 import {
   ConsensusRequest,
@@ -54,6 +55,8 @@ export const PUBLISHED = {
   beat: [BeatSnapshot, 'output'],
   temporal: [TemporalDoc, 'output'],
   'witness-page': [WitnessPage, 'output'],
+  'pareto-request': [ParetoRequest, 'input'],
+  'pareto-result': [ParetoResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -75,6 +78,7 @@ export * from './kernel.ts'
 export * from './ledger.ts'
 export * from './mom-config.ts'
 export * from './orchestration-strategy.ts'
+export * from './placement.ts'
 export * from './pulse.ts'
 export * from './routing.ts'
 export * from './topology.ts'

@@ -11,6 +11,7 @@ import { federation } from './routes/federation.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
+import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
 import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
@@ -39,6 +40,7 @@ export function createApp() {
   app.route('/', verifier)
   app.route('/', geometry)
   app.route('/', topologies)
+  app.route('/', placement)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -24,6 +24,9 @@ import {
   take,
 } from './model.ts'
 
+/** A node's cheap bound (a subtraction, an exp, the cost), relative to a distance evaluation. */
+const CHEAP_STEPS = 0.3
+
 /** Allowed nodes (and occupants per node) the local search tries for each replica left unplaced. */
 export const EJECT_NODES = 8
 
@@ -43,52 +46,65 @@ function fitsWithout(m: Model, w: Demand, q: Demand, n: number, room: Float64Arr
 
 interface View {
   w: Demand
-  /** Cells worth opening, best upper bound first (surrogate scale, or J scale when pure). */
-  order: { c: number; ub: number; dp: number }[]
-  /** PLACE_VALUE and the bonuses w may earn (0 when pure). */
+  /** Cells worth opening, best upper bound first; ub[i] and dp[i] belong to cell order[i]. */
+  order: Int32Array
+  /** Upper bound on the J value of any node of the cell (add `extra` for the surrogate). */
+  ub: Float64Array
+  /** d(affinity, pivot) of the cell (0 without affinity). */
+  dp: Float64Array
+  /** PLACE_VALUE and the bonuses w may earn, added to every bound of a surrogate search. */
   extra: number
   /** Some cell was dropped whole for max_distance or a locality bound. */
   distanceDropped: boolean
 }
 
-function viewOf(m: Model, cells: Cells, w: Demand, pure: boolean, budget?: StepBudget): View {
-  budget?.spend(cells.pivots.length * distanceSteps(m.dim) * (1 + w.near.length))
+/** One view per demand, shared by the placement and the bound: a pivot distance per cell, then a sort. */
+function viewOf(m: Model, cells: Cells, w: Demand, budget?: StepBudget): View {
+  const P = cells.pivots.length
+  budget?.spend(P * distanceSteps(m.dim) * (1 + w.near.length))
   const wt = m.weights
-  const extra = pure
-    ? 0
-    : PLACE_VALUE + (w.prefer === 'soft' ? PREFER_BONUS : 0) + (w.current.size ? STAY_BONUS : 0)
-  const order: View['order'] = []
+  const extra = PLACE_VALUE + (w.prefer === 'soft' ? PREFER_BONUS : 0) + (w.current.size ? STAY_BONUS : 0)
+  const ubs = new Float64Array(P)
+  const dps = new Float64Array(P)
+  const keep: number[] = []
   let distanceDropped = false
   const U = m.units.length
-  cells.pivots.forEach((p, c) => {
+  for (let c = 0; c < P; c++) {
+    const p = cells.pivots[c] as number
     const R = cells.radius[c] as number
     let perf = 1
-    let dp = 0
     if (w.affinity) {
-      dp = distTo(m, p, w.affinity, w.affRoom)
+      const dp = distTo(m, p, w.affinity, w.affRoom)
+      dps[c] = dp
       const lb = Math.max(0, dp - R)
       if (w.d.max_distance !== undefined && lb > w.d.max_distance) {
         distanceDropped = true
-        return
+        continue
       }
       perf = Math.exp(-lb)
     }
-    for (const q of w.near)
-      if (distTo(m, p, q.point, q.room) - R > q.max) {
-        distanceDropped = true
-        return
-      }
+    let near = true
+    for (const q of w.near) if (distTo(m, p, q.point, q.room) - R > q.max) near = false
+    if (!near) {
+      distanceDropped = true
+      continue
+    }
     let cost = 0
     for (let u = 0; u < U; u++) cost += (cells.minPrice[c * U + u] as number) * (w.req[u] as number)
     const costLb = w.cmax > 0 ? cost / w.cmax : 0
-    order.push({
-      c,
-      ub: extra + wt.performance * perf + (cells.staticMax[c] as number) - wt.cost * costLb,
-      dp,
-    })
-  })
-  order.sort((a, b) => b.ub - a.ub || a.c - b.c)
-  return { w, order, distanceDropped, extra }
+    ubs[c] = wt.performance * perf + (cells.staticMax[c] as number) - wt.cost * costLb
+    keep.push(c)
+  }
+  keep.sort((a, b) => (ubs[b] as number) - (ubs[a] as number) || a - b)
+  const order = Int32Array.from(keep)
+  return {
+    w,
+    order,
+    ub: Float64Array.from(keep, (c) => ubs[c] as number),
+    dp: Float64Array.from(keep, (c) => dps[c] as number),
+    extra,
+    distanceDropped,
+  }
 }
 
 interface State {
@@ -135,7 +151,11 @@ class CellRoom {
   }
 }
 
-/** The best node for one more replica of v.w given `room`, or -1 when none is allowed and fits. */
+/**
+ * The k best nodes for more replicas of v.w given `room` (best first, ties by lower index), fewer when fewer are
+ * allowed and fit. For a distinct demand the k best at once equal k searches one after another: a replica only
+ * changes the room of its own node, which the next replica may not use anyway.
+ */
 function search(
   m: Model,
   cells: Cells,
@@ -145,29 +165,29 @@ function search(
   s: State,
   pure: boolean,
   seen: Seen,
-  budget?: StepBudget,
-): { n: number; score: number } {
+  budget: StepBudget | undefined,
+  k = 1,
+): { nodes: number[]; scores: number[] } {
   const w = v.w
   const per = distanceSteps(m.dim) * (1 + w.near.length)
   const hard = w.prefer === 'hard'
   const maxD = w.affinity ? (w.d.max_distance ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY
-  let best = -1
-  let bestScore = Number.NEGATIVE_INFINITY
+  const nodes: number[] = []
+  const scores: number[] = []
+  let bar = Number.NEGATIVE_INFINITY // the k-th best score so far: what a node must reach
+  const extra = pure ? 0 : v.extra
   const wt = m.weights
   const U = m.units.length
-  // cost of one replica on n, as in replicaTerms, for the node's upper bound before any distance is computed
-  const costOf = (n: number) => {
-    let c = 0
-    for (let u = 0; u < U; u++) c += (m.price[n * U + u] as number) * (w.req[u] as number)
-    return w.cmax > 0 ? c / w.cmax : 0
-  }
   const consider = (n: number, dp: number) => {
     if (!m.usable[n] || w.avoid.has(n)) return
     if (dp >= 0) {
+      // cheap bound before any distance: |d(a, p) - d(n, p)| <= d(a, n), and the cost exactly
       const lb = w.affinity ? Math.abs(dp - (cells.toPivot[n] as number)) : 0
-      const ub =
-        v.extra + wt.performance * Math.exp(-lb) + (cells.staticOf[n] as number) - wt.cost * costOf(n)
-      if (ub < bestScore) return
+      let c = 0
+      for (let u = 0; u < U; u++) c += (m.price[n * U + u] as number) * (w.req[u] as number)
+      const cost = w.cmax > 0 ? c / w.cmax : 0
+      if (extra + wt.performance * Math.exp(-lb) + (cells.staticOf[n] as number) - wt.cost * cost < bar)
+        return
     }
     if (hard && !w.regions.has((m.nodes[n] as PlacementNode).region)) return
     if (w.d.distinct && s.taken.has(n)) {
@@ -178,6 +198,7 @@ function search(
       seen.capacity = true
       return
     }
+    budget?.spend(per)
     const d = w.affinity ? distTo(m, n, w.affinity, w.affRoom) : 0
     if (d > maxD) {
       seen.distance = true
@@ -188,28 +209,40 @@ function search(
         seen.distance = true
         return
       }
-    const t = replicaTerms(m, w, n, d)
-    let sc = jValue(m.weights, t)
+    let sc = jValue(m.weights, replicaTerms(m, w, n, d))
     if (!pure) sc = surrogate(m, w, n, (s.stayLeft.get(n) ?? 0) > 0, sc)
-    if (sc > bestScore || (sc === bestScore && n < best)) {
-      best = n
-      bestScore = sc
+    if (nodes.length === k && (sc < bar || (sc === bar && n > (nodes[k - 1] as number)))) return
+    if (nodes.includes(n)) return
+    let i = nodes.length
+    while (
+      i > 0 &&
+      ((scores[i - 1] as number) < sc || (scores[i - 1] === sc && (nodes[i - 1] as number) > n))
+    )
+      i--
+    nodes.splice(i, 0, n)
+    scores.splice(i, 0, sc)
+    if (nodes.length > k) {
+      nodes.pop()
+      scores.pop()
     }
+    if (nodes.length === k) bar = scores[k - 1] as number
   }
   // nodes the demand runs on first: their stability bonus makes them likely winners, which prunes more cells
   if (!pure) for (const n of w.current.keys()) consider(n, -1)
-  for (const { c, ub, dp } of v.order) {
-    if (ub < bestScore) break
+  for (let i = 0; i < v.order.length; i++) {
+    const c = v.order[i] as number
+    const dp = v.dp[i] as number
+    if (extra + (v.ub[i] as number) < bar) break
     if (cellRoom && !cellRoom.canFit(c, w)) {
       seen.capacity = true
       continue
     }
     const ms = cells.members[c] as number[]
-    budget?.spend(ms.length * per)
+    budget?.spend(ms.length * CHEAP_STEPS)
     for (const n of ms) consider(n, dp)
   }
-  if (best < 0 && v.distanceDropped) seen.distance = true
-  return { n: best, score: bestScore }
+  if (nodes.length < k && v.distanceDropped) seen.distance = true
+  return { nodes, scores }
 }
 
 export interface HeuristicResult {
@@ -243,7 +276,9 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
   const placed: Placed[] = []
   const move = (w: Demand, n: number, sign: 1 | -1) => {
     take(m, w, n, room, sign)
-    cellRoom.refresh(cells.cellOf[n] as number)
+    const c = cells.cellOf[n] as number
+    budget?.spend((cells.members[c] as number[]).length * CHEAP_STEPS)
+    cellRoom.refresh(c)
   }
   const put = (w: Demand, n: number, s: State) => {
     const left = s.stayLeft.get(n) ?? 0
@@ -253,23 +288,26 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
     return { w, n, stays: left > 0 }
   }
   const fill = (w: Demand, s: State, v: View, have: number) => {
-    for (let r = have; r < w.d.replicas; r++) {
+    // distinct: all the missing replicas in one search; otherwise one at a time (they may share a node)
+    for (let r = have; r < w.d.replicas; ) {
       const seen: Seen = { capacity: false, distance: false, distinct: false }
-      const { n } = search(m, cells, v, room, cellRoom, s, false, seen, budget)
-      if (n < 0) {
+      const want = w.d.distinct ? w.d.replicas - r : 1
+      const { nodes } = search(m, cells, v, room, cellRoom, s, false, seen, budget, want)
+      for (const n of nodes) placed.push(put(w, n, s))
+      r += nodes.length
+      if (nodes.length < want) {
         reasons.set(
           w,
           seen.capacity ? 'capacity' : seen.distinct ? 'distinct' : seen.distance ? 'distance' : 'policy',
         )
-        break
+        return
       }
-      reasons.delete(w)
-      placed.push(put(w, n, s))
     }
+    reasons.delete(w)
   }
   for (const w of order) {
     const s: State = { taken: new Set(), stayLeft: new Map(w.current) }
-    const v = viewOf(m, cells, w, false, budget)
+    const v = viewOf(m, cells, w, budget)
     states.set(w, s)
     views.set(w, v)
     fill(w, s, v, 0)
@@ -298,7 +336,7 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
   const ignore: Seen = { capacity: false, distance: false, distinct: false }
   const eject = (w: Demand, s: State, v: View): boolean => {
     let tried = 0
-    for (const { c } of v.order)
+    for (const c of v.order)
       for (const n of cells.members[c] as number[]) {
         if (tried >= EJECT_NODES) return false
         if ((w.d.distinct && s.taken.has(n)) || copies(m, w, n, m.room) < 1 || blockedBy(m, w, n)) continue
@@ -309,7 +347,7 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
           lift(i)
           const pw = put(w, n, s)
           budget?.spend(1)
-          const { n: to } = search(
+          const to = search(
             m,
             cells,
             views.get(q.w) as View,
@@ -319,8 +357,8 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
             false,
             ignore,
             budget,
-          )
-          if (to >= 0 && to !== n) {
+          ).nodes[0]
+          if (to !== undefined && to !== n) {
             placed[i] = put(q.w, to, states.get(q.w) as State)
             occupy(i)
             placed.push(pw)
@@ -345,27 +383,21 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
     while (have < w.d.replicas && eject(w, states.get(w) as State, views.get(w) as View)) have++
     if (have === w.d.replicas) reasons.delete(w)
   }
-  return { pairs: placed.map((p) => [p.w, p.n]), bound: upperBound(m, cells, budget), reasons }
+  return { pairs: placed.map((p) => [p.w, p.n]), bound: upperBound(m, cells, views, budget), reasons }
 }
 
-function upperBound(m: Model, cells: Cells, budget?: StepBudget): number {
+function upperBound(m: Model, cells: Cells, views: Map<Demand, View>, budget?: StepBudget): number {
   let total = 0
   const ignore: Seen = { capacity: false, distance: false, distinct: false }
   for (const w of m.demands) {
-    const v = viewOf(m, cells, w, true, budget)
+    const v = views.get(w) as View
     const s: State = { taken: new Set(), stayLeft: new Map() }
-    const rounds = w.d.distinct ? w.d.replicas : Math.min(1, w.d.replicas)
-    let sum = 0
-    let last = 0
-    for (let r = 0; r < rounds; r++) {
-      const { n, score } = search(m, cells, v, m.room, undefined, s, true, ignore, budget)
-      if (n < 0 || score <= 0) break
-      sum += score
-      last = score
-      s.taken.add(n)
-    }
+    if (w.d.replicas === 0) continue
+    const k = w.d.distinct ? w.d.replicas : 1
+    const { scores } = search(m, cells, v, m.room, undefined, s, true, ignore, budget, k)
+    const best = scores.map((x) => Math.max(0, x))
     // not distinct: every replica may take the single best node (its room ignored)
-    total += w.d.distinct ? sum : last * w.d.replicas
+    total += w.d.distinct ? best.reduce((a, b) => a + b, 0) : (best[0] ?? 0) * w.d.replicas
   }
   return total / Math.max(1, m.totalReplicas)
 }
