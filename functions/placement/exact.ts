@@ -10,9 +10,9 @@ import { blockedBy, copies, type Demand, type Model, surrogate } from './model.t
 /** Most variables the exact solver takes; larger problems go to the heuristic. */
 export const EXACT_MAX_VARS = 120
 /** Branch-and-bound iterations before the exact solver gives up (then the heuristic answers). */
-export const EXACT_MAX_ITERATIONS = 5000
+export const EXACT_MAX_ITERATIONS = 1000
 /** Budget steps charged per variable and constraint (a simplex pivot touches the whole tableau). */
-export const EXACT_STEPS_PER_CELL = 2
+export const EXACT_STEPS_PER_CELL = 8
 
 export interface Candidate {
   w: Demand
