@@ -137,6 +137,7 @@ export const ParetoResult = z
         terms: Terms,
         J: z.number().describe("this point's terms under the request's weights"),
         chosen: z.boolean(),
+        dominated: z.boolean().optional().describe('on the chosen point only: another point dominates it'),
       }),
     ),
     chosen: PlacementResult,

@@ -54,5 +54,8 @@ export function paretoFrontier(
       x.chosen ||
       (!all.some((y) => dominates(y.terms, x.terms)) && !all.slice(0, i).some((y) => same(y.terms, x.terms))),
   )
+  // the given weights' placement can be dominated when the heuristic solved it (or by the stability bonus): say so
+  const own = points[0] as ParetoPoint
+  if (all.some((y) => dominates(y.terms, own.terms))) own.dominated = true
   return { points, chosen }
 }

@@ -68,4 +68,6 @@ export interface ParetoPoint {
   /** J of this point's terms under the problem's own weights, so points compare on one scale. */
   J: number
   chosen: boolean
+  /** Only on the chosen point, when another point dominates it (a heuristic solve, or the stability bonus). */
+  dominated?: boolean
 }
