@@ -63,6 +63,7 @@ describe('OpenAPI', () => {
         '/v1/topologies/{name}/embed',
         '/v1/topologies',
         '/v1/topologies/{name}/embedding',
+        '/v1/pareto',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -2,7 +2,7 @@
 import { StepBudget } from '../budget/index.ts'
 
 /** Steps per CPU millisecond on the reference machine (`npm run bench -- placement`), the low end measured. */
-export const PLACEMENT_STEPS_PER_MS = 500
+export const PLACEMENT_STEPS_PER_MS = 750
 
 /** CPU milliseconds one request (or one orchestrator chunk) may spend on placement and on a Pareto frontier. */
 export const PLACEMENT_CPU_MS = { place: 1000, pareto: 2000 } as const

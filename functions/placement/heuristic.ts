@@ -27,6 +27,9 @@ import {
 /** A node's cheap bound (a subtraction, an exp, the cost), relative to a distance evaluation. */
 const CHEAP_STEPS = 0.3
 
+/** Passes of swap moves over every placed replica. */
+export const SWAP_PASSES = 1
+
 /** Allowed nodes (and occupants per node) the local search tries for each replica left unplaced. */
 export const EJECT_NODES = 8
 
@@ -383,6 +386,58 @@ export function solveHeuristic(m: Model, cells: Cells, budget?: StepBudget): Heu
     while (have < w.d.replicas && eject(w, states.get(w) as State, views.get(w) as View)) have++
     if (have === w.d.replicas) reasons.delete(w)
   }
+  // Swaps: a replica whose best node (capacity aside) is full takes it when an occupant can move to its own
+  // best other node and the two moves together raise the surrogate (also plain moves into room ejections freed)
+  const unput = (w: Demand, n: number, pw: Placed, s: State) => {
+    move(w, n, -1)
+    s.taken.delete(n)
+    if (pw.stays) s.stayLeft.set(n, (s.stayLeft.get(n) ?? 0) + 1)
+  }
+  const score = (p: Placed) => surrogate(m, p.w, p.n, p.stays)
+  const improve = (i: number) => {
+    const p = placed[i] as Placed
+    const s = states.get(p.w) as State
+    const before = score(p)
+    lift(i)
+    const star = search(m, cells, views.get(p.w) as View, m.room, undefined, s, false, ignore, budget)
+      .nodes[0]
+    const keep = () => {
+      placed[i] = put(p.w, p.n, s)
+      occupy(i)
+    }
+    if (star === undefined || star === p.n) return keep()
+    if (fits(m, p.w, star, room)) {
+      const pw = put(p.w, star, s)
+      if (score(pw) > before + 1e-12) {
+        placed[i] = pw
+        return occupy(i)
+      }
+      unput(p.w, star, pw, s)
+      return keep()
+    }
+    for (const j of [...(occupants.get(star) ?? [])].slice(0, EJECT_NODES)) {
+      const q = placed[j] as Placed
+      if (q.w === p.w || !fitsWithout(m, p.w, q.w, star, room)) continue
+      const qBefore = score(q)
+      const qs = states.get(q.w) as State
+      lift(j)
+      const pw = put(p.w, star, s)
+      const r = search(m, cells, views.get(q.w) as View, room, cellRoom, qs, false, ignore, budget)
+      const to = r.nodes[0]
+      if (to !== undefined && to !== star && score(pw) + (r.scores[0] as number) > before + qBefore + 1e-12) {
+        placed[i] = pw
+        occupy(i)
+        placed[j] = put(q.w, to, qs)
+        occupy(j)
+        return
+      }
+      unput(p.w, star, pw, s)
+      placed[j] = put(q.w, star, qs)
+      occupy(j)
+    }
+    keep()
+  }
+  for (let pass = 0; pass < SWAP_PASSES; pass++) for (let i = 0; i < placed.length; i++) improve(i)
   return { pairs: placed.map((p) => [p.w, p.n]), bound: upperBound(m, cells, views, budget), reasons }
 }
 

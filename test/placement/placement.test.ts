@@ -1,11 +1,13 @@
 // place(): exact against brute force, every hard constraint, reasons for what cannot be placed, stability, scale.
 import { describe, expect, it } from 'vitest'
+import { StepBudget } from '../../functions/budget/index.ts'
 import {
   type PlacementDemand,
   PlacementError,
   type PlacementNode,
   type PlacementProblem,
   place,
+  usedAfter,
 } from '../../functions/placement/index.ts'
 import { randomProblem, WEIGHTS } from './instances.ts'
 import { bruteForce, feasible, must, refSurrogate, refValue } from './reference.ts'
@@ -240,12 +242,31 @@ describe('place: heuristic', () => {
     const p = randomProblem(11, 200, 500, { maxReplicas: 3 })
     const r = place(p)
     expect(r.unplaced).toEqual([])
-    expect(JSON.stringify(place(p, undefined, { fullScan: true }))).toBe(JSON.stringify(r))
+    expect(
+      JSON.stringify(place(p, new StepBudget('unbounded', Number.POSITIVE_INFINITY, 0), { fullScan: true })),
+    ).toBe(JSON.stringify(r))
     expect(r.method).toBe('heuristic')
     expect(feasible(p, r.assignments)).toBe(true)
     const down = new Set(p.nodes.filter((n) => n.health === 'down').map((n) => n.id))
     expect(r.assignments.some((a) => down.has(a.node))).toBe(false)
     expect(r.J).toBeLessThanOrEqual(r.bound as number)
     expect(r.J).toBeGreaterThan(0.8 * (r.bound as number))
+  })
+})
+
+describe('place: chunks', () => {
+  it('placing demands in two chunks with usedAfter never overfills a node', () => {
+    const p = randomProblem(21, 30, 120, { maxReplicas: 3, tight: true })
+    const first = { ...p, demands: p.demands.slice(0, 60) }
+    const a = place(first)
+    const second = { ...p, demands: p.demands.slice(60), used: usedAfter(first, a) }
+    const b = place(second)
+    const all = [...a.assignments, ...b.assignments]
+    expect(feasible(p, all)).toBe(true)
+    // the fleet is tight: the second chunk finds nodes the first one filled and leaves replicas unplaced
+    expect(b.unplaced.some((u) => u.reason === 'capacity')).toBe(true)
+    // without `used` the second chunk would place onto the room the first one took
+    const blind = place({ ...second, used: undefined })
+    expect(feasible(p, [...a.assignments, ...blind.assignments])).toBe(false)
   })
 })
