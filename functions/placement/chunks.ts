@@ -11,7 +11,8 @@ export function usedAfter(p: PlacementProblem, placement: Placement): Record<str
   for (const [id, units] of Object.entries(p.used ?? {})) used[id] = { ...units }
   const request = new Map(p.demands.map((d) => [d.workload, d.request]))
   for (const a of placement.assignments) {
-    const row = (used[a.node] ??= {})
+    const row = used[a.node] ?? {}
+    used[a.node] = row
     for (const [u, v] of Object.entries(request.get(a.workload) ?? {})) row[u] = (row[u] ?? 0) + v
   }
   return used
