@@ -1,6 +1,6 @@
 // Regression (issue 10): every strategy field holds on every routing algorithm, or the answer says which did not.
 import { describe, expect, it } from 'vitest'
-import { call } from '../support/http.ts'
+import { call, freshId, WRITE } from '../support/http.ts'
 
 /** a-b-c and a-d-c: b lies on the straight line from a to c, so every algorithm goes through b unless told not to. */
 const square = {
@@ -107,6 +107,22 @@ describe('avoid_nodes on graphs with edges', () => {
       field: 'placement_policy.avoid_nodes',
       reason: 'the target node is itself avoided',
     })
+  })
+})
+
+describe('stored topologies (the Topology object routes with the same core)', () => {
+  it('avoid_nodes holds on a stored graph for every algorithm', async () => {
+    const name = freshId('avoid')
+    const put = await call('PUT', `/v1/topologies/${name}`, { dimension: 2, ...square }, WRITE)
+    expect(put.status).toBeLessThan(300)
+    for (const algorithm of algorithms) {
+      const base = { topology_name: name, source: 'a', target: { node: 'c' }, algorithm, k: 1 }
+      expect(pathOf((await call('POST', '/v1/route', base)).body)).toEqual(['a', 'b', 'c'])
+      const r = await call('POST', '/v1/route', { ...base, strategy: avoidB })
+      expect(r.status).toBe(200)
+      expect(pathOf(r.body)).toEqual(['a', 'd', 'c'])
+      expect(r.body.strategy_fields.applied).toContain('placement_policy.avoid_nodes')
+    }
   })
 })
 
