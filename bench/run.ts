@@ -1,4 +1,4 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, forecast, control, p2p, pulse (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, forecast, control, p2p, pulse, placement (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { controlBenchmarks } from './control.ts'
@@ -7,6 +7,7 @@ import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
 import { ledgerBench, runtimeProfiles } from './ledger.ts'
 import { p2pBench } from './p2p.ts'
+import { placementBenchmarks } from './placement.ts'
 import { proofsUnderLoad } from './proofs.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
@@ -25,6 +26,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   forecast: () => forecastBench(quick),
   control: () => controlBenchmarks(table, quick),
   p2p: p2pBench,
+  placement: () => placementBenchmarks(table, quick),
   pulse: async () => {
     beatInProcess()
     await beatsOverRuntime()

@@ -11,6 +11,7 @@ import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { MomConfig } from './mom-config.ts'
 import { OrchestrationStrategy } from './orchestration-strategy.ts'
 import { FleetNode, MetricsBatch, OrchestratorConfig, PlanDoc, Workload } from './orchestrator.ts'
+import { ParetoRequest, ParetoResult } from './placement.ts'
 import { BeatSnapshot, PulseBody, PulseDoc, TemporalDoc, WitnessPage } from './pulse.ts'
 import {
   ConsensusRequest,
@@ -68,6 +69,8 @@ export const PUBLISHED = {
   'mpc-result': [MpcResult, 'output'],
   'mdp-request': [MdpRequest, 'input'],
   'mdp-result': [MdpResult, 'output'],
+  'pareto-request': [ParetoRequest, 'input'],
+  'pareto-result': [ParetoResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -92,6 +95,7 @@ export * from './ledger.ts'
 export * from './mom-config.ts'
 export * from './orchestration-strategy.ts'
 export * from './orchestrator.ts'
+export * from './placement.ts'
 export * from './pulse.ts'
 export * from './routing.ts'
 export * from './topology.ts'

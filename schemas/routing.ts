@@ -54,7 +54,16 @@ export const RouteResult = z
   .object({
     mode: z.enum(['greedy_forwarding', 'multipath_hyperbolic', 'gradient_flow', 'k_nearest']),
     kappa: z.number(),
-    strategy_applied: z.boolean(),
+    strategy_applied: z.boolean().describe('the strategy was given and its triggers matched the situation'),
+    strategy_fields: z
+      .object({
+        applied: z.array(z.string()).describe('strategy fields this answer honours (dotted paths)'),
+        not_applied: z
+          .array(z.object({ field: z.string(), reason: z.string() }))
+          .describe('strategy fields this algorithm could not honour, and why'),
+      })
+      .optional()
+      .describe('present when the strategy applied: which of its fields held on this answer'),
     greedy: z
       .object({
         status: z.enum(['delivered', 'arrived', 'local_minimum']),

@@ -79,6 +79,7 @@ describe('OpenAPI', () => {
         '/v1/forecast',
         '/v1/mpc',
         '/v1/mdp',
+        '/v1/pareto',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -1,8 +1,8 @@
 // The orchestrator Durable Object: a fleet, its workloads and metrics in SQLite, the MOM loop on its alarm,
 // every decision in its own ledger (hash chain, Merkle tree, signed checkpoints, receipts), replayable.
 import { DurableObject } from 'cloudflare:workers'
-import { BudgetExceededError, StepBudget } from '../../functions/budget/index.ts'
-import { type Forecast, forecastBudget, minimumLength } from '../../functions/forecast/index.ts'
+import { BudgetExceededError } from '../../functions/budget/index.ts'
+import { type Forecast, minimumLength } from '../../functions/forecast/index.ts'
 import {
   assessWorkload,
   checkStrategy,
@@ -36,10 +36,6 @@ import type { OrchestratorRefusal } from './refusals.ts'
 import { KEPT_INPUTS, OrchestratorStore } from './store.ts'
 
 type R<T> = Reply<T, OrchestratorRefusal>
-
-/** A tick's work budget: forecasts, MPC, failover, placement and route checks share it (docs/orchestrator.md). */
-export const TICK_STEPS = 1_500_000_000
-const TICK_CPU_MS = 30_000
 
 /** Kinds of entry the orchestrator ledger holds. */
 const DECISION_KINDS = [
@@ -245,7 +241,7 @@ export class OrchestratorObject extends DurableObject<Env> {
 
   private plan(input: TickInput): R<TickPlan> {
     try {
-      return ok(planTick(input, new StepBudget('orchestrator_tick_steps', TICK_STEPS, TICK_CPU_MS)))
+      return ok(planTick(input))
     } catch (e) {
       if (e instanceof BudgetExceededError) return fail(budgetRefusal(e))
       throw e
@@ -303,10 +299,9 @@ export class OrchestratorObject extends DurableObject<Env> {
     const config = this.store.config() as OrchestratorConfig
     const input = (this.store.inputs(running.tick) as { inputs: TickInput }).inputs
     const ctx = new TickContext(input)
-    const budget = new StepBudget('orchestrator_tick_steps', TICK_STEPS, TICK_CPU_MS)
     try {
       const part = input.workloads.slice(running.assessed, running.assessed + config.settings.chunk_workloads)
-      const assessed = part.map((w) => assessWorkload(ctx, w, budget))
+      const assessed = part.map((w) => assessWorkload(ctx, w))
       const next = { ...running, assessed: running.assessed + part.length }
       if (next.assessed < next.total) {
         this.db.transaction(() => {
@@ -316,7 +311,7 @@ export class OrchestratorObject extends DurableObject<Env> {
         return ok({ running: next })
       }
       const all = [...this.store.assessed(running.tick), ...assessed]
-      const plan = finishTick(ctx, all, budget)
+      const plan = finishTick(ctx, all)
       return ok(this.apply(input, plan))
     } catch (e) {
       if (e instanceof BudgetExceededError) {
@@ -424,7 +419,7 @@ export class OrchestratorObject extends DurableObject<Env> {
     const series =
       this.store.series(Math.floor(Date.now() / (s.tick_seconds * 1000)), s.retention).demand[workload] ?? []
     try {
-      const f = forecastFor(series, s, forecastBudget())
+      const f = forecastFor(series, s)
       if (!f)
         return fail({
           code: 'series_too_short',

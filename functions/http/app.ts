@@ -14,6 +14,7 @@ import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
 import { orchestrators } from './routes/orchestrators.ts'
+import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
 import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
@@ -46,6 +47,7 @@ export function createApp() {
   app.route('/', orchestrators)
   app.route('/', forecasting)
   app.route('/', control)
+  app.route('/', placement)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

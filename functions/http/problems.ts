@@ -45,6 +45,10 @@ export const PROBLEMS = {
   payload_too_large: [413, 'The request body is too large'],
   unsupported_media_type: [415, 'Request bodies must be application/json'],
   series_too_short: [422, 'The series is too short for any forecasting model at this period and horizon'],
+  no_allowed_node: [
+    422,
+    'No node satisfies the placement policy (avoided, down, too far, outside the locality)',
+  ],
   budget_exceeded: [422, 'The request exceeds a work budget (steps, sizes, CPU milliseconds)'],
   internal: [500, 'Internal error'],
   unavailable: [503, 'The service cannot answer now; retry later'],

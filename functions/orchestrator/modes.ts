@@ -32,33 +32,40 @@ function addUse(used: Used, p: Placement, demands: readonly PlacementDemand[]): 
   }
 }
 
-/** Concatenates sub-placements; terms and J add up (each term is a sum over replicas), the bound too. */
-function merge(parts: readonly Placement[]): Placement {
+/**
+ * Concatenates sub-placements. Terms, J and the bound of a placement are means over the replicas it was asked
+ * for (an unplaced replica counts 0), so the whole is the mean weighted by each part's requested replicas.
+ */
+function merge(parts: readonly { placement: Placement; requested: number }[], total: number): Placement {
   const out: Placement = {
     assignments: [],
     terms: { perf: 0, rel: 0, sust: 0, cost: 0 },
     J: 0,
     unplaced: [],
-    method: parts.every((p) => p.method === 'exact') ? 'exact' : 'heuristic',
+    method: parts.every((p) => p.placement.method === 'exact') ? 'exact' : 'heuristic',
     moved: 0,
   }
   let bound = 0
   let bounded = parts.length > 0
-  for (const p of parts) {
+  const share = (n: number) => (total > 0 ? n / total : 0)
+  for (const { placement: p, requested } of parts) {
+    const w = share(requested)
     out.assignments.push(...p.assignments)
     out.unplaced.push(...p.unplaced)
-    out.terms.perf += p.terms.perf
-    out.terms.rel += p.terms.rel
-    out.terms.sust += p.terms.sust
-    out.terms.cost += p.terms.cost
-    out.J += p.J
+    out.terms.perf += w * p.terms.perf
+    out.terms.rel += w * p.terms.rel
+    out.terms.sust += w * p.terms.sust
+    out.terms.cost += w * p.terms.cost
+    out.J += w * p.J
     out.moved += p.moved
     if (p.bound === undefined) bounded = false
-    else bound += p.bound
+    else bound += w * p.bound
   }
   if (bounded) out.bound = bound
   return out
 }
+
+const requested = (demands: readonly PlacementDemand[]) => demands.reduce((a, d) => a + d.replicas, 0)
 
 /** Largest-remainder split of `total` in proportion to `weights` (deterministic: ties by key). */
 export function apportion(total: number, weights: Record<string, number>): Record<string, number> {
@@ -145,15 +152,15 @@ function federated(p: PlacementProblem, budget?: StepBudget): ModePlacement {
     if (need > 0)
       overflow.push({ workload: d.workload, replicas: need, reason: 'federated: no region budget left' })
   }
-  const parts: Placement[] = []
+  const parts: { placement: Placement; requested: number }[] = []
   const report: Record<string, { budget: number; placed: number }> = {}
   for (const r of regions) {
     const demands = perRegion.get(r) ?? []
     const part = place({ ...p, nodes: p.nodes.filter((n) => n.region === r), demands }, budget)
-    parts.push(part)
+    parts.push({ placement: part, requested: requested(demands) })
     report[r] = { budget: budgets[r] ?? 0, placed: part.assignments.length }
   }
-  const merged = merge(parts)
+  const merged = merge(parts, total)
   merged.unplaced.push(...overflow)
   return { placement: merged, regions: report, solves: regions.length }
 }
@@ -162,13 +169,13 @@ function federated(p: PlacementProblem, budget?: StepBudget): ModePlacement {
 function distributed(p: PlacementProblem, budget?: StepBudget): ModePlacement {
   const used: Used = {}
   for (const [n, u] of Object.entries(p.used ?? {})) used[n] = { ...u }
-  const parts: Placement[] = []
+  const parts: { placement: Placement; requested: number }[] = []
   for (const d of p.demands) {
     const part = place({ ...p, demands: [d], used }, budget)
     addUse(used, part, [d])
-    parts.push(part)
+    parts.push({ placement: part, requested: d.replicas })
   }
-  return { placement: merge(parts), solves: p.demands.length }
+  return { placement: merge(parts, requested(p.demands)), solves: p.demands.length }
 }
 
 /**
@@ -196,7 +203,7 @@ function mesh(p: PlacementProblem, k: number, budget?: StepBudget): ModePlacemen
   }
   const used: Used = {}
   for (const [n, u] of Object.entries(p.used ?? {})) used[n] = { ...u }
-  const parts: Placement[] = []
+  const parts: { placement: Placement; requested: number }[] = []
   for (const home of [...homes.keys()].sort()) {
     const h = nodeById.get(home) as PlacementNode
     const demands = homes.get(home) as PlacementDemand[]
@@ -208,9 +215,9 @@ function mesh(p: PlacementProblem, k: number, budget?: StepBudget): ModePlacemen
       .map((x) => x.n)
     const part = place({ ...p, nodes: near, demands, used }, budget)
     addUse(used, part, demands)
-    parts.push(part)
+    parts.push({ placement: part, requested: requested(demands) })
   }
-  return { placement: merge(parts), solves: homes.size }
+  return { placement: merge(parts, requested(p.demands)), solves: homes.size }
 }
 
 export function placeByMode(mode: Mode, p: PlacementProblem, k: number, budget?: StepBudget): ModePlacement {

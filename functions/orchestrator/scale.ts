@@ -1,8 +1,7 @@
 // Predict and optimise one workload's replica count: a forecast chosen by backtest, then receding-horizon MPC.
 import type { OrchestrationStrategy } from '../../schemas/orchestration-strategy.ts'
 import type { OrchestratorSettings, Workload } from '../../schemas/orchestrator.ts'
-import type { StepBudget } from '../budget/index.ts'
-import { type Forecast, forecast, minimumLength } from '../forecast/index.ts'
+import { type Forecast, forecast, forecastBudget, minimumLength } from '../forecast/index.ts'
 import { type MpcPlan, solveMpc } from '../mpc/index.ts'
 
 /** The metrics a strategy's `target_metrics` may name, and what each sets. */
@@ -66,18 +65,17 @@ export function withRedundancy(
   }
 }
 
-/** The forecast over the horizon: with the season when the history covers it, else without, else none yet. */
+/** The forecast over the horizon (within the forecast budget of one request): with the season when the history covers it, else without, else none yet. */
 export function forecastFor(
   series: readonly number[],
   settings: Pick<OrchestratorSettings, 'horizon' | 'season' | 'level'>,
-  budget?: StepBudget,
 ): Forecast | null {
   const period = [settings.season, 1].find(
     (m) => series.length >= minimumLength({ horizon: settings.horizon, period: m }),
   )
   return period === undefined
     ? null
-    : forecast(series, { horizon: settings.horizon, period, level: settings.level }, budget)
+    : forecast(series, { horizon: settings.horizon, period, level: settings.level }, forecastBudget())
 }
 
 export interface Scaled {
@@ -96,32 +94,28 @@ export function scale(
   sinceChange: number,
   capacityMax: number,
   settings: OrchestratorSettings,
-  budget?: StepBudget,
 ): Scaled {
   const policy = s.scaling_policy
   const last = series.length > 0 ? (series[series.length - 1] as number) : 0
-  const f = policy.method !== 'reactive' ? forecastFor(series, settings, budget) : null
+  const f = policy.method !== 'reactive' ? forecastFor(series, settings) : null
   const cooldown = Math.ceil(policy.cooldown_seconds / settings.tick_seconds)
   const flat = new Array<number>(settings.horizon).fill(last)
-  const mpc = solveMpc(
-    {
-      demand: f ? f.point : flat,
-      upper: f ? f.upper : flat,
-      robust: f !== null,
-      per_replica: perReplica(w, s),
-      current,
-      min: policy.min_replicas,
-      max: policy.max_replicas,
-      capacity_max: Math.max(policy.min_replicas, capacityMax),
-      cooldown_steps: cooldown,
-      // never changed (or long ago) is as free as the cooldown allows
-      since_change: Math.min(sinceChange, cooldown),
-      lambda: settings.lambda,
-      replica_cost: settings.replica_cost,
-      sla_penalty: settings.sla_penalty,
-    },
-    budget,
-  )
+  const mpc = solveMpc({
+    demand: f ? f.point : flat,
+    upper: f ? f.upper : flat,
+    robust: f !== null,
+    per_replica: perReplica(w, s),
+    current,
+    min: policy.min_replicas,
+    max: policy.max_replicas,
+    capacity_max: Math.max(policy.min_replicas, capacityMax),
+    cooldown_steps: cooldown,
+    // never changed (or long ago) is as free as the cooldown allows
+    since_change: Math.min(sinceChange, cooldown),
+    lambda: settings.lambda,
+    replica_cost: settings.replica_cost,
+    sla_penalty: settings.sla_penalty,
+  })
   // a replica started now serves only after the start-up delay: scale up now for the need until then, scale
   // down only as far as the need now allows (stopping is immediate)
   const lead = mpc.replicas.slice(0, Math.min(settings.startup_steps, settings.horizon - 1) + 1)

@@ -2,7 +2,7 @@
 // same plan, bit for bit; the object applies the plan, ledgers it and keeps the input for replay.
 import type { OrchestrationStrategy } from '../../schemas/orchestration-strategy.ts'
 import type { Action, PlanDoc, Replica, Workload, WorkloadPlan } from '../../schemas/orchestrator.ts'
-import type { StepBudget } from '../budget/index.ts'
+import { BudgetExceededError, StepBudget } from '../budget/index.ts'
 import {
   type FailoverAction,
   type FailoverPolicy,
@@ -11,9 +11,11 @@ import {
   solveFailover,
 } from '../mdp/index.ts'
 import {
+  PLACEMENT_STEPS_PER_MS,
   type PlacementDemand,
   type PlacementNode,
   type PlacementProblem,
+  paretoBudget,
   paretoFrontier,
 } from '../placement/index.ts'
 import { greedyRoute, Topology } from '../routing/index.ts'
@@ -23,6 +25,18 @@ import type { ResolvedNode, TickInput } from './model.ts'
 import { fits, placeByMode } from './modes.ts'
 import { type Scaled, scale, withRedundancy } from './scale.ts'
 import { chooseStrategy, fleetPressure, observe, regionsOut } from './situation.ts'
+
+/**
+ * The placement and route checks of one tick (every workload at once, under the orchestration mode): 10 s of CPU
+ * at the placement's calibration. Forecasts, MPC and failover each run within their own per-call budgets.
+ */
+export const TICK_PLACEMENT_CPU_MS = 10_000
+export const tickPlacementBudget = (): StepBudget =>
+  new StepBudget(
+    'tick_placement_steps',
+    TICK_PLACEMENT_CPU_MS * PLACEMENT_STEPS_PER_MS,
+    TICK_PLACEMENT_CPU_MS,
+  )
 
 /** The Pareto frontier is computed when the problem has at most this many replica x node pairs. */
 export const PARETO_MAX_PAIRS = 2_000
@@ -102,11 +116,11 @@ export class TickContext {
   }
 
   /** The failover policy of a strategy's failover kind, solved once per tick. */
-  policyFor(s: OrchestrationStrategy, budget?: StepBudget): FailoverPolicy {
+  policyFor(s: OrchestrationStrategy): FailoverPolicy {
     const key = STRATEGY_FAILOVER(s)
     let p = this.policies.get(key)
     if (!p) {
-      p = solveFailover({ transitions: this.transitions, strategy: key }, budget)
+      p = solveFailover({ transitions: this.transitions, strategy: key })
       this.policies.set(key, p)
     }
     return p
@@ -125,7 +139,7 @@ export interface Assessed {
  * OBSERVE + PREDICT + OPTIMISE the replica count of one workload. Independent of the other workloads, so a
  * large fleet is assessed in chunks (one per alarm) with the same result as all at once.
  */
-export function assessWorkload(ctx: TickContext, w: Workload, budget?: StepBudget): Assessed {
+export function assessWorkload(ctx: TickContext, w: Workload): Assessed {
   const { input } = ctx
   const reasons: string[] = []
   const situation = observe(w, ctx.pressure, input, ctx.nodeById, ctx.outages)
@@ -149,7 +163,6 @@ export function assessWorkload(ctx: TickContext, w: Workload, budget?: StepBudge
     input.tick - lastChange,
     capacityMax,
     input.settings,
-    budget,
   )
   let base = scaled.next
   let proposal: number | undefined
@@ -169,7 +182,7 @@ export function assessWorkload(ctx: TickContext, w: Workload, budget?: StepBudge
     }
   }
   // FAILOVER: each replica on an unhealthy node follows the MDP policy of the strategy
-  const policy = ctx.policyFor(s, budget)
+  const policy = ctx.policyFor(s)
   const failover: WorkloadPlan['failover'] = []
   const avoid = new Set(s.placement_policy.avoid_nodes)
   let extra = 0
@@ -252,7 +265,11 @@ function routeCheck(
 }
 
 /** OPTIMISE placement under the orchestration mode, then ACT (as a plan): the actions and resulting replicas. */
-export function finishTick(ctx: TickContext, assessed: readonly Assessed[], budget?: StepBudget): TickPlan {
+export function finishTick(
+  ctx: TickContext,
+  assessed: readonly Assessed[],
+  budget: StepBudget = tickPlacementBudget(),
+): TickPlan {
   const { input } = ctx
   const kappa = input.config.geometry.curvature
   const demands = assessed.map((a) => a.demand)
@@ -264,7 +281,7 @@ export function finishTick(ctx: TickContext, assessed: readonly Assessed[], budg
   }
   const placed = placeByMode(input.config.orchestration_mode, problem, input.config.routing.k_nearest, budget)
   const pairs = demands.reduce((a, d) => a + d.replicas, 0) * input.nodes.length
-  const pareto = pairs <= PARETO_MAX_PAIRS && demands.length > 0 ? paretoFrontier(problem, budget).points : []
+  const pareto = pairs <= PARETO_MAX_PAIRS && demands.length > 0 ? frontier(problem) : []
 
   const routable = routeCheck(ctx, budget)
   const targets = new Map<string, string[]>()
@@ -320,7 +337,17 @@ export function planTick(input: TickInput, budget?: StepBudget): TickPlan {
   const ctx = new TickContext(input)
   return finishTick(
     ctx,
-    input.workloads.map((w) => assessWorkload(ctx, w, budget)),
+    input.workloads.map((w) => assessWorkload(ctx, w)),
     budget,
   )
+}
+
+/** The Pareto frontier within its own budget; empty when that budget does not suffice. */
+function frontier(problem: PlacementProblem): PlanDoc['pareto'] {
+  try {
+    return paretoFrontier(problem, paretoBudget()).points
+  } catch (e) {
+    if (e instanceof BudgetExceededError) return []
+    throw e
+  }
 }

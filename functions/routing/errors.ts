@@ -6,6 +6,7 @@ export type TopologyIssue =
   | 'too_many_nodes'
   | 'embedding_precision'
   | 'source_required'
+  | 'no_allowed_node'
 
 export class TopologyError extends Error {
   override name = 'TopologyError'

@@ -14,8 +14,17 @@ export interface GreedyResult {
   remaining: number
 }
 
-/** Each hop spends one distance per neighbour scanned from `budget` (no budget: unbounded, for tests and benches). */
-export function greedyRoute(topo: Topology, src: number, target: Target, budget?: StepBudget): GreedyResult {
+/**
+ * Each hop spends one distance per neighbour scanned from `budget` (no budget: unbounded, for tests and benches).
+ * `avoid[v]` set: v is never a hop (the target node itself excepted), so greedy may stop at a local minimum.
+ */
+export function greedyRoute(
+  topo: Topology,
+  src: number,
+  target: Target,
+  budget?: StepBudget,
+  avoid?: Uint8Array,
+): GreedyResult {
   const field = new TargetField(topo, target)
   const perDistance = distanceSteps(topo.dim)
   const goal = 'node' in target ? target.node : -1
@@ -29,6 +38,7 @@ export function greedyRoute(topo: Topology, src: number, target: Target, budget?
     const ns = topo.adj[v] as number[]
     budget?.spend(ns.length * perDistance)
     for (const w of ns) {
+      if (avoid?.[w] && w !== goal) continue
       const kw = w === goal ? -1 : field.key(w)
       if (kw < bestKey) {
         best = w

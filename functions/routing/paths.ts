@@ -21,6 +21,7 @@ function astar(
   dst: number,
   penalty: (u: number, v: number) => number,
   budget?: StepBudget,
+  avoid?: Uint8Array,
 ): number[] | null {
   const field = new TargetField(topo, { node: dst })
   const perDistance = SEARCH_STEPS * distanceSteps(topo.dim)
@@ -42,7 +43,7 @@ function astar(
     // every neighbour costs an edge length, every improvement a heuristic distance and a heap push
     budget?.spend(1 + ns.length * perDistance)
     for (const w of ns) {
-      if (done[w]) continue
+      if (done[w] || (avoid?.[w] && w !== dst)) continue
       const cost = gv + nodeDistance(topo, v, w) * (1 + penalty(v, w))
       if (cost < (g[w] as number)) {
         g[w] = cost
@@ -79,6 +80,7 @@ export function multipath(
   k: number,
   penalty = 1,
   budget?: StepBudget,
+  avoid?: Uint8Array,
 ): Multipath | null {
   const uses = new Map<number, number>()
   const edgeKey = (u: number, v: number) => (u < v ? u * topo.slots + v : v * topo.slots + u)
@@ -91,6 +93,7 @@ export function multipath(
       dst,
       (u, v) => penalty * (uses.get(edgeKey(u, v)) ?? 0) * (1 + round / k),
       budget,
+      avoid,
     )
     if (!p) return null
     for (let i = 1; i < p.length; i++) {
@@ -132,6 +135,7 @@ export function gradientFlow(
   loadWeight: number,
   distWeight = 1,
   budget?: StepBudget,
+  avoid?: Uint8Array,
 ): FlowPath | null {
   const perDistance = SEARCH_STEPS * distanceSteps(topo.dim)
   const enter = (v: number, w: number) =>
@@ -154,7 +158,8 @@ export function gradientFlow(
     const ns = topo.adj[v] as number[]
     budget?.spend(1 + ns.length * perDistance)
     for (const w of ns) {
-      if (done[w]) continue
+      // an avoided node never carries the flow; the source may be one (it is where the flow starts)
+      if (done[w] || (avoid?.[w] && w !== src)) continue
       const c = vv + enter(w, v) // cost of the hop w -> v
       if (c < (V[w] as number)) {
         V[w] = c

@@ -72,7 +72,7 @@ const routeRoute = post(
     'adds placement constraints and redundancy when its triggers match `situation`.',
   RouteRequest,
   RouteResult,
-  [...graphProblems, 'source_required', 'topology_not_found'],
+  [...graphProblems, 'source_required', 'topology_not_found', 'no_allowed_node'],
 )
 
 const embedRoute = post(
