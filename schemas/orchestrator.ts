@@ -276,7 +276,16 @@ export const PlanDoc = z
     plan_digest: z.string().describe('SHA3-256 of the canonical plan (replay compares it)'),
     workloads: z.array(WorkloadPlan),
     actions: z.array(Action),
-    objective: z.object({ J: z.number(), terms: Terms, method: z.string(), bound: z.number().optional() }),
+    objective: z
+      .object({
+        J: z.number(),
+        terms: Terms,
+        method: z.string().describe('how this tick placed its new replicas: exact (MIP) or heuristic'),
+        kept: z.number().int().describe('replicas that stay where they run'),
+        placed: z.number().int().describe('replicas the optimiser placed this tick'),
+        bound: z.number().optional().describe('upper bound on the mean J of the replicas placed this tick'),
+      })
+      .describe('J and its terms, means over every replica the plan asks for (unplaced ones count 0)'),
     unplaced: z.array(z.object({ workload: z.string(), replicas: z.number().int(), reason: z.string() })),
     pareto: z
       .array(z.object({ weights: Weights, terms: Terms, J: z.number(), chosen: z.boolean() }))

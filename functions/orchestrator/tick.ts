@@ -3,6 +3,7 @@
 import type { OrchestrationStrategy } from '../../schemas/orchestration-strategy.ts'
 import type { Action, PlanDoc, Replica, Workload, WorkloadPlan } from '../../schemas/orchestrator.ts'
 import { BudgetExceededError, StepBudget } from '../budget/index.ts'
+import { distance } from '../geometry/index.ts'
 import {
   type FailoverAction,
   type FailoverPolicy,
@@ -17,6 +18,7 @@ import {
   type PlacementProblem,
   paretoBudget,
   paretoFrontier,
+  scorePlacement,
 } from '../placement/index.ts'
 import { greedyRoute, Topology } from '../routing/index.ts'
 import { applyPlacement } from './act.ts'
@@ -264,6 +266,51 @@ function routeCheck(
   }
 }
 
+/**
+ * Replicas that may stay where they run (healthy enough, not avoided, not over the new count) stay; the ones
+ * kept are those nearest the workload's affinity. The rest of each demand is left to the optimiser, on top of
+ * the capacity the kept ones use (and, for replicas that must be on distinct nodes, away from them).
+ */
+function keepRunning(
+  ctx: TickContext,
+  demands: readonly PlacementDemand[],
+): {
+  kept: { workload: string; node: string }[]
+  fresh: PlacementDemand[]
+  used: Record<string, Record<string, number>>
+} {
+  const kept: { workload: string; node: string }[] = []
+  const used: Record<string, Record<string, number>> = {}
+  const kappa = ctx.input.config.geometry.curvature
+  const fresh = demands.map((d) => {
+    const avoid = new Set(d.avoid_nodes)
+    const allowed = d.current.filter((n) => {
+      const node = ctx.nodeById.get(n)
+      return node !== undefined && node.health !== 'down' && !avoid.has(n)
+    })
+    const near = (n: string) =>
+      d.affinity ? distance(ctx.nodeById.get(n)?.coordinates as number[], d.affinity, kappa) : 0
+    const stay = allowed
+      .map((n) => ({ n, d: near(n) }))
+      .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0))
+      .slice(0, d.replicas)
+      .map((x) => x.n)
+    for (const n of stay) {
+      kept.push({ workload: d.workload, node: n })
+      const u = used[n] ?? {}
+      for (const [k, v] of Object.entries(d.request)) u[k] = (u[k] ?? 0) + v
+      used[n] = u
+    }
+    return {
+      ...d,
+      replicas: d.replicas - stay.length,
+      current: [],
+      avoid_nodes: d.distinct ? [...new Set([...d.avoid_nodes, ...stay])].sort() : d.avoid_nodes,
+    }
+  })
+  return { kept, fresh, used }
+}
+
 /** OPTIMISE placement under the orchestration mode, then ACT (as a plan): the actions and resulting replicas. */
 export function finishTick(
   ctx: TickContext,
@@ -279,13 +326,22 @@ export function finishTick(
     weights: input.config.optimization_goals,
     kappa,
   }
-  const placed = placeByMode(input.config.orchestration_mode, problem, input.config.routing.k_nearest, budget)
+  // running replicas stay where they are (moving one costs a start-up); the optimiser places the new ones
+  const { kept, fresh, used } = keepRunning(ctx, demands)
+  const placed = placeByMode(
+    input.config.orchestration_mode,
+    { ...problem, demands: fresh.filter((d) => d.replicas > 0), used },
+    input.config.routing.k_nearest,
+    budget,
+  )
+  const assignments = [...kept, ...placed.placement.assignments]
+  const score = scorePlacement(problem, assignments)
   const pairs = demands.reduce((a, d) => a + d.replicas, 0) * input.nodes.length
   const pareto = pairs <= PARETO_MAX_PAIRS && demands.length > 0 ? frontier(problem) : []
 
   const routable = routeCheck(ctx, budget)
   const targets = new Map<string, string[]>()
-  for (const a of placed.placement.assignments) {
+  for (const a of assignments) {
     const list = targets.get(a.workload)
     if (list) list.push(a.node)
     else targets.set(a.workload, [a.node])
@@ -319,9 +375,11 @@ export function finishTick(
     workloads: assessed.map((a) => a.plan),
     actions,
     objective: {
-      J: placed.placement.J,
-      terms: placed.placement.terms,
+      J: score.J,
+      terms: score.terms,
       method: placed.placement.method,
+      kept: kept.length,
+      placed: placed.placement.assignments.length,
       ...(placed.placement.bound !== undefined && { bound: placed.placement.bound }),
     },
     unplaced: placed.placement.unplaced,

@@ -5,8 +5,8 @@ import { placementBudget } from './budgets.ts'
 import { buildCells } from './cells.ts'
 import { candidates, EXACT_MAX_VARS, solveExact } from './exact.ts'
 import { solveHeuristic } from './heuristic.ts'
-import { buildModel, type Model } from './model.ts'
-import { finish } from './result.ts'
+import { buildModel, type Demand, type Model } from './model.ts'
+import { finish, termsOf } from './result.ts'
 import type { Placement, PlacementProblem } from './types.ts'
 
 /** Most (demand, node) pairs scanned to build the exact program; beyond it the heuristic runs directly. */
@@ -42,4 +42,24 @@ export function placeModel(m: Model, budget: StepBudget, opts: PlaceOptions = {}
   }
   const h = solveHeuristic(m, buildCells(m, budget, opts.fullScan ? 1 : undefined), budget)
   return finish(m, h.pairs, 'heuristic', h.bound, h.reasons)
+}
+
+/**
+ * Terms and J of a given assignment (e.g. replicas kept where they run plus those placed this tick): each
+ * replica's terms, averaged over every replica `p` asks for.
+ */
+export function scorePlacement(
+  p: PlacementProblem,
+  assignments: readonly { workload: string; node: string }[],
+): { terms: Placement['terms']; J: number } {
+  const m = buildModel(p)
+  const demand = new Map(m.demands.map((d) => [d.d.workload, d]))
+  const slot = new Map(p.nodes.map((n, i) => [n.id, i]))
+  const pairs: [Demand, number][] = []
+  for (const a of assignments) {
+    const d = demand.get(a.workload)
+    const n = slot.get(a.node)
+    if (d && n !== undefined) pairs.push([d, n])
+  }
+  return termsOf(m, pairs)
 }
