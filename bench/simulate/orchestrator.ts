@@ -56,7 +56,7 @@ export class OrchestratorController implements Controller {
     const config = MomConfig.parse({ orchestration_mode: 'centralized', ...this.options.config })
     const strategy = OrchestrationStrategy.parse({
       strategy_id: 'fleet',
-      scaling_policy: { method: 'predictive', min_replicas: 1, max_replicas: 10, cooldown_seconds: 0 },
+      scaling_policy: { method: 'predictive', min_replicas: 1, max_replicas: 10 },
       ...this.options.strategy,
     })
     const target = this.options.target_utilisation ?? 0.7
