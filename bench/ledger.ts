@@ -50,6 +50,8 @@ import { benchKernel, events, take } from './workload.ts'
 
 /** The baseline commit path run side by side (default: the commit before issue 9's ledger rework). */
 const FOUNDATION = process.env.OMEGA_BENCH_BASELINE ?? '7ae49792d8e58649433700f042975b85728d41ce'
+/** Rows in the profile's module and function tables (`OMEGA_BENCH_TOP`). */
+const TOP = Number(process.env.OMEGA_BENCH_TOP ?? 15)
 const ENTRIES = Number(process.env.OMEGA_BENCH_LEDGER_ENTRIES ?? 1_000_000)
 
 async function serve(
@@ -616,12 +618,12 @@ async function profileRuntime(w: Workload): Promise<void> {
     table(
       `${w.title}: self time by source module`,
       ['source', `us/${w.unit}`, '% of isolate'],
-      top(byModule, 15),
+      top(byModule, TOP),
     )
     table(
       `${w.title}: heaviest functions (self time)`,
       ['function', `us/${w.unit}`, '% of isolate'],
-      top(byFunction, 15),
+      top(byFunction, TOP),
     )
   } finally {
     server.stop()
@@ -641,6 +643,9 @@ export async function runtimeProfiles(
       unit: 'event',
       stages: [
         'commit',
+        'parseJsonBody',
+        'jsonProblem',
+        'prepare',
         'commitEvents',
         'gate',
         'transact',
@@ -653,6 +658,8 @@ export async function runtimeProfiles(
         'insertMany',
         'saveAggregates',
         'receipts',
+        'bytesToHex',
+        'stringify',
       ],
       setup: async (base, write, admin) => {
         await send(base, 'PUT', '/v1/holons/prof', { kernel: benchKernel }, admin)

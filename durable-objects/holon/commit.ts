@@ -5,10 +5,11 @@ import { type BatchOutcome, type GateBatchOptions, gateBatch } from '../../funct
 import type { Receipt, SealedEntry } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
-import type { CommitReceipt, EventResult, MinimalCommit, MinimalResult } from '../../schemas/holon.ts'
+import type { EventResult, MinimalResult } from '../../schemas/holon.ts'
 import type { Db } from '../shared/db.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import type { LedgerAppends, Sealed, SqlLedger } from '../shared/sql-ledger.ts'
+import { type AnswerLine, fullAnswerJson } from './answer.ts'
 import { eventData } from './entry-data.ts'
 import { evaluationOf, type Live, type LiveChange } from './live.ts'
 import type { HolonPulse } from './pulse.ts'
@@ -25,7 +26,7 @@ interface CommitDeps {
 
 /** What a commit answers, and what it changed in the live view (the object applies it). */
 interface CommitOutcome {
-  reply: Reply<CommitReceipt | MinimalCommit>
+  reply: Reply<CommitAnswer>
   change?: LiveChange
 }
 
@@ -125,7 +126,8 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     deps.db,
     events.map((e) => e.event.id),
   )
-  const results: (EventResult | MinimalResult | undefined)[] = []
+  // Per event in order: its minimal line, or its full line (gate result as JSON text, receipt).
+  const results: (MinimalResult | AnswerLine | undefined)[] = []
   const fresh: Incoming[] = []
   for (const [position, { event, body, digest }] of events.entries()) {
     const seen = prior.get(event.id)
@@ -137,8 +139,9 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     } else if (minimal) {
       results.push(minimalOf(event.id, seen.seq, true, seen, seen.ledger_index))
     } else {
+      // The stored result is the JSON text of the result answered when it was committed.
       const receipt = ledger.receiptFor(seen.ledger_index)
-      results.push(resultOf(JSON.parse(seen.result), event.id, seen.seq, true, receipt))
+      results.push({ eventId: event.id, seq: seen.seq, duplicate: true, resultJson: seen.result, receipt })
     }
   }
   const gated = gate(
@@ -152,6 +155,8 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     return reject(deps, fresh[outcome.rejected] as Incoming, outcome.results[outcome.rejected] as GateResult)
   }
   const firstSeq = live.counts.events + 1
+  // Serialised once: the events row stores this text and a full answer embeds it.
+  const resultJson = outcome.results.map((r) => JSON.stringify(r))
   const sealed = deps.transact((appends) => {
     const committed = fresh.map((incoming, i): CommittedEvent => {
       const result = outcome.results[i] as GateResult
@@ -166,6 +171,7 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
         seq: firstSeq + i,
         kernelVersion: live.version,
         result,
+        resultJson: resultJson[i] as string,
         override: reason,
         at: appends.at,
         ledgerIndex,
@@ -184,7 +190,13 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     const seq = firstSeq + i
     results[incoming.position] = minimal
       ? minimalOf(incoming.event.id, seq, false, result, (sealed.entries[i] as SealedEntry).entry.index)
-      : resultOf(result, incoming.event.id, seq, false, receipts[i] ?? null)
+      : {
+          eventId: incoming.event.id,
+          seq,
+          duplicate: false,
+          resultJson: resultJson[i] as string,
+          receipt: receipts[i] as Receipt,
+        }
   })
   const newest = fresh.at(-1)
   const change: LiveChange | undefined = newest && {
@@ -203,9 +215,13 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
   }
   if (minimal) {
     const checkpoint = sealed.checkpoint ?? ledger.latestCheckpoint()
-    return { reply: ok({ ...head, checkpoint, results: results as MinimalResult[] }), change }
+    const json = JSON.stringify({ ...head, checkpoint, results: results as MinimalResult[] })
+    return { reply: ok({ committed: head.committed, json }), change }
   }
-  return { reply: ok({ ...head, results: results as EventResult[] }), change }
+  return {
+    reply: ok({ committed: head.committed, json: fullAnswerJson(head, results as AnswerLine[]) }),
+    change,
+  }
 }
 
 /** Records a refusal (rejection row + ledger entry) and answers it with the entry's receipt. */
