@@ -308,8 +308,34 @@ function absorb(data: Uint8Array, offset: number): void {
   keccakF(state)
 }
 
-/** SHA3-256 of `data`. Not reentrant (one shared state), which single-threaded synchronous callers never need. */
-export function sha3_256(data: Uint8Array): Uint8Array {
+/** A SHA3-256 implementation hashing `prefix` (one byte, if given) and then `data`. */
+export type Sha3Backend = (data: Uint8Array, prefix?: number) => Uint8Array
+
+let backend: Sha3Backend | undefined
+
+/**
+ * Installs a faster SHA3-256 with the same digests (workerd: the WebAssembly Keccak of keccak-wasm.ts, installed
+ * by durable-objects/shared/keccak.ts); `undefined` returns to the JavaScript one. Runtimes without it (Node:
+ * the verifier, the p2p node) keep the JavaScript one.
+ */
+export function useSha3Backend(b: Sha3Backend | undefined): void {
+  backend = b
+}
+
+/** SHA3-256 of `data`. */
+export const sha3_256 = (data: Uint8Array): Uint8Array => (backend ? backend(data) : sha3Js(data))
+
+/** SHA3-256 of one `prefix` byte followed by `data` (RFC 6962's leaf and node hashes), copying `data` once. */
+export function sha3_256Prefixed(prefix: number, data: Uint8Array): Uint8Array {
+  if (backend) return backend(data, prefix)
+  const buf = new Uint8Array(data.length + 1)
+  buf[0] = prefix
+  buf.set(data, 1)
+  return sha3Js(buf)
+}
+
+/** The JavaScript SHA3-256. Not reentrant (one shared state), which single-threaded synchronous callers never need. */
+export function sha3Js(data: Uint8Array): Uint8Array {
   state.fill(0)
   let at = 0
   for (; data.length - at >= RATE; at += RATE) absorb(data, at)
