@@ -18,7 +18,8 @@ export interface AnswerHead {
 }
 
 /**
- * `JSON.stringify` of the CommitReceipt `{...head, results: [{event_id, seq, duplicate, ...result, receipt}]}`
+ * For gate results (named members, none of them array indices or the line's own names, as the GateResult schema
+ * has them), `JSON.stringify` of the CommitReceipt `{...head, results: [{event_id, seq, duplicate, ...result, receipt}]}`
  * byte for byte (test/ledger/answer.test.ts holds them together), without building that object: each gate
  * result is serialised once for its row and its line, and the receipts' shared parts once per batch.
  */
