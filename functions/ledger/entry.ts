@@ -62,7 +62,7 @@ function memberText(value: unknown): string | undefined {
  * canonical text, with primitive members written directly (see memberText). Equal to
  * functions/canonical's `canonicalObject` byte for byte (a property test holds them together).
  */
-export function canonicalEntryObject(
+export function canonicalRecord(
   members: Record<string, unknown>,
   canonical: Record<string, string> = {},
 ): string {
@@ -86,7 +86,7 @@ export function canonicalEntryObject(
  */
 export function sealEntry(entry: LedgerEntry, canonicalData: Record<string, string> = {}): SealedEntry {
   const { data, ...head } = entry
-  const text = canonicalEntryObject(head, { data: canonicalEntryObject(data, canonicalData) })
+  const text = canonicalRecord(head, { data: canonicalRecord(data, canonicalData) })
   const bytes = utf8(text)
   const leaf = sha3Tree.leaf(bytes)
   const digest = sha3_256(bytes)

@@ -1,12 +1,12 @@
 // The commit path's hand-written serialisations are the generic ones byte for byte: entries' canonical text
-// (canonicalEntryObject against canonicalJson) and full commit answers (fullAnswerJson against JSON.stringify).
+// (canonicalRecord against canonicalJson) and full commit answers (fullAnswerJson against JSON.stringify).
 import { exports } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fullAnswerJson } from '../../durable-objects/holon/answer.ts'
 import { resultOf } from '../../durable-objects/holon/commit.ts'
 import { CanonicalJsonError, canonicalJson } from '../../functions/canonical/index.ts'
-import { canonicalEntryObject, type Receipt, sealEntry } from '../../functions/ledger/index.ts'
+import { canonicalRecord, type Receipt, sealEntry } from '../../functions/ledger/index.ts'
 import { createHolon, WRITE } from '../support/http.ts'
 import { contractKernel } from '../support/kernels.ts'
 
@@ -33,7 +33,7 @@ const outcome = (f: () => string): string => {
   }
 }
 
-describe('canonicalEntryObject', () => {
+describe('canonicalRecord', () => {
   it('writes what canonicalJson writes, and refuses what it refuses (lone surrogates, NaN, Infinity)', () => {
     fc.assert(
       fc.property(
@@ -47,7 +47,7 @@ describe('canonicalEntryObject', () => {
             if (!text.startsWith('C')) given[k] = text
           }
           const whole = { ...members, ...Object.fromEntries(Object.keys(given).map((k) => [k, members[k]])) }
-          expect(outcome(() => canonicalEntryObject(members, given))).toBe(
+          expect(outcome(() => canonicalRecord(members, given))).toBe(
             outcome(() => canonicalJson(whole)),
           )
         },
