@@ -47,9 +47,7 @@ describe('canonicalRecord', () => {
             if (!text.startsWith('C')) given[k] = text
           }
           const whole = { ...members, ...Object.fromEntries(Object.keys(given).map((k) => [k, members[k]])) }
-          expect(outcome(() => canonicalRecord(members, given))).toBe(
-            outcome(() => canonicalJson(whole)),
-          )
+          expect(outcome(() => canonicalRecord(members, given))).toBe(outcome(() => canonicalJson(whole)))
         },
       ),
       { numRuns: 500 },
