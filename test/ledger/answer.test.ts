@@ -46,8 +46,7 @@ describe('canonicalRecord', () => {
             const text = outcome(() => canonicalJson(v))
             if (!text.startsWith('C')) given[k] = text
           }
-          const whole = { ...members, ...Object.fromEntries(Object.keys(given).map((k) => [k, members[k]])) }
-          expect(outcome(() => canonicalRecord(members, given))).toBe(outcome(() => canonicalJson(whole)))
+          expect(outcome(() => canonicalRecord(members, given))).toBe(outcome(() => canonicalJson(members)))
         },
       ),
       { numRuns: 500 },
