@@ -5,11 +5,10 @@ import { type BatchOutcome, type GateBatchOptions, gateBatch } from '../../funct
 import { canonicalRecord, type Receipt, type SealedEntry } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
-import type { EventResult, MinimalResult } from '../../schemas/holon.ts'
+import type { CommitReceipt, EventResult, MinimalCommit, MinimalResult } from '../../schemas/holon.ts'
 import type { Db } from '../shared/db.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import type { LedgerAppends, Sealed, SqlLedger } from '../shared/sql-ledger.ts'
-import { type AnswerLine, fullAnswerJson } from './answer.ts'
 import { eventData } from './entry-data.ts'
 import { evaluationOf, type Live, type LiveChange } from './live.ts'
 import type { HolonPulse } from './pulse.ts'
@@ -26,7 +25,7 @@ interface CommitDeps {
 
 /** What a commit answers, and what it changed in the live view (the object applies it). */
 interface CommitOutcome {
-  reply: Reply<CommitAnswer>
+  reply: Reply<CommitReceipt | MinimalCommit>
   change?: LiveChange
 }
 
@@ -127,8 +126,7 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     deps.db,
     events.map((e) => e.event.id),
   )
-  // Per event in order: its minimal line, or its full line (gate result as JSON text, receipt).
-  const results: (MinimalResult | AnswerLine | undefined)[] = []
+  const results: (EventResult | MinimalResult | undefined)[] = []
   const fresh: Incoming[] = []
   for (const [position, { event, body, digest }] of events.entries()) {
     const seen = prior.get(event.id)
@@ -140,9 +138,8 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     } else if (minimal) {
       results.push(minimalOf(event.id, seen.seq, true, seen, seen.ledger_index))
     } else {
-      // The stored result is the JSON text of the result answered when it was committed.
       const receipt = ledger.receiptFor(seen.ledger_index)
-      results.push({ eventId: event.id, seq: seen.seq, duplicate: true, resultJson: seen.result, receipt })
+      results.push(resultOf(JSON.parse(seen.result), event.id, seen.seq, true, receipt))
     }
   }
   const gated = gate(
@@ -156,8 +153,6 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     return reject(deps, fresh[outcome.rejected] as Incoming, outcome.results[outcome.rejected] as GateResult)
   }
   const firstSeq = live.counts.events + 1
-  // Serialised once: the events row stores this text and a full answer embeds it.
-  const resultJson = outcome.results.map((r) => JSON.stringify(r))
   const sealed = deps.transact((appends) => {
     const committed = fresh.map((incoming, i): CommittedEvent => {
       const result = outcome.results[i] as GateResult
@@ -172,7 +167,6 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
         seq: firstSeq + i,
         kernelVersion: live.version,
         result,
-        resultJson: resultJson[i] as string,
         override: reason,
         at: appends.at,
         ledgerIndex,
@@ -191,13 +185,7 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     const seq = firstSeq + i
     results[incoming.position] = minimal
       ? minimalOf(incoming.event.id, seq, false, result, (sealed.entries[i] as SealedEntry).entry.index)
-      : {
-          eventId: incoming.event.id,
-          seq,
-          duplicate: false,
-          resultJson: resultJson[i] as string,
-          receipt: receipts[i] as Receipt,
-        }
+      : resultOf(result, incoming.event.id, seq, false, receipts[i] ?? null)
   })
   const newest = fresh.at(-1)
   const change: LiveChange | undefined = newest && {
@@ -216,13 +204,9 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
   }
   if (minimal) {
     const checkpoint = sealed.checkpoint ?? ledger.latestCheckpoint()
-    const json = JSON.stringify({ ...head, checkpoint, results: results as MinimalResult[] })
-    return { reply: ok({ committed: head.committed, json }), change }
+    return { reply: ok({ ...head, checkpoint, results: results as MinimalResult[] }), change }
   }
-  return {
-    reply: ok({ committed: head.committed, json: fullAnswerJson(head, results as AnswerLine[]) }),
-    change,
-  }
+  return { reply: ok({ ...head, results: results as EventResult[] }), change }
 }
 
 /** Records a refusal (rejection row + ledger entry) and answers it with the entry's receipt. */

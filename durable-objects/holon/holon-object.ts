@@ -277,7 +277,7 @@ export class HolonObject extends DurableObject<Env> {
     const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f)
     const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, prepared, options)
     if (change) applyChange(live, change)
-    return reply
+    return reply.ok ? ok({ committed: reply.value.committed, json: JSON.stringify(reply.value) }) : reply
   }
 
   /** The receipt of any entry against the latest checkpoint (a minimal writer's receipts, later). */

@@ -95,8 +95,6 @@ export interface CommittedEvent {
   digest: string
   kernelVersion: number
   result: GateResult
-  /** `result` as JSON text (what the row stores; computed once per commit) */
-  resultJson: string
   override: Override | null
   at: string
   ledgerIndex: number
@@ -111,7 +109,7 @@ export function insertEvents(db: Db, events: readonly CommittedEvent[]): void {
     e.kernelVersion,
     e.result.verdict,
     e.result.torsion,
-    e.resultJson,
+    JSON.stringify(e.result),
     e.override && JSON.stringify(e.override),
     e.at,
     e.ledgerIndex,

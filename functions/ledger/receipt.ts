@@ -42,29 +42,3 @@ export function verifyReceipt(r: Receipt, verifierKey: string): VerifyReport {
   }
   return checks.report()
 }
-
-/**
- * Receipts' JSON text, equal to `JSON.stringify(receipt)` byte for byte for receipts whose members are in
- * the schema's order (as SqlLedger builds them): the holon name and checkpoint note, the same for every
- * receipt of a commit, are escaped once, and the hex hashes are copied as they are (hex needs no escaping).
- * A commit of 100 events answers ~200 kB of receipts; this halves the time spent serialising them.
- */
-export class ReceiptJson {
-  private name = ''
-  private nameJson = '""'
-  private note = ''
-  private noteJson = '""'
-
-  write(r: Receipt): string {
-    if (r.holon !== this.name) {
-      this.name = r.holon
-      this.nameJson = JSON.stringify(r.holon)
-    }
-    if (r.checkpoint !== this.note) {
-      this.note = r.checkpoint
-      this.noteJson = JSON.stringify(r.checkpoint)
-    }
-    const inclusion = r.inclusion.length === 0 ? '[]' : `["${r.inclusion.join('","')}"]`
-    return `{"holon":${this.nameJson},"index":${JSON.stringify(r.index)},"entry":${JSON.stringify(r.entry)},"entry_hash":"${r.entry_hash}","leaf_hash":"${r.leaf_hash}","checkpoint":${this.noteJson},"inclusion":${inclusion}}`
-  }
-}

@@ -1,12 +1,10 @@
-// The commit path's hand-written serialisations are the generic ones byte for byte: entries' canonical text
-// (canonicalRecord against canonicalJson) and full commit answers (fullAnswerJson against JSON.stringify).
+// The commit path's own canonical writer is canonicalJson byte for byte (entries, event bodies), and the full
+// commit answer keeps its members in the documented order.
 import { exports } from 'cloudflare:workers'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fullAnswerJson } from '../../durable-objects/holon/answer.ts'
-import { resultOf } from '../../durable-objects/holon/commit.ts'
 import { CanonicalJsonError, canonicalJson } from '../../functions/canonical/index.ts'
-import { canonicalRecord, type Receipt, sealEntry } from '../../functions/ledger/index.ts'
+import { canonicalRecord, sealEntry } from '../../functions/ledger/index.ts'
 import { createHolon, WRITE } from '../support/http.ts'
 import { contractKernel } from '../support/kernels.ts'
 
@@ -71,56 +69,7 @@ describe('canonicalRecord', () => {
   })
 })
 
-const hex = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'))
-const receipt = fc.record({
-  holon: fc.string(),
-  index: fc.nat(),
-  entry: fc.jsonValue({ maxDepth: 3 }),
-  entry_hash: hex,
-  leaf_hash: hex,
-  checkpoint: fc.oneof(fc.string(), fc.constant('omega.local/holons/a\n12\nq83v\n\n— omega.local AAAA\n')),
-  inclusion: fc.array(hex, { maxLength: 20 }),
-}) as fc.Arbitrary<unknown> as fc.Arbitrary<Receipt>
-const line = fc.record({
-  eventId: fc.oneof(fc.string(), anyString),
-  seq: fc.nat(),
-  duplicate: fc.boolean(),
-  // A gate result's members: named (never array indices, which objects order first) and not the line's own.
-  resultJson: fc
-    .dictionary(
-      fc
-        .string()
-        .filter(
-          (k) => !/^(0|[1-9][0-9]*)$/.test(k) && !['event_id', 'seq', 'duplicate', 'receipt'].includes(k),
-        ),
-      fc.jsonValue({ maxDepth: 2 }),
-    )
-    .map((r) => JSON.stringify(r)),
-  receipt,
-})
-
-describe('fullAnswerJson', () => {
-  it('is JSON.stringify of the CommitReceipt object the commit path built before', () => {
-    fc.assert(
-      fc.property(
-        fc.record({
-          holon: fc.string(),
-          kernel_version: fc.nat(),
-          committed: fc.nat(),
-          duplicates: fc.nat(),
-        }),
-        fc.array(line, { maxLength: 6 }),
-        (head, lines) => {
-          const objects = lines.map((l) =>
-            resultOf(JSON.parse(l.resultJson), l.eventId, l.seq, l.duplicate, l.receipt),
-          )
-          expect(fullAnswerJson(head, lines)).toBe(JSON.stringify({ ...head, results: objects }))
-        },
-      ),
-      { numRuns: 300 },
-    )
-  })
-
+describe('the full commit answer', () => {
   it('answers commits and retries with members in the documented order', async () => {
     const id = await createHolon(contractKernel)
     const batch = ['a', 'b'].map((e) => ({ id: e, contributed: 100, returned: 98, trace_id: `t-${e}` }))
