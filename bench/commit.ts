@@ -7,6 +7,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type DevServer, root, startDev } from '../bootstrap/dev-server.ts'
+import { workerdCpu } from './pulse.ts'
 import { fmt, median, quantile, table } from './report.ts'
 import { benchKernel, events, take } from './workload.ts'
 
@@ -100,6 +101,8 @@ export async function commitModes(): Promise<void> {
       for (const s of round % 2 ? [...servers].reverse() : servers) {
         for (const mode of s.modes) {
           const k = `${s.label} ${mode}`
+          // workerd's own CPU (user + system, /proc) over both phases: less sensitive to other load than rates
+          const cpu0 = workerdCpu(s.dev.child.pid ?? -1)
           let t0 = performance.now()
           for (let i = 0; i < SEQUENTIAL; i++) {
             const { ms, bytes } = await post(s, mode, write)
@@ -114,6 +117,9 @@ export async function commitModes(): Promise<void> {
             }),
           )
           record(`${k} parallel`, (IN_FLIGHT * PER_FLIGHT * BATCH) / ((performance.now() - t0) / 1000))
+          const cpu1 = workerdCpu(s.dev.child.pid ?? -1)
+          if (cpu0 !== null && cpu1 !== null)
+            record(`${k} cpu`, ((cpu1 - cpu0) * 1000) / (SEQUENTIAL + IN_FLIGHT * PER_FLIGHT))
         }
         for (let i = 0; i < SINGLES; i++) {
           let t0 = performance.now()
@@ -141,6 +147,7 @@ export async function commitModes(): Promise<void> {
         'sequential',
         `${IN_FLIGHT} in flight`,
         'batch ms p50',
+        'workerd CPU ms/batch',
         'bytes/batch',
         'GET / ms p50',
       ],
@@ -153,6 +160,7 @@ export async function commitModes(): Promise<void> {
             m(`${k} sequential`),
             m(`${k} parallel`),
             m(`${k} latency`, 1),
+            m(`${k} cpu`, 1),
             m(`${k} bytes`),
             m(`${s.label} get`, 1),
           ]

@@ -100,7 +100,7 @@ const freePort = () =>
   })
 
 /** CPU seconds used so far by the workerd processes under `root` (Linux /proc; null elsewhere). */
-function workerdCpu(root: number): number | null {
+export function workerdCpu(root: number): number | null {
   try {
     const procs = readdirSync('/proc')
       .filter((d) => /^[0-9]+$/.test(d))
