@@ -18,6 +18,27 @@ export interface SealedEntry {
   digestHex: string
 }
 
+/** Printable ASCII other than `"` and `\`: JSON writes such a string as it is, between quotes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+/** A string's canonical text: quoted as is when plain, else JSON.stringify (well-formed) or canonicalJson (refuses). */
+const stringText = (s: string): string =>
+  PLAIN.test(s) ? `"${s}"` : s.isWellFormed() ? JSON.stringify(s) : canonicalJson(s)
+
+/** Member names repeat in every entry and event: the text of short ones is kept (bounded; cleared when full). */
+const names = new Map<string, string>()
+
+function nameText(name: string): string {
+  if (name.length > 64) return stringText(name)
+  let text = names.get(name)
+  if (text === undefined) {
+    text = stringText(name)
+    if (names.size >= 4096) names.clear()
+    names.set(name, text)
+  }
+  return text
+}
+
 /**
  * The canonical text of a member value, or undefined for values JSON drops. Strings, numbers, booleans,
  * null and flat lists of them (most of an entry: its head, verdict, torsion, state vector, violation names)
@@ -28,7 +49,7 @@ export interface SealedEntry {
 function memberText(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return value.isWellFormed() ? JSON.stringify(value) : canonicalJson(value)
+      return stringText(value)
     case 'number':
       return Number.isFinite(value) ? JSON.stringify(value) : canonicalJson(value)
     case 'boolean':
@@ -44,11 +65,13 @@ function memberText(value: unknown): string | undefined {
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i]
       const text =
-        (typeof v === 'string' && v.isWellFormed()) || (typeof v === 'number' && Number.isFinite(v))
-          ? JSON.stringify(v)
-          : typeof v === 'boolean' || v === null
-            ? String(v)
-            : undefined
+        typeof v === 'string'
+          ? stringText(v)
+          : typeof v === 'number' && Number.isFinite(v)
+            ? JSON.stringify(v)
+            : typeof v === 'boolean' || v === null
+              ? String(v)
+              : undefined
       if (text === undefined) return canonicalJson(value)
       parts.push(text)
     }
@@ -73,7 +96,7 @@ export function canonicalRecord(
   for (const k of keys) {
     const text = Object.hasOwn(canonical, k) ? canonical[k] : memberText(members[k])
     if (text === undefined) continue
-    out += `${out === '' ? '{' : ','}${memberText(k)}:${text}`
+    out += `${out === '' ? '{' : ','}${nameText(k)}:${text}`
   }
   return out === '' ? '{}' : `${out}}`
 }
