@@ -472,6 +472,23 @@ function proofs(n: number, db: DatabaseSync, root: Hash) {
   )
 }
 
+/**
+ * `npm run bench -- commit-inprocess`: only the in-process commit path against the baseline
+ * (`OMEGA_BENCH_BASELINE`, a checkout with the shared/sql-ledger.ts layout or the foundation's).
+ */
+export async function commitPathInProcess(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'omega-commit-inprocess-'))
+  const tree = join(tmp, 'baseline')
+  try {
+    execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', tree, FOUNDATION], { stdio: 'ignore' })
+    symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'))
+    await commitInProcess(tree)
+  } finally {
+    execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
 export async function ledgerBench(): Promise<void> {
   await overhead()
   const tmp = mkdtempSync(join(tmpdir(), 'omega-ledger-export-'))

@@ -1,9 +1,9 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, p2p, pulse (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, p2p, pulse (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
-import { ledgerBench, runtimeProfiles } from './ledger.ts'
+import { commitPathInProcess, ledgerBench, runtimeProfiles } from './ledger.ts'
 import { p2pBench } from './p2p.ts'
 import { proofsUnderLoad } from './proofs.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
@@ -17,6 +17,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   },
   ledger: ledgerBench,
   commit: commitModes,
+  'commit-inprocess': commitPathInProcess,
   proofs: proofsUnderLoad,
   profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
