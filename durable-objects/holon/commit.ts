@@ -1,9 +1,8 @@
 // Committing events: idempotency, the gate, one ledger transaction for events, aggregates and entries, receipts.
-
-import { sha256 } from '@noble/hashes/sha2.js'
 import { BudgetExceededError } from '../../functions/budget/index.ts'
+import { sha256HexNative } from '../../functions/canonical/index.ts'
 import { type BatchOutcome, type GateBatchOptions, gateBatch } from '../../functions/kernel/index.ts'
-import { canonicalRecord, type Receipt, type SealedEntry, toHex, utf8 } from '../../functions/ledger/index.ts'
+import { canonicalRecord, type Receipt, type SealedEntry } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type { CommitReceipt, EventResult, MinimalCommit, MinimalResult } from '../../schemas/holon.ts'
@@ -58,16 +57,17 @@ interface Incoming extends Prepared {
 }
 
 /**
- * Canonical text and SHA-256 digest of each event. The digest is computed synchronously in JavaScript:
- * WebCrypto's `digest` costs ~20 µs per call in promise and buffer handling for an event's ~200 bytes,
- * the hash itself ~4 µs (measured in Node; docs/ledger.md). Same digest either way (test/ledger/hashing.test.ts).
+ * Canonical text and digest of each event, before the synchronous commit: the digest by the runtime's
+ * native SHA-256, which only an async call reaches (nothing here reads the object's state).
  */
-export const prepare = (events: readonly Event[]): Prepared[] =>
-  events.map((event) => {
-    // canonicalRecord = canonicalJson for objects (test/ledger/canonical-record.test.ts), faster on primitive members.
-    const body = canonicalRecord(event)
-    return { event, body, digest: toHex(sha256(utf8(body))) }
-  })
+export const prepare = (events: readonly Event[]): Promise<Prepared[]> =>
+  Promise.all(
+    events.map(async (event) => {
+      // canonicalRecord = canonicalJson for objects (test/ledger/answer.test.ts), faster on primitive members.
+      const body = canonicalRecord(event)
+      return { event, body, digest: await sha256HexNative(body) }
+    }),
+  )
 
 /** An event's line in a `Prefer: return=minimal` answer. */
 const minimalOf = (

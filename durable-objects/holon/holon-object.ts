@@ -269,9 +269,11 @@ export class HolonObject extends DurableObject<Env> {
    * is instead of structured-cloning ~2 kB of receipt per event across RPC and serialising it again.
    */
   async commit(events: Event[], options: CommitOptions): Promise<Reply<CommitAnswer>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    const prepared = await prepare(events)
+    // Read after the await: another call (a kernel activation) may have replaced them meanwhile.
     const { live, ledger, db, pulse } = this
     if (!live || !ledger) return fail({ code: 'holon_not_found' })
-    const prepared = prepare(events)
     const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f)
     const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, prepared, options)
     if (change) applyChange(live, change)
