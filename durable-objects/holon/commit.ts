@@ -63,7 +63,7 @@ interface Incoming extends Prepared {
 export const prepare = (events: readonly Event[]): Promise<Prepared[]> =>
   Promise.all(
     events.map(async (event) => {
-      // canonicalRecord = canonicalJson for objects (test/ledger/answer.test.ts), faster on primitive members.
+      // canonicalRecord = canonicalJson for objects (test/ledger/canonical-record.test.ts), faster on primitive members.
       const body = canonicalRecord(event)
       return { event, body, digest: await sha256HexNative(body) }
     }),
