@@ -7,11 +7,16 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type DevServer, root, startDev } from '../bootstrap/dev-server.ts'
-import { fmt, median, table } from './report.ts'
+import { workerdCpu } from './pulse.ts'
+import { fmt, median, quantile, table } from './report.ts'
 import { benchKernel, events, take } from './workload.ts'
 
-/** The commit path before issue 9's commit-path work (the branch base). */
-const BASELINE = process.env.OMEGA_BENCH_COMMIT_BASELINE ?? '91b28c4210a6317f71a773b042621c6794eff24b'
+/** The commit path before the last performance round (it already knows `Prefer: return=minimal`). */
+const BASELINE = process.env.OMEGA_BENCH_COMMIT_BASELINE ?? '3bb8c4e3e151e5d3a74fa9ac33904cf563e3001a'
+/** Whether the baseline answers `Prefer: return=minimal` (set 0 for commits before issue 9's commit-path work). */
+const BASELINE_MINIMAL = (process.env.OMEGA_BENCH_COMMIT_BASELINE_MINIMAL ?? '1') === '1'
+/** Single-event commits per round and server, each followed by a `GET /` (latency against the local stack). */
+const SINGLES = 20
 const ROUNDS = Number(process.env.OMEGA_BENCH_ROUNDS ?? 6)
 const BATCH = 100
 const SEQUENTIAL = 10
@@ -71,7 +76,13 @@ export async function commitModes(): Promise<void> {
   }
   const load0 = loadavg()[0] as number
   try {
-    if (baseline) await start(`baseline ${BASELINE.slice(0, 7)}`, tree, 8910, ['full'])
+    if (baseline)
+      await start(
+        `baseline ${BASELINE.slice(0, 7)}`,
+        tree,
+        8910,
+        BASELINE_MINIMAL ? ['full', 'minimal'] : ['full'],
+      )
     await start('this checkout', root, 8911, ['full', 'minimal'])
     for (const s of servers) {
       const created = await fetch(`${s.dev.base}/v1/holons/bench`, {
@@ -90,6 +101,8 @@ export async function commitModes(): Promise<void> {
       for (const s of round % 2 ? [...servers].reverse() : servers) {
         for (const mode of s.modes) {
           const k = `${s.label} ${mode}`
+          // workerd's own CPU (user + system, /proc) over both phases: less sensitive to other load than rates
+          const cpu0 = workerdCpu(s.dev.child.pid ?? -1)
           let t0 = performance.now()
           for (let i = 0; i < SEQUENTIAL; i++) {
             const { ms, bytes } = await post(s, mode, write)
@@ -104,9 +117,21 @@ export async function commitModes(): Promise<void> {
             }),
           )
           record(`${k} parallel`, (IN_FLIGHT * PER_FLIGHT * BATCH) / ((performance.now() - t0) / 1000))
+          const cpu1 = workerdCpu(s.dev.child.pid ?? -1)
+          if (cpu0 !== null && cpu1 !== null)
+            record(`${k} cpu`, ((cpu1 - cpu0) * 1000) / (SEQUENTIAL + IN_FLIGHT * PER_FLIGHT))
         }
-        for (let i = 0; i < 10; i++) {
-          const t0 = performance.now()
+        for (let i = 0; i < SINGLES; i++) {
+          let t0 = performance.now()
+          const res = await fetch(`${s.dev.base}/v1/holons/bench/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${write}` },
+            body: JSON.stringify({ event: take(s.stream, 1)[0] }),
+          })
+          await res.arrayBuffer()
+          if (res.status !== 201) throw new Error(`${s.label}: single commit ${res.status}`)
+          record(`${s.label} single`, performance.now() - t0)
+          t0 = performance.now()
           await fetch(`${s.dev.base}/`).then((r) => r.arrayBuffer())
           record(`${s.label} get`, performance.now() - t0)
         }
@@ -122,6 +147,7 @@ export async function commitModes(): Promise<void> {
         'sequential',
         `${IN_FLIGHT} in flight`,
         'batch ms p50',
+        'workerd CPU ms/batch',
         'bytes/batch',
         'GET / ms p50',
       ],
@@ -134,11 +160,29 @@ export async function commitModes(): Promise<void> {
             m(`${k} sequential`),
             m(`${k} parallel`),
             m(`${k} latency`, 1),
+            m(`${k} cpu`, 1),
             m(`${k} bytes`),
             m(`${s.label} get`, 1),
           ]
         }),
       ),
+    )
+    const q = (k: string, p: number) => (rates[k] ? fmt(quantile(rates[k] as number[], p), 1) : '-')
+    table(
+      `Single-event commits over HTTP (full receipt), each followed by a GET / (no object): ms, ${ROUNDS * SINGLES} of each per server`,
+      ['server', 'commit p50', 'commit p95', 'GET / p50', 'GET / p95', 'commit p50 minus GET / p50'],
+      servers.map((s) => {
+        const single = rates[`${s.label} single`] as number[]
+        const get = rates[`${s.label} get`] as number[]
+        return [
+          s.label,
+          q(`${s.label} single`, 0.5),
+          q(`${s.label} single`, 0.95),
+          q(`${s.label} get`, 0.5),
+          q(`${s.label} get`, 0.95),
+          fmt(quantile(single, 0.5) - quantile(get, 0.5), 1),
+        ]
+      }),
     )
   } finally {
     for (const s of servers) s.dev.stop()

@@ -15,6 +15,7 @@ import {
   statSync,
   symlinkSync,
 } from 'node:fs'
+import { register } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -48,8 +49,20 @@ import { KernelSpec } from '../schemas/kernel.ts'
 import { fmt, median, quantile, table } from './report.ts'
 import { benchKernel, events, take } from './workload.ts'
 
+// workerd imports *.wasm as compiled modules (the ledger's Keccak, durable-objects/shared/keccak.ts); Node does
+// not, so the in-process commit path gets the same thing from this loader hook.
+register(
+  `data:text/javascript,${encodeURIComponent(`export async function load(url, context, next) {
+    if (!url.endsWith('.wasm')) return next(url, context)
+    const source = 'import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(new URL(' + JSON.stringify(url) + ')))'
+    return { format: 'module', shortCircuit: true, source }
+  }`)}`,
+)
+
 /** The baseline commit path run side by side (default: the commit before issue 9's ledger rework). */
 const FOUNDATION = process.env.OMEGA_BENCH_BASELINE ?? '7ae49792d8e58649433700f042975b85728d41ce'
+/** Rows in the profile's module and function tables (`OMEGA_BENCH_TOP`). */
+const TOP = Number(process.env.OMEGA_BENCH_TOP ?? 15)
 const ENTRIES = Number(process.env.OMEGA_BENCH_LEDGER_ENTRIES ?? 1_000_000)
 
 async function serve(
@@ -207,7 +220,7 @@ function sqliteStorage() {
  */
 async function commitPath(
   dir: string,
-): Promise<(batch: unknown[]) => { ok: boolean; value?: unknown; failure?: unknown }> {
+): Promise<(batch: unknown[]) => Promise<{ ok: boolean; value?: unknown; failure?: unknown }>> {
   const spec = KernelSpec.parse(benchKernel)
   const kernel = compileKernel(spec)
   const at = new Date().toISOString()
@@ -250,9 +263,13 @@ async function commitPath(
   const ledger = new Ledger(db, 'bench', live.meta)
   const pulse = new HolonPulse(db)
   if (fresh) {
+    // This layout: events are prepared (canonical text, native digest) before the synchronous commit.
+    const { prepare } = await import(`${h}/commit.ts`)
     const transact = (f: never) => ledger.transact(f)
-    return (batch: unknown[]) => {
-      const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, batch, null)
+    return async (batch: unknown[]) => {
+      const prepared = await prepare(batch)
+      const options = { override: null, minimal: false }
+      const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, prepared, options)
       if (change) applyChange(live, change)
       return reply
     }
@@ -267,7 +284,7 @@ async function commitPath(
     ledger.adopt(w)
     return { value, w }
   }
-  return (batch: unknown[]) => commitEvents({ db, live, ledger, pulse, ledgered }, batch, null)
+  return async (batch: unknown[]) => commitEvents({ db, live, ledger, pulse, ledgered }, batch, null)
 }
 
 /**
@@ -287,10 +304,12 @@ async function commitInProcess(baselineDir: string): Promise<void> {
         const batches = Array.from({ length: size === 1 ? 200 : 10 }, () => take(streams[name], size))
         const t0 = performance.now()
         for (const b of batches) {
-          const reply = runs[name](b)
+          const reply = await runs[name](b)
           if (!reply.ok)
             throw new Error(`bench commit refused: ${JSON.stringify(reply.failure).slice(0, 300)}`)
-          JSON.stringify(reply.value) // what the worker serialises
+          // what the answer costs: the object's JSON text now, the worker's JSON.stringify before
+          const value = reply.value as { json?: string }
+          if (value.json === undefined) JSON.stringify(value)
         }
         if (round > 1) rates[name].push((batches.length * size) / ((performance.now() - t0) / 1000))
       }
@@ -451,6 +470,23 @@ function proofs(n: number, db: DatabaseSync, root: Hash) {
       row('consistency (random old size to full tree)', consistency),
     ],
   )
+}
+
+/**
+ * `npm run bench -- commit-inprocess`: only the in-process commit path against the baseline
+ * (`OMEGA_BENCH_BASELINE`, a checkout with the shared/sql-ledger.ts layout or the foundation's).
+ */
+export async function commitPathInProcess(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'omega-commit-inprocess-'))
+  const tree = join(tmp, 'baseline')
+  try {
+    execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', tree, FOUNDATION], { stdio: 'ignore' })
+    symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'))
+    await commitInProcess(tree)
+  } finally {
+    execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
+    rmSync(tmp, { recursive: true, force: true })
+  }
 }
 
 export async function ledgerBench(): Promise<void> {
@@ -616,12 +652,12 @@ async function profileRuntime(w: Workload): Promise<void> {
     table(
       `${w.title}: self time by source module`,
       ['source', `us/${w.unit}`, '% of isolate'],
-      top(byModule, 15),
+      top(byModule, TOP),
     )
     table(
       `${w.title}: heaviest functions (self time)`,
       ['function', `us/${w.unit}`, '% of isolate'],
-      top(byFunction, 15),
+      top(byFunction, TOP),
     )
   } finally {
     server.stop()
@@ -641,6 +677,9 @@ export async function runtimeProfiles(
       unit: 'event',
       stages: [
         'commit',
+        'parseJsonBody',
+        'jsonProblem',
+        'prepare',
         'commitEvents',
         'gate',
         'transact',
@@ -653,6 +692,8 @@ export async function runtimeProfiles(
         'insertMany',
         'saveAggregates',
         'receipts',
+        'bytesToHex',
+        'stringify',
       ],
       setup: async (base, write, admin) => {
         await send(base, 'PUT', '/v1/holons/prof', { kernel: benchKernel }, admin)

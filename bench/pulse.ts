@@ -100,7 +100,7 @@ const freePort = () =>
   })
 
 /** CPU seconds used so far by the workerd processes under `root` (Linux /proc; null elsewhere). */
-function workerdCpu(root: number): number | null {
+export function workerdCpu(root: number): number | null {
   try {
     const procs = readdirSync('/proc')
       .filter((d) => /^[0-9]+$/.test(d))
@@ -172,7 +172,8 @@ interface BeatTarget {
 export async function beatsOverRuntime(
   holons = 1000,
   seconds = 15,
-  periods = [5000, 2000, 1000],
+  // `OMEGA_BENCH_PULSE_PERIODS=1000` runs only the 1 beat/s case (each period costs a few minutes).
+  periods = (process.env.OMEGA_BENCH_PULSE_PERIODS ?? '5000,2000,1000').split(',').map(Number),
 ): Promise<void> {
   const rows: (string | number)[][] = []
   const admin = randomBytes(18).toString('base64url')

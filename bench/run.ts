@@ -1,11 +1,11 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, proofs, profile, geometry, forecast, control, p2p, pulse, placement (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, placement (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { controlBenchmarks } from './control.ts'
 import { forecastBench } from './forecast.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
-import { ledgerBench, runtimeProfiles } from './ledger.ts'
+import { commitPathInProcess, ledgerBench, runtimeProfiles } from './ledger.ts'
 import { p2pBench } from './p2p.ts'
 import { placementBenchmarks } from './placement.ts'
 import { proofsUnderLoad } from './proofs.ts'
@@ -20,6 +20,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   },
   ledger: ledgerBench,
   commit: commitModes,
+  'commit-inprocess': commitPathInProcess,
   proofs: proofsUnderLoad,
   profile: runtimeProfiles,
   geometry: () => geometryBenchmarks(table, quick),
