@@ -144,6 +144,14 @@ export const OrchestratorSettings = z
       .describe(
         'steps a new replica takes to serve: a scale-up is started for the need that many steps ahead',
       ),
+    topology: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe(
+        'a stored topology holding the fleet nodes under the same ids: each tick mirrors the replicas onto it as nodes linked to their hosts',
+      ),
     auto_tick: z.boolean().default(true).describe('run ticks on the alarm; false: only POST .../tick'),
     chunk_workloads: z
       .number()
@@ -337,6 +345,23 @@ export const OrchestratorInfo = z
     mode: z.string(),
     ledger: z.object({ size: z.number().int(), verifier_key: z.string(), checkpoint: z.string().nullable() }),
     pending_approval: z.boolean(),
+    topology: z
+      .object({
+        name: z.string(),
+        tick: z.number().int(),
+        ok: z.boolean(),
+        version: z.number().int().optional(),
+        routes_ok: z.boolean().optional().describe('after removals: greedy routes around them still deliver'),
+        route_failures: z
+          .array(
+            z.object({ source: z.string(), target: z.string(), stuck_at: z.string(), reason: z.string() }),
+          )
+          .optional()
+          .describe('the first routes that did not deliver, when routes_ok is false'),
+        error: z.string().optional(),
+      })
+      .optional()
+      .describe('the last mirroring of the replicas onto the stored topology'),
     next_tick_at: z.string().nullable(),
   })
   .openapi('OrchestratorInfo')

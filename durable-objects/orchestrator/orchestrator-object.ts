@@ -16,6 +16,7 @@ import {
   TickContext,
   type TickInput,
   type TickPlan,
+  topologyPatches,
 } from '../../functions/orchestrator/index.ts'
 import type { Receipt, VerificationPolicy } from '../../schemas/ledger.ts'
 import type {
@@ -31,6 +32,7 @@ import type {
 import { Db } from '../shared/db.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import { LedgerRangeError, SqlLedger } from '../shared/sql-ledger.ts'
+import type { TopologyObject } from '../topology/topology-object.ts'
 import { migrate } from './migrations.ts'
 import type { OrchestratorRefusal } from './refusals.ts'
 import { KEPT_INPUTS, OrchestratorStore } from './store.ts'
@@ -265,7 +267,43 @@ export class OrchestratorObject extends DurableObject<Env> {
   async tick(): Promise<R<PlanDoc | TickProgress>> {
     const r = this.begin()
     if (r.ok && 'running' in r.value) await this.ctx.storage.setAlarm(Date.now())
+    else if (r.ok && !('running' in r.value)) await this.mirror(r.value.tick)
     return r
+  }
+
+  /**
+   * ACT on the stored topology named in the settings: the replicas become its nodes, linked to their hosts, by
+   * diffs from what it last received (a failed update is retried by the next tick's diff). Its update answers
+   * whether greedy routes still deliver around removed replicas; the outcome is in the info document.
+   */
+  private async mirror(tick: number): Promise<void> {
+    const name = this.store.config()?.settings.topology
+    if (!name) return
+    const synced = JSON.parse(this.store.meta('topology_synced') ?? '[]') as Replica[]
+    const now = this.store.replicas()
+    const topology = this.env.TOPOLOGY.getByName(name) as DurableObjectStub<TopologyObject>
+    let status: Record<string, unknown> = { name, tick, ok: true }
+    for (const patch of topologyPatches(synced, now)) {
+      const r = (await topology.update(patch)) as Awaited<ReturnType<TopologyObject['update']>>
+      if (!r.ok) {
+        status = { name, tick, ok: false, error: JSON.stringify(r.failure) }
+        break
+      }
+      status = {
+        name,
+        tick,
+        ok: true,
+        version: r.value.version,
+        ...(r.value.termination && {
+          routes_ok: r.value.termination.routes_ok,
+          route_failures: r.value.termination.failures.slice(0, 5),
+        }),
+      }
+    }
+    this.db.transaction(() => {
+      if (status.ok) this.store.setMeta('topology_synced', JSON.stringify(now))
+      this.store.setMeta('topology_sync', JSON.stringify(status))
+    })
   }
 
   /** Runs a tick at once, or stores its inputs and progress for the chunks (synchronous: nothing interleaves). */
@@ -489,6 +527,9 @@ export class OrchestratorObject extends DurableObject<Env> {
         checkpoint: ledger.size > 0 ? ledger.checkpoint().note : null,
       },
       pending_approval: pending,
+      ...(this.store.meta('topology_sync') && {
+        topology: JSON.parse(this.store.meta('topology_sync') as string),
+      }),
       next_tick_at: next ?? null,
     }
   }
@@ -518,7 +559,11 @@ export class OrchestratorObject extends DurableObject<Env> {
   /** The loop: one tick per period. A tick over its budget is skipped (and logged), the next one still comes. */
   override async alarm(): Promise<void> {
     if (!this.store.config()) return
-    const r = this.running() ? this.chunk() : await this.tick()
+    let r: R<PlanDoc | TickProgress>
+    if (this.running()) {
+      r = this.chunk()
+      if (r.ok && !('running' in r.value)) await this.mirror(r.value.tick)
+    } else r = await this.tick()
     if (!r.ok) console.warn(`orchestrator ${this.id}: tick refused: ${JSON.stringify(r.failure)}`)
     if (this.running()) await this.ctx.storage.setAlarm(Date.now())
     else await this.schedule()
