@@ -1,4 +1,4 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, placement (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, placement, orchestrator (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { controlBenchmarks } from './control.ts'
@@ -6,6 +6,7 @@ import { forecastBench } from './forecast.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
 import { commitPathInProcess, ledgerBench, runtimeProfiles } from './ledger.ts'
+import { orchestratorBench } from './orchestrator.ts'
 import { p2pBench } from './p2p.ts'
 import { placementBenchmarks } from './placement.ts'
 import { proofsUnderLoad } from './proofs.ts'
@@ -28,6 +29,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   control: () => controlBenchmarks(table, quick),
   p2p: p2pBench,
   placement: () => placementBenchmarks(table, quick),
+  orchestrator: () => orchestratorBench(table, quick),
   pulse: async () => {
     beatInProcess()
     await beatsOverRuntime()

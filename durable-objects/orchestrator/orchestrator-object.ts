@@ -527,6 +527,7 @@ export class OrchestratorObject extends DurableObject<Env> {
         checkpoint: ledger.size > 0 ? ledger.checkpoint().note : null,
       },
       pending_approval: pending,
+      storage_bytes: this.ctx.storage.sql.databaseSize,
       ...(this.store.meta('topology_sync') && {
         topology: JSON.parse(this.store.meta('topology_sync') as string),
       }),
