@@ -32,7 +32,7 @@ import { chooseStrategy, fleetPressure, observe, regionsOut } from './situation.
  * The placement and route checks of one tick (every workload at once, under the orchestration mode): 10 s of CPU
  * at the placement's calibration. Forecasts, MPC and failover each run within their own per-call budgets.
  */
-export const TICK_PLACEMENT_CPU_MS = 10_000
+export const TICK_PLACEMENT_CPU_MS = 30_000
 export const tickPlacementBudget = (): StepBudget =>
   new StepBudget(
     'tick_placement_steps',
