@@ -140,3 +140,34 @@ describe('planTick', () => {
     )
   })
 })
+
+describe('plans that cannot be fully satisfied say why', () => {
+  it('capacity that cannot fit: replicas two workloads need but the node cannot hold are unplaced, with the reason', () => {
+    // each workload alone fits (2 replicas of 1 cpu on 3 cpu); together they need 4
+    const nodes = [rnode('a', 'eu', [0.3, 0.1], { capacity: { cpu: 3, memory: 100 } })]
+    const workloads = [wl('w1'), wl('w2')]
+    const demand = { w1: new Array(30).fill(150), w2: new Array(30).fill(150) }
+    const p = planTick(tickInput({ nodes, workloads, demand }))
+    expect(p.doc.workloads.map((w) => w.target)).toEqual([2, 2])
+    expect(p.replicas).toHaveLength(3)
+    expect(p.doc.unplaced).toEqual([expect.objectContaining({ replicas: 1, reason: 'capacity' })])
+  })
+
+  it('a fleet too small for one workload: the MPC plans what fits and says the SLA fails', () => {
+    const nodes = [rnode('a', 'eu', [0.3, 0.1], { capacity: { cpu: 2, memory: 100 } })]
+    const p = planTick(tickInput({ nodes, demand: { api: new Array(30).fill(450) } }))
+    expect(p.doc.workloads[0]?.target).toBe(2)
+    expect(p.replicas).toHaveLength(2)
+    expect(p.doc.workloads[0]?.mpc?.sla_feasible).toBe(false)
+    expect(p.doc.workloads[0]?.reasons.join(' ')).toMatch(/SLA cannot hold at steps/)
+  })
+
+  it('a strategy whose max_replicas cannot carry the demand: the decision names the steps the SLA fails', () => {
+    const s = strategy({ strategy_id: 'small', scaling_policy: { max_replicas: 2 } })
+    const p = planTick(tickInput({ strategies: [s], demand: { api: new Array(30).fill(900) } }))
+    const w = p.doc.workloads[0]
+    expect(w?.target).toBe(2)
+    expect(w?.mpc?.sla_feasible).toBe(false)
+    expect(w?.reasons.join(' ')).toMatch(/SLA cannot hold at steps/)
+  })
+})
