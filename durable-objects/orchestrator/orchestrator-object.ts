@@ -207,8 +207,22 @@ export class OrchestratorObject extends DurableObject<Env> {
     const badN = [...new Set(batch.nodes.map((s) => s.node).filter((id) => !nodes.has(id)))]
     if (badN.length > 0) return fail({ code: 'unknown_ids', kind: 'node', ids: badN.slice(0, 20) })
     const s = config.settings
+    const now = Date.now()
+    // a sample from the future would move the retention window past every real one: refused
+    const late = now + s.tick_seconds * 1000
+    for (const [kind, list] of [
+      ['workloads', batch.workloads],
+      ['nodes', batch.nodes],
+    ] as const)
+      for (const [i, x] of list.entries())
+        if (x.at !== undefined && Date.parse(x.at) > late)
+          return fail({
+            code: 'invalid_fleet',
+            pointer: `/${kind}/${i}/at`,
+            message: `a sample from the future (after ${new Date(late).toISOString()}) is refused`,
+          })
     const accepted = this.db.transaction(() =>
-      this.store.addSamples(batch, s.tick_seconds * 1000, Date.now(), s.retention),
+      this.store.addSamples(batch, s.tick_seconds * 1000, now, s.retention),
     )
     return ok({ accepted })
   }

@@ -59,6 +59,14 @@ describe('orchestrator loop', () => {
     )
     expect(bad.status).toBe(400)
     expect(bad.body.type).toBe('/problems/unknown_id')
+    const future = await call(
+      'POST',
+      `/v1/orchestrators/${id}/metrics`,
+      { workloads: [{ workload: 'api', request_rate: 1, at: '2999-01-01T00:00:00Z' }] },
+      WRITE,
+    )
+    expect(future.status).toBe(400)
+    expect(future.body.errors[0].pointer).toBe('/workloads/0/at')
     const nan = await call(
       'POST',
       `/v1/orchestrators/${id}/metrics`,
