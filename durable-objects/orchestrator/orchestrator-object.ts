@@ -523,9 +523,9 @@ export class OrchestratorObject extends DurableObject<Env> {
       workloads: Record<string, number>
     }
     const replicas = this.store.replicas()
-    const pending = Object.entries(proposals.workloads).some(
-      ([w, n]) => replicas.filter((r) => r.workload === w).length !== n,
-    )
+    const count = new Map<string, number>()
+    for (const r of replicas) count.set(r.workload, (count.get(r.workload) ?? 0) + 1)
+    const pending = Object.entries(proposals.workloads).some(([w, n]) => (count.get(w) ?? 0) !== n)
     const next = this.store.meta('next_tick_at')
     return {
       id: this.id as string,
