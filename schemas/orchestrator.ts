@@ -345,7 +345,7 @@ export const OrchestratorInfo = z
     mode: z.string(),
     ledger: z.object({ size: z.number().int(), verifier_key: z.string(), checkpoint: z.string().nullable() }),
     pending_approval: z.boolean(),
-    storage_bytes: z.number().int().describe('size of the object\'s SQLite database'),
+    storage_bytes: z.number().int().describe("size of the object's SQLite database"),
     topology: z
       .object({
         name: z.string(),
