@@ -420,7 +420,11 @@ export const ReplayDoc = z
         match: z.boolean(),
       }),
     ),
+    not_replayed: z
+      .array(z.number().int())
+      .describe('kept ticks past the request budget (chunk_workloads workloads in all): replay them offline'),
   })
   .openapi('OrchestratorReplay')
+export type ReplayDoc = z.infer<typeof ReplayDoc>
 export const TickParams = OrchestratorParams.extend({ tick: z.coerce.number().int().min(1) })
 export const WorkloadParams = OrchestratorParams.extend({ workload: ItemId })

@@ -15,7 +15,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE node_obs (
      node TEXT NOT NULL, step INTEGER NOT NULL, health TEXT, utilisation REAL, PRIMARY KEY (node, step)) WITHOUT ROWID;
    CREATE TABLE tick_inputs (
-     tick INTEGER PRIMARY KEY, inputs TEXT NOT NULL, plan_digest TEXT NOT NULL, bytes INTEGER NOT NULL);
+     tick INTEGER PRIMARY KEY, inputs TEXT NOT NULL, plan_digest TEXT NOT NULL, bytes INTEGER NOT NULL,
+     ledger_index INTEGER);
    CREATE TABLE tick_work (tick INTEGER NOT NULL, workload TEXT NOT NULL, assessed TEXT NOT NULL);
    ${LEDGER_TABLES}`,
 ]

@@ -29,6 +29,7 @@ import type {
   Replica,
   Workload,
 } from '../../schemas/orchestrator.ts'
+import { MAX_FLEET_NODES, MAX_WORKLOADS, type ReplayDoc } from '../../schemas/orchestrator.ts'
 import { Db } from '../shared/db.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import { LedgerRangeError, SqlLedger } from '../shared/sql-ledger.ts'
@@ -152,6 +153,12 @@ export class OrchestratorObject extends DurableObject<Env> {
         return fail({ code: 'invalid_fleet', pointer: e.pointer, message: e.message })
       throw e
     }
+    if (next.size > MAX_FLEET_NODES)
+      return fail({
+        code: 'invalid_fleet',
+        pointer: '/nodes',
+        message: `at most ${MAX_FLEET_NODES} nodes per orchestrator`,
+      })
     const removed = [...existing.keys()].filter((id) => !next.has(id))
     this.ledgerOf().transact((appends) => {
       this.store.replaceNodes(resolved)
@@ -185,6 +192,15 @@ export class OrchestratorObject extends DurableObject<Env> {
       seen.add(w.id)
     }
     const gone = replace ? [...existing].filter((id) => !seen.has(id)) : remove
+    const after = new Set(existing)
+    for (const id of gone) after.delete(id)
+    for (const id of seen) after.add(id)
+    if (after.size > MAX_WORKLOADS)
+      return fail({
+        code: 'invalid_fleet',
+        pointer: '/workloads',
+        message: `at most ${MAX_WORKLOADS} workloads per orchestrator`,
+      })
     this.ledgerOf().transact((appends) => {
       this.store.removeWorkloads(gone)
       this.store.upsertWorkloads(upsert)
@@ -266,7 +282,19 @@ export class OrchestratorObject extends DurableObject<Env> {
 
   /** Dry run: what the next tick would do now, and why. Stores nothing. */
   async dryRun(): Promise<R<PlanDoc>> {
-    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    const config = this.store.config()
+    if (!config) return fail({ code: 'orchestrator_not_found' })
+    // a request does at most what one alarm chunk does; a larger fleet's plan is in its tick's decision
+    const workloads = this.store.count('workloads')
+    if (workloads > config.settings.chunk_workloads)
+      return fail({
+        code: 'budget_exceeded',
+        budget: 'plan_workloads',
+        limit: config.settings.chunk_workloads,
+        unit: 'items',
+        cpu_ms: 0,
+        message: `a dry run plans at most chunk_workloads (${config.settings.chunk_workloads}) workloads; this fleet has ${workloads}`,
+      })
     const tick = Number(this.store.meta('tick')) + 1
     const p = this.plan(this.inputsAt(Date.now(), tick))
     return p.ok ? ok(p.value.doc) : p
@@ -385,9 +413,11 @@ export class OrchestratorObject extends DurableObject<Env> {
       this.store.setMeta('proposals', JSON.stringify({ tick, workloads: p.proposals }))
       this.store.deleteMeta('approved')
       this.store.dropRunning(tick)
-      this.store.keepInputs(input, p.doc.plan_digest)
-      if (acts || appends.due(`tick:${tick}`))
-        appends.append(acts ? 'orchestrator.decision' : 'orchestrator.tick', decisionData(p.doc))
+      const index =
+        acts || appends.due(`tick:${tick}`)
+          ? appends.append(acts ? 'orchestrator.decision' : 'orchestrator.tick', decisionData(p.doc))
+          : null
+      this.store.keepInputs(input, p.doc.plan_digest, index)
     }, input.at)
     return p.doc
   }
@@ -414,32 +444,39 @@ export class OrchestratorObject extends DurableObject<Env> {
   }
 
   /** Recomputes kept ticks from their inputs: each plan digest must equal the one the ledger recorded. */
-  async replay(): Promise<
-    R<{ ticks: { tick: number; plan_digest: string; replayed: string; ledgered: boolean; match: boolean }[] }>
-  > {
-    if (!this.ledger) return fail({ code: 'orchestrator_not_found' })
-    const ledgered = new Map<number, string>()
-    for (const e of this.ledger.page(0, this.ledger.size)) {
-      const entry = JSON.parse(e.body) as { kind: string; data: { tick?: number; plan_digest?: string } }
-      if (
-        (entry.kind === 'orchestrator.decision' || entry.kind === 'orchestrator.tick') &&
-        entry.data.tick !== undefined
-      )
-        ledgered.set(entry.data.tick, entry.data.plan_digest as string)
-    }
-    const ticks = this.store.keptTicks().map((t) => {
-      const kept = this.store.inputs(t) as { inputs: TickInput; plan_digest: string }
+  /**
+   * Recomputes kept ticks from their inputs, newest first, while their workloads fit in one chunk
+   * (`settings.chunk_workloads`, the work one alarm does): each plan digest must equal the one its ledger entry
+   * recorded. Older ticks past that budget are listed in `not_replayed` (replay them offline from their inputs).
+   */
+  async replay(): Promise<R<ReplayDoc>> {
+    const ledger = this.ledger
+    const config = this.store.config()
+    if (!ledger || !config) return fail({ code: 'orchestrator_not_found' })
+    let left = config.settings.chunk_workloads
+    const ticks: ReplayDoc['ticks'] = []
+    const notReplayed: number[] = []
+    for (const t of this.store.keptTicks().reverse()) {
+      const kept = this.store.inputs(t) as NonNullable<ReturnType<OrchestratorStore['inputs']>>
+      if (kept.inputs.workloads.length > left) {
+        notReplayed.push(t)
+        left = 0
+        continue
+      }
+      left -= kept.inputs.workloads.length
       const replayed = planTick(kept.inputs).doc.plan_digest
-      const inLedger = ledgered.get(t)
-      return {
+      const row = kept.ledger_index === null ? undefined : ledger.page(kept.ledger_index, 1)[0]
+      const inLedger = row && (JSON.parse(row.body) as { data: { plan_digest: string } }).data.plan_digest
+      const expected = inLedger ?? kept.plan_digest
+      ticks.push({
         tick: t,
-        plan_digest: inLedger ?? kept.plan_digest,
+        plan_digest: expected,
         replayed,
         ledgered: inLedger !== undefined,
-        match: replayed === (inLedger ?? kept.plan_digest),
-      }
-    })
-    return ok({ ticks })
+        match: replayed === expected,
+      })
+    }
+    return ok({ ticks: ticks.reverse(), not_replayed: notReplayed.reverse() })
   }
 
   async inputsOf(tick: number): Promise<R<TickInput>> {

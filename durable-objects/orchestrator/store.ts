@@ -239,14 +239,16 @@ export class OrchestratorStore {
     this.deleteMeta('running')
   }
 
-  keepInputs(input: TickInput, planDigest: string): void {
+  /** `ledgerIndex`: the tick's ledger entry, when the verification level ledgered it. */
+  keepInputs(input: TickInput, planDigest: string, ledgerIndex: number | null = null): void {
     const text = JSON.stringify(input)
     this.db.run(
-      'INSERT OR REPLACE INTO tick_inputs (tick, inputs, plan_digest, bytes) VALUES (?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO tick_inputs (tick, inputs, plan_digest, bytes, ledger_index) VALUES (?, ?, ?, ?, ?)',
       input.tick,
       text,
       planDigest,
       text.length,
+      ledgerIndex,
     )
     this.db.run(
       `DELETE FROM tick_inputs WHERE tick < ? AND tick IN (
@@ -258,12 +260,12 @@ export class OrchestratorStore {
       KEPT_INPUTS,
     )
   }
-  inputs(tick: number): { inputs: TickInput; plan_digest: string } | undefined {
-    const r = this.db.one<{ inputs: string; plan_digest: string }>(
-      'SELECT inputs, plan_digest FROM tick_inputs WHERE tick = ?',
+  inputs(tick: number): { inputs: TickInput; plan_digest: string; ledger_index: number | null } | undefined {
+    const r = this.db.one<{ inputs: string; plan_digest: string; ledger_index: number | null }>(
+      'SELECT inputs, plan_digest, ledger_index FROM tick_inputs WHERE tick = ?',
       tick,
     )
-    return r && { inputs: JSON.parse(r.inputs), plan_digest: r.plan_digest }
+    return r && { inputs: JSON.parse(r.inputs), plan_digest: r.plan_digest, ledger_index: r.ledger_index }
   }
   keptTicks(): number[] {
     return this.db.all<{ tick: number }>('SELECT tick FROM tick_inputs ORDER BY tick').map((r) => r.tick)

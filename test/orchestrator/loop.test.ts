@@ -190,6 +190,20 @@ describe('chunked ticks', () => {
     expect(seen.chunks[2]?.value).toMatchObject({ tick: 1, mode: 'centralized' })
     const placed = await call('GET', `/v1/orchestrators/${id}/placements`)
     expect(new Set(placed.body.replicas.map((r: { workload: string }) => r.workload))).toEqual(new Set(names))
+    // a request does at most one chunk's work: a dry run or replay of 5 workloads past chunks of 2 is refused
+    const plan = await call('GET', `/v1/orchestrators/${id}/plan`)
+    expect(plan.status).toBe(422)
+    expect(plan.body.budget).toBe('plan_workloads')
+    expect((await call('GET', `/v1/orchestrators/${id}/replay`)).body).toEqual({
+      ticks: [],
+      not_replayed: [1],
+    })
+    await call(
+      'PUT',
+      `/v1/orchestrators/${id}`,
+      { config: { orchestration_mode: 'centralized' }, settings: { auto_tick: false, chunk_workloads: 5 } },
+      ADMIN,
+    )
     // the replay recomputes the tick all at once from its kept inputs: the same plan digest as the chunks made
     const replay = await call('GET', `/v1/orchestrators/${id}/replay`)
     expect(replay.body.ticks).toEqual([expect.objectContaining({ tick: 1, ledgered: true, match: true })])
