@@ -7,7 +7,7 @@ import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type { CommitReceipt, EventResult, MinimalCommit, MinimalResult } from '../../schemas/holon.ts'
 import type { Db } from '../shared/db.ts'
-import { fail, ok, type Reply } from '../shared/reply.ts'
+import { budgetRefusal, fail, ok, type Reply } from '../shared/reply.ts'
 import type { LedgerAppends, Sealed, SqlLedger } from '../shared/sql-ledger.ts'
 import { eventData } from './entry-data.ts'
 import { evaluationOf, type Live, type LiveChange } from './live.ts'
@@ -102,14 +102,7 @@ export function gate(
     )
   } catch (e) {
     if (!(e instanceof BudgetExceededError)) throw e
-    return fail({
-      code: 'budget_exceeded',
-      budget: e.budget,
-      limit: e.limit,
-      unit: e.unit,
-      cpu_ms: e.cpuMs,
-      message: e.message,
-    })
+    return fail(budgetRefusal(e))
   }
 }
 

@@ -31,7 +31,7 @@ import type {
 } from '../../schemas/orchestrator.ts'
 import { MAX_FLEET_NODES, MAX_WORKLOADS, type ReplayDoc } from '../../schemas/orchestrator.ts'
 import { Db } from '../shared/db.ts'
-import { fail, ok, type Reply } from '../shared/reply.ts'
+import { budgetRefusal, fail, ok, type Reply } from '../shared/reply.ts'
 import { LedgerRangeError, SqlLedger } from '../shared/sql-ledger.ts'
 import type { TopologyObject } from '../topology/topology-object.ts'
 import { migrate } from './migrations.ts'
@@ -626,15 +626,6 @@ export class OrchestratorObject extends DurableObject<Env> {
 export interface TickProgress {
   running: { tick: number; assessed: number; total: number }
 }
-
-const budgetRefusal = (e: BudgetExceededError): OrchestratorRefusal => ({
-  code: 'budget_exceeded',
-  budget: e.budget,
-  limit: e.limit,
-  unit: e.unit,
-  cpu_ms: e.cpuMs,
-  message: e.message,
-})
 
 /** What a decision entry records: digests that tie it to its inputs and plan, and the plan's content. */
 function decisionData(doc: PlanDoc): Record<string, unknown> {

@@ -1,5 +1,6 @@
 // What an object refuses, as plain data (errors lose their class across RPC); the worker's unwrap maps it to
 // problem+json. One envelope for every object; holons and the federation registry share one refusal union.
+import type { BudgetExceededError } from '../../functions/budget/index.ts'
 import type { KernelIssue } from '../../functions/kernel/errors.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Receipt } from '../../schemas/ledger.ts'
@@ -27,3 +28,14 @@ export type Reply<T, F = Refusal> = { ok: true; value: T } | { ok: false; failur
 
 export const ok = <T>(value: T): Reply<T, never> => ({ ok: true, value })
 export const fail = <F = Refusal>(failure: F): Reply<never, F> => ({ ok: false, failure })
+
+/** An exhausted work budget as refusal data (the edge maps it to a 422 naming the budget). */
+export const budgetRefusal = (e: BudgetExceededError) =>
+  ({
+    code: 'budget_exceeded',
+    budget: e.budget,
+    limit: e.limit,
+    unit: e.unit,
+    cpu_ms: e.cpuMs,
+    message: e.message,
+  }) as const
