@@ -1,13 +1,20 @@
 // The holon's pulse shell: loads controller state, runs the pure beat, stores and ledgers what it produced.
 import type { Kairos } from '../../functions/kairos/index.ts'
 import {
+  type BeatInputs,
   checkConfig,
   type Dimension,
   initialMemory,
   runBeat,
   THREAT_ALERT,
 } from '../../functions/pulse/index.ts'
-import { type BeatSnapshot, type PulseBody, PulseConfig, type PulseDoc } from '../../schemas/pulse.ts'
+import {
+  type BeatSnapshot,
+  type KairosReading,
+  type PulseBody,
+  PulseConfig,
+  type PulseDoc,
+} from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 import type { LedgerAppends } from '../shared/sql-ledger.ts'
 import type { Live } from './live.ts'
@@ -136,41 +143,61 @@ export class HolonPulse {
   /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
   beat(l: Live, appends: LedgerAppends, nowMs: number): { row: PulseRow; snapshot: BeatSnapshot } {
     const prev = this.row
-    const c = prev.config
     const number = prev.beat + 1
-    const engine = this.kairos() // (re)built from the rows before this sample is stored
-    const n = this.store.nextSample()
-    this.store.addSample(n, nowMs, 'beat', l.current.state_vector)
-    engine.sample(l.current.state_vector, n)
-    const kairos = engine.reading()
-    const out = runBeat(c, prev.memory, {
-      beat: number,
-      at: appends.at,
-      peers: this.peers(),
-      evaluation: l.current,
-      dims: dimsOf(l),
-      since: this.store.since(prev.seen_seq, prev.seen_rejection),
-      kairos,
-    })
+    const { kairos, sample } = this.sampleBeat(l, nowMs)
+    const out = runBeat(prev.config, prev.memory, this.beatInputs(l, prev, number, appends.at, kairos))
     const s = out.snapshot
     this.store.addBeat(s, nowMs)
-    const scheduled = (prev.next_at ?? nowMs) + c.period_ms
     const next: PulseRow = {
       ...prev,
       beat: number,
-      // Missed beats are skipped, not replayed in a burst.
-      next_at: scheduled > nowMs ? scheduled : nowMs + c.period_ms,
+      next_at: this.nextBeatAt(prev, nowMs),
       memory: out.memory,
       seen_seq: this.store.maxSeq('events'),
       seen_rejection: this.store.maxSeq('rejections'),
       collapsed: kairos.collapse,
     }
     this.store.save(next)
-    const due = (key: string) => appends.due(`${key}:${number}`)
-    if (due('beat')) appends.append('pulse.beat', s as unknown as Record<string, unknown>)
+    this.ledgerBeat(appends, s, out.quarantineChanged)
+    this.witnessBeat(appends, prev, number, sample, kairos)
+    return { row: next, snapshot: s }
+  }
+
+  /** KAIROS: the beat's own sample of the state vector, then the reading. */
+  private sampleBeat(l: Live, nowMs: number): { kairos: KairosReading; sample: number } {
+    const engine = this.kairos() // (re)built from the rows before this sample is stored
+    const n = this.store.nextSample()
+    this.store.addSample(n, nowMs, 'beat', l.current.state_vector)
+    engine.sample(l.current.state_vector, n)
+    return { kairos: engine.reading(), sample: n }
+  }
+
+  /** What the pure controller sees at this beat. */
+  private beatInputs(l: Live, prev: PulseRow, number: number, at: string, kairos: KairosReading): BeatInputs {
+    return {
+      beat: number,
+      at,
+      peers: this.peers(),
+      evaluation: l.current,
+      dims: dimsOf(l),
+      since: this.store.since(prev.seen_seq, prev.seen_rejection),
+      kairos,
+    }
+  }
+
+  /** The next beat: one period after the scheduled one; missed beats are skipped, not replayed in a burst. */
+  private nextBeatAt(prev: PulseRow, nowMs: number): number {
+    const period = prev.config.period_ms
+    const scheduled = (prev.next_at ?? nowMs) + period
+    return scheduled > nowMs ? scheduled : nowMs + period
+  }
+
+  /** The beat, the Arbiter's decision and quarantine changes in the ledger. */
+  private ledgerBeat(appends: LedgerAppends, s: BeatSnapshot, quarantineChanged: boolean): void {
+    if (appends.due(`beat:${s.beat}`)) appends.append('pulse.beat', s as unknown as Record<string, unknown>)
     if (s.decision !== 'NONE') {
       appends.append('pulse.decision', {
-        beat: number,
+        beat: s.beat,
         decision: s.decision,
         threat: s.cores.entropy.threat,
         weighted: s.weighted,
@@ -178,26 +205,35 @@ export class HolonPulse {
         repair: s.cores.regen.recommendations,
       })
     }
-    if (out.quarantineChanged) {
+    if (quarantineChanged) {
       appends.append('pulse.quarantine', {
-        beat: number,
+        beat: s.beat,
         active: s.quarantine.active,
         threat: s.cores.entropy.threat,
       })
     }
-    if (due('witness')) {
-      appends.append('witness.state', { beat: number, sample: n, ...kairos })
+  }
+
+  /** Witness entries of the beat: the transducer state, and the collapse when it changed. */
+  private witnessBeat(
+    appends: LedgerAppends,
+    prev: PulseRow,
+    number: number,
+    sample: number,
+    kairos: KairosReading,
+  ): void {
+    if (appends.due(`witness:${number}`)) {
+      appends.append('witness.state', { beat: number, sample, ...kairos })
     }
-    if (kairos.collapse !== prev.collapsed && due('collapse')) {
+    if (kairos.collapse !== prev.collapsed && appends.due(`collapse:${number}`)) {
       appends.append('witness.collapse', {
         beat: number,
-        sample: n,
+        sample,
         collapse: kairos.collapse,
         sync_power: kairos.sync_power,
-        i_c: c.kairos.i_c,
+        i_c: prev.config.kairos.i_c,
       })
     }
-    return { row: next, snapshot: s }
   }
 
   doc(holon: string): PulseDoc {
