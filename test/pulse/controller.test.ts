@@ -119,8 +119,9 @@ describe('genome: both seed rules at once', () => {
           for (const w of Object.values(n)) expect(w >= 0 && w <= 1).toBe(true)
           // the step is the PID output, clamped
           close(n.O, Math.min(1, Math.max(0, g.O + Math.max(-0.05, Math.min(0.05, u)))), 1e-15)
-          if (g.R > 0.01 && g.B > 0.01) close(n.R / n.B, g.R / g.B, 1e-9)
-          if (th <= 0.5 && g.R > 0.01 && g.E > 0.01) close(n.E / n.R, g.E / g.R, 1e-9)
+          // (O = 1 leaves nothing to share: the ratios are 0 / 0)
+          if (n.O < 0.99 && g.R > 0.01 && g.B > 0.01) close(n.R / n.B, g.R / g.B, 1e-9)
+          if (n.O < 0.99 && th <= 0.5 && g.R > 0.01 && g.E > 0.01) close(n.E / n.R, g.E / g.R, 1e-9)
         },
       ),
     )
@@ -192,9 +193,9 @@ describe('genome: both seed rules at once', () => {
 describe('entropy model', () => {
   it('threat = sigmoid(w anomalies + b)', () => {
     close(threatOf({ w: 0.12, b: -3 }, 10), 1 / (1 + Math.exp(-(1.2 - 3))))
-    expect(anomaliesOf({ violations: 3, rejections: 1, overrides: 2, near_threshold: 4, peer_alerts: 1.5 })).toBe(
-      11.5,
-    )
+    expect(
+      anomaliesOf({ violations: 3, rejections: 1, overrides: 2, near_threshold: 4, peer_alerts: 1.5 }),
+    ).toBe(11.5)
   })
 
   it('learns from what happened next: up after harm, down after calm, w never negative', () => {
