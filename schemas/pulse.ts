@@ -100,9 +100,9 @@ export const PulseConfig = z
       ),
     u_scale: positive
       .max(1e12)
-      .default(Math.expm1(19))
+      .default(178_482_299) // e^19 - 1, rounded: a literal, so every runtime publishes the same default
       .describe(
-        'with u_source "load": U = 1 + u_scale x load; the default e^19 - 1 puts T_Lambda at t_threshold for a load of 1 per second at the seed reference (k 4, P 5, T1 0.001, T_threshold 0.02)',
+        'with u_source "load": U = 1 + u_scale x load; the default (e^19 - 1) puts T_Lambda at t_threshold for a load of 1 per second at the seed reference (k 4, P 5, T1 0.001, T_threshold 0.02)',
       ),
     share_model: z
       .boolean()

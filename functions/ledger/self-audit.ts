@@ -41,13 +41,15 @@ export interface AuditSource {
 }
 
 /**
- * One step of at most `budget` entries. A pass that reached the end starts over at 0, so an entry
+ * One step of at most `budget` entries. After a pass reached the end the next starts over at 0, so an entry
  * altered after it was checked is found on the next pass; once a bad entry is found the audit stops
  * there (the finding stands until the ledger is repaired and the audit state cleared).
  */
 export function auditStep(s: AuditState, src: AuditSource, budget: number): AuditState {
   if (!s.ok) return { ...s, size: src.size }
-  const restart = s.through >= src.size && src.size > 0
+  // The last step caught up with the ledger as it was then: a new pass starts at 0 (a beat appends
+  // entries every time, so waiting for an idle ledger would never re-check the old ones).
+  const restart = s.size > 0 && s.through >= s.size
   const from = restart ? AUDIT_START : s
   const to = Math.min(src.size, from.through + budget)
   if (to <= from.through) return { ...s, size: src.size }

@@ -160,11 +160,11 @@ describe('P, k and U', () => {
     expect(new Set(fixed.map((s) => s.error)).size).toBe(1)
     expect(fixed.at(-1)?.genome.O).toBe(0)
     expect(fixed.slice(15).every((s) => s.genome.O === 0)).toBe(true)
-    // The default u_scale (e^19 - 1) puts T_Lambda at T_threshold for 1 event/s (ln U = 0.02 x 0.95 / 0.001):
+    // The default u_scale (178,482,299 ~ e^19 - 1) puts T_Lambda at T_threshold for 1 event/s (ln U = 0.02 x 0.95 / 0.001):
     // a load swinging between 0.05/s and 20/s, 10 beats each, gives errors of -+0.001 ln(20) / 0.95.
     const busy = (b: number) => (Math.floor((b - 1) / 10) % 2 === 0 ? 3 : 1200)
     const load = run({ u_source: 'load' }, 80, busy)
-    close(load[0]?.error as number, (0.001 * Math.log(1 + Math.expm1(19) * 0.05)) / 0.95 - 0.02)
+    close(load[0]?.error as number, (0.001 * Math.log(1 + 178_482_299 * 0.05)) / 0.95 - 0.02)
     expect(load[0]?.error).toBeLessThan(0)
     expect(load[10]?.error).toBeGreaterThan(0)
     const O = load.map((s) => s.genome.O)
