@@ -1,4 +1,4 @@
-// The holon's calls to its deployment's federation registry: announcing artifacts, live peers, pulse alerts.
+// The holon's calls to its deployment's federation registry: announcing artifacts, peer alerts and presence, pulse alerts.
 import {
   ALERT_TYPE,
   type RhizomeAlert,
@@ -16,15 +16,6 @@ export async function announce(env: Env, artifact: RhizomeArtifact): Promise<voi
     await registry(env).publish(artifact)
   } catch (e) {
     console.error('federation announce failed', e)
-  }
-}
-
-/** P for T_Lambda: live peer nodes of this organisation's federation node (0 when unreachable). */
-export async function livePeers(env: Env): Promise<number> {
-  try {
-    return await registry(env).livePeers()
-  } catch {
-    return 0
   }
 }
 

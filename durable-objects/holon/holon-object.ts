@@ -216,8 +216,13 @@ export class HolonObject extends DurableObject<Env> {
         const at = new Date(nowMs).toISOString()
         const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
         this.pulse.adopt(value.row)
-        // The beat's self-audit: the next chunk of the holon's own ledger against its stored tree.
-        selfAudit(this.db, this.ctx.storage.kv, ledger)
+        // The beat's self-audit: the next chunk of the holon's own ledger against its stored tree. It
+        // reads and reports; a failure of its own must not fail the alarm (the beat is already stored).
+        try {
+          selfAudit(this.db, this.ctx.storage.kv, ledger)
+        } catch (e) {
+          console.error('ledger self-audit failed', e)
+        }
         await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
       }
     }
