@@ -254,7 +254,7 @@ export const PulseStatus = z
         'Lyapunov: V = error^2 non-increasing over the last balance_window beats; null before (advisory)',
       ),
     ledger_verified: LedgerAudit.nullable().describe(
-      'the self-audit of the holon’s own ledger; null before its first step',
+      'the self-audit of the holon’s own ledger (advisory: it changes no decision); null before its first step',
     ),
   })
   .openapi('PulseStatus')

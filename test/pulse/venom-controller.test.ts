@@ -310,5 +310,8 @@ describe('ml_weight sharing', () => {
     close(s.model.w, 0.12 * 1.1)
     close(s.cores.entropy.threat, sigmoid(0.132 * 5 - 3))
     expect(runBeat(on, initialMemory(on), inputs(1)).snapshot.model.w).toBe(0.12)
+    // share_bound sets the step: mean(0.12, 2, 2) = 1.37 is far, so w moves by 0.5 x 0.12
+    const wide = PulseConfig.parse({ share_model: true, share_bound: 0.5 })
+    close(runBeat(wide, initialMemory(wide), x).snapshot.model.w, 0.18)
   })
 })
