@@ -128,7 +128,13 @@ export const PulseBody = z
       .optional()
       .describe('epoch ms of the next beat (default: one period after starting); aligns or staggers holons'),
     config: patchOf(PulseConfig.shape)
-      .extend({ kairos: patchOf(KairosConfig.shape).optional(), cores: patchOf(Cores.shape).optional() })
+      .extend({
+        kairos: patchOf(KairosConfig.shape).optional(),
+        cores: patchOf(Cores.shape).optional(),
+        // the members without a default can be unset again: null goes back to the derived value
+        p_nodes: PulseConfig.shape.p_nodes.unwrap().nullable().optional().describe('null: derive P again'),
+        k_flows: PulseConfig.shape.k_flows.unwrap().nullable().optional().describe('null: k = active cores'),
+      })
       .optional(),
   })
   .openapi('PulseBody')

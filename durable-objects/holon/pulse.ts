@@ -98,13 +98,22 @@ export class HolonPulse {
   configure(body: PulseBody, nowMs: number, appends: LedgerAppends): PulseRow {
     const prev = this.row
     const { kairos, ...rest } = body.config ?? {}
-    const { cores, ...others } = rest
-    const config = PulseConfig.parse({
+    const { cores, p_nodes, k_flows, ...others } = rest
+    const merged: Record<string, unknown> = {
       ...prev.config,
       ...others,
       kairos: { ...prev.config.kairos, ...kairos },
       cores: { ...prev.config.cores, ...cores },
-    })
+    }
+    // p_nodes and k_flows: a number sets them, null unsets them (P and k are derived again)
+    for (const [key, v] of [
+      ['p_nodes', p_nodes],
+      ['k_flows', k_flows],
+    ] as const) {
+      if (v === null) delete merged[key]
+      else if (v !== undefined) merged[key] = v
+    }
+    const config = PulseConfig.parse(merged)
     checkConfig(config)
     const running = body.running ?? prev.running
     const starting = running && !prev.running

@@ -63,6 +63,11 @@ describe('P, k and U in the holon', () => {
     const fixed = await beat(id)
     expect(fixed.peers).toBe(7)
     expect(fixed.t_lambda).toBeCloseTo(0.004 / (1 - 1 / 28), 12)
+    // null unsets it: P follows the node again
+    const unset = await pulse(id, { config: { p_nodes: null } })
+    expect(unset.status).toBe(200)
+    expect(unset.body.config).not.toHaveProperty('p_nodes')
+    expect((await beat(id)).peers).toBe(4)
     await noPresence()
   })
 
@@ -71,6 +76,10 @@ describe('P, k and U in the holon', () => {
     const s = await beat(id)
     expect(s.k).toBe(3)
     expect(s.genome.B).toBe(0)
+    expect((await pulse(id, { config: { k_flows: 6 } })).status).toBe(200)
+    expect((await beat(id)).k).toBe(6)
+    expect((await pulse(id, { config: { k_flows: null } })).status).toBe(200)
+    expect((await beat(id)).k).toBe(3)
     expect(s.genome.R + s.genome.E + s.genome.O).toBeCloseTo(1, 12)
     // regression: a PUT naming one member used to reset the others (period_ms, kairos, ...) to defaults
     const patched = await pulse(id, { config: { recovery_beats: 5, kairos: { tau: 3 } } })
