@@ -45,8 +45,11 @@ function beatRounds(dims: number): number[] {
         peers: 1,
         evaluation,
         dims: d,
-        since: { violations: n % 3, rejections: 0, overrides: 0 },
+        since: { violations: n % 3, rejections: 0, overrides: 0, events: 0 },
         kairos: kairos.reading(),
+        peer_alerts: [],
+        peer_alert_id: null,
+        peer_ml_weights: [],
       })
       memory = out.memory
       JSON.stringify(out.snapshot)

@@ -1,4 +1,4 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, placement, orchestrator (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, venom, placement, orchestrator (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { controlBenchmarks } from './control.ts'
@@ -12,6 +12,7 @@ import { placementBenchmarks } from './placement.ts'
 import { proofsUnderLoad } from './proofs.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
+import { venomBench } from './venom.ts'
 
 const quick = process.argv.includes('--quick')
 const sections: Record<string, () => void | Promise<void>> = {
@@ -34,6 +35,7 @@ const sections: Record<string, () => void | Promise<void>> = {
     beatInProcess()
     await beatsOverRuntime()
   },
+  venom: venomBench,
 }
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -3,6 +3,24 @@ import { z } from '@hono/zod-openapi'
 
 const positive = z.number().positive()
 
+/**
+ * The patch form of a config object: every member optional and without its default, so a PUT that names
+ * one member leaves the others as they were (a `.partial()` of a defaulted member fills the default in).
+ */
+function patchOf<S extends z.ZodRawShape>(shape: S) {
+  const members = Object.entries(shape).map(([k, member]) => {
+    const v = member as z.ZodType
+    const inner = v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v
+    const optional = inner.optional()
+    return [k, v.description ? optional.describe(v.description) : optional]
+  })
+  return z.strictObject(
+    Object.fromEntries(members) as {
+      [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer I> ? I : S[K]>
+    },
+  )
+}
+
 export const KairosConfig = z
   .strictObject({
     tau: z.number().int().min(1).max(64).default(2).describe('lag, in samples, between the two derivatives'),
@@ -24,12 +42,33 @@ export const KairosConfig = z
   })
   .openapi('KairosConfig')
 
+const on = z.boolean().default(true)
+export const Cores = z
+  .strictObject({
+    R: on.describe('Regen'),
+    B: on.describe('Balance'),
+    E: on.describe('Entropy'),
+    O: on.describe('Optimize'),
+  })
+  .describe('active cores: an inactive one outputs nothing and its genome weight is held at 0')
+  .openapi('Cores')
+
 export const PulseConfig = z
   .strictObject({
     period_ms: z.number().int().min(100).max(86_400_000).default(60_000).describe('time between beats'),
-    k_flows: z.number().int().min(1).max(64).default(4),
+    k_flows: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('k of T_Lambda when set; unset (the default): the number of active cores'),
     t1: positive.default(0.001),
-    u: z.number().gt(1).default(Math.exp(4)),
+    u: z
+      .number()
+      .gt(1)
+      .default(Math.exp(4))
+      .describe('the load factor U of T_Lambda with u_source "fixed" (the seed: e^4, ln U = 4)'),
     t_threshold: positive.default(0.02),
     ml_weight: z.number().min(0).max(10).default(0.12).describe('initial weight of the entropy model'),
     bias: z.number().min(-20).max(20).default(-3).describe('initial bias of the entropy model'),
@@ -43,6 +82,38 @@ export const PulseConfig = z
     recovery_beats: z.number().int().min(1).max(10_000).default(3),
     balance_window: z.number().int().min(2).max(256).default(8),
     kairos: KairosConfig.default(KairosConfig.parse({})),
+    p_nodes: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe(
+        'P of T_Lambda when set; unset: 1 + the live peers the federation node reports, or 5 (the seed) when no node has reported in the last minute',
+      ),
+    cores: Cores.default(Cores.parse({})),
+    u_source: z
+      .enum(['fixed', 'load'])
+      .default('fixed')
+      .describe(
+        '"fixed": U = u; "load": U = 1 + u_scale x (events + refusals per second since the previous beat)',
+      ),
+    u_scale: positive
+      .max(1e12)
+      .default(178_482_299) // e^19 - 1, rounded: a literal, so every runtime publishes the same default
+      .describe(
+        'with u_source "load": U = 1 + u_scale x load; the default (e^19 - 1) puts T_Lambda at t_threshold for a load of 1 per second at the seed reference (k 4, P 5, T1 0.001, T_threshold 0.02)',
+      ),
+    share_model: z
+      .boolean()
+      .default(false)
+      .describe('move the entropy model weight w towards the mean of w and the peers’ published w each beat'),
+    share_bound: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.1)
+      .describe('sharing moves w by at most share_bound x max(w, 0.12) per beat; w stays in [0, 10]'),
   })
   .openapi('PulseConfig')
 
@@ -56,7 +127,15 @@ export const PulseBody = z
       .max(8.64e15)
       .optional()
       .describe('epoch ms of the next beat (default: one period after starting); aligns or staggers holons'),
-    config: PulseConfig.partial().extend({ kairos: KairosConfig.partial().optional() }).optional(),
+    config: patchOf(PulseConfig.shape)
+      .extend({
+        kairos: patchOf(KairosConfig.shape).optional(),
+        cores: patchOf(Cores.shape).optional(),
+        // the members without a default can be unset again: null goes back to the derived value
+        p_nodes: PulseConfig.shape.p_nodes.unwrap().nullable().optional().describe('null: derive P again'),
+        k_flows: PulseConfig.shape.k_flows.unwrap().nullable().optional().describe('null: k = active cores'),
+      })
+      .optional(),
   })
   .openapi('PulseBody')
 
@@ -88,10 +167,28 @@ export const BeatSnapshot = z
     at: z.string(),
     state_vector: z.array(z.number()),
     torsion: z.number(),
-    peers: z.number().int(),
+    peers: z.number().int().describe('P of T_Lambda'),
+    k: z.number().int().optional().describe('k of T_Lambda'),
+    u: z.number().optional().describe('U of T_Lambda'),
+    load: z
+      .number()
+      .optional()
+      .describe('events + refusals per second since the previous beat (advisory unless u_source is "load")'),
     t_lambda: z.number(),
     error: z.number(),
-    pid: z.object({ p: z.number(), i: z.number(), d: z.number(), output: z.number(), integral: z.number() }),
+    pid: z.object({
+      p: z.number(),
+      i: z.number(),
+      d: z.number(),
+      output: z.number(),
+      integral: z.number(),
+      v: z.number().optional().describe('Lyapunov V = error^2 (advisory)'),
+      stable: z
+        .boolean()
+        .nullable()
+        .optional()
+        .describe('V non-increasing over the last balance_window beats; null before that many (advisory)'),
+    }),
     genome: Genome,
     cores: z.object({
       regen: z.object({ urgency: z.number(), cost: z.number(), recommendations: z.array(Recommendation) }),
@@ -103,6 +200,12 @@ export const BeatSnapshot = z
           rejections: z.number(),
           overrides: z.number(),
           near_threshold: z.number(),
+          peer_alerts: z
+            .number()
+            .optional()
+            .describe(
+              'verified peer ALERT (0.5) / QUARANTINE (1) since the last beat x kernel compatibility',
+            ),
         }),
         threat: z.number(),
       }),
@@ -131,6 +234,16 @@ export const PulseDoc = z
   })
   .openapi('PulseDoc')
 
+export const LedgerAudit = z
+  .object({
+    through: z.number().int().describe('entries [0, through) re-hashed and re-chained in the current pass'),
+    size: z.number().int().describe('ledger size at the last audit step'),
+    ok: z.boolean().describe('no entry found bad in any pass so far'),
+    first_bad_index: z.number().int().nullable(),
+    passes: z.number().int().describe('complete passes over the ledger'),
+  })
+  .openapi('LedgerAudit')
+
 export const PulseStatus = z
   .object({
     running: z.boolean(),
@@ -140,6 +253,15 @@ export const PulseStatus = z
     alert: z.boolean().describe('the last beat’s threat was at or above the alert level (0.60)'),
     quarantined: z.boolean().describe('every commit needs an override until the threat has calmed down'),
     coherence: z.number().nullable().describe('abs(T_sync) at the last beat'),
+    pid_stable: z
+      .boolean()
+      .nullable()
+      .describe(
+        'Lyapunov: V = error^2 non-increasing over the last balance_window beats; null before (advisory)',
+      ),
+    ledger_verified: LedgerAudit.nullable().describe(
+      'the self-audit of the holon’s own ledger (advisory: it changes no decision); null before its first step',
+    ),
   })
   .openapi('PulseStatus')
 
@@ -192,6 +314,8 @@ export const WitnessPage = z
 
 export type KairosConfig = z.infer<typeof KairosConfig>
 export type PulseConfig = z.infer<typeof PulseConfig>
+export type Cores = z.infer<typeof Cores>
+export type LedgerAudit = z.infer<typeof LedgerAudit>
 export type PulseBody = z.infer<typeof PulseBody>
 export type Genome = z.infer<typeof Genome>
 export type Decision = z.infer<typeof Decision>

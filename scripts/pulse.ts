@@ -115,8 +115,16 @@ try {
       peers,
       evaluation: evaluation(w.state),
       dims,
-      since: { violations: w.bad, rejections: w.bad - (quarantined ? 0 : overrides), overrides },
+      since: {
+        violations: w.bad,
+        rejections: w.bad - (quarantined ? 0 : overrides),
+        overrides,
+        events: w.events - (w.bad - (quarantined ? 0 : overrides)),
+      },
       kairos: kairos.reading(),
+      peer_alerts: [],
+      peer_alert_id: null,
+      peer_ml_weights: [],
     })
     memory = out.memory
     const s = out.snapshot

@@ -148,6 +148,45 @@ export class FederationObject extends DurableObject<Env> {
       .map((r) => JSON.parse(r.alert))
   }
 
+  /**
+   * What a holon's beat needs from the registry: the verified peer alerts after `sinceId` (null: none,
+   * only the cursor, so a pulse starts with what arrives from now on), each with the sender's pinned
+   * artifact (null when unknown) for the compatibility weight; and the live peers of the freshest node
+   * report of the last minute, null when no node reported (not the same as a report of 0 peers).
+   */
+  async peerAlerts(
+    sinceId: number | null,
+    limit = 100,
+  ): Promise<{
+    alerts: { id: number; alert: RhizomeAlert; artifact: RhizomeArtifact | null }[]
+    next_id: number
+    live_peers: number | null
+  }> {
+    const rows =
+      sinceId === null
+        ? []
+        : this.db.all<{ id: number; alert: string; artifact: string | null }>(
+            `SELECT a.id, a.alert, p.artifact FROM alerts a LEFT JOIN peers p ON p.origin = a.origin
+             WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+            sinceId,
+            limit,
+          )
+    const last = Number(this.db.one<{ n: number | null }>('SELECT max(id) AS n FROM alerts')?.n ?? 0)
+    const presence = this.db.one<{ n: number | null }>(
+      'SELECT max(live_peers) AS n FROM presence WHERE at_ms > ?',
+      Date.now() - PRESENCE_TTL_MS,
+    )
+    return {
+      alerts: rows.map((r) => ({
+        id: r.id,
+        alert: JSON.parse(r.alert) as RhizomeAlert,
+        artifact: r.artifact === null ? null : (JSON.parse(r.artifact) as RhizomeArtifact),
+      })),
+      next_id: sinceId === null ? last : (rows.at(-1)?.id ?? sinceId),
+      live_peers: presence?.n === null || presence?.n === undefined ? null : Number(presence.n),
+    }
+  }
+
   /** What the bridge node should publish after `cursor` (pull with a cursor: restarts and gaps cost nothing). */
   async outbox(
     cursor: number,

@@ -1,5 +1,10 @@
-// The holon's calls to its deployment's federation registry: announcing artifacts, live peers, pulse alerts.
-import { ALERT_TYPE, type RhizomeArtifact, signAlert } from '../../functions/rhizome/index.ts'
+// The holon's calls to its deployment's federation registry: announcing artifacts, peer alerts and presence, pulse alerts.
+import {
+  ALERT_TYPE,
+  type RhizomeAlert,
+  type RhizomeArtifact,
+  signAlert,
+} from '../../functions/rhizome/index.ts'
 import type { BeatSnapshot } from '../../schemas/pulse.ts'
 import type { SqlLedger } from '../shared/sql-ledger.ts'
 
@@ -14,13 +19,21 @@ export async function announce(env: Env, artifact: RhizomeArtifact): Promise<voi
   }
 }
 
-/** P for T_Lambda: live peer nodes of this organisation's federation node (0 when unreachable). */
-export async function livePeers(env: Env): Promise<number> {
+/** Peer alerts since the pulse's cursor and the node's presence, for one beat; nothing new when unreachable. */
+export async function peerAlerts(env: Env, sinceId: number | null): Promise<PeerFeed> {
   try {
-    return await registry(env).livePeers()
-  } catch {
-    return 0
+    return await registry(env).peerAlerts(sinceId)
+  } catch (e) {
+    console.error('peer alerts unavailable', e)
+    return { alerts: [], next_id: sinceId, live_peers: null }
   }
+}
+
+export interface PeerFeed {
+  alerts: { id: number; alert: RhizomeAlert; artifact: RhizomeArtifact | null }[]
+  /** the cursor after these alerts (null: unreachable before any cursor was set) */
+  next_id: number | null
+  live_peers: number | null
 }
 
 /** An ALERT or QUARANTINE beat goes to peers, signed by the holon key, through the federation node. */

@@ -29,12 +29,13 @@ import { holonArtifact } from './artifact.ts'
 import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
-import { announce, livePeers, raiseAlert } from './federation-calls.ts'
+import { announce, peerAlerts, raiseAlert } from './federation-calls.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
 import { HolonPulse } from './pulse.ts'
 import { Rebuilder } from './rebuild.ts'
+import { auditStatus, selfAudit } from './self-audit.ts'
 import { eventsPage, insertHolon } from './store.ts'
 import * as temporal from './temporal.ts'
 
@@ -146,7 +147,14 @@ export class HolonObject extends DurableObject<Env> {
   async state(): Promise<Reply<StateDoc>> {
     const live = this.live
     if (!live) return fail({ code: 'holon_not_found' })
-    return ok(stateDoc(live, this.rebuilder.progress(), temporal.status(this.pulse), now()))
+    return ok(
+      stateDoc(
+        live,
+        this.rebuilder.progress(),
+        temporal.status(this.pulse, auditStatus(this.ctx.storage.kv)),
+        now(),
+      ),
+    )
   }
 
   /** Installs a kernel version; changed aggregates are rebuilt from history in bounded chunks. */
@@ -199,14 +207,22 @@ export class HolonObject extends DurableObject<Env> {
     const nowMs = Date.now()
     this.pulse.reload()
     if (this.live && this.pulse.due(nowMs)) {
-      const peers = await livePeers(this.env)
+      // The node's presence (P) and the verified peer alerts since the last beat, in one call.
+      const feed = await peerAlerts(this.env, this.pulse.alertCursor())
       // Read after the await: a pulse reconfiguration or a kernel activation may have landed meanwhile.
       const { live: l, ledger } = this
       if (l && ledger && this.pulse.due(nowMs)) {
-        this.pulse.livePeers = peers
+        this.pulse.feed = feed
         const at = new Date(nowMs).toISOString()
         const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
         this.pulse.adopt(value.row)
+        // The beat's self-audit: the next chunk of the holon's own ledger against its stored tree. It
+        // reads and reports; a failure of its own must not fail the alarm (the beat is already stored).
+        try {
+          selfAudit(this.db, this.ctx.storage.kv, ledger)
+        } catch (e) {
+          console.error('ledger self-audit failed', e)
+        }
         await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
       }
     }

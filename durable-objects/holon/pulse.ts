@@ -3,11 +3,14 @@ import type { Kairos } from '../../functions/kairos/index.ts'
 import {
   type BeatInputs,
   checkConfig,
+  compatibilityWeight,
   type Dimension,
   initialMemory,
+  nodesOf,
   runBeat,
   THREAT_ALERT,
 } from '../../functions/pulse/index.ts'
+import { compatibility } from '../../functions/rhizome/index.ts'
 import {
   type BeatSnapshot,
   type KairosReading,
@@ -17,6 +20,7 @@ import {
 } from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 import type { LedgerAppends } from '../shared/sql-ledger.ts'
+import type { PeerFeed } from './federation-calls.ts'
 import type { Live } from './live.ts'
 import { type PulseRow, PulseStore } from './pulse-store.ts'
 
@@ -49,12 +53,20 @@ export class HolonPulse {
     return this.row.running
   }
 
-  /** Live peer nodes the organisation's federation node reports (set before each beat; 0 when alone). */
-  livePeers = 0
+  /** What the registry said before this beat (set by the alarm): live peers (null: no node reported), alerts. */
+  feed: PeerFeed = { alerts: [], next_id: null, live_peers: null }
 
-  /** P of T_Lambda: live peer nodes known to the holon, itself included (1 when alone). */
+  /** The mesh's view of the peers' entropy model weights (set by the alarm when the mesh delivers them). */
+  peerMlWeights: readonly number[] = []
+
+  /** Where the next beat's peer alerts start (the registry's alert id; null before the first beat). */
+  alertCursor(): number | null {
+    return this.row.memory.peer_alert_id ?? null
+  }
+
+  /** P of T_Lambda: p_nodes, or 1 + the live peers the node reports, or the seed's 5 when none reported. */
   peers(): number {
-    return 1 + this.livePeers
+    return nodesOf(this.row.config.p_nodes, this.feed.live_peers)
   }
 
   private kairos(): Kairos {
@@ -86,21 +98,34 @@ export class HolonPulse {
   configure(body: PulseBody, nowMs: number, appends: LedgerAppends): PulseRow {
     const prev = this.row
     const { kairos, ...rest } = body.config ?? {}
-    const config = PulseConfig.parse({
+    const { cores, p_nodes, k_flows, ...others } = rest
+    const merged: Record<string, unknown> = {
       ...prev.config,
-      ...rest,
+      ...others,
       kairos: { ...prev.config.kairos, ...kairos },
-    })
-    checkConfig(config, this.peers())
+      cores: { ...prev.config.cores, ...cores },
+    }
+    // p_nodes and k_flows: a number sets them, null unsets them (P and k are derived again)
+    for (const [key, v] of [
+      ['p_nodes', p_nodes],
+      ['k_flows', k_flows],
+    ] as const) {
+      if (v === null) delete merged[key]
+      else if (v !== undefined) merged[key] = v
+    }
+    const config = PulseConfig.parse(merged)
+    checkConfig(config)
     const running = body.running ?? prev.running
+    const starting = running && !prev.running
     let memory =
       body.config?.ml_weight !== undefined || body.config?.bias !== undefined
         ? { ...prev.memory, model: initialMemory(config).model }
         : prev.memory
+    // A (re)started pulse counts peer alerts and load from its first beat on, not the backlog.
+    if (starting) memory = { ...memory, peer_alert_id: null, last_at: null }
     // Stopping the pulse lifts its quarantine: nothing would be left watching to lift it later.
     const lifted = !running && memory.quarantine.active
     if (lifted) memory = { ...memory, quarantine: { active: false, quiet: 0 } }
-    const starting = running && !prev.running
     const next: PulseRow = {
       ...prev,
       config,
@@ -174,14 +199,26 @@ export class HolonPulse {
 
   /** What the pure controller sees at this beat. */
   private beatInputs(l: Live, prev: PulseRow, number: number, at: string, kairos: KairosReading): BeatInputs {
+    const { feed } = this
     return {
       beat: number,
       at,
       peers: this.peers(),
       evaluation: l.current,
       dims: dimsOf(l),
-      since: this.store.since(prev.seen_seq, prev.seen_rejection),
+      since: {
+        ...this.store.since(prev.seen_seq, prev.seen_rejection),
+        // seqs are consecutive: the events committed since the last beat (the load counts them)
+        events: Math.max(0, this.store.maxSeq('events') - prev.seen_seq),
+      },
       kairos,
+      peer_alerts: feed.alerts.map(({ alert, artifact }) => ({
+        origin: alert.origin,
+        decision: alert.decision,
+        compatibility: artifact ? compatibilityWeight(compatibility(l.kernel.spec, artifact)) : null,
+      })),
+      peer_alert_id: feed.next_id ?? prev.memory.peer_alert_id ?? null,
+      peer_ml_weights: this.peerMlWeights,
     }
   }
 

@@ -1,8 +1,9 @@
 // Read documents of the pulse: the status block of /state and the temporal memory with reconstruction.
-import type { TemporalDoc } from '../../schemas/pulse.ts'
+import type { LedgerAudit, PulseStatus, TemporalDoc } from '../../schemas/pulse.ts'
 import type { HolonPulse } from './pulse.ts'
 
-export function status(p: HolonPulse) {
+/** The status block of /state; `audit` is the self-audit's progress (null before its first step). */
+export function status(p: HolonPulse, audit: LedgerAudit | null): PulseStatus {
   const d = p.doc('')
   const last = d.last
   return {
@@ -13,6 +14,8 @@ export function status(p: HolonPulse) {
     alert: d.alert,
     quarantined: d.quarantined,
     coherence: last ? last.kairos.sync.abs : null,
+    pid_stable: last?.pid.stable ?? null,
+    ledger_verified: audit,
   }
 }
 

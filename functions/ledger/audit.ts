@@ -96,6 +96,11 @@ export class ExportAuditor {
     return null
   }
 
+  /** Where a later chunk resumes: the next index, the last leaf hash and the frontier (valid when nothing failed). */
+  resume(): { next: number; prev: string | null; frontier: string[] } {
+    return { next: this.next, prev: this.prev, frontier: this.tree.nodes.map((n) => toHex(n.hash)) }
+  }
+
   finish(): VerifyReport {
     const { header, checks } = this
     const count = this.next - header.from

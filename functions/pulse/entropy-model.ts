@@ -12,10 +12,12 @@ export interface AnomalyFeatures {
   overrides: number
   /** invariants scoring within the near margin above their threshold */
   near_threshold: number
+  /** verified peer alerts since the last beat, weighted (see peer-alerts.ts) */
+  peer_alerts: number
 }
 
 export const anomaliesOf = (f: AnomalyFeatures): number =>
-  f.violations + f.rejections + f.overrides + f.near_threshold
+  f.violations + f.rejections + f.overrides + f.near_threshold + f.peer_alerts
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 

@@ -97,54 +97,105 @@ describe('genomic PID', () => {
   })
 })
 
-const weight = fc.double({ min: 0.01, max: 1, noNaN: true })
-const genome = fc.tuple(weight, weight, weight, weight).map(([R, B, E, O]) => {
-  const s = R + B + E + O
-  return { R: R / s, B: B / s, E: E / s, O: O / s }
-})
+const weight = fc.double({ min: 0, max: 1, noNaN: true })
+/** Any stored genome: weights in [0, 1], not necessarily summing to 1 (a genome stored by older code). */
+const anyGenome = fc.record({ R: weight, B: weight, E: weight, O: weight })
+const cores = fc
+  .record({ R: fc.boolean(), B: fc.boolean(), E: fc.boolean(), O: fc.boolean() })
+  .filter((c) => c.R || c.B || c.E)
 
-describe('genome', () => {
-  it('moves O by at most 0.05 a beat (before renormalising) and renormalises to sum 1', () => {
+describe('genome: both seed rules at once', () => {
+  it('sum 1 (+-1e-12), |dO| <= 0.05, all in [0, 1], R:B:E ratio kept unless E follows the threat', () => {
     fc.assert(
       fc.property(
-        genome,
-        fc.double({ min: -5, max: 5, noNaN: true }),
-        fc.double({ min: 0, max: 0.5 }),
-        (g, u, th) => {
-          const n = evolveGenome(g, u, th, 0)
-          close(n.R + n.B + n.E + n.O, 1, 1e-9)
-          // R is untouched before renormalising, so O_pre = n.O * R / n.R
-          const oPre = (n.O * g.R) / n.R
-          expect(Math.abs(oPre - g.O)).toBeLessThanOrEqual(0.05 + 1e-9)
-          const step = Math.max(-0.05, Math.min(0.05, u))
-          close(oPre, Math.min(1, Math.max(0, g.O + step)), 1e-9) // O is a weight: clamped to [0, 1]
+        anyGenome,
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 500 }),
+        (g, u, th, t) => {
+          const n = evolveGenome(g, u, th, t)
+          close(n.R + n.B + n.E + n.O, 1, 1e-12)
+          expect(Math.abs(n.O - g.O)).toBeLessThanOrEqual(0.05 + 1e-15)
+          for (const w of Object.values(n)) expect(w >= 0 && w <= 1).toBe(true)
+          // the step is the PID output, clamped
+          close(n.O, Math.min(1, Math.max(0, g.O + Math.max(-0.05, Math.min(0.05, u)))), 1e-15)
+          // (O = 1 leaves nothing to share: the ratios are 0 / 0)
+          if (n.O < 0.99 && g.R > 0.01 && g.B > 0.01) close(n.R / n.B, g.R / g.B, 1e-9)
+          if (n.O < 0.99 && th <= 0.5 && g.R > 0.01 && g.E > 0.01) close(n.E / n.R, g.E / g.R, 1e-9)
         },
       ),
     )
   })
 
-  it('E follows 0.15 threat exp(-t/50) (1 - O/0.3) when threat > 0.5', () => {
+  it('holds over many beats from any genome, with inactive cores held at 0', () => {
+    fc.assert(
+      fc.property(
+        anyGenome,
+        cores,
+        fc.array(fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0, max: 1 })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (g0, on, steps) => {
+          let g = g0
+          steps.forEach(([u, th], t) => {
+            const n = evolveGenome(g, u, th, t, on)
+            close(n.R + n.B + n.E + n.O, 1, 1e-12)
+            if (on.O && t > 0) expect(Math.abs(n.O - g.O)).toBeLessThanOrEqual(0.05 + 1e-15)
+            for (const k of ['R', 'B', 'E', 'O'] as const) {
+              expect(n[k]).toBeGreaterThanOrEqual(0)
+              expect(n[k]).toBeLessThanOrEqual(1)
+              if (!on[k]) expect(n[k]).toBe(0)
+            }
+            g = n
+          })
+        },
+      ),
+    )
+  })
+
+  it('regression (issue 11): E dropped to 0 by the threat formula no longer drags O by 0.125', () => {
+    const g: Genome = { R: 0.25, B: 0.25, E: 0.25, O: 0.25 }
+    // O steps to 0.30, so E = 0.15 x 0.9 x (1 - 0.30/0.3) = 0; R and B share 0.70 equally.
+    // The old order (clamp, then renormalise all four by 0.8) stored O = 0.375: a move of 0.125.
+    const z = evolveGenome(g, 0.2, 0.9, 0)
+    for (const [k, v] of Object.entries({ R: 0.35, B: 0.35, E: 0, O: 0.3 })) close(z[k as keyof Genome], v)
+  })
+
+  it('E follows 0.15 threat exp(-t/50) (1 - O/0.3) when threat > 0.5; R, B, E share 1 - O', () => {
     const g: Genome = { R: 0.25, B: 0.25, E: 0.25, O: 0.25 }
     // O: 0.25 - 0.01 = 0.24; E = 0.15 * 1 * e^-1 * (1 - 0.8)
     const e = 0.15 * Math.exp(-1) * 0.2
-    const sum = 0.25 + 0.25 + e + 0.24
     const n = evolveGenome(g, -0.01, 1, 50)
-    close(n.E, e / sum)
-    close(n.O, 0.24 / sum)
-    // O reaching 0.3 zeroes E: {0.25, 0.25, 0, 0.30} / 0.8
-    const z = evolveGenome(g, 0.2, 0.9, 0)
-    for (const [k, v] of Object.entries({ R: 0.3125, B: 0.3125, E: 0, O: 0.375 }))
-      close(z[k as keyof Genome], v)
-    // at threat 0.5 E is left alone
+    close(n.O, 0.24)
+    close(n.E, (0.76 * e) / (0.5 + e))
+    close(n.R, (0.76 * 0.25) / (0.5 + e))
+    // at threat 0.5 E is left alone (and so is the ratio: R, B, E share 0.75 equally)
     const q = evolveGenome(g, 0, 0.5, 0)
     close(q.E, 0.25)
+  })
+
+  it('an inactive core is 0; R, B, E all 0 share 1 - O equally', () => {
+    const g: Genome = { R: 0.25, B: 0.25, E: 0.25, O: 0.25 }
+    const n = evolveGenome(g, 0, 0, 0, { R: true, B: false, E: true, O: true })
+    expect(n.B).toBe(0)
+    close(n.R, 0.375)
+    close(n.E, 0.375)
+    const noO = evolveGenome(g, 0.05, 0, 0, { R: true, B: true, E: true, O: false })
+    expect(noO.O).toBe(0)
+    close(noO.R, 1 / 3)
+    const zero = evolveGenome({ R: 0, B: 0, E: 0, O: 0.4 }, 0, 0, 0)
+    close(zero.R, 0.2)
+    close(zero.E, 0.2)
   })
 })
 
 describe('entropy model', () => {
   it('threat = sigmoid(w anomalies + b)', () => {
     close(threatOf({ w: 0.12, b: -3 }, 10), 1 / (1 + Math.exp(-(1.2 - 3))))
-    expect(anomaliesOf({ violations: 3, rejections: 1, overrides: 2, near_threshold: 4 })).toBe(10)
+    expect(
+      anomaliesOf({ violations: 3, rejections: 1, overrides: 2, near_threshold: 4, peer_alerts: 1.5 }),
+    ).toBe(11.5)
   })
 
   it('learns from what happened next: up after harm, down after calm, w never negative', () => {

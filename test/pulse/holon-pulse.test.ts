@@ -65,11 +65,11 @@ describe('PUT /v1/holons/:id/pulse', () => {
     const p = await beat(id)
     expect(p.beat).toBe(1)
     const s = p.last
-    // alone: P = 1, T_Lambda = 0.001 ln(e^4) / (1 - 1/4)
-    expect(s.peers).toBe(1)
-    expect(s.t_lambda).toBeCloseTo(0.004 / 0.75, 12)
-    expect(s.error).toBeCloseTo(0.004 / 0.75 - 0.02, 12)
-    expect(s.pid.output).toBeCloseTo(0.7 * (0.004 / 0.75 - 0.02), 12)
+    // no node has reported: the seed's P = 5, T_Lambda = 0.001 ln(e^4) / (1 - 1/20)
+    expect(s.peers).toBe(5)
+    expect(s.t_lambda).toBeCloseTo(0.004 / 0.95, 12)
+    expect(s.error).toBeCloseTo(0.004 / 0.95 - 0.02, 12)
+    expect(s.pid.output).toBeCloseTo(0.7 * (0.004 / 0.95 - 0.02), 12)
     // quiet holon: no anomalies, threat sigmoid(-3); headroom 0.5 above the threshold -> OPTIMIZE
     expect(s.cores.entropy.anomalies).toBe(0)
     expect(s.cores.entropy.threat).toBeCloseTo(sigmoid(-3), 12)
@@ -135,6 +135,7 @@ describe('quarantine', () => {
       rejections: 0,
       overrides: 20,
       near_threshold: 0,
+      peer_alerts: 0,
     })
     expect(p2.last.model.b).toBeCloseTo(b1, 12)
     expect(p2.last.cores.entropy.threat).toBeCloseTo(sigmoid(0.12 * 41 + b1), 12)
