@@ -1,5 +1,12 @@
 // The holon's pulse shell: loads controller state, runs the pure beat, stores and ledgers what it produced.
-import type { Kairos } from '../../functions/kairos/index.ts'
+import {
+  type Dissipation,
+  dissipation,
+  type Kairos,
+  META_MAX_ENTRIES,
+  suggest,
+  witnessDigest,
+} from '../../functions/kairos/index.ts'
 import {
   type BeatInputs,
   checkConfig,
@@ -14,6 +21,7 @@ import {
   type PulseBody,
   PulseConfig,
   type PulseDoc,
+  type WitnessLayer,
 } from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 import type { LedgerAppends } from '../shared/sql-ledger.ts'
@@ -27,10 +35,33 @@ const dimsOf = (l: Live): Dimension[] =>
     weight: i.spec.weight ?? 1,
   }))
 
+/** When each witness layer last wrote (epoch ms), read from the ledger once per object life. */
+interface WitnessClock {
+  micro: number | null
+  meso: number | null
+  /** the last witness.meta entry's time, null before the first */
+  metaAt: number | null
+  /** the last witness entry a witness.meta covered (-1: none) */
+  metaTo: number
+  /** the last witness.meta stopped at META_MAX_ENTRIES: the next one is due at once */
+  metaCapped: boolean
+  /** the first witness entry's time (the meta interval runs from it until the first meta) */
+  firstAt: number | null
+}
+
+/** A KAIROS reading as a witness records a phase: T_sync, its argument, delta_phase, collapse. */
+const phaseOf = (r: KairosReading) => ({
+  sync: r.sync,
+  arg: Math.atan2(r.sync.im, r.sync.re),
+  delta_phase: r.delta_phase,
+  collapse: r.collapse,
+})
+
 export class HolonPulse {
   readonly store: PulseStore
   private row: PulseRow
   private engine?: Kairos
+  private clock?: WitnessClock
 
   constructor(db: Db) {
     this.store = new PulseStore(db)
@@ -71,6 +102,17 @@ export class HolonPulse {
   reset(): void {
     this.row = this.store.load()
     this.engine = undefined
+    this.clock = undefined
+  }
+
+  /**
+   * The KAIROS gate: with `gate: 'dissipate'`, while the pulse runs, the holon has not collapsed and
+   * delta_phase > delta (as of the latest sample), every commit needs an override. Null when it does not act.
+   */
+  dissipation(): Dissipation | null {
+    const k = this.row.config.kairos
+    if (!this.row.running || k.gate !== 'dissipate') return null
+    return dissipation(this.kairos().reading(), k, true)
   }
 
   /** Next alarm time the pulse needs, or null when stopped. */
@@ -85,11 +127,12 @@ export class HolonPulse {
   /** Applies a configuration / start / stop; throws PulseConfigError. Call inside a transaction. */
   configure(body: PulseBody, nowMs: number, appends: LedgerAppends): PulseRow {
     const prev = this.row
-    const { kairos, ...rest } = body.config ?? {}
+    const { kairos, witnessing, ...rest } = body.config ?? {}
     const config = PulseConfig.parse({
       ...prev.config,
       ...rest,
       kairos: { ...prev.config.kairos, ...kairos },
+      witnessing: { ...prev.config.witnessing, ...witnessing },
     })
     checkConfig(config, this.peers())
     const running = body.running ?? prev.running
@@ -131,13 +174,41 @@ export class HolonPulse {
     if (kairosChanged) this.engine = undefined
   }
 
-  /** A KAIROS sample at a commit (only while the pulse runs). Call inside the commit's transaction. */
-  sampleCommit(phi: readonly number[], atMs: number): void {
+  /**
+   * A KAIROS sample at a commit call (only while the pulse runs), and its micro witness: the reading before
+   * and after, the coherence change, the seqs. Call inside the commit's transaction.
+   */
+  sampleCommit(
+    phi: readonly number[],
+    atMs: number,
+    appends: LedgerAppends,
+    seqs: { first: number; last: number },
+  ): void {
     if (!this.row.running) return
     const engine = this.kairos() // (re)built from the rows before this sample is stored
-    const n = this.store.nextSample()
-    this.store.addSample(n, atMs, 'commit', phi)
-    engine.sample(phi, n)
+    const before = engine.reading()
+    const { n, at } = this.store.addSample(atMs, 'commit', phi)
+    engine.sample(phi, at)
+    const after = engine.reading()
+    const clock = this.witnessClock()
+    const w = this.row.config.witnessing
+    if (
+      this.layer('micro') &&
+      this.elapsed(clock.micro, at, w.micro_interval_ms) &&
+      appends.due(`micro:${n}`)
+    ) {
+      appends.append('witness.micro', {
+        sample: n,
+        first_seq: seqs.first,
+        last_seq: seqs.last,
+        input: phaseOf(before),
+        output: phaseOf(after),
+        coherence_change: after.sync.abs - before.sync.abs,
+      })
+      clock.micro = at
+      clock.firstAt ??= at
+    }
+    this.witnessMeta(appends, at)
   }
 
   /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
@@ -166,9 +237,8 @@ export class HolonPulse {
   /** KAIROS: the beat's own sample of the state vector, then the reading. */
   private sampleBeat(l: Live, nowMs: number): { kairos: KairosReading; sample: number } {
     const engine = this.kairos() // (re)built from the rows before this sample is stored
-    const n = this.store.nextSample()
-    this.store.addSample(n, nowMs, 'beat', l.current.state_vector)
-    engine.sample(l.current.state_vector, n)
+    const { n, at } = this.store.addSample(nowMs, 'beat', l.current.state_vector)
+    engine.sample(l.current.state_vector, at)
     return { kairos: engine.reading(), sample: n }
   }
 
@@ -214,7 +284,10 @@ export class HolonPulse {
     }
   }
 
-  /** Witness entries of the beat: the transducer state, and the collapse when it changed. */
+  /**
+   * Witness entries of the beat: the transducer states (meso, at its interval), the collapse when it
+   * changed (macro), and the meta digest when due.
+   */
   private witnessBeat(
     appends: LedgerAppends,
     prev: PulseRow,
@@ -222,22 +295,87 @@ export class HolonPulse {
     sample: number,
     kairos: KairosReading,
   ): void {
-    if (appends.due(`witness:${number}`)) {
+    const nowMs = Date.parse(appends.at)
+    const clock = this.witnessClock()
+    const w = prev.config.witnessing
+    if (
+      this.layer('meso') &&
+      this.elapsed(clock.meso, nowMs, w.meso_interval_ms) &&
+      appends.due(`witness:${number}`)
+    ) {
       appends.append('witness.state', { beat: number, sample, ...kairos })
+      clock.meso = nowMs
+      clock.firstAt ??= nowMs
     }
-    if (kairos.collapse !== prev.collapsed && appends.due(`collapse:${number}`)) {
+    if (this.layer('macro') && kairos.collapse !== prev.collapsed && appends.due(`collapse:${number}`)) {
       appends.append('witness.collapse', {
         beat: number,
         sample,
         collapse: kairos.collapse,
         sync_power: kairos.sync_power,
-        i_c: prev.config.kairos.i_c,
+        coherence_threshold: prev.config.kairos.coherence_threshold,
       })
+      clock.firstAt ??= nowMs
     }
+    this.witnessMeta(appends, nowMs)
   }
 
-  doc(holon: string): PulseDoc {
+  private layer(l: WitnessLayer): boolean {
+    return this.row.config.witnessing.layers.includes(l)
+  }
+
+  private elapsed(last: number | null, nowMs: number, interval: number): boolean {
+    return last === null || nowMs - last >= interval
+  }
+
+  private witnessClock(): WitnessClock {
+    if (this.clock) return this.clock
+    const meta = this.store.lastWitness('witness.meta')
+    this.clock = {
+      micro: this.store.lastWitness('witness.micro')?.at ?? null,
+      meso: this.store.lastWitness('witness.state')?.at ?? null,
+      metaAt: meta?.at ?? null,
+      metaTo: meta ? Number(meta.data.to_index) : -1,
+      metaCapped: meta ? Number(meta.data.count) >= META_MAX_ENTRIES : false,
+      firstAt: this.store.firstWitnessAt(),
+    }
+    return this.clock
+  }
+
+  /**
+   * The meta witness (W = G[W]): at its interval, a witness.meta entry with the count, index range and
+   * SHA3-256 digest of the witness entries' hashes since the last one (that one included, so metas chain).
+   * Covers what the ledger holds before this transaction, at most META_MAX_ENTRIES at a time.
+   */
+  private witnessMeta(appends: LedgerAppends, nowMs: number): void {
+    if (!this.layer('meta')) return
+    const clock = this.witnessClock()
+    const since = clock.metaAt ?? clock.firstAt
+    if (since === null) return
+    if (!clock.metaCapped && nowMs - since < this.row.config.witnessing.meta_interval_ms) return
+    const covered = this.store.witnessHashes(clock.metaTo, META_MAX_ENTRIES)
+    // only earlier metas since the last one: nothing new to witness
+    if (covered.every((e) => e.kind === 'witness.meta')) return
+    const d = witnessDigest(covered)
+    if (!d || !appends.due(`meta:${d.to_index}`)) return
+    appends.append('witness.meta', { ...d, previous_to_index: clock.metaTo })
+    clock.metaAt = nowMs
+    clock.metaTo = d.to_index
+    clock.metaCapped = d.count >= META_MAX_ENTRIES
+  }
+
+  /** The pulse document; with the holon's live view, the Emissary's suggestion names an invariant. */
+  doc(holon: string, live?: Readonly<Live>): PulseDoc {
     const last = this.store.lastBeat()
+    const kairos = this.kairos().reading()
+    const k = this.row.config.kairos
+    const scores = live
+      ? dimsOf(live).map((d, i) => ({
+          invariant: d.invariant,
+          score: live.current.state_vector[i] as number,
+          threshold: d.threshold,
+        }))
+      : []
     return {
       holon,
       running: this.row.running,
@@ -246,6 +384,9 @@ export class HolonPulse {
       config: this.row.config,
       alert: last !== null && last.cores.entropy.threat >= THREAT_ALERT,
       quarantined: this.quarantined,
+      dissipating: this.dissipation() !== null,
+      kairos,
+      suggestion: suggest(kairos, k, { running: this.row.running, scores }),
       last,
     }
   }

@@ -12,6 +12,7 @@ export function status(p: HolonPulse) {
     threat: last?.cores.entropy.threat ?? null,
     alert: d.alert,
     quarantined: d.quarantined,
+    dissipating: d.dissipating,
     coherence: last ? last.kairos.sync.abs : null,
   }
 }
@@ -28,6 +29,8 @@ export function temporalDoc(
   const doc: TemporalDoc = { holon, snapshots: p.store.beats(fromMs, toMs, limit) }
   if (atMs !== undefined) {
     const { engine, lastAt } = p.store.rebuildKairos(p.config.kairos, atMs)
+    // the idle steps between the last sample and `at` count: time is time
+    engine.advance(atMs)
     doc.reconstructed = {
       at: new Date(atMs).toISOString(),
       last_sample_at: lastAt === null ? null : new Date(lastAt).toISOString(),
