@@ -142,6 +142,20 @@ export function readPulseConfig(stored: unknown): PulseConfig {
   return PulseConfig.parse(c)
 }
 
+/**
+ * A patch of a configuration object: every member optional and without its default, so a partial update
+ * changes only what it names (zod applies defaults inside optional members otherwise).
+ */
+function patchOf<T extends z.ZodRawShape>(o: z.ZodObject<T>, nested: Record<string, z.ZodType> = {}) {
+  const shape: Record<string, z.ZodType> = {}
+  for (const [k, v] of Object.entries(o.shape) as [string, z.ZodType][]) {
+    const inner = v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v
+    const member = (nested[k] ?? inner).optional()
+    shape[k] = v.description ? member.describe(v.description) : member
+  }
+  return z.strictObject(shape)
+}
+
 export const PulseBody = z
   .strictObject({
     running: z.boolean().optional().describe('true starts (or resumes) the pulse, false stops it'),
@@ -152,12 +166,12 @@ export const PulseBody = z
       .max(8.64e15)
       .optional()
       .describe('epoch ms of the next beat (default: one period after starting); aligns or staggers holons'),
-    config: PulseConfig.partial()
-      .extend({
-        kairos: KairosConfig.partial().optional(),
-        witnessing: WitnessingConfig.partial().optional(),
-      })
-      .optional(),
+    config: patchOf(PulseConfig, {
+      kairos: patchOf(KairosConfig),
+      witnessing: patchOf(WitnessingConfig),
+    })
+      .optional()
+      .describe('members to change; the others keep their current values'),
   })
   .openapi('PulseBody')
 
@@ -323,7 +337,15 @@ export type PulseConfig = z.infer<typeof PulseConfig>
 export type WitnessingConfig = z.infer<typeof WitnessingConfig>
 export type WitnessLayer = (typeof WITNESS_LAYERS)[number]
 export type Suggestion = z.infer<typeof Suggestion>
-export type PulseBody = z.infer<typeof PulseBody>
+/** What PUT /pulse takes: a patch of the configuration (members not named keep their values). */
+export type PulseBody = {
+  running?: boolean
+  first_beat_at?: number
+  config?: Partial<Omit<PulseConfig, 'kairos' | 'witnessing'>> & {
+    kairos?: Partial<KairosConfig>
+    witnessing?: Partial<WitnessingConfig>
+  }
+}
 export type Genome = z.infer<typeof Genome>
 export type Decision = z.infer<typeof Decision>
 export type KairosReading = z.infer<typeof KairosReading>
