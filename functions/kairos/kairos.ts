@@ -95,11 +95,19 @@ export class Kairos {
     const step = this.step as number
     const base = this.base
     if (base) this.pushDot(this.phi.map((x, i) => x - (base[i] as number)))
-    const idle = Math.min(k - step - 1, stepsToRebuild(this.config))
-    // each idle step's term is 0 (phi_dot = 0), whatever its phase
-    for (let j = 0; j < idle; j++) {
-      if (this.dots.length === this.config.tau) this.open(ZERO_TERM)
-      this.pushDot(this.zero)
+    const idle = k - step - 1
+    if (idle >= stepsToRebuild(this.config)) {
+      // a silence longer than the windows leaves zero terms in them and zero derivatives on the lag line:
+      // the same sums as stepping through it, in O(tau)
+      this.master = new Transducer(this.config.master_window)
+      this.emissary = new Transducer(this.config.emissary_window)
+      this.dots = Array.from({ length: this.config.tau }, () => this.zero)
+    } else {
+      // each idle step's term is 0 (phi_dot = 0), whatever its phase
+      for (let j = 0; j < idle; j++) {
+        if (this.dots.length === this.config.tau) this.open(ZERO_TERM)
+        this.pushDot(this.zero)
+      }
     }
     this.base = this.phi
     this.step = k
