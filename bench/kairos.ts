@@ -36,7 +36,7 @@ export function kairosBench(): void {
     const replay = Array.from({ length: stepsToRebuild(c) + 1 }, (_, i) => phi(i))
     const rebuild = rounds(200, () => {
       const k = new Kairos(c)
-      replay.forEach((p, i) => k.sample(p, i * 1000))
+      for (const [i, p] of replay.entries()) k.sample(p, i * 1000)
       k.reading()
     })
     rows.push(
