@@ -139,7 +139,9 @@ export function readPulseConfig(stored: unknown): PulseConfig {
     const { i_c, ...rest } = k
     c.kairos = { coherence_threshold: i_c, ...rest }
   }
-  return PulseConfig.parse(c)
+  // a row this schema cannot read is used as stored (what the object did before it parsed stored rows)
+  const r = PulseConfig.safeParse(c)
+  return r.success ? r.data : (c as PulseConfig)
 }
 
 /**
@@ -193,7 +195,10 @@ export const KairosReading = z
     sync_power: z.number().describe('abs(T_sync)^2'),
     collapse: z.boolean(),
   })
-  .openapi('KairosReading')
+  .openapi('KairosReading', {
+    description:
+      'KAIROS coherence after a sample; it drives the dissipation gate (kairos.gate) and the suggestion, and is witnessed',
+  })
 
 export const Suggestion = z
   .object({
