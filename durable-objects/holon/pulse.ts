@@ -1,12 +1,5 @@
 // The holon's pulse shell: loads controller state, runs the pure beat, stores and ledgers what it produced.
-import {
-  type Dissipation,
-  dissipation,
-  type Kairos,
-  META_MAX_ENTRIES,
-  suggest,
-  witnessDigest,
-} from '../../functions/kairos/index.ts'
+import { type Dissipation, dissipation, type Kairos, suggest } from '../../functions/kairos/index.ts'
 import {
   type BeatInputs,
   checkConfig,
@@ -21,12 +14,12 @@ import {
   type PulseBody,
   PulseConfig,
   type PulseDoc,
-  type WitnessLayer,
 } from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 import type { LedgerAppends } from '../shared/sql-ledger.ts'
 import type { Live } from './live.ts'
 import { type PulseRow, PulseStore } from './pulse-store.ts'
+import { WitnessLayers } from './witness-layers.ts'
 
 const dimsOf = (l: Live): Dimension[] =>
   l.kernel.invariants.map((i) => ({
@@ -35,36 +28,15 @@ const dimsOf = (l: Live): Dimension[] =>
     weight: i.spec.weight ?? 1,
   }))
 
-/** When each witness layer last wrote (epoch ms), read from the ledger once per object life. */
-interface WitnessClock {
-  micro: number | null
-  meso: number | null
-  /** the last witness.meta entry's time, null before the first */
-  metaAt: number | null
-  /** the last witness entry a witness.meta covered (-1: none) */
-  metaTo: number
-  /** the last witness.meta stopped at META_MAX_ENTRIES: the next one is due at once */
-  metaCapped: boolean
-  /** the first witness entry's time (the meta interval runs from it until the first meta) */
-  firstAt: number | null
-}
-
-/** A KAIROS reading as a witness records a phase: T_sync, its argument, delta_phase, collapse. */
-const phaseOf = (r: KairosReading) => ({
-  sync: r.sync,
-  arg: Math.atan2(r.sync.im, r.sync.re),
-  delta_phase: r.delta_phase,
-  collapse: r.collapse,
-})
-
 export class HolonPulse {
   readonly store: PulseStore
   private row: PulseRow
   private engine?: Kairos
-  private clock?: WitnessClock
+  private readonly witnessing: WitnessLayers
 
   constructor(db: Db) {
     this.store = new PulseStore(db)
+    this.witnessing = new WitnessLayers(this.store)
     this.row = this.store.load()
   }
 
@@ -102,7 +74,7 @@ export class HolonPulse {
   reset(): void {
     this.row = this.store.load()
     this.engine = undefined
-    this.clock = undefined
+    this.witnessing.reset()
   }
 
   /**
@@ -189,26 +161,15 @@ export class HolonPulse {
     const before = engine.reading()
     const { n, at } = this.store.addSample(atMs, 'commit', phi)
     engine.sample(phi, at)
-    const after = engine.reading()
-    const clock = this.witnessClock()
     const w = this.row.config.witnessing
-    if (
-      this.layer('micro') &&
-      this.elapsed(clock.micro, at, w.micro_interval_ms) &&
-      appends.due(`micro:${n}`)
-    ) {
-      appends.append('witness.micro', {
-        sample: n,
-        first_seq: seqs.first,
-        last_seq: seqs.last,
-        input: phaseOf(before),
-        output: phaseOf(after),
-        coherence_change: after.sync.abs - before.sync.abs,
-      })
-      clock.micro = at
-      clock.firstAt ??= at
-    }
-    this.witnessMeta(appends, at)
+    this.witnessing.micro(appends, w, at, {
+      sample: n,
+      first_seq: seqs.first,
+      last_seq: seqs.last,
+      before,
+      after: engine.reading(),
+    })
+    this.witnessing.meta(appends, w, at)
   }
 
   /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
@@ -296,72 +257,12 @@ export class HolonPulse {
     kairos: KairosReading,
   ): void {
     const nowMs = Date.parse(appends.at)
-    const clock = this.witnessClock()
     const w = prev.config.witnessing
-    if (
-      this.layer('meso') &&
-      this.elapsed(clock.meso, nowMs, w.meso_interval_ms) &&
-      appends.due(`witness:${number}`)
-    ) {
-      appends.append('witness.state', { beat: number, sample, ...kairos })
-      clock.meso = nowMs
-      clock.firstAt ??= nowMs
+    this.witnessing.meso(appends, w, nowMs, number, sample, kairos)
+    if (kairos.collapse !== prev.collapsed) {
+      this.witnessing.macro(appends, w, nowMs, number, sample, kairos, prev.config.kairos.coherence_threshold)
     }
-    if (this.layer('macro') && kairos.collapse !== prev.collapsed && appends.due(`collapse:${number}`)) {
-      appends.append('witness.collapse', {
-        beat: number,
-        sample,
-        collapse: kairos.collapse,
-        sync_power: kairos.sync_power,
-        coherence_threshold: prev.config.kairos.coherence_threshold,
-      })
-      clock.firstAt ??= nowMs
-    }
-    this.witnessMeta(appends, nowMs)
-  }
-
-  private layer(l: WitnessLayer): boolean {
-    return this.row.config.witnessing.layers.includes(l)
-  }
-
-  private elapsed(last: number | null, nowMs: number, interval: number): boolean {
-    return last === null || nowMs - last >= interval
-  }
-
-  private witnessClock(): WitnessClock {
-    if (this.clock) return this.clock
-    const meta = this.store.lastWitness('witness.meta')
-    this.clock = {
-      micro: this.store.lastWitness('witness.micro')?.at ?? null,
-      meso: this.store.lastWitness('witness.state')?.at ?? null,
-      metaAt: meta?.at ?? null,
-      metaTo: meta ? Number(meta.data.to_index) : -1,
-      metaCapped: meta ? Number(meta.data.count) >= META_MAX_ENTRIES : false,
-      firstAt: this.store.firstWitnessAt(),
-    }
-    return this.clock
-  }
-
-  /**
-   * The meta witness (W = G[W]): at its interval, a witness.meta entry with the count, index range and
-   * SHA3-256 digest of the witness entries' hashes since the last one (that one included, so metas chain).
-   * Covers what the ledger holds before this transaction, at most META_MAX_ENTRIES at a time.
-   */
-  private witnessMeta(appends: LedgerAppends, nowMs: number): void {
-    if (!this.layer('meta')) return
-    const clock = this.witnessClock()
-    const since = clock.metaAt ?? clock.firstAt
-    if (since === null) return
-    if (!clock.metaCapped && nowMs - since < this.row.config.witnessing.meta_interval_ms) return
-    const covered = this.store.witnessHashes(clock.metaTo, META_MAX_ENTRIES)
-    // only earlier metas since the last one: nothing new to witness
-    if (covered.every((e) => e.kind === 'witness.meta')) return
-    const d = witnessDigest(covered)
-    if (!d || !appends.due(`meta:${d.to_index}`)) return
-    appends.append('witness.meta', { ...d, previous_to_index: clock.metaTo })
-    clock.metaAt = nowMs
-    clock.metaTo = d.to_index
-    clock.metaCapped = d.count >= META_MAX_ENTRIES
+    this.witnessing.meta(appends, w, nowMs)
   }
 
   /** The pulse document; with the holon's live view, the Emissary's suggestion names an invariant. */
