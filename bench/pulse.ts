@@ -30,7 +30,7 @@ function beatRounds(dims: number): number[] {
     const t0 = performance.now()
     for (let b = 0; b < 20_000; b++, n++) {
       const state = d.map((_, i) => 0.7 + 0.2 * Math.sin(n / 10 + i))
-      kairos.sample(state, n)
+      kairos.sample(state, n * config.kairos.tau_scale_ms)
       const evaluation: Evaluation = {
         dimensions: d.map((x) => x.invariant),
         state_vector: state,

@@ -1,10 +1,12 @@
 // `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, venom, placement, orchestrator (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, kairos, placement, orchestrator (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { controlBenchmarks } from './control.ts'
 import { forecastBench } from './forecast.ts'
 import { gateInProcess, gateOverHttp } from './gate.ts'
 import { geometryBenchmarks } from './geometry.ts'
+import { kairosBench } from './kairos.ts'
 import { commitPathInProcess, ledgerBench, runtimeProfiles } from './ledger.ts'
 import { orchestratorBench } from './orchestrator.ts'
 import { p2pBench } from './p2p.ts'
@@ -36,6 +38,7 @@ const sections: Record<string, () => void | Promise<void>> = {
     await beatsOverRuntime()
   },
   venom: venomBench,
+  kairos: kairosBench,
 }
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))

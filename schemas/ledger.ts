@@ -23,6 +23,8 @@ const ENTRY_KINDS = [
   'pulse.quarantine',
   'witness.state',
   'witness.collapse',
+  'witness.micro',
+  'witness.meta',
   'orchestrator.configured',
   'fleet.changed',
   'orchestrator.decision',

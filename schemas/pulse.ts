@@ -23,22 +23,65 @@ function patchOf<S extends z.ZodRawShape>(shape: S) {
 
 export const KairosConfig = z
   .strictObject({
-    tau: z.number().int().min(1).max(64).default(2).describe('lag, in samples, between the two derivatives'),
+    tau: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(2)
+      .describe('lag between the two derivatives, in grid steps'),
     omega: z
       .number()
-      .min(-Math.PI)
-      .max(Math.PI)
-      .default(0)
-      .describe('spectral frequency, radians per sample'),
-    master_window: z.number().int().min(2).max(1024).default(64).describe('slow Master window, in samples'),
+      .min(-10_000)
+      .max(10_000)
+      .default(2)
+      .describe(
+        'spectral frequency in rad/s: the term of grid step k turns by omega t_k, t_k = k tau_scale in seconds ' +
+          '(the seed reference 2.0); keep abs(omega) tau_scale at or below pi (s) to avoid aliasing',
+      ),
+    tau_scale_ms: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400_000)
+      .default(1000)
+      .describe(
+        'the clock: phi is the latest state at each grid step of this length (the seed tau_scale 1.0 s); ' +
+          'tau and both windows count these steps',
+      ),
+    master_window: z
+      .number()
+      .int()
+      .min(2)
+      .max(1024)
+      .default(64)
+      .describe('slow Master window, in grid steps'),
     emissary_window: z
       .number()
       .int()
       .min(2)
       .max(1024)
       .default(8)
-      .describe('fast Emissary window, in samples'),
-    i_c: z.number().min(0).max(1).default(0.95).describe('collapse threshold on abs(T_sync)^2'),
+      .describe('fast Emissary window, in grid steps'),
+    coherence_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.95)
+      .describe('I_c: collapse when abs(T_sync)^2 >= I_c (stored configurations may still call it i_c)'),
+    phase_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.1)
+      .describe('delta: the holon is incoherent when delta_phase > delta and it has not collapsed'),
+    gate: z
+      .enum(['off', 'dissipate'])
+      .default('off')
+      .describe(
+        "'dissipate': while the pulse runs and the holon is incoherent, every commit needs an override " +
+          '(as under quarantine); off: incoherence is only reported (suggestion: realign)',
+      ),
   })
   .openapi('KairosConfig')
 
@@ -52,6 +95,43 @@ export const Cores = z
   })
   .describe('active cores: an inactive one outputs nothing and its genome weight is held at 0')
   .openapi('Cores')
+export const WITNESS_LAYERS = ['micro', 'meso', 'macro', 'meta'] as const
+
+export const WitnessingConfig = z
+  .strictObject({
+    layers: z
+      .array(z.enum(WITNESS_LAYERS))
+      .max(16)
+      .default([...WITNESS_LAYERS])
+      .describe(
+        'micro: witness.micro per commit call; meso: witness.state (transducer states) per beat; ' +
+          'macro: witness.collapse per collapse change; meta: witness.meta, a digest of the witness entries',
+      ),
+    micro_interval_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(0)
+      .describe('least time between witness.micro entries (0: every commit call while the pulse runs)'),
+    meso_interval_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(0)
+      .describe('least time between witness.state entries (0: every beat)'),
+    meta_interval_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(60_000)
+      .describe(
+        'least time between witness.meta entries (0: at every beat or commit with new witness entries)',
+      ),
+  })
+  .openapi('WitnessingConfig')
 
 export const PulseConfig = z
   .strictObject({
@@ -114,8 +194,25 @@ export const PulseConfig = z
       .max(10)
       .default(0.1)
       .describe('sharing moves w by at most share_bound x max(w, 0.12) per beat; w stays in [0, 10]'),
+    witnessing: WitnessingConfig.default(WitnessingConfig.parse({})),
   })
   .openapi('PulseConfig')
+
+/**
+ * A stored configuration as the current schema reads it: `kairos.i_c` (the name before
+ * `coherence_threshold`) is renamed; members added since are defaulted.
+ */
+export function readPulseConfig(stored: unknown): PulseConfig {
+  const c = { ...(stored as Record<string, unknown>) }
+  const k = c.kairos as Record<string, unknown> | undefined
+  if (k && 'i_c' in k) {
+    const { i_c, ...rest } = k
+    c.kairos = { coherence_threshold: i_c, ...rest }
+  }
+  // a row this schema cannot read is used as stored (what the object did before it parsed stored rows)
+  const r = PulseConfig.safeParse(c)
+  return r.success ? r.data : (c as PulseConfig)
+}
 
 export const PulseBody = z
   .strictObject({
@@ -131,11 +228,13 @@ export const PulseBody = z
       .extend({
         kairos: patchOf(KairosConfig.shape).optional(),
         cores: patchOf(Cores.shape).optional(),
+        witnessing: patchOf(WitnessingConfig.shape).optional(),
         // the members without a default can be unset again: null goes back to the derived value
         p_nodes: PulseConfig.shape.p_nodes.unwrap().nullable().optional().describe('null: derive P again'),
         k_flows: PulseConfig.shape.k_flows.unwrap().nullable().optional().describe('null: k = active cores'),
       })
-      .optional(),
+      .optional()
+      .describe('members to change; the others keep their current values'),
   })
   .openapi('PulseBody')
 
@@ -157,7 +256,29 @@ export const KairosReading = z
     sync_power: z.number().describe('abs(T_sync)^2'),
     collapse: z.boolean(),
   })
-  .openapi('KairosReading')
+  .openapi('KairosReading', {
+    description:
+      'KAIROS coherence after a sample; it drives the dissipation gate (kairos.gate) and the suggestion, and is witnessed',
+  })
+
+export const Suggestion = z
+  .object({
+    action: z
+      .enum(['proceed', 'hold', 'watch', 'realign'])
+      .describe(
+        'hold: incoherent and the gate dissipates (commits need an override); realign: incoherent, gate off; ' +
+          'proceed: collapsed (coherent); watch: otherwise, with the invariant to watch',
+      ),
+    invariant: z
+      .string()
+      .optional()
+      .describe('the most urgent violated invariant, or the one nearest its threshold'),
+    reason: z.string(),
+  })
+  .openapi('Suggestion', {
+    description:
+      "advisory: the Emissary's suggestion from T_sync and the holon's state; it changes nothing by itself",
+  })
 
 export const Recommendation = z.object({ invariant: z.string(), urgency: z.number(), cost: z.number() })
 
@@ -230,6 +351,11 @@ export const PulseDoc = z
     config: PulseConfig,
     alert: z.boolean(),
     quarantined: z.boolean(),
+    dissipating: z
+      .boolean()
+      .describe('kairos.gate is dissipate and the holon is incoherent: every commit needs an override'),
+    kairos: KairosReading.describe('the reading after the latest KAIROS sample (beat or commit)'),
+    suggestion: Suggestion,
     last: BeatSnapshot.nullable(),
   })
   .openapi('PulseDoc')
@@ -252,6 +378,9 @@ export const PulseStatus = z
     threat: z.number().nullable(),
     alert: z.boolean().describe('the last beat’s threat was at or above the alert level (0.60)'),
     quarantined: z.boolean().describe('every commit needs an override until the threat has calmed down'),
+    dissipating: z
+      .boolean()
+      .describe('the KAIROS gate dissipates (incoherent, gate: dissipate): every commit needs an override'),
     coherence: z.number().nullable().describe('abs(T_sync) at the last beat'),
     pid_stable: z
       .boolean()
@@ -317,6 +446,9 @@ export type PulseConfig = z.infer<typeof PulseConfig>
 export type Cores = z.infer<typeof Cores>
 export type LedgerAudit = z.infer<typeof LedgerAudit>
 export type PulseBody = z.infer<typeof PulseBody>
+export type WitnessingConfig = z.infer<typeof WitnessingConfig>
+export type WitnessLayer = (typeof WITNESS_LAYERS)[number]
+export type Suggestion = z.infer<typeof Suggestion>
 export type Genome = z.infer<typeof Genome>
 export type Decision = z.infer<typeof Decision>
 export type KairosReading = z.infer<typeof KairosReading>

@@ -98,14 +98,16 @@ console.log(`|${' --- |'.repeat(header.length + 4)}`)
 try {
   for (let beat = 1; beat <= beats; beat++) {
     const w = world(beat)
-    // one KAIROS sample per simulated commit (the state on its way from the last beat's), then the beat's
+    // one KAIROS sample per simulated commit (the state on its way from the last beat's), then the beat's,
+    // each on its own grid step
     const from = previous ?? w.state
+    const step = config.kairos.tau_scale_ms
     for (let i = 1; i <= w.events; i++)
       kairos.sample(
         from.map((x, d) => x + (((w.state[d] as number) - x) * i) / (w.events + 1)),
-        sample++,
+        step * sample++,
       )
-    kairos.sample(w.state, sample++)
+    kairos.sample(w.state, step * sample++)
     previous = w.state
     const quarantined = memory.quarantine.active
     const overrides = quarantined ? w.events - w.bad : Math.floor(w.bad / 2)

@@ -1,6 +1,7 @@
 // Committing events: idempotency, the gate, one ledger transaction for events, aggregates and entries, receipts.
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { sha256HexNative } from '../../functions/canonical/index.ts'
+import type { Dissipation } from '../../functions/kairos/index.ts'
 import { type BatchOutcome, type GateBatchOptions, gateBatch } from '../../functions/kernel/index.ts'
 import { canonicalRecord, type Receipt, type SealedEntry } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
@@ -135,15 +136,18 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
       results.push(resultOf(JSON.parse(seen.result), event.id, seen.seq, true, receipt))
     }
   }
+  // KAIROS incoherence under `gate: 'dissipate'` needs an override like quarantine (null when it does not act)
+  const dissipating = deps.pulse.dissipation()
   const gated = gate(
     live,
     fresh.map((f) => f.event),
-    { override: override !== null, quarantined: deps.pulse.quarantined },
+    { override: override !== null, quarantined: deps.pulse.quarantined, dissipating: dissipating !== null },
   )
   if (!gated.ok) return { reply: gated }
   const outcome = gated.value
   if (outcome.rejected !== undefined) {
-    return reject(deps, fresh[outcome.rejected] as Incoming, outcome.results[outcome.rejected] as GateResult)
+    const refused = fresh[outcome.rejected] as Incoming
+    return reject(deps, refused, outcome.results[outcome.rejected] as GateResult, dissipating)
   }
   const firstSeq = live.counts.events + 1
   const sealed = deps.transact((appends) => {
@@ -168,11 +172,22 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
     insertEvents(deps.db, committed)
     if (fresh.length > 0) {
       saveAggregates(deps.db, live.kernel, outcome.states)
-      deps.pulse.sampleCommit((outcome.results.at(-1) as GateResult).state_vector, Date.parse(appends.at))
+      deps.pulse.sampleCommit(
+        (outcome.results.at(-1) as GateResult).state_vector,
+        Date.parse(appends.at),
+        appends,
+        {
+          first: firstSeq,
+          last: firstSeq + fresh.length - 1,
+        },
+      )
     }
     return appends.at
   })
-  const receipts = minimal ? [] : ledger.receipts(sealed)
+  // receipts for the events only, not for the witness entries sealed after them
+  const receipts = minimal
+    ? []
+    : ledger.receipts({ ...sealed, entries: sealed.entries.slice(0, fresh.length) })
   fresh.forEach((incoming, i) => {
     const result = outcome.results[i] as GateResult
     const seq = firstSeq + i
@@ -203,7 +218,12 @@ export function commitEvents(deps: CommitDeps, events: Prepared[], options: Comm
 }
 
 /** Records a refusal (rejection row + ledger entry) and answers it with the entry's receipt. */
-function reject(deps: CommitDeps, refused: Incoming, result: GateResult): CommitOutcome {
+function reject(
+  deps: CommitDeps,
+  refused: Incoming,
+  result: GateResult,
+  dissipating: Dissipation | null,
+): CommitOutcome {
   const { live } = deps
   const sealed = deps.transact((appends) => {
     const ledgerIndex = appends.append(
@@ -229,6 +249,7 @@ function reject(deps: CommitDeps, refused: Incoming, result: GateResult): Commit
       result,
       receipt: receipt as Receipt,
       quarantined: deps.pulse.quarantined,
+      dissipating,
     }),
     change: { kind: 'rejected' },
   }

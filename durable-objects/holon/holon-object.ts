@@ -246,11 +246,11 @@ export class HolonObject extends DurableObject<Env> {
       throw e
     }
     await this.schedule()
-    return ok(this.pulse.doc(l.holon))
+    return ok(this.pulse.doc(l.holon, l))
   }
 
   async pulseDoc(): Promise<Reply<PulseDoc>> {
-    return this.live ? ok(this.pulse.doc(this.live.holon)) : fail({ code: 'holon_not_found' })
+    return this.live ? ok(this.pulse.doc(this.live.holon, this.live)) : fail({ code: 'holon_not_found' })
   }
 
   async temporal(fromMs: number, toMs: number, limit: number, atMs?: number): Promise<Reply<TemporalDoc>> {
@@ -268,7 +268,10 @@ export class HolonObject extends DurableObject<Env> {
   async evaluate(events: Event[]): Promise<Reply<DryRun>> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
-    const gated = gate(l, events, { quarantined: this.pulse.quarantined })
+    const gated = gate(l, events, {
+      quarantined: this.pulse.quarantined,
+      dissipating: this.pulse.dissipation() !== null,
+    })
     if (!gated.ok) return gated
     const results = gated.value.results.map((r, i) => resultOf(r, (events[i] as Event).id, null, false, null))
     return ok({

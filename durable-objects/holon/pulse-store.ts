@@ -1,7 +1,13 @@
 // The pulse's rows in SQLite: controller state, beat snapshots, KAIROS samples and witness entries.
-import { Kairos, samplesToRebuild } from '../../functions/kairos/index.ts'
+import { Kairos, stepOf, stepsToRebuild, type WitnessHash } from '../../functions/kairos/index.ts'
 import { initialMemory, type PulseMemory } from '../../functions/pulse/index.ts'
-import { type BeatSnapshot, type KairosConfig, PulseConfig, type WitnessPage } from '../../schemas/pulse.ts'
+import {
+  type BeatSnapshot,
+  type KairosConfig,
+  PulseConfig,
+  readPulseConfig,
+  type WitnessPage,
+} from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 
 export interface PulseRow {
@@ -54,7 +60,7 @@ export class PulseStore {
       running: r.running === 1,
       beat: r.beat,
       next_at: r.next_at,
-      config: JSON.parse(r.config) as PulseConfig,
+      config: readPulseConfig(JSON.parse(r.config)),
       memory: JSON.parse(r.memory) as PulseMemory,
       seen_seq: r.seen_seq,
       seen_rejection: r.seen_rejection,
@@ -99,39 +105,85 @@ export class PulseStore {
     }
   }
 
-  nextSample(): number {
-    return Number(this.db.one<{ n: number | null }>('SELECT max(n) AS n FROM kairos_samples')?.n ?? 0) + 1
-  }
-
-  addSample(n: number, atMs: number, source: 'beat' | 'commit', phi: readonly number[]): void {
+  /**
+   * Stores a KAIROS sample and returns its number and time. Times are kept non-decreasing in sample order
+   * (a clock that went back is held at the latest time), so a time range of rows is a range of samples.
+   */
+  addSample(atMs: number, source: 'beat' | 'commit', phi: readonly number[]): { n: number; at: number } {
+    const last = this.db.one<{ n: number | null; at: number | null }>(
+      'SELECT max(n) AS n, max(at_ms) AS at FROM kairos_samples',
+    )
+    const n = Number(last?.n ?? 0) + 1
+    const at = Math.max(atMs, Number(last?.at ?? 0))
     this.db.run(
       'INSERT INTO kairos_samples (n, at_ms, source, phi) VALUES (?, ?, ?, ?)',
       n,
-      atMs,
+      at,
       source,
       JSON.stringify(phi),
     )
+    return { n, at }
   }
 
-  /** A KAIROS engine replayed from the samples at or before `atMs`: exactly the live engine's windows then. */
+  /**
+   * A KAIROS engine replayed from the samples at or before `atMs`: exactly the live engine's windows then
+   * (up to rounding). Only the last `stepsToRebuild` grid steps before the latest sample's matter, and of
+   * each step only its last sample (a burst reads as its final state), plus the state just before them.
+   */
   rebuildKairos(
     config: KairosConfig,
     atMs = Number.MAX_SAFE_INTEGER,
   ): { engine: Kairos; lastAt: number | null } {
-    const rows = this.db
-      .all<{ n: number; at_ms: number; phi: string }>(
-        'SELECT n, at_ms, phi FROM kairos_samples WHERE at_ms <= ? ORDER BY n DESC LIMIT ?',
-        atMs,
-        samplesToRebuild(config),
-      )
-      .reverse()
     const engine = new Kairos(config)
-    for (const r of rows) engine.sample(JSON.parse(r.phi) as number[], r.n)
+    const lastAt = this.db.one<{ at: number | null }>(
+      'SELECT max(at_ms) AS at FROM kairos_samples WHERE at_ms <= ?',
+      atMs,
+    )?.at
+    if (lastAt === null || lastAt === undefined) return { engine, lastAt: null }
+    const fromMs = (stepOf(config, lastAt) - stepsToRebuild(config)) * config.tau_scale_ms
+    const rows = this.db.all<{ n: number; at_ms: number; phi: string }>(
+      `SELECT n, at_ms, phi FROM kairos_samples WHERE n IN (
+         SELECT max(n) FROM kairos_samples WHERE at_ms >= ?1 AND at_ms <= ?2 GROUP BY CAST(at_ms / ?3 AS INTEGER)
+         UNION ALL SELECT max(n) FROM kairos_samples WHERE at_ms < ?1)
+       ORDER BY n`,
+      fromMs,
+      atMs,
+      config.tau_scale_ms,
+    )
+    for (const r of rows) engine.sample(JSON.parse(r.phi) as number[], r.at_ms)
     const before = Number(
       this.db.one<{ c: number }>('SELECT count(*) AS c FROM kairos_samples WHERE at_ms <= ?', atMs)?.c,
     )
     engine.skip(before - rows.length)
-    return { engine, lastAt: rows.at(-1)?.at_ms ?? null }
+    return { engine, lastAt }
+  }
+
+  /** The latest witness entry of a kind: its index, time and data (the witness layers' clocks). */
+  lastWitness(kind: string): { index: number; at: number; data: Record<string, unknown> } | null {
+    const r = this.db.one<{ idx: number; body: string }>(
+      "SELECT idx, body FROM ledger WHERE kind LIKE 'witness.%' AND kind = ? ORDER BY idx DESC LIMIT 1",
+      kind,
+    )
+    if (!r) return null
+    const e = JSON.parse(r.body) as { at: string; data: Record<string, unknown> }
+    return { index: r.idx, at: Date.parse(e.at), data: e.data }
+  }
+
+  /** The time of the first witness entry, null when there is none. */
+  firstWitnessAt(): number | null {
+    const r = this.db.one<{ body: string }>(
+      "SELECT body FROM ledger WHERE kind LIKE 'witness.%' ORDER BY idx LIMIT 1",
+    )
+    return r ? Date.parse((JSON.parse(r.body) as { at: string }).at) : null
+  }
+
+  /** Witness entries after index `after`, in order, with their entry hashes (the meta witness digest). */
+  witnessHashes(after: number, limit: number): (WitnessHash & { kind: string })[] {
+    return this.db.all<{ index: number; hash: string; kind: string }>(
+      'SELECT idx AS "index", digest AS hash, kind FROM ledger WHERE kind LIKE \'witness.%\' AND idx > ? ORDER BY idx LIMIT ?',
+      after,
+      limit,
+    )
   }
 
   addBeat(s: BeatSnapshot, atMs: number): void {

@@ -1,5 +1,5 @@
 // The holon's pulse shell: loads controller state, runs the pure beat, stores and ledgers what it produced.
-import type { Kairos } from '../../functions/kairos/index.ts'
+import { type Dissipation, dissipation, type Kairos, suggest } from '../../functions/kairos/index.ts'
 import {
   type BeatInputs,
   checkConfig,
@@ -23,6 +23,7 @@ import type { LedgerAppends } from '../shared/sql-ledger.ts'
 import type { PeerFeed } from './federation-calls.ts'
 import type { Live } from './live.ts'
 import { type PulseRow, PulseStore } from './pulse-store.ts'
+import { WitnessLayers } from './witness-layers.ts'
 
 const dimsOf = (l: Live): Dimension[] =>
   l.kernel.invariants.map((i) => ({
@@ -35,9 +36,11 @@ export class HolonPulse {
   readonly store: PulseStore
   private row: PulseRow
   private engine?: Kairos
+  private readonly witnessing: WitnessLayers
 
   constructor(db: Db) {
     this.store = new PulseStore(db)
+    this.witnessing = new WitnessLayers(this.store)
     this.row = this.store.load()
   }
 
@@ -83,6 +86,17 @@ export class HolonPulse {
   reset(): void {
     this.row = this.store.load()
     this.engine = undefined
+    this.witnessing.reset()
+  }
+
+  /**
+   * The KAIROS gate: with `gate: 'dissipate'`, while the pulse runs, the holon has not collapsed and
+   * delta_phase > delta (as of the latest sample), every commit needs an override. Null when it does not act.
+   */
+  dissipation(): Dissipation | null {
+    const k = this.row.config.kairos
+    if (!this.row.running || k.gate !== 'dissipate') return null
+    return dissipation(this.kairos().reading(), k, true)
   }
 
   /** Next alarm time the pulse needs, or null when stopped. */
@@ -97,13 +111,14 @@ export class HolonPulse {
   /** Applies a configuration / start / stop; throws PulseConfigError. Call inside a transaction. */
   configure(body: PulseBody, nowMs: number, appends: LedgerAppends): PulseRow {
     const prev = this.row
-    const { kairos, ...rest } = body.config ?? {}
+    const { kairos, witnessing, ...rest } = body.config ?? {}
     const { cores, p_nodes, k_flows, ...others } = rest
     const merged: Record<string, unknown> = {
       ...prev.config,
       ...others,
       kairos: { ...prev.config.kairos, ...kairos },
       cores: { ...prev.config.cores, ...cores },
+      witnessing: { ...prev.config.witnessing, ...witnessing },
     }
     // p_nodes and k_flows: a number sets them, null unsets them (P and k are derived again)
     for (const [key, v] of [
@@ -156,13 +171,30 @@ export class HolonPulse {
     if (kairosChanged) this.engine = undefined
   }
 
-  /** A KAIROS sample at a commit (only while the pulse runs). Call inside the commit's transaction. */
-  sampleCommit(phi: readonly number[], atMs: number): void {
+  /**
+   * A KAIROS sample at a commit call (only while the pulse runs), and its micro witness: the reading before
+   * and after, the coherence change, the seqs. Call inside the commit's transaction.
+   */
+  sampleCommit(
+    phi: readonly number[],
+    atMs: number,
+    appends: LedgerAppends,
+    seqs: { first: number; last: number },
+  ): void {
     if (!this.row.running) return
     const engine = this.kairos() // (re)built from the rows before this sample is stored
-    const n = this.store.nextSample()
-    this.store.addSample(n, atMs, 'commit', phi)
-    engine.sample(phi, n)
+    const before = engine.reading()
+    const { n, at } = this.store.addSample(atMs, 'commit', phi)
+    engine.sample(phi, at)
+    const w = this.row.config.witnessing
+    this.witnessing.micro(appends, w, at, {
+      sample: n,
+      first_seq: seqs.first,
+      last_seq: seqs.last,
+      before,
+      after: engine.reading(),
+    })
+    this.witnessing.meta(appends, w, at)
   }
 
   /** One beat: computed by the pure controller, stored and ledgered in the caller's transaction. */
@@ -191,9 +223,8 @@ export class HolonPulse {
   /** KAIROS: the beat's own sample of the state vector, then the reading. */
   private sampleBeat(l: Live, nowMs: number): { kairos: KairosReading; sample: number } {
     const engine = this.kairos() // (re)built from the rows before this sample is stored
-    const n = this.store.nextSample()
-    this.store.addSample(n, nowMs, 'beat', l.current.state_vector)
-    engine.sample(l.current.state_vector, n)
+    const { n, at } = this.store.addSample(nowMs, 'beat', l.current.state_vector)
+    engine.sample(l.current.state_vector, at)
     return { kairos: engine.reading(), sample: n }
   }
 
@@ -251,7 +282,10 @@ export class HolonPulse {
     }
   }
 
-  /** Witness entries of the beat: the transducer state, and the collapse when it changed. */
+  /**
+   * Witness entries of the beat: the transducer states (meso, at its interval), the collapse when it
+   * changed (macro), and the meta digest when due.
+   */
   private witnessBeat(
     appends: LedgerAppends,
     prev: PulseRow,
@@ -259,22 +293,27 @@ export class HolonPulse {
     sample: number,
     kairos: KairosReading,
   ): void {
-    if (appends.due(`witness:${number}`)) {
-      appends.append('witness.state', { beat: number, sample, ...kairos })
+    const nowMs = Date.parse(appends.at)
+    const w = prev.config.witnessing
+    this.witnessing.meso(appends, w, nowMs, number, sample, kairos)
+    if (kairos.collapse !== prev.collapsed) {
+      this.witnessing.macro(appends, w, nowMs, number, sample, kairos, prev.config.kairos.coherence_threshold)
     }
-    if (kairos.collapse !== prev.collapsed && appends.due(`collapse:${number}`)) {
-      appends.append('witness.collapse', {
-        beat: number,
-        sample,
-        collapse: kairos.collapse,
-        sync_power: kairos.sync_power,
-        i_c: prev.config.kairos.i_c,
-      })
-    }
+    this.witnessing.meta(appends, w, nowMs)
   }
 
-  doc(holon: string): PulseDoc {
+  /** The pulse document; with the holon's live view, the Emissary's suggestion names an invariant. */
+  doc(holon: string, live?: Readonly<Live>): PulseDoc {
     const last = this.store.lastBeat()
+    const kairos = this.kairos().reading()
+    const k = this.row.config.kairos
+    const scores = live
+      ? dimsOf(live).map((d, i) => ({
+          invariant: d.invariant,
+          score: live.current.state_vector[i] as number,
+          threshold: d.threshold,
+        }))
+      : []
     return {
       holon,
       running: this.row.running,
@@ -283,6 +322,9 @@ export class HolonPulse {
       config: this.row.config,
       alert: last !== null && last.cores.entropy.threat >= THREAT_ALERT,
       quarantined: this.quarantined,
+      dissipating: this.dissipation() !== null,
+      kairos,
+      suggestion: suggest(kairos, k, { running: this.row.running, scores }),
       last,
     }
   }

@@ -13,6 +13,7 @@ export function status(p: HolonPulse, audit: LedgerAudit | null): PulseStatus {
     threat: last?.cores.entropy.threat ?? null,
     alert: d.alert,
     quarantined: d.quarantined,
+    dissipating: d.dissipating,
     coherence: last ? last.kairos.sync.abs : null,
     pid_stable: last?.pid.stable ?? null,
     ledger_verified: audit,
@@ -31,6 +32,8 @@ export function temporalDoc(
   const doc: TemporalDoc = { holon, snapshots: p.store.beats(fromMs, toMs, limit) }
   if (atMs !== undefined) {
     const { engine, lastAt } = p.store.rebuildKairos(p.config.kairos, atMs)
+    // the idle steps between the last sample and `at` count: time is time
+    engine.advance(atMs)
     doc.reconstructed = {
       at: new Date(atMs).toISOString(),
       last_sample_at: lastAt === null ? null : new Date(lastAt).toISOString(),

@@ -1,6 +1,7 @@
 // What an object refuses, as plain data (errors lose their class across RPC); the worker's unwrap maps it to
 // problem+json. One envelope for every object; holons and the federation registry share one refusal union.
 import type { BudgetExceededError } from '../../functions/budget/index.ts'
+import type { Dissipation } from '../../functions/kairos/index.ts'
 import type { KernelIssue } from '../../functions/kernel/errors.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Receipt } from '../../schemas/ledger.ts'
@@ -17,6 +18,8 @@ export type Refusal =
       receipt: Receipt
       /** the pulse had quarantined the holon: every event needed an override */
       quarantined: boolean
+      /** the KAIROS gate dissipated (incoherent): every event needed an override; why, or null */
+      dissipating: Dissipation | null
     }
   | { code: 'pulse_config'; pointer: string; message: string }
   | { code: 'ledger_range'; message: string }

@@ -94,15 +94,25 @@ function failureError(holon: string, f: Refusal): ApiError {
       return budgetProblem(f)
     case 'inadmissible': {
       const r = f.result
+      const d = f.dissipating
       const why = f.quarantined
         ? 'the holon is quarantined by its pulse and every commit needs an override'
-        : r.errors.length > 0
-          ? `${r.errors.length} expression error(s)`
-          : `torsion ${r.torsion}`
+        : d
+          ? `the holon is incoherent (KAIROS delta_phase ${d.delta_phase.toPrecision(4)} > delta ${d.phase_threshold}, not collapsed: abs(T_sync)^2 ${d.sync_power.toPrecision(4)} < I_c ${d.coherence_threshold}) and its gate dissipates: every commit needs an override`
+          : r.errors.length > 0
+            ? `${r.errors.length} expression error(s)`
+            : `torsion ${r.torsion}`
       return new ApiError(
         r.verdict === 'override_required' ? 'override_required' : 'inadmissible',
         `event '${f.event_id}' (index ${f.index}) is not admissible: ${why}; nothing was committed`,
-        { event_id: f.event_id, index: f.index, ...r, receipt: f.receipt, quarantined: f.quarantined },
+        {
+          event_id: f.event_id,
+          index: f.index,
+          ...r,
+          receipt: f.receipt,
+          quarantined: f.quarantined,
+          dissipating: f.dissipating,
+        },
       )
     }
   }

@@ -32,6 +32,8 @@ export interface GateBatchOptions {
   known?: Evaluation
   /** The holon's pulse quarantined it: every event needs the override. */
   quarantined?: boolean
+  /** The holon's KAIROS gate dissipates (incoherent, `gate: 'dissipate'`): every event needs the override. */
+  dissipating?: boolean
   /** The request's budget; every evaluation of the batch spends from it (throws BudgetExceededError). */
   budget?: StepBudget
 }
@@ -40,14 +42,21 @@ export function gateBatch(
   k: CompiledKernel,
   states: Aggregates,
   events: readonly EventValue[],
-  { last, override = false, known, quarantined = false, budget = expressionBudget() }: GateBatchOptions = {},
+  {
+    last,
+    override = false,
+    known,
+    quarantined = false,
+    dissipating = false,
+    budget = expressionBudget(),
+  }: GateBatchOptions = {},
 ): BatchOutcome {
   let before = known ?? currentState(k, states, last, budget)
   let cur: FoldState[] = [...states]
   const results: GateResult[] = []
   for (const [i, event] of events.entries()) {
     const { evaluation, states: next } = evaluateEvent(k, cur, event, budget)
-    const v = verdict(k.gate, before, evaluation, override, quarantined)
+    const v = verdict(k.gate, before, evaluation, override, quarantined, dissipating)
     results.push({ ...evaluation, verdict: v, torsion_before: before.torsion })
     if (!admits(v)) return { results, states: cur, rejected: i }
     cur = next

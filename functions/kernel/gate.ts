@@ -8,8 +8,8 @@ export const admits = (v: Verdict): boolean => v !== 'reject' && v !== 'override
  * Zero torsion admits. Otherwise, with `admit_improving`, an event that strictly lowers the torsion
  * of an already-violating state (and raises no errors) is admitted, so a holon can be brought back
  * into bounds. Then the policy decides: `flag` commits and marks it; `reject` and `require_override`
- * block unless an explicit override is given. A holon quarantined by its pulse needs an override for
- * every event, admissible or not.
+ * block unless an explicit override is given. A holon quarantined by its pulse, or dissipating (its
+ * KAIROS gate found it incoherent), needs an override for every event, admissible or not.
  */
 export function verdict(
   policy: GatePolicy,
@@ -17,8 +17,9 @@ export function verdict(
   after: Evaluation,
   override: boolean,
   quarantined = false,
+  dissipating = false,
 ): Verdict {
-  if (quarantined) return override ? 'admit_override' : 'override_required'
+  if (quarantined || dissipating) return override ? 'admit_override' : 'override_required'
   if (after.admissible) return 'admit'
   if (
     policy.admit_improving &&

@@ -37,7 +37,8 @@ const show = createRoute({
   ...reader,
   method: 'get',
   path: '/v1/holons/{id}/pulse',
-  summary: 'The pulse: configuration, beat counter, last beat snapshot, alert and quarantine',
+  summary:
+    'The pulse: configuration, beat counter, last beat snapshot, alert, quarantine, KAIROS reading, dissipation and suggestion',
   request: { params },
   responses: { 200: json(PulseDoc, 'the pulse'), ...readProblems },
 })
@@ -55,7 +56,8 @@ const witness = createRoute({
   ...reader,
   method: 'get',
   path: '/v1/holons/{id}/witness',
-  summary: 'Witness entries of the ledger (transducer states per beat, collapse events), oldest first',
+  summary:
+    'Witness entries of the ledger (micro per commit call, transducer states, collapse events, meta digests), oldest first',
   request: { params, query: WitnessQuery },
   responses: { 200: json(WitnessPage, 'a page of witness entries'), ...readProblems },
 })
