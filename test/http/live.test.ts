@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { HolonObject } from '../../durable-objects/holon/holon-object.ts'
 import { type LiveSockets, MAX_IGNORED, MAX_SOCKETS } from '../../durable-objects/holon/sockets.ts'
 import { createApp } from '../../functions/http/app.ts'
+import { CLIENT_FRAME_MAX, clientFrame, commitMessage } from '../../functions/live/index.ts'
 import type { KernelInput } from '../../schemas/kernel.ts'
 import { LiveMessage } from '../../schemas/live.ts'
 import { ADMIN, call, commit, createHolon, freshId, WRITE } from '../support/http.ts'
@@ -333,5 +334,41 @@ describe('the socket cap', () => {
     const last = clients[MAX_SOCKETS - 1] as Client
     await last.next() // hello
     expect(await last.next()).toMatchObject({ type: 'commit', event_id: 'after-cap' })
+  })
+})
+
+describe('the pure core', () => {
+  it('reads a ping in any JSON spelling, and nothing else: binary, oversized, other types, not JSON', () => {
+    expect(clientFrame('{"type":"ping"}')).toBe('ping')
+    expect(clientFrame('{ "type": "ping", "n": 1 }')).toBe('ping')
+    const padded = `{"type":"ping"${' '.repeat(CLIENT_FRAME_MAX)}}`
+    expect(clientFrame(padded)).toBe('ignored')
+    expect(clientFrame(new TextEncoder().encode('{"type":"ping"}').buffer as ArrayBuffer)).toBe('ignored')
+    for (const other of ['null', '"ping"', '{"type":"PING"}', '[{"type":"ping"}]', '{"type":', ''])
+      expect(clientFrame(other), other).toBe('ignored')
+  })
+
+  it('sends no commit message for a batch of duplicates only, and leaves duplicates out of a mixed one', () => {
+    const line = (id: string, seq: number, duplicate: boolean) => ({
+      event_id: id,
+      seq,
+      duplicate,
+      verdict: 'admit' as const,
+      torsion: 0,
+      ledger_index: seq + 10,
+    })
+    expect(commitMessage('h', 'now', [line('a', 1, true), line('b', 2, true)])).toBeNull()
+    const mixed = commitMessage('h', 'now', [line('a', 1, true), line('c', 3, false)])
+    expect(mixed).toEqual({
+      type: 'commit',
+      holon: 'h',
+      seq: 3,
+      ledger_index: 13,
+      event_id: 'c',
+      verdict: 'admit',
+      torsion: 0,
+      at: 'now',
+      committed: 1,
+    })
   })
 })

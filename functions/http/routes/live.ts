@@ -68,7 +68,8 @@ export const liveChannel = router().openapi(live, async (c) => {
     headers: { upgrade: 'websocket' },
   })
   if (res.webSocket) return res as never
-  const body = (await res.json()) as { failure: UpgradeRefusal }
+  const body = (await res.json().catch(() => null)) as { failure?: UpgradeRefusal } | null
+  if (!body?.failure) throw new ApiError('unavailable', `holon '${id}' could not open a live channel; retry`)
   throw refusalError(id, body.failure)
 })
 
