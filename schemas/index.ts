@@ -8,6 +8,7 @@ import { ForecastRequest, ForecastResult } from './forecast.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
+import { LiveMessage } from './live.ts'
 import { MomConfig } from './mom-config.ts'
 import { OrchestrationStrategy } from './orchestration-strategy.ts'
 import { FleetNode, MetricsBatch, OrchestratorConfig, PlanDoc, Workload } from './orchestrator.ts'
@@ -63,6 +64,7 @@ export const PUBLISHED = {
   beat: [BeatSnapshot, 'output'],
   temporal: [TemporalDoc, 'output'],
   'witness-page': [WitnessPage, 'output'],
+  'live-message': [LiveMessage, 'output'],
   'forecast-request': [ForecastRequest, 'input'],
   'forecast-result': [ForecastResult, 'output'],
   'mpc-request': [MpcRequest, 'input'],
@@ -92,6 +94,7 @@ export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
 export * from './ledger.ts'
+export * from './live.ts'
 export * from './mom-config.ts'
 export * from './orchestration-strategy.ts'
 export * from './orchestrator.ts'

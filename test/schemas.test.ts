@@ -30,6 +30,7 @@ describe('OpenAPI', () => {
         '/v1/holons/{id}/events',
         '/v1/holons/{id}/kernel',
         '/v1/holons/{id}/state',
+        '/v1/holons/{id}/live',
         '/v1/holons/{id}/ledger',
         '/v1/holons/{id}/ledger/checkpoint',
         '/v1/holons/{id}/ledger/proof/inclusion',

@@ -6,6 +6,7 @@ import {
   KernelCompileError,
   kernelDigest,
 } from '../../functions/kernel/index.ts'
+import { beatMessage, hello } from '../../functions/live/index.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event } from '../../schemas/event.ts'
@@ -36,6 +37,7 @@ import { MIGRATIONS } from './migrations.ts'
 import { HolonPulse } from './pulse.ts'
 import { Rebuilder } from './rebuild.ts'
 import { auditStatus, selfAudit } from './self-audit.ts'
+import { changeMessage, LiveSockets } from './sockets.ts'
 import { eventsPage, insertHolon } from './store.ts'
 import * as temporal from './temporal.ts'
 
@@ -48,9 +50,11 @@ export class HolonObject extends DurableObject<Env> {
   private ledger?: SqlLedger
   private issued?: { key: string; artifact: RhizomeArtifact }
   private pulse!: HolonPulse
+  private readonly sockets: LiveSockets
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
+    this.sockets = new LiveSockets(ctx)
     this.db = new Db(ctx.storage)
     this.rebuilder = new Rebuilder(this.db, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
     ctx.blockConcurrencyWhile(async () => {
@@ -223,6 +227,7 @@ export class HolonObject extends DurableObject<Env> {
         } catch (e) {
           console.error('ledger self-audit failed', e)
         }
+        this.sockets.broadcast(() => beatMessage(l.holon, value.snapshot))
         await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
       }
     }
@@ -296,7 +301,28 @@ export class HolonObject extends DurableObject<Env> {
     const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f)
     const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, prepared, options)
     if (change) applyChange(live, change)
+    if (change) this.sockets.broadcast(() => changeMessage(live.holon, reply, change))
     return reply.ok ? ok({ committed: reply.value.committed, json: JSON.stringify(reply.value) }) : reply
+  }
+
+  /** The live channel (GET /v1/holons/{id}/live): the worker forwards the WebSocket upgrade here. */
+  override async fetch(request: Request): Promise<Response> {
+    const { live: l, ledger } = this
+    const beat = temporal.status(this.pulse).beat
+    return this.sockets.upgrade(request, l && ledger && hello(l.holon, l.counts.events, ledger.size, beat))
+  }
+
+  // The live channel's socket events (hibernation API: the object may have been evicted meanwhile).
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.sockets.message(ws, message)
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.sockets.closed(ws, code, reason)
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.sockets.closed(ws, 1011, 'socket error')
   }
 
   /** The receipt of any entry against the latest checkpoint (a minimal writer's receipts, later). */

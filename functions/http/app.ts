@@ -13,6 +13,7 @@ import { forecasting } from './routes/forecast.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
+import { liveChannel } from './routes/live.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
@@ -38,6 +39,7 @@ export function createApp() {
   )
   app.route('/', torsion)
   app.route('/', holons)
+  app.route('/', liveChannel)
   app.route('/', federation)
   app.route('/', ledger)
   app.route('/', pulse)

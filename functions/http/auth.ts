@@ -46,7 +46,7 @@ function bearer(header: string | undefined): string | null {
 }
 
 /** Checks the caller holds at least `role`; reads are open unless OMEGA_READ_TOKEN is set. */
-function authorize(env: Secrets, header: string | undefined, role: Role): Role | null {
+export function authorize(env: Secrets, header: string | undefined, role: Role): Role | null {
   const token = bearer(header)
   if (role === 'read' && !env.OMEGA_READ_TOKEN && token === null) return null
   if (token === null)

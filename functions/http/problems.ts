@@ -37,6 +37,8 @@ export const PROBLEMS = {
   unknown_id: [400, 'A node or workload id is not known to this orchestrator'],
   nothing_to_approve: [409, 'No proposal is waiting for approval'],
   tick_in_progress: [409, 'A chunked tick is running; retry when it has finished'],
+  upgrade_required: [426, 'This resource speaks WebSocket only: send Upgrade: websocket'],
+  live_full: [503, 'The holon has as many live sockets open as it accepts; retry later'],
   method_not_allowed: [405, 'The resource exists but not with this method (see the Allow header)'],
   holon_exists: [409, 'The holon exists with another kernel'],
   inadmissible: [409, 'The gate rejected the event'],
@@ -83,6 +85,7 @@ export function problemResponse(c: Context, e: ApiError): Response {
   }
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="omega"'
+  if (status === 426) headers.upgrade = 'websocket' // RFC 9110 15.5.22: a 426 names the protocol to switch to
   return new Response(JSON.stringify(body), { status, headers })
 }
 
