@@ -308,7 +308,7 @@ export class HolonObject extends DurableObject<Env> {
   /** The live channel (GET /v1/holons/{id}/live): the worker forwards the WebSocket upgrade here. */
   override async fetch(request: Request): Promise<Response> {
     const { live: l, ledger } = this
-    const beat = temporal.status(this.pulse).beat
+    const beat = temporal.status(this.pulse, null).beat
     return this.sockets.upgrade(request, l && ledger && hello(l.holon, l.counts.events, ledger.size, beat))
   }
 
