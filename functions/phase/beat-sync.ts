@@ -118,7 +118,10 @@ export function meshStep(
 }
 
 /** T_global again from stored mesh memory: our T_sync then, with the peers' T_P and weights used at that beat. */
-export function globalOf(self: Complex, peers: readonly { t_p: Complex; weight: number }[]): Complex & { abs: number } {
+export function globalOf(
+  self: Complex,
+  peers: readonly { t_p: Complex; weight: number }[],
+): Complex & { abs: number } {
   const share = 1 / (peers.length + 1)
   let re = share * finite(self.re)
   let im = share * finite(self.im)
