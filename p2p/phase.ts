@@ -111,7 +111,7 @@ export class PhaseSync implements Startable {
 
   /** Publish these pulses instead of the worker's or the synthetic one (null: back to those). */
   setLocal(pulses: MeshPulse[] | null): void {
-    this.explicit = pulses && pulses.map((p) => ({ ...p }))
+    this.explicit = pulses === null ? null : pulses.map((p) => ({ ...p }))
   }
 
   /** Peers' live pulses: published by another node within `timeoutMs`. */
