@@ -1,9 +1,12 @@
 // Mesh phase synchronisation of real holon beats, pure: beat phases, coupling weights, T_global and a bounded
 // Kuramoto correction of the next beat time. A beat is phase 0; the phase grows by 2π per period until the next.
-//   offset_P = centred(θ_P − θ_self)                     (> 0: the peer is ahead of us)
-//   correction = K · period / 2π · Σ_P w_P sin(offset_P),  clamped to ± max_correction · period
-//   next beat = scheduled − correction                    (a holon behind its peers beats sooner)
-// For |offset| < π and 0 < K ≤ 1 a correction never overshoots: the offset to a single peer shrinks every beat.
+//   offset_P = centred(θ_P − θ_self)                        (> 0: the peer is ahead of us)
+//   correction = K · period / 2π · Σ_P w_P Γ(offset_P),  clamped to ± max_correction · period
+//   next beat = scheduled − correction                       (a holon behind its peers beats sooner)
+// The coupling function is Γ(Δ) = 2 sin(Δ/2) rather than sin Δ: both are Δ near lock, but sin Δ vanishes in
+// antiphase, and holons beat on an exact grid, so no noise would ever move two organisations started half a
+// period apart. For 0 < K ≤ 1, |Γ(Δ)| ≤ |Δ|: a correction never overshoots, and the offset to a single peer
+// shrinks at every beat.
 import { centred, couplingWeights, orderParameter, TWO_PI, wrap } from './kuramoto.ts'
 
 /** A complex number (KAIROS T_sync and its mesh sum). */
@@ -25,7 +28,7 @@ export interface BeatPulse {
 }
 
 export interface MeshOptions {
-  /** K: the fraction of the weighted sine of the offsets corrected per beat (0 switches coupling off). */
+  /** K: the fraction of Σ w_P Γ(offset_P) corrected per beat (0 switches coupling off). */
   coupling: number
   /** Curvature for exp(−κ d) weights between ball positions. */
   kappa: number
@@ -96,7 +99,7 @@ export function meshStep(
     const phase = beatPhase(p.next_at, p.period_ms, nowMs)
     phases.push(phase)
     const offset = centred(phase - theta)
-    pull += w * Math.sin(offset)
+    pull += w * 2 * Math.sin(offset / 2)
     re += w * (1 - selfShare) * finite(p.t_sync.re)
     im += w * (1 - selfShare) * finite(p.t_sync.im)
     return {

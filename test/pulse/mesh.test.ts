@@ -93,7 +93,7 @@ describe('a holon coupled to a peer pulse', () => {
     // the peer beat a tenth of a period before us: 0.2π ahead (plus the ms the calls took)
     expect(q.offset).toBeGreaterThanOrEqual(0.2 * Math.PI)
     expect(q.offset).toBeLessThan(0.2 * Math.PI + 0.001)
-    expect(mesh.correction_ms).toBeCloseTo((0.5 * HOUR * Math.sin(q.offset)) / (2 * Math.PI), 6)
+    expect(mesh.correction_ms).toBeCloseTo((0.5 * HOUR * 2 * Math.sin(q.offset / 2)) / (2 * Math.PI), 6)
     expect(mesh.correction_ms).toBeGreaterThan(160_000)
     // sooner by the correction: the next beat is nearer the peer's next beat (at + 0.9 h)
     expect(Date.parse(p.next_beat_at)).toBe(at + HOUR - Math.round(mesh.correction_ms))
