@@ -78,7 +78,7 @@ describe('mesh phase synchronisation between two organisations', () => {
     expect((await admin(`${b.url}/v1/holons/city`, { kernel: contractKernel })).status).toBe(201)
     const start = Date.now() + 1500
     const config = { period_ms: PERIOD }
-    const first = [start, start + PERIOD / 2]
+    const first = [start, start + PERIOD / 2] as const
     expect(
       (await admin(`${a.url}/v1/holons/coop/pulse`, { running: true, first_beat_at: first[0], config }))
         .status,
@@ -96,10 +96,7 @@ describe('mesh phase synchronisation between two organisations', () => {
       return centred(beatPhase(pb.next_at, PERIOD, now) - beatPhase(pa.next_at, PERIOD, now))
     }
     const t0 = Date.now()
-    expect(Math.abs(centred((2 * Math.PI * (first[0] - (first[1] as number))) / PERIOD))).toBeCloseTo(
-      Math.PI,
-      9,
-    )
+    expect(Math.abs(centred((2 * Math.PI * (first[0] - first[1])) / PERIOD))).toBeCloseTo(Math.PI, 9)
     let locked = 0
     let last = Math.PI
     while (locked < 5) {
