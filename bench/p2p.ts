@@ -338,11 +338,6 @@ export async function p2pBench(): Promise<void> {
 
 async function tables(): Promise<void> {
   table(
-    'Artifact propagation on loopback (all nodes in one process; 20 artifacts from rotating sources)',
-    ['nodes', 'delivered within 10 s', 'p50 ms', 'p95 ms', 'max ms'],
-    [await propagation(10), await propagation(20)],
-  )
-  table(
     'Mesh phase lock of real holon beats: 20 in-process nodes, one holon each, scheduled by the alarm rule (meshStep) and published with setLocal; then 5 leave and 5 join with random phases. Before (issue 11): 20 synthetic oscillators took 37.8 s.',
     [
       'setup',
@@ -364,6 +359,14 @@ async function tables(): Promise<void> {
     'Synthetic oscillators (nodes without a worker) locking from random phases (natural frequencies 1 Hz ± 2%, K = 4 rad/s, phases published every 100 ms)',
     ['nodes', 'r at start', 'seconds to r >= 0.99', 'heap per node (MB, approx.)'],
     [await phaseLock(20)],
+  )
+  // Under a heavy load the 20 in-process nodes may not form their mesh within the minute: a row says so.
+  const spread = (n: number) =>
+    propagation(n).catch((e: Error) => [n, `not measured: ${e.message}`, '', '', ''])
+  table(
+    'Artifact propagation on loopback (all nodes in one process; 20 artifacts from rotating sources)',
+    ['nodes', 'delivered within 10 s', 'p50 ms', 'p95 ms', 'max ms'],
+    [await spread(10), await spread(20)],
   )
   table(
     'Artifacts one node verifies per second (validator path)',
