@@ -86,8 +86,9 @@ async function phaseLock(n: number): Promise<(string | number)[]> {
   )
   const heapPerNode = (process.memoryUsage().heapUsed - heapBefore) / n
   try {
+    // a dial that times out on a loaded machine leaves that node to be reached by later ones
     for (let i = 1; i < n; i++)
-      await nodes[i]?.node.dial(nodes[Math.floor(Math.random() * i)]?.addrs()[0] as never)
+      await nodes[i]?.node.dial(nodes[Math.floor(Math.random() * i)]?.addrs()[0] as never).catch(() => {})
     const globalR = () => {
       const th = nodes.map((x) => x.phase.report().phase)
       return (
