@@ -92,6 +92,7 @@ export async function startNode(
           coords: config.phase.coords,
           pulse: config.phase.pulse ?? 1 / config.phase.natural_hz,
           phase: config.phase.phase_init,
+          maxBytes: config.max_message_bytes,
         },
         shared,
       ),

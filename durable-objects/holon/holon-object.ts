@@ -30,7 +30,7 @@ import { holonArtifact } from './artifact.ts'
 import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
-import { announce, peerAlerts, raiseAlert } from './federation-calls.ts'
+import { announce, forgetPulse, meshView, peerAlerts, raiseAlert, reportPulse } from './federation-calls.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -211,12 +211,16 @@ export class HolonObject extends DurableObject<Env> {
     const nowMs = Date.now()
     this.pulse.reload()
     if (this.live && this.pulse.due(nowMs)) {
-      // The node's presence (P) and the verified peer alerts since the last beat, in one call.
-      const feed = await peerAlerts(this.env, this.pulse.alertCursor())
+      // The node's presence (P), the verified peer alerts since the last beat and the mesh's pulses.
+      const [feed, view] = await Promise.all([
+        peerAlerts(this.env, this.pulse.alertCursor()),
+        meshView(this.env, this.live.holon),
+      ])
       // Read after the await: a pulse reconfiguration or a kernel activation may have landed meanwhile.
       const { live: l, ledger } = this
       if (l && ledger && this.pulse.due(nowMs)) {
         this.pulse.feed = feed
+        this.pulse.mesh = view
         const at = new Date(nowMs).toISOString()
         const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
         this.pulse.adopt(value.row)
@@ -228,6 +232,9 @@ export class HolonObject extends DurableObject<Env> {
           console.error('ledger self-audit failed', e)
         }
         this.sockets.broadcast(() => beatMessage(l.holon, value.snapshot))
+        const origin = this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'
+        const report = this.pulse.meshPulse(l.holon, origin, value.snapshot, nowMs)
+        if (report) await reportPulse(this.env, report)
         await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
       }
     }
@@ -245,6 +252,7 @@ export class HolonObject extends DurableObject<Env> {
         new Date(nowMs).toISOString(),
       )
       this.pulse.adopt(value)
+      if (!value.running || value.config.mesh?.enabled === false) await forgetPulse(this.env, l.holon)
     } catch (e) {
       if (e instanceof PulseConfigError)
         return fail({ code: 'pulse_config', pointer: e.pointer, message: e.message })

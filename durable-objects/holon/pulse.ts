@@ -11,6 +11,7 @@ import {
   THREAT_ALERT,
 } from '../../functions/pulse/index.ts'
 import { compatibility } from '../../functions/rhizome/index.ts'
+import type { MeshPulse } from '../../schemas/federation.ts'
 import {
   type BeatSnapshot,
   type KairosReading,
@@ -20,8 +21,9 @@ import {
 } from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 import type { LedgerAppends } from '../shared/sql-ledger.ts'
-import type { PeerFeed } from './federation-calls.ts'
+import type { MeshView, PeerFeed } from './federation-calls.ts'
 import type { Live } from './live.ts'
+import { MeshSyncStore, meshPulse, meshReading } from './mesh-sync.ts'
 import { type PulseRow, PulseStore } from './pulse-store.ts'
 import { WitnessLayers } from './witness-layers.ts'
 
@@ -34,6 +36,7 @@ const dimsOf = (l: Live): Dimension[] =>
 
 export class HolonPulse {
   readonly store: PulseStore
+  readonly meshSync: MeshSyncStore
   private row: PulseRow
   private engine?: Kairos
   private readonly witnessing: WitnessLayers
@@ -41,6 +44,7 @@ export class HolonPulse {
   constructor(db: Db) {
     this.store = new PulseStore(db)
     this.witnessing = new WitnessLayers(this.store)
+    this.meshSync = new MeshSyncStore(db)
     this.row = this.store.load()
   }
 
@@ -59,8 +63,8 @@ export class HolonPulse {
   /** What the registry said before this beat (set by the alarm): live peers (null: no node reported), alerts. */
   feed: PeerFeed = { alerts: [], next_id: null, live_peers: null }
 
-  /** The mesh's view of the peers' entropy model weights (set by the alarm when the mesh delivers them). */
-  peerMlWeights: readonly number[] = []
+  /** The mesh as the registry saw it just before this beat (set before each beat; null: alone). */
+  mesh: MeshView | null = null
 
   /** Where the next beat's peer alerts start (the registry's alert id; null before the first beat). */
   alertCursor(): number | null {
@@ -111,7 +115,7 @@ export class HolonPulse {
   /** Applies a configuration / start / stop; throws PulseConfigError. Call inside a transaction. */
   configure(body: PulseBody, nowMs: number, appends: LedgerAppends): PulseRow {
     const prev = this.row
-    const { kairos, witnessing, ...rest } = body.config ?? {}
+    const { kairos, witnessing, mesh, ...rest } = body.config ?? {}
     const { cores, p_nodes, k_flows, ...others } = rest
     const merged: Record<string, unknown> = {
       ...prev.config,
@@ -119,6 +123,7 @@ export class HolonPulse {
       kairos: { ...prev.config.kairos, ...kairos },
       cores: { ...prev.config.cores, ...cores },
       witnessing: { ...prev.config.witnessing, ...witnessing },
+      mesh: { ...prev.config.mesh, ...mesh },
     }
     // p_nodes and k_flows: a number sets them, null unsets them (P and k are derived again)
     for (const [key, v] of [
@@ -203,12 +208,14 @@ export class HolonPulse {
     const number = prev.beat + 1
     const { kairos, sample } = this.sampleBeat(l, nowMs)
     const out = runBeat(prev.config, prev.memory, this.beatInputs(l, prev, number, appends.at, kairos))
-    const s = out.snapshot
+    const mesh = meshReading(prev.config, this.mesh, this.scheduledAt(prev, nowMs), nowMs, kairos.sync)
+    const s: BeatSnapshot = mesh ? { ...out.snapshot, mesh } : out.snapshot
     this.store.addBeat(s, nowMs)
+    if (mesh) this.meshSync.add(number, nowMs, mesh)
     const next: PulseRow = {
       ...prev,
       beat: number,
-      next_at: this.nextBeatAt(prev, nowMs),
+      next_at: this.nextBeatAt(prev, nowMs, mesh?.correction_ms ?? 0),
       memory: out.memory,
       seen_seq: this.store.maxSeq('events'),
       seen_rejection: this.store.maxSeq('rejections'),
@@ -216,8 +223,16 @@ export class HolonPulse {
     }
     this.store.save(next)
     this.ledgerBeat(appends, s, out.quarantineChanged)
-    this.witnessBeat(appends, prev, number, sample, kairos)
+    this.witnessBeat(appends, prev, number, sample, kairos, s.mesh)
     return { row: next, snapshot: s }
+  }
+
+  /** What the holon reports to the mesh after the beat `snapshot` (null when its mesh is off or it stopped). */
+  meshPulse(holon: string, origin: string, snapshot: BeatSnapshot, beatAtMs: number): MeshPulse | null {
+    const r = this.row
+    if (!r.running || r.next_at === null) return null
+    const sync = snapshot.kairos.sync
+    return meshPulse(holon, origin, r.config, beatAtMs, r.next_at, sync, r.memory.model.w)
   }
 
   /** KAIROS: the beat's own sample of the state vector, then the reading. */
@@ -249,15 +264,26 @@ export class HolonPulse {
         compatibility: artifact ? compatibilityWeight(compatibility(l.kernel.spec, artifact)) : null,
       })),
       peer_alert_id: feed.next_id ?? prev.memory.peer_alert_id ?? null,
-      peer_ml_weights: this.peerMlWeights,
+      peer_ml_weights:
+        this.mesh?.pulses.flatMap((p) => (p.ml_weight === undefined ? [] : [p.ml_weight])) ?? [],
     }
   }
 
-  /** The next beat: one period after the scheduled one; missed beats are skipped, not replayed in a burst. */
-  private nextBeatAt(prev: PulseRow, nowMs: number): number {
+  /** One period after the scheduled beat; missed beats are skipped, not replayed in a burst. */
+  private scheduledAt(prev: PulseRow, nowMs: number): number {
     const period = prev.config.period_ms
     const scheduled = (prev.next_at ?? nowMs) + period
     return scheduled > nowMs ? scheduled : nowMs + period
+  }
+
+  /**
+   * The next beat: the scheduled one moved earlier by the mesh's bounded Kuramoto correction (later when it is
+   * negative), so that this holon's beats lock with its peers'. Alone, the correction is 0.
+   */
+  private nextBeatAt(prev: PulseRow, nowMs: number, correctionMs: number): number {
+    const scheduled = this.scheduledAt(prev, nowMs)
+    const next = Math.round(scheduled - correctionMs)
+    return next > nowMs ? next : scheduled
   }
 
   /** The beat, the Arbiter's decision and quarantine changes in the ledger. */
@@ -292,10 +318,12 @@ export class HolonPulse {
     number: number,
     sample: number,
     kairos: KairosReading,
+    mesh?: BeatSnapshot['mesh'],
   ): void {
     const nowMs = Date.parse(appends.at)
     const w = prev.config.witnessing
-    this.witnessing.meso(appends, w, nowMs, number, sample, kairos)
+    const meshed = mesh && { mesh: { t_global: mesh.t_global, delta_phase: mesh.delta_phase, r: mesh.r } }
+    this.witnessing.meso(appends, w, nowMs, number, sample, kairos, meshed)
     if (kairos.collapse !== prev.collapsed) {
       this.witnessing.macro(appends, w, nowMs, number, sample, kairos, prev.config.kairos.coherence_threshold)
     }

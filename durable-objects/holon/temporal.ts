@@ -34,10 +34,13 @@ export function temporalDoc(
     const { engine, lastAt } = p.store.rebuildKairos(p.config.kairos, atMs)
     // the idle steps between the last sample and `at` count: time is time
     engine.advance(atMs)
+    const kairos = engine.reading()
+    const mesh = p.meshSync.at(atMs, kairos.sync)
     doc.reconstructed = {
       at: new Date(atMs).toISOString(),
       last_sample_at: lastAt === null ? null : new Date(lastAt).toISOString(),
-      kairos: engine.reading(),
+      kairos,
+      ...(mesh && { mesh }),
     }
   }
   return doc

@@ -79,11 +79,12 @@ export class WitnessLayers {
     beat: number,
     sample: number,
     k: KairosReading,
+    extra?: Record<string, unknown>,
   ) {
     const clock = this.read()
     if (!on(w, 'meso') || !elapsed(clock.meso, nowMs, w.meso_interval_ms)) return
     if (!appends.due(`witness:${beat}`)) return
-    appends.append('witness.state', { beat, sample, ...k })
+    appends.append('witness.state', { beat, sample, ...k, ...extra })
     clock.meso = nowMs
     clock.firstAt ??= nowMs
   }
