@@ -52,7 +52,10 @@ describe('PulseStore.rebuildKairos', () => {
               rows.push({ phi, at })
               store.addSample(at, 'commit', phi)
             }
-            for (const atMs of [Number.MAX_SAFE_INTEGER, rows[Math.floor(cut * rows.length)]?.at as number]) {
+            for (const atMs of [
+              Number.MAX_SAFE_INTEGER,
+              rows[Math.min(rows.length - 1, Math.floor(cut * rows.length))]?.at as number,
+            ]) {
               const full = new Kairos(c)
               for (const r of rows) if (r.at <= atMs) full.sample(r.phi, r.at)
               const { engine, lastAt } = store.rebuildKairos(c, atMs)
