@@ -4,6 +4,7 @@ import type { IdentifyResult, PeerId, Startable, Stream } from '@libp2p/interfac
 import { lpStream } from '@libp2p/utils'
 import { admit, installationOf, type RhizomeArtifact, readArtifact } from '../functions/rhizome/index.ts'
 import type { NodeComponents, ServiceInit } from './components.ts'
+import { NotInRoleError } from './config.ts'
 import { type GossipMessage, TopicValidatorResult } from './gossip.ts'
 import {
   CatchUpReply,
@@ -18,6 +19,8 @@ import {
 
 export interface RhizomeInit extends ServiceInit {
   maxBytes: number
+  /** False on a witness node: it keeps peers' artifacts for their keys but publishes none of its own. */
+  publishes?: boolean
 }
 
 export class Rhizome implements Startable {
@@ -149,6 +152,7 @@ export class Rhizome implements Startable {
 
   /** Publishes our own artifact (from the worker's outbox). */
   async publish(a: RhizomeArtifact): Promise<void> {
+    if (this.init.publishes === false) throw new NotInRoleError('a witness node publishes no artifacts')
     this.known.set(a.origin, a)
     this.own.add(a.origin)
     await this.c.pubsub.publish(TOPICS.rhizome, encode(a))
