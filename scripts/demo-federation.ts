@@ -121,7 +121,7 @@ function freePort(): Promise<number> {
   })
 }
 
-async function startOrg(name: string, hub: OmegaNode | undefined, hz: number): Promise<Org> {
+async function startOrg(name: string, others: OmegaNode[], hz: number): Promise<Org> {
   const { unstable_startWorker } = await import('wrangler')
   const secret = () => randomBytes(16).toString('hex')
   const [admin, write, bridge] = [secret(), secret(), secret()]
@@ -164,7 +164,8 @@ async function startOrg(name: string, hub: OmegaNode | undefined, hz: number): P
   })
   const node = await startNode(config, (await loadIdentity(config.key)).key, log)
   closers.push(() => node.stop())
-  if (hub) await node.node.dial(hub.addrs()[0] as never)
+  // Every pair connected: a witness fetches its consistency proof straight from the announcing node.
+  for (const other of others) await node.node.dial(other.addrs()[0] as never)
   return { name, origin, url, admin, write, node, warnings }
 }
 
@@ -200,7 +201,11 @@ async function main(): Promise<void> {
   const orgs: Org[] = []
   for (const [i, name] of names.entries()) {
     // Slightly different natural frequencies: the phase lock is the coupling's work, not a coincidence.
-    const org = await startOrg(name, orgs[0]?.node, 1 + 0.03 * (i - 1))
+    const org = await startOrg(
+      name,
+      orgs.map((o) => o.node),
+      1 + 0.03 * (i - 1),
+    )
     orgs.push(org)
     console.log(
       `${name}: worker ${org.url}, ledger origin ${org.origin}, node ${short(org.node.peerId)} (role full)`,
@@ -277,10 +282,13 @@ async function main(): Promise<void> {
   console.log(
     `same name, no shadowing: ${orgs.length} holons named ${HOLON}, ${distinct.size} distinct origins (${[...distinct].join(', ')})`,
   )
+  // The lock as every node sees it (its own phase and its live peers'): r >= 0.99 on all, or the deadline.
+  const lowest = () => Math.min(...orgs.map((o) => o.node.phase.report().r))
+  const locked = await eventually(async () => lowest() >= 0.99, Math.max(deadline, Date.now() + 5000))
   const reports = orgs.map((o) => ({ name: o.name, ...o.node.phase.report() }))
   const r = Math.min(...reports.map((x) => x.r))
   console.log(
-    `phase: r = ${r.toFixed(4)} over ${orgs.length} nodes (${reports.map((x) => `${x.name} offset ${x.offset.toFixed(3)} rad, ${x.peers} peers`).join('; ')})`,
+    `phase: r = ${r.toFixed(4)} over ${orgs.length} nodes, ${locked ? 'locked' : 'not locked'} (${reports.map((x) => `${x.name} offset ${x.offset.toFixed(3)} rad, ${x.peers} peers`).join('; ')})`,
   )
 }
 
