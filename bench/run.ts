@@ -1,4 +1,4 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, placement, orchestrator (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, roles, pulse, placement, orchestrator (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { controlBenchmarks } from './control.ts'
@@ -10,6 +10,7 @@ import { orchestratorBench } from './orchestrator.ts'
 import { p2pBench } from './p2p.ts'
 import { placementBenchmarks } from './placement.ts'
 import { proofsUnderLoad } from './proofs.ts'
+import { rolesBench } from './roles.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
 
@@ -28,6 +29,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   forecast: () => forecastBench(quick),
   control: () => controlBenchmarks(table, quick),
   p2p: p2pBench,
+  roles: rolesBench,
   placement: () => placementBenchmarks(table, quick),
   orchestrator: () => orchestratorBench(table, quick),
   pulse: async () => {

@@ -82,10 +82,8 @@ export class Relay implements Startable {
 
   stop(): void {
     this.running = false
-    for (const topic of Object.values(TOPICS)) {
-      this.c.pubsub.unsubscribe(topic)
-      this.c.pubsub.topicValidators.delete(topic)
-    }
+    // No unsubscribe: gossipsub may already be stopped, and it drops its subscriptions itself.
+    for (const topic of Object.values(TOPICS)) this.c.pubsub.topicValidators.delete(topic)
   }
 
   private validate(topic: Topic, msg: GossipMessage): TopicValidatorResult {

@@ -106,6 +106,11 @@ describe('the services of each role', () => {
     expect(topics(light as Node)).toEqual([TOPICS.phase])
     expect(topics(wit as Node)).toEqual([TOPICS.checkpoint, TOPICS.rhizome, TOPICS.witness].sort())
     expect(topics(rel as Node)).toEqual(Object.values(TOPICS).sort())
+    // Each role's node stops cleanly with libp2p's own stop (a service failing to stop would reject here).
+    for (const n of [full, light, wit, rel] as Node[]) {
+      await expect(n.node.stop()).resolves.toBeUndefined()
+      expect(Object.values(n.node.services).filter((s) => (s as { running?: boolean }).running)).toEqual([])
+    }
   })
 })
 
