@@ -12,20 +12,26 @@ import { loadIdentity } from '../p2p/identity.ts'
 import type { Logger } from '../p2p/log.ts'
 import { type OmegaNode, startNode } from '../p2p/node.ts'
 
-const USAGE = `usage: npm run demo:federation -- [--orgs 2|3] [--seconds N]
+const USAGE = `usage: npm run demo:federation -- [--orgs 2|3] [--seconds N] [--collide]
   --orgs     organisations to start (default 2)
-  --seconds  how long to wait at most for artifacts and cosignatures to arrive (default 30, 5..600)`
+  --seconds  how long to wait at most for artifacts, cosignatures and the phase lock (default 30, 5..600)
+  --collide  then start org-a-twin, misconfigured with org-a's ledger origin: the conflict shows, nothing is shadowed`
 
 function refuse(message: string): never {
   console.error(`demo:federation: ${message.split('\n')[0]}`)
   process.exit(2)
 }
 
-let flags: { orgs?: string; seconds?: string; help?: boolean }
+let flags: { orgs?: string; seconds?: string; help?: boolean; collide?: boolean }
 try {
   flags = parseArgs({
     strict: true,
-    options: { orgs: { type: 'string' }, seconds: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      orgs: { type: 'string' },
+      seconds: { type: 'string' },
+      collide: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   }).values
 } catch (e) {
   refuse((e as Error).message)
@@ -121,11 +127,15 @@ function freePort(): Promise<number> {
   })
 }
 
-async function startOrg(name: string, others: OmegaNode[], hz: number): Promise<Org> {
+async function startOrg(
+  name: string,
+  others: OmegaNode[],
+  hz: number,
+  origin = `${name}.example`,
+): Promise<Org> {
   const { unstable_startWorker } = await import('wrangler')
   const secret = () => randomBytes(16).toString('hex')
   const [admin, write, bridge] = [secret(), secret(), secret()]
-  const origin = `${name}.example`
   const worker = (await unstable_startWorker({
     config: 'wrangler.toml',
     dev: {
@@ -289,6 +299,55 @@ async function main(): Promise<void> {
   const r = Math.min(...reports.map((x) => x.r))
   console.log(
     `phase: r = ${r.toFixed(4)} over ${orgs.length} nodes, ${locked ? 'locked' : 'not locked'} (${reports.map((x) => `${x.name} offset ${x.offset.toFixed(3)} rad, ${x.peers} peers`).join('; ')})`,
+  )
+  if (flags.collide) await collide(orgs)
+}
+
+/**
+ * A second installation started with org-a's ledger origin (a copied configuration): its `coop` claims org-a's
+ * holon origin under another key, its `city` a new origin under org-a's name. Neither may pass unnoticed, and
+ * org-a's `coop` must stay what every peer pinned.
+ */
+async function collide(orgs: Org[]): Promise<void> {
+  const [a, b] = orgs as [Org, Org]
+  const pinned = async (o: Org) =>
+    (
+      (await call(o, 'GET', '/v1/federation/peers')).artifacts as { origin: string; verifier_key: string }[]
+    ).find((x) => x.origin === holonOrigin(a))?.verifier_key
+  const keyBefore = await pinned(b)
+  console.log(
+    `\ncollision: org-a-twin starts with org-a's ledger origin ${a.origin} and creates holons coop and city`,
+  )
+  const twin = await startOrg(
+    'org-a-twin',
+    orgs.map((o) => o.node),
+    1,
+    a.origin,
+  )
+  for (const holon of [HOLON, 'city'])
+    await call(twin, 'PUT', `/v1/holons/${holon}`, twin.admin, { kernel: kernel(0.94) })
+  const all = [...orgs, twin]
+  const conflicts = async (o: Org) =>
+    (await call(o, 'GET', '/v1/federation/peers')).conflicts as {
+      count: number
+      list: { origin: string; reason: string }[]
+    }
+  const nodeConflicts = (o: Org) => o.warnings.filter((w) => /origin|key/.test(w.msg))
+  await eventually(
+    async () => (await conflicts(a)).count > 0 && nodeConflicts(a).length > 0 && nodeConflicts(b).length > 0,
+    Date.now() + SECONDS * 1000,
+  )
+  for (const o of all) {
+    const c = await conflicts(o)
+    const list = c.list.map((x) => `${x.reason} ${x.origin}`).join(', ')
+    const logged = [...new Set(nodeConflicts(o).map((w) => w.msg))].join('; ')
+    console.log(
+      `${o.name}: conflicts ${c.count} in the worker's federation document${list ? ` (${list})` : ''}, ${nodeConflicts(o).length} in the node's log${logged ? ` (${logged})` : ''}`,
+    )
+  }
+  const keyAfter = await pinned(b)
+  console.log(
+    `no shadowing: org-b still pins ${holonOrigin(a)} to org-a's key: ${keyAfter !== undefined && keyAfter === keyBefore ? 'yes' : 'NO'}`,
   )
 }
 

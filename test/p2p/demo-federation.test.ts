@@ -15,8 +15,8 @@ const demo = (...args: string[]) =>
 const folderOf = (out: string) => /temporary folder (\S+)/.exec(out)?.[1] as string
 
 describe('npm run demo:federation', () => {
-  it("two organisations: each receives the other one's artifact, cosignatures, no conflicts, phase lock; cleans up", async () => {
-    const r = await demo('--seconds', '40')
+  it("two organisations: each receives the other one's artifact, cosignatures, phase lock; a misconfigured twin is a visible conflict, not a shadow; cleans up", async () => {
+    const r = await demo('--seconds', '40', '--collide')
     expect(r.code, r.stderr).toBe(0)
     const out = r.stdout
     expect(out).toMatch(/^org-a: worker http:\/\/127\.0\.0\.1:\d+, ledger origin org-a\.example, node /m)
@@ -34,6 +34,15 @@ describe('npm run demo:federation', () => {
     const r2 = Number(/^phase: r = ([\d.]+) over 2 nodes, (locked|not locked)/m.exec(out)?.[1])
     expect(r2).toBeGreaterThan(0.9)
     expect(r2).toBeLessThanOrEqual(1)
+    // --collide: a second installation with org-a's ledger origin. The conflict shows in org-a's worker
+    // document and node log and in org-b's node log, and org-b keeps org-a's pinned key.
+    expect(out).toMatch(
+      /^org-a: conflicts [1-9]\d* in the worker's federation document \(.*origin_collision org-a\.example\/holons\/city.*\), [1-9]\d* in the node's log \(.*a peer uses our ledger origin/m,
+    )
+    expect(out).toMatch(
+      /^org-b: conflicts \d+ in the worker's federation document, [1-9]\d* in the node's log \(origin announced with another key\)/m,
+    )
+    expect(out).toMatch(/^no shadowing: org-b still pins org-a\.example\/holons\/coop to org-a's key: yes$/m)
     const folder = folderOf(out)
     expect(folder).toMatch(/omega-demo-/)
     expect(out).toContain(`stopped; removed ${folder}`)
