@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RhizomeAlert, RhizomeArtifact } from '../functions/rhizome/index.ts'
+import type { MeshPulse } from '../schemas/federation.ts'
 
 export class BridgeError extends Error {
   override name = 'BridgeError'
@@ -62,6 +63,19 @@ export class Bridge {
 
   async presence(node: string, livePeers: number): Promise<void> {
     await this.call('POST', '/v1/federation/presence', { node, live_peers: livePeers })
+  }
+
+  /** Our organisation's running holons' latest beats (what the phase service publishes). */
+  async pulses(): Promise<MeshPulse[]> {
+    return (await this.call<{ pulses: MeshPulse[] }>('GET', '/v1/federation/pulses')).pulses
+  }
+
+  /** Peers' pulses received from one sending node (at most 1,000 a call). */
+  async phases(
+    node: string,
+    pulses: MeshPulse[],
+  ): Promise<{ accepted: number; dropped: Record<string, number> }> {
+    return await this.call('POST', '/v1/federation/phases', { node, pulses })
   }
 
   async alert(a: RhizomeAlert): Promise<void> {

@@ -69,6 +69,7 @@ function omegaServices(config: NodeConfig, shared: ServiceInit) {
           coords: config.phase.coords,
           pulse: config.phase.pulse ?? 1 / config.phase.natural_hz,
           phase: config.phase.phase_init,
+          maxBytes: config.max_message_bytes,
         },
         shared,
       ),

@@ -36,7 +36,7 @@ function check(topic: Topic, msg: GossipMessage, maxBytes: number): void {
       decodeSigned(data, maxBytes, readArtifact)
       return
     case TOPICS.phase: {
-      const m = decode(data, PhaseMessage, 4096)
+      const m = decode(data, PhaseMessage, maxBytes)
       if (Math.abs(m.t - Date.now()) > MAX_SKEW_MS) throw new WireError('replay', 'phase clock out of range')
       return
     }

@@ -1,6 +1,7 @@
 // Wire format of the node's topics and protocols: size-limited JSON, schema-checked, with named drop reasons.
 import { z } from 'zod'
 import { MessageError } from '../functions/rhizome/index.ts'
+import { MeshPulse } from '../schemas/federation.ts'
 
 export const TOPICS = {
   rhizome: 'omega/rhizome/1',
@@ -35,20 +36,15 @@ export class WireError extends Error {
   }
 }
 
+/**
+ * Version 2 of the phase topic: the sender's organisation's latest holon beats (or a synthetic oscillator's, on a
+ * node without a worker). Each pulse is a strict MeshPulse; `t` orders one sender's messages.
+ */
 export const PhaseMessage = z.strictObject({
-  v: z.literal(1),
-  /** Phase in radians, [0, 2 pi). */
-  phase: z
-    .number()
-    .min(0)
-    .lt(2 * Math.PI),
-  /** Natural angular frequency, rad/s. */
-  omega: z.number().positive().max(1000),
+  v: z.literal(2),
   /** Sender's clock, ms since the epoch: strictly increasing per sender. */
   t: z.number().int().positive(),
-  /** The organisation's pulse value T_P. */
-  pulse: z.number().finite(),
-  coords: z.array(z.number().finite()).min(2).max(512).optional(),
+  pulses: z.array(MeshPulse).min(1).max(1000),
 })
 export type PhaseMessage = z.infer<typeof PhaseMessage>
 

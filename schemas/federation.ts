@@ -232,3 +232,45 @@ export const FlagsDoc = z
   .openapi('FlagsDoc')
 
 export const AlertsDoc = z.object({ alerts: z.array(RhizomeAlert) }).openapi('AlertsDoc')
+
+/** A holon's beat as the mesh sees it: when it beat, when it beats next, its period and its KAIROS T_sync. */
+export const MeshPulse = z
+  .strictObject({
+    holon: z.string().min(1).max(128),
+    origin: z
+      .string()
+      .min(1)
+      .max(253)
+      .describe("ledger origin of the holon's organisation (OMEGA_LEDGER_ORIGIN)"),
+    beat_at: z.number().int().min(0).describe('epoch ms of the last beat'),
+    next_at: z.number().int().min(0).describe('epoch ms of the next scheduled beat'),
+    period_ms: z.number().int().min(100).max(86_400_000),
+    t_sync: z.strictObject({ re: z.number(), im: z.number() }).describe('KAIROS T_sync at that beat'),
+    coords: z.array(z.number()).min(2).max(512).optional().describe("the holon's position in the ball"),
+    ml_weight: z.number().min(0).max(10).optional().describe("the holon's entropy model weight"),
+  })
+  .openapi('MeshPulse')
+
+/** What a bridge node delivers: the latest pulses of one sending node's organisation. */
+export const PhasesBody = z
+  .strictObject({
+    node: z.string().min(1).max(128).describe('the peer node that published these pulses'),
+    pulses: z.array(MeshPulse).max(1000),
+  })
+  .openapi('PhasesBody')
+
+export const PhasesReply = z
+  .object({
+    accepted: z.number().int(),
+    dropped: z
+      .record(z.string(), z.number().int())
+      .describe('pulses dropped by reason (own, stale, skew, replay)'),
+  })
+  .openapi('PhasesReply')
+
+export const PulsesDoc = z
+  .object({ pulses: z.array(MeshPulse).describe("the organisation's running holons' latest beats") })
+  .openapi('PulsesDoc')
+
+export type MeshPulse = z.infer<typeof MeshPulse>
+export type PhasesBody = z.infer<typeof PhasesBody>

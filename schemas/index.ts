@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi'
 import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
 import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
-import { InboxBody, RhizomeArtifact } from './federation.ts'
+import { InboxBody, MeshPulse, PhasesBody, RhizomeArtifact } from './federation.ts'
 import { ForecastRequest, ForecastResult } from './forecast.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
@@ -40,6 +40,8 @@ export const PUBLISHED = {
   receipt: [Receipt, 'output'],
   'rhizome-artifact': [RhizomeArtifact, 'output'],
   'federation-inbox': [InboxBody, 'input'],
+  'mesh-pulse': [MeshPulse, 'input'],
+  'federation-phases': [PhasesBody, 'input'],
   'verify-request': [VerifyRequest, 'input'],
   'verify-report': [VerifyReport, 'output'],
   // the MOM seed's own names for its two schemas

@@ -24,6 +24,43 @@ export const KairosConfig = z
   })
   .openapi('KairosConfig')
 
+export const MeshConfig = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "couple the holon's beats to its peers' pulses (false: beat on the holon's own schedule only)",
+      ),
+    coupling: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Kuramoto K: the next beat moves by K x period/2pi x sum of w_P 2 sin(offset_P / 2)'),
+    kappa: z.number().positive().max(100).default(1).describe('curvature of the exp(-kappa d) peer weights'),
+    max_correction: z
+      .number()
+      .min(0)
+      .max(0.5)
+      .default(0.25)
+      .describe('largest move of one beat, as a fraction of the period'),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(10_000)
+      .describe('a peer pulse counts while its next scheduled beat is at most this overdue'),
+    coords: z
+      .array(z.number().gt(-1).lt(1))
+      .min(2)
+      .max(512)
+      .optional()
+      .describe("the holon's position in the Poincare ball: published, and weights peers by exp(-kappa d)"),
+  })
+  .openapi('MeshConfig')
+
 export const PulseConfig = z
   .strictObject({
     period_ms: z.number().int().min(100).max(86_400_000).default(60_000).describe('time between beats'),
@@ -43,6 +80,7 @@ export const PulseConfig = z
     recovery_beats: z.number().int().min(1).max(10_000).default(3),
     balance_window: z.number().int().min(2).max(256).default(8),
     kairos: KairosConfig.default(KairosConfig.parse({})),
+    mesh: MeshConfig.default(MeshConfig.parse({})),
   })
   .openapi('PulseConfig')
 
@@ -56,7 +94,9 @@ export const PulseBody = z
       .max(8.64e15)
       .optional()
       .describe('epoch ms of the next beat (default: one period after starting); aligns or staggers holons'),
-    config: PulseConfig.partial().extend({ kairos: KairosConfig.partial().optional() }).optional(),
+    config: PulseConfig.partial()
+      .extend({ kairos: KairosConfig.partial().optional(), mesh: MeshConfig.partial().optional() })
+      .optional(),
   })
   .openapi('PulseBody')
 
@@ -81,6 +121,30 @@ export const KairosReading = z
   .openapi('KairosReading')
 
 export const Recommendation = z.object({ invariant: z.string(), urgency: z.number(), cost: z.number() })
+
+const MeshPeer = z.object({
+  node: z.string().describe("the peer node that delivered it ('local': a holon of our own organisation)"),
+  origin: z.string(),
+  holon: z.string(),
+  weight: z.number().describe('w_P, summing to 1 over the peers'),
+  offset: z.number().describe("the peer's beat phase minus ours, radians in (-pi, pi]: > 0 when it is ahead"),
+  delta_phase: z.number().describe('abs(abs(T_sync) - abs(T_P)): the seed Delta_phase of this peer'),
+  t_p: z
+    .object({ re: z.number(), im: z.number() })
+    .describe("the peer's T_sync at its last beat (mesh-sync memory)"),
+})
+
+export const BeatMesh = z
+  .object({
+    t_global: Complex.describe('sum of w_P T_P over the peers and this holon (weight 1/(n+1))'),
+    delta_phase: z.number().describe('the largest Delta_phase over the peers (0 alone)'),
+    r: z.number().describe('order parameter over the beat phases of this holon and its peers'),
+    correction_ms: z
+      .number()
+      .describe('how much earlier the next beat was scheduled (negative: later), bounded by max_correction'),
+    peers: z.array(MeshPeer),
+  })
+  .openapi('BeatMesh')
 
 export const BeatSnapshot = z
   .object({
@@ -115,6 +179,9 @@ export const BeatSnapshot = z
       .describe('entropy model after this beat’s online update'),
     quarantine: z.object({ active: z.boolean(), quiet_beats: z.number().int() }),
     kairos: KairosReading,
+    mesh: BeatMesh.optional().describe(
+      'mesh phase synchronisation at this beat (absent when mesh.enabled is false)',
+    ),
   })
   .openapi('BeatSnapshot')
 
@@ -162,7 +229,19 @@ export const TemporalDoc = z
     holon: z.string(),
     snapshots: z.array(BeatSnapshot),
     reconstructed: z
-      .object({ at: z.string(), last_sample_at: z.string().nullable(), kairos: KairosReading })
+      .object({
+        at: z.string(),
+        last_sample_at: z.string().nullable(),
+        kairos: KairosReading,
+        mesh: z
+          .object({
+            beat: z.number().int().describe('the last beat at or before `at` whose mesh-sync memory is used'),
+            t_global: Complex.describe("the reconstructed T_sync with that beat's peer T_P and weights"),
+            delta_phase: z.number(),
+            peers: z.array(MeshPeer.pick({ node: true, origin: true, holon: true, weight: true, t_p: true })),
+          })
+          .optional(),
+      })
       .optional()
       .describe('the coherence state at `at`, recomputed from the stored samples'),
   })
@@ -192,6 +271,8 @@ export const WitnessPage = z
 
 export type KairosConfig = z.infer<typeof KairosConfig>
 export type PulseConfig = z.infer<typeof PulseConfig>
+export type MeshConfig = z.infer<typeof MeshConfig>
+export type BeatMesh = z.infer<typeof BeatMesh>
 export type PulseBody = z.infer<typeof PulseBody>
 export type Genome = z.infer<typeof Genome>
 export type Decision = z.infer<typeof Decision>

@@ -51,6 +51,8 @@ describe('OpenAPI', () => {
         '/v1/federation/flags',
         '/v1/federation/alerts',
         '/v1/federation/presence',
+        '/v1/federation/pulses',
+        '/v1/federation/phases',
         '/v1/holons/{id}/ledger/cosignatures',
         '/v1/route',
         '/v1/embed',

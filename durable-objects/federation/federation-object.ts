@@ -9,11 +9,13 @@ import {
   type RhizomeArtifact,
   readArtifact,
 } from '../../functions/rhizome/index.ts'
+import type { MeshPulse } from '../../schemas/federation.ts'
 import { FULL_AUDIT } from '../../schemas/ledger.ts'
 import { Db } from '../shared/db.ts'
 import { migrate } from '../shared/migrations.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
 import { SqlLedger } from '../shared/sql-ledger.ts'
+import { MeshStore, type ViewPulse } from './mesh-store.ts'
 import { MIGRATIONS } from './migrations.ts'
 import {
   conflicts,
@@ -65,11 +67,13 @@ const PRESENCE_TTL_MS = 60_000
 
 export class FederationObject extends DurableObject<Env> {
   private readonly db: Db
+  private readonly mesh: MeshStore
   private ledger?: SqlLedger
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.db = new Db(ctx.storage)
+    this.mesh = new MeshStore(this.db)
     ctx.blockConcurrencyWhile(async () => {
       this.db.transaction(() => migrate(ctx.storage.sql, MIGRATIONS))
       this.ledger = this.openLedger()
@@ -124,6 +128,34 @@ export class FederationObject extends DurableObject<Env> {
       Date.now() - PRESENCE_TTL_MS,
     )
     return Number(row?.n ?? 0)
+  }
+
+  /** One of our holons beat (after the beat's transaction): the node publishes it to the mesh. */
+  async reportPulse(p: MeshPulse): Promise<void> {
+    this.mesh.report(p, Date.now())
+  }
+
+  /** A holon stopped its pulse (or switched its mesh off): its last report is withdrawn. */
+  async forgetPulse(holon: string): Promise<void> {
+    this.mesh.forget(holon)
+  }
+
+  /** Our running holons' latest beats: what the bridge node publishes. */
+  async localPulses(): Promise<MeshPulse[]> {
+    return this.mesh.local(Date.now())
+  }
+
+  /** Peers' pulses delivered by the bridge node; our own origin's echoes, stale, skewed and older beats are dropped. */
+  async receivePhases(
+    node: string,
+    pulses: MeshPulse[],
+  ): Promise<{ accepted: number; dropped: Record<string, number> }> {
+    return this.mesh.receive(node, pulses, this.env.OMEGA_LEDGER_ORIGIN || 'omega.local', Date.now())
+  }
+
+  /** What a holon's alarm needs before a beat: live peer nodes, and every live pulse but its own. */
+  async meshView(holon: string): Promise<{ live_peers: number; pulses: ViewPulse[] }> {
+    return { live_peers: await this.livePeers(), pulses: this.mesh.view(holon, Date.now()) }
   }
 
   /** A local holon's ALERT or QUARANTINE decision, queued for peers. */

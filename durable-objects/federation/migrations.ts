@@ -26,4 +26,9 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE conflicts (origin TEXT NOT NULL, reason TEXT NOT NULL, verifier_key TEXT NOT NULL,
      detail TEXT NOT NULL, first_at TEXT NOT NULL, last_at TEXT NOT NULL, n INTEGER NOT NULL,
      PRIMARY KEY (origin, reason, verifier_key));`,
+  // v6: mesh phase synchronisation: our holons' latest beats, and peers' pulses (latest per sending node and holon).
+  `CREATE TABLE mesh_local (holon TEXT PRIMARY KEY, next_at INTEGER NOT NULL, pulse TEXT NOT NULL, at_ms INTEGER NOT NULL);
+   CREATE TABLE mesh_peers (node TEXT NOT NULL, holon TEXT NOT NULL, origin TEXT NOT NULL, beat_at INTEGER NOT NULL,
+     next_at INTEGER NOT NULL, pulse TEXT NOT NULL, received_ms INTEGER NOT NULL, PRIMARY KEY (node, holon));
+   CREATE INDEX mesh_peers_received ON mesh_peers (received_ms);`,
 ]

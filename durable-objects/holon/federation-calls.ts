@@ -1,5 +1,6 @@
 // The holon's calls to its deployment's federation registry: announcing artifacts, live peers, pulse alerts.
 import { ALERT_TYPE, type RhizomeArtifact, signAlert } from '../../functions/rhizome/index.ts'
+import type { MeshPulse } from '../../schemas/federation.ts'
 import type { BeatSnapshot } from '../../schemas/pulse.ts'
 import type { SqlLedger } from '../shared/sql-ledger.ts'
 
@@ -20,6 +21,40 @@ export async function livePeers(env: Env): Promise<number> {
     return await registry(env).livePeers()
   } catch {
     return 0
+  }
+}
+
+/** What the registry knows of the mesh: live peer nodes, and every live pulse but the asking holon's own. */
+export interface MeshView {
+  live_peers: number
+  pulses: (MeshPulse & { node: string; received_ms: number })[]
+}
+
+/** Before a beat: P's live peers and the pulses to couple to (alone, with no pulses, when unreachable). */
+export async function meshView(env: Env, holon: string): Promise<MeshView> {
+  try {
+    return await registry(env).meshView(holon)
+  } catch (e) {
+    console.error('mesh view failed', e)
+    return { live_peers: 0, pulses: [] }
+  }
+}
+
+/** After a beat's transaction: the beat goes to the registry, for the node to publish; a failure is logged. */
+export async function reportPulse(env: Env, p: MeshPulse): Promise<void> {
+  try {
+    await registry(env).reportPulse(p)
+  } catch (e) {
+    console.error('mesh report failed', e)
+  }
+}
+
+/** The pulse stopped or left the mesh: its last report is withdrawn from the registry; a failure is logged. */
+export async function forgetPulse(env: Env, holon: string): Promise<void> {
+  try {
+    await registry(env).forgetPulse(holon)
+  } catch (e) {
+    console.error('mesh withdrawal failed', e)
   }
 }
 

@@ -29,7 +29,7 @@ import { holonArtifact } from './artifact.ts'
 import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
-import { announce, livePeers, raiseAlert } from './federation-calls.ts'
+import { announce, forgetPulse, meshView, raiseAlert, reportPulse } from './federation-calls.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -199,14 +199,18 @@ export class HolonObject extends DurableObject<Env> {
     const nowMs = Date.now()
     this.pulse.reload()
     if (this.live && this.pulse.due(nowMs)) {
-      const peers = await livePeers(this.env)
+      const view = await meshView(this.env, this.live.holon)
       // Read after the await: a pulse reconfiguration or a kernel activation may have landed meanwhile.
       const { live: l, ledger } = this
       if (l && ledger && this.pulse.due(nowMs)) {
-        this.pulse.livePeers = peers
+        this.pulse.livePeers = view.live_peers
+        this.pulse.mesh = view
         const at = new Date(nowMs).toISOString()
         const { value } = this.transact((appends) => this.pulse.beat(l, appends, nowMs), at)
         this.pulse.adopt(value.row)
+        const origin = this.env.OMEGA_LEDGER_ORIGIN || 'omega.local'
+        const report = this.pulse.meshPulse(l.holon, origin, value.snapshot, nowMs)
+        if (report) await reportPulse(this.env, report)
         await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
       }
     }
@@ -224,6 +228,7 @@ export class HolonObject extends DurableObject<Env> {
         new Date(nowMs).toISOString(),
       )
       this.pulse.adopt(value)
+      if (!value.running || value.config.mesh?.enabled === false) await forgetPulse(this.env, l.holon)
     } catch (e) {
       if (e instanceof PulseConfigError)
         return fail({ code: 'pulse_config', pointer: e.pointer, message: e.message })

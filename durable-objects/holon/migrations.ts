@@ -32,4 +32,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE kairos_samples (n INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, source TEXT NOT NULL, phi TEXT NOT NULL);
    CREATE INDEX kairos_samples_at ON kairos_samples (at_ms);
    CREATE INDEX ledger_witness ON ledger (idx) WHERE kind LIKE 'witness.%';`,
+  // v4: mesh-sync memory: the peer T_P values, weights and beat-phase offsets each beat coupled to.
+  `CREATE TABLE mesh_sync (
+     beat INTEGER NOT NULL, at_ms INTEGER NOT NULL, node TEXT NOT NULL, origin TEXT NOT NULL, holon TEXT NOT NULL,
+     weight REAL NOT NULL, t_re REAL NOT NULL, t_im REAL NOT NULL, offset REAL NOT NULL,
+     PRIMARY KEY (beat, node, origin, holon));`,
 ]

@@ -8,6 +8,7 @@ import {
   runBeat,
   THREAT_ALERT,
 } from '../../functions/pulse/index.ts'
+import type { MeshPulse } from '../../schemas/federation.ts'
 import {
   type BeatSnapshot,
   type KairosReading,
@@ -17,7 +18,9 @@ import {
 } from '../../schemas/pulse.ts'
 import type { Db } from '../shared/db.ts'
 import type { LedgerAppends } from '../shared/sql-ledger.ts'
+import type { MeshView } from './federation-calls.ts'
 import type { Live } from './live.ts'
+import { MeshSyncStore, meshPulse, meshReading } from './mesh-sync.ts'
 import { type PulseRow, PulseStore } from './pulse-store.ts'
 
 const dimsOf = (l: Live): Dimension[] =>
@@ -29,11 +32,13 @@ const dimsOf = (l: Live): Dimension[] =>
 
 export class HolonPulse {
   readonly store: PulseStore
+  readonly meshSync: MeshSyncStore
   private row: PulseRow
   private engine?: Kairos
 
   constructor(db: Db) {
     this.store = new PulseStore(db)
+    this.meshSync = new MeshSyncStore(db)
     this.row = this.store.load()
   }
 
@@ -51,6 +56,9 @@ export class HolonPulse {
 
   /** Live peer nodes the organisation's federation node reports (set before each beat; 0 when alone). */
   livePeers = 0
+
+  /** The mesh as the registry saw it just before this beat (set before each beat; null: alone). */
+  mesh: MeshView | null = null
 
   /** P of T_Lambda: live peer nodes known to the holon, itself included (1 when alone). */
   peers(): number {
@@ -85,11 +93,12 @@ export class HolonPulse {
   /** Applies a configuration / start / stop; throws PulseConfigError. Call inside a transaction. */
   configure(body: PulseBody, nowMs: number, appends: LedgerAppends): PulseRow {
     const prev = this.row
-    const { kairos, ...rest } = body.config ?? {}
+    const { kairos, mesh, ...rest } = body.config ?? {}
     const config = PulseConfig.parse({
       ...prev.config,
       ...rest,
       kairos: { ...prev.config.kairos, ...kairos },
+      mesh: { ...prev.config.mesh, ...mesh },
     })
     checkConfig(config, this.peers())
     const running = body.running ?? prev.running
@@ -146,12 +155,14 @@ export class HolonPulse {
     const number = prev.beat + 1
     const { kairos, sample } = this.sampleBeat(l, nowMs)
     const out = runBeat(prev.config, prev.memory, this.beatInputs(l, prev, number, appends.at, kairos))
-    const s = out.snapshot
+    const mesh = meshReading(prev.config, this.mesh, this.scheduledAt(prev, nowMs), nowMs, kairos.sync)
+    const s: BeatSnapshot = mesh ? { ...out.snapshot, mesh } : out.snapshot
     this.store.addBeat(s, nowMs)
+    if (mesh) this.meshSync.add(number, nowMs, mesh)
     const next: PulseRow = {
       ...prev,
       beat: number,
-      next_at: this.nextBeatAt(prev, nowMs),
+      next_at: this.nextBeatAt(prev, nowMs, mesh?.correction_ms ?? 0),
       memory: out.memory,
       seen_seq: this.store.maxSeq('events'),
       seen_rejection: this.store.maxSeq('rejections'),
@@ -159,8 +170,16 @@ export class HolonPulse {
     }
     this.store.save(next)
     this.ledgerBeat(appends, s, out.quarantineChanged)
-    this.witnessBeat(appends, prev, number, sample, kairos)
+    this.witnessBeat(appends, prev, number, sample, kairos, s.mesh)
     return { row: next, snapshot: s }
+  }
+
+  /** What the holon reports to the mesh after the beat `snapshot` (null when its mesh is off or it stopped). */
+  meshPulse(holon: string, origin: string, snapshot: BeatSnapshot, beatAtMs: number): MeshPulse | null {
+    const r = this.row
+    if (!r.running || r.next_at === null) return null
+    const sync = snapshot.kairos.sync
+    return meshPulse(holon, origin, r.config, beatAtMs, r.next_at, sync, r.memory.model.w)
   }
 
   /** KAIROS: the beat's own sample of the state vector, then the reading. */
@@ -185,11 +204,21 @@ export class HolonPulse {
     }
   }
 
-  /** The next beat: one period after the scheduled one; missed beats are skipped, not replayed in a burst. */
-  private nextBeatAt(prev: PulseRow, nowMs: number): number {
+  /** One period after the scheduled beat; missed beats are skipped, not replayed in a burst. */
+  private scheduledAt(prev: PulseRow, nowMs: number): number {
     const period = prev.config.period_ms
     const scheduled = (prev.next_at ?? nowMs) + period
     return scheduled > nowMs ? scheduled : nowMs + period
+  }
+
+  /**
+   * The next beat: the scheduled one moved earlier by the mesh's bounded Kuramoto correction (later when it is
+   * negative), so that this holon's beats lock with its peers'. Alone, the correction is 0.
+   */
+  private nextBeatAt(prev: PulseRow, nowMs: number, correctionMs: number): number {
+    const scheduled = this.scheduledAt(prev, nowMs)
+    const next = Math.round(scheduled - correctionMs)
+    return next > nowMs ? next : scheduled
   }
 
   /** The beat, the Arbiter's decision and quarantine changes in the ledger. */
@@ -221,9 +250,15 @@ export class HolonPulse {
     number: number,
     sample: number,
     kairos: KairosReading,
+    mesh?: BeatSnapshot['mesh'],
   ): void {
     if (appends.due(`witness:${number}`)) {
-      appends.append('witness.state', { beat: number, sample, ...kairos })
+      appends.append('witness.state', {
+        beat: number,
+        sample,
+        ...kairos,
+        ...(mesh && { mesh: { t_global: mesh.t_global, delta_phase: mesh.delta_phase, r: mesh.r } }),
+      })
     }
     if (kairos.collapse !== prev.collapsed && appends.due(`collapse:${number}`)) {
       appends.append('witness.collapse', {

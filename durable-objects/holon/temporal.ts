@@ -28,10 +28,13 @@ export function temporalDoc(
   const doc: TemporalDoc = { holon, snapshots: p.store.beats(fromMs, toMs, limit) }
   if (atMs !== undefined) {
     const { engine, lastAt } = p.store.rebuildKairos(p.config.kairos, atMs)
+    const kairos = engine.reading()
+    const mesh = p.meshSync.at(atMs, kairos.sync)
     doc.reconstructed = {
       at: new Date(atMs).toISOString(),
       last_sample_at: lastAt === null ? null : new Date(lastAt).toISOString(),
-      kairos: engine.reading(),
+      kairos,
+      ...(mesh && { mesh }),
     }
   }
   return doc

@@ -35,6 +35,8 @@ type FederationRpc = Pick<
   | 'publish'
   | 'presence'
   | 'livePeers'
+  | 'localPulses'
+  | 'receivePhases'
   | 'publishAlert'
   | 'receiveAlert'
   | 'alerts'

@@ -1,1 +1,2 @@
+export * from './beat-sync.ts'
 export * from './kuramoto.ts'

@@ -88,11 +88,19 @@ describe('phase synchronisation', () => {
 
   it('drops stale, replayed and malformed phase messages', async () => {
     const [a, b] = (await ring()).slice(0, 2) as [Node, Node]
-    const old = { v: 1, phase: 1, omega: 6.28, t: Date.now() - 60_000, pulse: 1 }
+    const pulse = {
+      holon: 'h',
+      origin: 'x.example',
+      beat_at: Date.now() - 1000,
+      next_at: Date.now(),
+      period_ms: 1000,
+      t_sync: { re: 1, im: 0 },
+    }
+    const old = { v: 2, t: Date.now() - 60_000, pulses: [pulse] }
     await a.node.services.pubsub.publish(TOPICS.phase, encode(old))
     await a.node.services.pubsub.publish(
       TOPICS.phase,
-      encode({ v: 1, phase: 99, omega: 1, t: Date.now(), pulse: 1 }),
+      encode({ v: 2, t: Date.now(), pulses: [{ ...pulse, period_ms: 1 }] }),
     )
     await until(
       () => b.metrics.get('phase.dropped.replay') >= 1 && b.metrics.get('phase.dropped.malformed') >= 1,

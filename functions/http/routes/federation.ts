@@ -12,6 +12,9 @@ import {
   OutboxPage,
   OutboxQuery,
   PeersDoc,
+  PhasesBody,
+  PhasesReply,
+  PulsesDoc,
   Recorded,
   SignedBody,
 } from '../../../schemas/federation.ts'
@@ -186,6 +189,41 @@ const presence = createRoute({
   },
 })
 
+const pulses = createRoute({
+  ...bridge,
+  method: 'get',
+  path: '/v1/federation/pulses',
+  summary: "Our running holons' latest beats, for the bridge node to publish to the mesh (bridge token)",
+  responses: {
+    200: json(PulsesDoc, 'the pulses'),
+    ...problems('validation_failed', 'unauthorized', 'forbidden'),
+  },
+})
+
+const phases = createRoute({
+  ...bridge,
+  method: 'post',
+  path: '/v1/federation/phases',
+  summary: "Deliver peers' pulses received from the mesh (bridge token): the holons' beats couple to them",
+  description:
+    'At most 1,000 pulses per call, each a strict MeshPulse. The registry keeps the latest per (node, holon); ' +
+    'our own origin echoed back (own), a next beat more than 60 s overdue (stale), a beat more than 30 s in ' +
+    'the future (skew) and a beat older than the one held (replay) are dropped and counted. A peer no node ' +
+    'delivered for 15 s stops counting.',
+  request: { body: jsonBody(PhasesBody) },
+  responses: {
+    200: json(PhasesReply, 'how many were kept, and the drops by reason'),
+    ...problems(
+      'validation_failed',
+      'malformed_json',
+      'unauthorized',
+      'forbidden',
+      'payload_too_large',
+      'unsupported_media_type',
+    ),
+  },
+})
+
 export const federation = router()
   .openapi(artifact, async (c) => {
     const { id } = c.req.valid('param')
@@ -240,4 +278,9 @@ export const federation = router()
     const body = c.req.valid('json')
     await federationStub(c.env).presence(body.node, body.live_peers)
     return c.json({ ok: true }, 200)
+  })
+  .openapi(pulses, async (c) => c.json({ pulses: await federationStub(c.env).localPulses() }, 200))
+  .openapi(phases, async (c) => {
+    const body = c.req.valid('json')
+    return c.json(await federationStub(c.env).receivePhases(body.node, body.pulses), 200)
   })
