@@ -1,6 +1,8 @@
 // `npm run pulse -- --beats 100 --k-flows 4 --p-nodes 5 --t1 0.001 --t-threshold 0.02 [--seed N]`:
 // the holon pulse's own controller code over a simulated, seeded event stream, printed beat by beat.
 // `--beats -1` runs until interrupted (Ctrl-C prints a summary, exit 0); a bad flag is one line and exit 2.
+// `--mesh [--mesh-port N] [--peer <multiaddr>]... [--period-ms M]`: beats in real time as a light node of a mesh,
+// publishing the holon's pulse and correcting its next beat towards its peers' (scripts/pulse-mesh.ts).
 import { parseArgs } from 'node:util'
 import { ZodError } from 'zod'
 import { Kairos } from '../functions/kairos/index.ts'
@@ -16,12 +18,17 @@ import type { Evaluation, Violation } from '../schemas/evaluation.ts'
 import { PulseConfig } from '../schemas/pulse.ts'
 
 const USAGE = `usage: npm run pulse -- [--beats N|-1] [--k-flows K] [--p-nodes P] [--t1 S] [--t-threshold S] [--seed N]
+                       [--mesh [--mesh-port N] [--peer <multiaddr>]... [--period-ms M]]
   --beats        beats to simulate (default 100); -1 runs until Ctrl-C, which prints a summary
   --k-flows      parallel flows k, an integer >= 1 (default 4)
   --p-nodes      nodes P, an integer >= 1 (default 1); k P must exceed 1
   --t1           T1, seconds > 0 (default 0.001)
   --t-threshold  T_threshold, seconds > 0 (default 0.02)
-  --seed         seed of the simulated event stream, an integer (default 1)`
+  --seed         seed of the simulated event stream, an integer (default 1)
+  --mesh         beat in real time as a light node of a mesh: publish the pulse, lock to the peers' beats
+  --mesh-port    the node's TCP port on 127.0.0.1 (default 0: any free port)
+  --peer         a mesh node to join (its multiaddr with /p2p/<peer id>), repeatable
+  --period-ms    time between beats with --mesh, ms >= 100 (default 1000)`
 
 /** A configuration mistake: one line on stderr and exit 2, never a stack trace. */
 function refuse(message: string): never {
@@ -55,7 +62,7 @@ function joinNegatives(argv: string[]): string[] {
   return out
 }
 
-let values: Record<string, string | boolean | undefined>
+let values: Record<string, string | boolean | string[] | undefined>
 try {
   values = parseArgs({
     // `--beats -1`: parseArgs would take "-1" for a flag, so a negative number is joined to its flag.
@@ -68,6 +75,10 @@ try {
       t1: { type: 'string', default: '0.001' },
       't-threshold': { type: 'string', default: '0.02' },
       seed: { type: 'string', default: '1' },
+      mesh: { type: 'boolean' },
+      'mesh-port': { type: 'string' },
+      peer: { type: 'string', multiple: true },
+      'period-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values
@@ -80,6 +91,12 @@ if (values.help) {
 }
 const flag = (name: string, kind: Kind) => numberFlag(name, String(values[name]), kind)
 
+for (const only of ['mesh-port', 'peer', 'period-ms'])
+  if (values[only] !== undefined && !values.mesh) refuse(`--${only} needs --mesh`)
+const mesh = values.mesh === true
+const meshPort = values['mesh-port'] === undefined ? 0 : flag('mesh-port', 'int')
+if (meshPort < 0 || meshPort > 65_535) refuse(`--mesh-port must be a port from 0 to 65535, got ${meshPort}`)
+const periodMs = values['period-ms'] === undefined ? 1000 : flag('period-ms', 'int')
 const beats = flag('beats', 'beats')
 const forever = beats === -1
 const peers = flag('p-nodes', 'int')
@@ -91,6 +108,7 @@ try {
     k_flows: flag('k-flows', 'int'),
     t1: flag('t1', 'positive'),
     t_threshold: flag('t-threshold', 'positive'),
+    ...(mesh && { period_ms: periodMs }),
   })
 } catch (e) {
   if (!(e instanceof ZodError)) throw e
@@ -173,18 +191,38 @@ const header = [
   'decision',
   'Q',
 ]
-console.log(`| ${[...header, '|T_m|', '|T_e|', '|T_sync|', 'collapse'].join(' | ')} |`)
-console.log(`|${' --- |'.repeat(header.length + 4)}`)
+const meshNode = mesh
+  ? await (await import('./pulse-mesh.ts')).joinMesh(meshPort, (values.peer as string[] | undefined) ?? [])
+  : undefined
+if (meshNode)
+  console.log(`mesh: light node listening on ${meshNode.addr}, a beat every ${config.period_ms} ms\n`)
+const extra = meshNode ? ['r', 'corr ms', 'mesh peers'] : []
+console.log(`| ${[...header, '|T_m|', '|T_e|', '|T_sync|', 'collapse', ...extra].join(' | ')} |`)
+console.log(`|${' --- |'.repeat(header.length + 4 + extra.length)}`)
 let stopped: string | undefined
+let wake = () => {}
 process.once('SIGINT', () => {
   stopped = 'SIGINT'
+  wake()
 })
+/** Waits until the beat is due, or until Ctrl-C. */
+const until = (at: number) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, Math.max(0, at - Date.now()))
+    wake = () => {
+      clearTimeout(t)
+      resolve()
+    }
+  })
+let due = Date.now()
+let lastMesh: { r: number; peers: number } | undefined
 const decisions = new Map<string, number>()
 let done = 0
 try {
   for (let beat = 1; forever || beat <= beats; beat++) {
     // Yields to the event loop between beats, so that Ctrl-C is heard.
-    if (forever) await new Promise((r) => setImmediate(r))
+    if (meshNode) await until(due)
+    else if (forever) await new Promise((r) => setImmediate(r))
     if (stopped) break
     const w = world(beat)
     // one KAIROS sample per simulated commit (the state on its way from the last beat's), then the beat's
@@ -200,7 +238,7 @@ try {
     const overrides = quarantined ? w.events - w.bad : Math.floor(w.bad / 2)
     const out = runBeat(config, memory, {
       beat,
-      at: new Date(Date.UTC(2026, 0, 1, 0, 0, beat)).toISOString(),
+      at: meshNode ? new Date().toISOString() : new Date(Date.UTC(2026, 0, 1, 0, 0, beat)).toISOString(),
       peers,
       evaluation: evaluation(w.state),
       dims,
@@ -225,6 +263,14 @@ try {
     ]
     row.push(s.cores.entropy.anomalies, f(s.cores.entropy.threat), s.decision, s.quarantine.active ? 'Q' : '')
     row.push(f(k.master.abs, 3), f(k.emissary.abs, 3), f(k.sync.abs, 3), k.collapse ? 'yes' : '')
+    if (meshNode) {
+      const now = Date.now()
+      const { next, reading } = meshNode.beat(config, due, now, k.sync, memory.model.w)
+      due = next
+      const r = reading?.r ?? 1
+      lastMesh = { r, peers: reading?.peers.length ?? 0 }
+      row.push(f(r, 4), Math.round(reading?.correction_ms ?? 0), lastMesh.peers)
+    }
     console.log(`| ${row.join(' | ')} |`)
   }
 } catch (e) {
@@ -233,7 +279,9 @@ try {
   }
   throw e
 }
+await meshNode?.stop()
 if (stopped) console.log(`\nstopped by ${stopped} after ${done} beats`)
+if (lastMesh) console.log(`\nmesh: r = ${f(lastMesh.r)} at the last beat, with ${lastMesh.peers} peer pulses`)
 console.log(`\nentropy model after ${done} beats: w = ${f(memory.model.w, 5)}, b = ${f(memory.model.b, 5)}`)
 console.log(`decisions: ${[...decisions].map(([d, n]) => `${d} ${n}`).join(', ')}`)
 process.exit(0)

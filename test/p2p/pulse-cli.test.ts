@@ -73,6 +73,69 @@ describe('npm run pulse', () => {
     expect(r.stdout).toBe('')
   })
 
+  it("--mesh: two runs join one mesh on loopback, see each other's pulse and lock their beats; Ctrl-C stops the node", async () => {
+    const start = (...args: string[]) => {
+      const child = spawn(process.execPath, ['scripts/pulse.ts', '--mesh', '--period-ms', '300', ...args], {
+        cwd: root,
+      })
+      const io = { out: '', err: '' }
+      child.stdout.on('data', (d) => {
+        io.out += d
+      })
+      child.stderr.on('data', (d) => {
+        io.err += d
+      })
+      const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
+      return { child, io, exited }
+    }
+    const waitFor = async (io: { out: string }, re: RegExp, ms = 60_000) => {
+      for (const end = Date.now() + ms; !re.test(io.out) && Date.now() < end; )
+        await new Promise((r) => setTimeout(r, 50))
+      expect(io.out).toMatch(re)
+    }
+    const a = start('--beats', '-1')
+    await waitFor(a.io, /light node listening on (\S+),/)
+    const addr = /light node listening on (\S+),/.exec(a.io.out)?.[1] as string
+    expect(addr).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
+    const b = start('--beats', '30', '--peer', addr)
+    expect(await b.exited).toBe(0)
+    a.child.kill('SIGINT')
+    expect(await a.exited).toBe(0)
+    // rows end with: r | corr ms | mesh peers
+    const rows = (out: string) =>
+      [...out.matchAll(/^\| (\d+) \|.* \| ([\d.]+) \| (-?\d+) \| (\d+) \|$/gm)].map((m) => ({
+        r: Number(m[2]),
+        peers: Number(m[4]),
+      }))
+    const rb = rows(b.io.out)
+    expect(rb).toHaveLength(30)
+    expect(rb.at(-1)).toEqual({ r: expect.any(Number), peers: 1 })
+    expect(rb.slice(-5).every((x) => x.r >= 0.99 && x.peers === 1)).toBe(true)
+    // a heard b's pulse too: a row of a's with one peer pulse, and its summary
+    expect(rows(a.io.out).some((x) => x.peers === 1)).toBe(true)
+    expect(a.io.out).toMatch(/stopped by SIGINT after \d+ beats/)
+    expect(b.io.out).toMatch(
+      /mesh: r = 1\.0000 at the last beat, with 1 peer pulses|mesh: r = 0\.99\d\d at the last beat, with 1 peer pulses/,
+    )
+    expect(a.io.err + b.io.err).toBe('')
+  }, 120_000)
+
+  it('--mesh-port, --peer and --period-ms need --mesh; a bad port or period is refused', async () => {
+    for (const [args, why] of [
+      [['--mesh-port', '4001'], /--mesh-port needs --mesh/],
+      [['--peer', '/ip4/127.0.0.1/tcp/1'], /--peer needs --mesh/],
+      [['--period-ms', '500'], /--period-ms needs --mesh/],
+      [['--mesh', '--mesh-port', '70000'], /--mesh-port must be a port/],
+      [['--mesh', '--mesh-port', 'x'], /--mesh-port must be a number/],
+      [['--mesh', '--period-ms', '50'], /period_ms/],
+    ] as [string[], RegExp][]) {
+      const r = await pulse(...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toMatch(why)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+  })
+
   it('--help prints the usage and exits 0', async () => {
     const r = await pulse('--help')
     expect(r.code).toBe(0)
