@@ -132,6 +132,8 @@ async function startOrg(
   others: OmegaNode[],
   hz: number,
   origin = `${name}.example`,
+  /** Runs against the worker before its node starts (what exists then reaches peers by catch-up, not by chance). */
+  before?: (worker: Pick<Org, 'name' | 'url' | 'admin'>) => Promise<void>,
 ): Promise<Org> {
   const { unstable_startWorker } = await import('wrangler')
   const secret = () => randomBytes(16).toString('hex')
@@ -156,6 +158,7 @@ async function startOrg(
   await worker.ready
   ownSignals()
   const url = String(await worker.url).replace(/\/$/, '')
+  await before?.({ name, url, admin })
   const warnings: Org['warnings'] = []
   const log: Logger = (level, msg, fields = {}) => {
     if (level === 'warn' || level === 'error') warnings.push({ msg, fields })
@@ -179,7 +182,13 @@ async function startOrg(
   return { name, origin, url, admin, write, node, warnings }
 }
 
-async function call(org: Org, method: string, path: string, token?: string, body?: unknown) {
+async function call(
+  org: Pick<Org, 'name' | 'url'>,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+) {
   const res = await fetch(`${org.url}${path}`, {
     method,
     headers: {
@@ -298,7 +307,7 @@ async function main(): Promise<void> {
   const reports = orgs.map((o) => ({ name: o.name, ...o.node.phase.report() }))
   const r = Math.min(...reports.map((x) => x.r))
   console.log(
-    `phase: r = ${r.toFixed(4)} over ${orgs.length} nodes, ${locked ? 'locked' : 'not locked'} (${reports.map((x) => `${x.name} offset ${x.offset.toFixed(3)} rad, ${x.peers} peers`).join('; ')})`,
+    `phase: r = ${r.toFixed(4)} over ${orgs.length} nodes, ${locked ? 'locked' : 'not locked'} (${reports.map((x) => `${x.name} offset ${x.offset.toFixed(3)} rad, ${x.peers} peers, ${x.pulses} pulses`).join('; ')})`,
   )
   if (flags.collide) await collide(orgs)
 }
@@ -318,14 +327,17 @@ async function collide(orgs: Org[]): Promise<void> {
   console.log(
     `\ncollision: org-a-twin starts with org-a's ledger origin ${a.origin} and creates holons coop and city`,
   )
+  // Its holons exist before its node starts: every peer's catch-up with the new node fetches them.
   const twin = await startOrg(
     'org-a-twin',
     orgs.map((o) => o.node),
     1,
     a.origin,
+    async (w) => {
+      for (const holon of [HOLON, 'city'])
+        await call(w, 'PUT', `/v1/holons/${holon}`, w.admin, { kernel: kernel(0.94) })
+    },
   )
-  for (const holon of [HOLON, 'city'])
-    await call(twin, 'PUT', `/v1/holons/${holon}`, twin.admin, { kernel: kernel(0.94) })
   const all = [...orgs, twin]
   const conflicts = async (o: Org) =>
     (await call(o, 'GET', '/v1/federation/peers')).conflicts as {
