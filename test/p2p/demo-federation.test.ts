@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 const root = new URL('../..', import.meta.url).pathname
 const run = promisify(execFile)
 const demo = (...args: string[]) =>
-  run(process.execPath, ['scripts/demo-federation.ts', ...args], { cwd: root, timeout: 170_000 }).then(
+  run(process.execPath, ['scripts/demo-federation.ts', ...args], { cwd: root, timeout: 280_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   )
@@ -47,7 +47,7 @@ describe('npm run demo:federation', () => {
     expect(folder).toMatch(/omega-demo-/)
     expect(out).toContain(`stopped; removed ${folder}`)
     expect(existsSync(folder)).toBe(false)
-  }, 180_000)
+  }, 300_000)
 
   it('Ctrl-C stops the workers and nodes and removes the folder', async () => {
     const child = spawn(process.execPath, ['scripts/demo-federation.ts'], { cwd: root })
@@ -64,7 +64,7 @@ describe('npm run demo:federation', () => {
     const folder = folderOf(out)
     expect(out).toContain(`removed ${folder}`)
     expect(existsSync(folder)).toBe(false)
-  }, 180_000)
+  }, 300_000)
 
   it.each([[['--orgs', '4']], [['--orgs', 'two']], [['--seconds', '-1']], [['--bogus']]])(
     '%j is one line on stderr and exit 2',
