@@ -35,11 +35,11 @@ export async function rolesBench(): Promise<void> {
       const addrs = peers.map((p) => String(p.addrs()[0]))
       const measured = run(process.execPath, ['--expose-gc', '--input-type=module', '-e', child(role, addrs)], {
         cwd: root,
-        timeout: 60_000,
+        timeout: 180_000,
       })
       if (role !== 'none') {
         // Once the newcomer is subscribed, every peer publishes its organisation's artifact and a checkpoint.
-        await until(() => peers.every((p) => p.node.getPeers().length >= 1), 'the measured node joins', 20_000)
+        await until(() => peers.every((p) => p.node.getPeers().length >= 1), 'the measured node joins', 120_000)
         await new Promise((r) => setTimeout(r, 1500))
         for (const p of peers) {
           const org = artifact()

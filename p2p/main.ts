@@ -34,8 +34,10 @@ try {
   }
   if (e instanceof RoleConfigError || e instanceof SecretOnCommandLineError || e instanceof SyntaxError)
     refuse(e.message)
-  // node:util parseArgs: unknown flags and missing values
-  if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) refuse((e as Error).message)
+  // node:util parseArgs (unknown flags, missing values) and an unreadable --config file
+  const code = (e as { code?: string }).code ?? ''
+  if (code.startsWith('ERR_PARSE_ARGS') || ['ENOENT', 'EACCES', 'EISDIR'].includes(code))
+    refuse((e as Error).message)
   throw e
 }
 const log = logger(config.log)

@@ -71,6 +71,7 @@ describe('configuration', () => {
       ['--role', 'archive'],
       ['--bogus'],
       ['--role', 'light', '--worker', 'http://127.0.0.1:1'],
+      ['--config', '/nonexistent/omega-node.json'],
     ]) {
       const r = await cli(...bad)
       expect(r.code, bad.join(' ')).toBe(2)
