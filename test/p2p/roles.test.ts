@@ -67,21 +67,23 @@ describe('configuration', () => {
     expect(noWorker.stderr.trim().split('\n')).toHaveLength(1)
     expect(noWorker.stderr).toMatch(/--worker/)
     expect(noWorker.stderr).toMatch(/OMEGA_BRIDGE_TOKEN/)
-    for (const bad of [
+    const bad = [
       ['--role', 'archive'],
       ['--bogus'],
       ['--role', 'light', '--worker', 'http://127.0.0.1:1'],
       ['--config', '/nonexistent/omega-node.json'],
-    ]) {
-      const r = await cli(...bad)
-      expect(r.code, bad.join(' ')).toBe(2)
-      expect(r.stderr.trim().split('\n'), bad.join(' ')).toHaveLength(1)
+    ]
+    const results = await Promise.all(bad.map((args) => cli(...args)))
+    for (const [i, r] of results.entries()) {
+      const args = (bad[i] as string[]).join(' ')
+      expect(r.code, args).toBe(2)
+      expect(r.stderr.trim().split('\n'), args).toHaveLength(1)
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
     const help = await cli('--help')
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/--role full\|light\|witness\|relay/)
-  })
+  }, 180_000)
 })
 
 describe('the services of each role', () => {
