@@ -346,7 +346,11 @@ async function collide(orgs: Org[]): Promise<void> {
     }
   const nodeConflicts = (o: Org) => o.warnings.filter((w) => /origin|key/.test(w.msg))
   await eventually(
-    async () => (await conflicts(a)).count > 0 && nodeConflicts(a).length > 0 && nodeConflicts(b).length > 0,
+    async () =>
+      (await conflicts(a)).count > 1 &&
+      (await conflicts(b)).count > 0 &&
+      nodeConflicts(a).length > 0 &&
+      nodeConflicts(b).length > 0,
     Date.now() + SECONDS * 1000,
   )
   for (const o of all) {

@@ -34,13 +34,13 @@ describe('npm run demo:federation', () => {
     const r2 = Number(/^phase: r = ([\d.]+) over 2 nodes, (locked|not locked)/m.exec(out)?.[1])
     expect(r2).toBeGreaterThan(0.9)
     expect(r2).toBeLessThanOrEqual(1)
-    // --collide: a second installation with org-a's ledger origin. The conflict shows in org-a's worker
-    // document and node log and in org-b's node log, and org-b keeps org-a's pinned key.
+    // --collide: a second installation with org-a's ledger origin. The conflict shows in org-a's and org-b's
+    // worker documents and node logs, and org-b keeps org-a's pinned key.
     expect(out).toMatch(
       /^org-a: conflicts [1-9]\d* in the worker's federation document \(.*origin_collision org-a\.example\/holons\/city.*\), [1-9]\d* in the node's log \(.*a peer uses our ledger origin/m,
     )
     expect(out).toMatch(
-      /^org-b: conflicts \d+ in the worker's federation document, [1-9]\d* in the node's log \(origin announced with another key\)/m,
+      /^org-b: conflicts [1-9]\d* in the worker's federation document \(key_mismatch org-a\.example\/holons\/coop\), [1-9]\d* in the node's log \(origin announced with another key\)/m,
     )
     expect(out).toMatch(/^no shadowing: org-b still pins org-a\.example\/holons\/coop to org-a's key: yes$/m)
     const folder = folderOf(out)
