@@ -68,6 +68,8 @@ export class PhaseSync implements Startable {
   private explicit: MeshPulse[] | null = null
   private bridged: MeshPulse[] | null = null
   private lastSent = 0
+  private lastText = ''
+  private lastPublish = 0
   private busy = false
   private last = performance.now()
   private timers: ReturnType<typeof setInterval>[] = []
@@ -164,6 +166,11 @@ export class PhaseSync implements Startable {
     this.step()
     const now = Date.now()
     this.lastT.set(from, { t: m.t, at: now })
+    if (m.all) {
+      // the sender's complete set: a pulse it no longer publishes (a stopped holon, the synthetic one) goes now
+      const current = new Set(m.pulses.map((p) => key(from, p)))
+      for (const [k, p] of this.peers) if (p.node === from && !current.has(k)) this.peers.delete(k)
+    }
     for (const p of m.pulses) {
       const kept: PeerPulse = { ...p, node: from, received_ms: now }
       this.peers.set(key(from, p), kept)
@@ -193,6 +200,7 @@ export class PhaseSync implements Startable {
     const t = performance.now()
     const dt = Math.min(0.1, (t - this.last) / 1000)
     this.last = t
+    if (this.explicit || this.init.bridge) return // real pulses are published: the oscillator stands idle
     const now = Date.now()
     const peers = this.live(now)
     const w = this.weights(peers.map((p) => p.coords))
@@ -216,7 +224,16 @@ export class PhaseSync implements Startable {
         })
       }
       this.step()
-      await this.publish(this.localPulses())
+      // Unchanged pulses are republished only as a keep-alive (a third of the peers' timeout): a holon's beat
+      // changes them once a period, and each message costs every peer a signature check.
+      const pulses = this.localPulses()
+      const text = JSON.stringify(pulses)
+      const now = Date.now()
+      if (text !== this.lastText || now - this.lastPublish >= this.opts.timeoutMs / 3) {
+        this.lastText = text
+        this.lastPublish = now
+        await this.publish(pulses)
+      }
       if (bridge) await this.deliver()
     } finally {
       this.busy = false
@@ -225,25 +242,30 @@ export class PhaseSync implements Startable {
 
   /** Our pulses in as few messages as the size limit allows, each with a strictly newer `t`. */
   private async publish(pulses: MeshPulse[]): Promise<void> {
-    const messages: Uint8Array[] = []
+    const ENVELOPE = 64 // {"v":2,"t":…,"pulses":[…],"all":true}
+    const batches: MeshPulse[][] = []
     let batch: MeshPulse[] = []
-    const seal = () => {
-      if (batch.length === 0) return
-      this.lastSent = Math.max(Date.now(), this.lastSent + 1)
-      messages.push(encode({ v: 2, t: this.lastSent, pulses: batch } satisfies PhaseMessage))
-      batch = []
-    }
+    let bytes = ENVELOPE
     for (const p of pulses) {
-      batch.push(p)
-      if (batch.length >= 1000 || encode({ v: 2, t: Date.now(), pulses: batch }).length > this.maxBytes) {
-        const over = batch.pop() as MeshPulse
-        seal()
-        batch = [over]
+      const size = encode(p).length + 1
+      if (batch.length > 0 && (batch.length >= 1000 || bytes + size > this.maxBytes)) {
+        batches.push(batch)
+        batch = []
+        bytes = ENVELOPE
       }
+      batch.push(p)
+      bytes += size
     }
-    seal()
-    for (const m of messages) {
-      if (m.length > this.maxBytes) continue // one pulse alone over the limit: never accepted by peers
+    if (batch.length > 0) batches.push(batch)
+    for (const b of batches) {
+      this.lastSent = Math.max(Date.now(), this.lastSent + 1)
+      const m = encode({
+        v: 2,
+        t: this.lastSent,
+        pulses: b,
+        ...(batches.length === 1 && { all: true }),
+      } satisfies PhaseMessage)
+      if (m.length > this.maxBytes) continue // one pulse alone over the limit: peers would refuse it
       try {
         await this.c.pubsub.publish(TOPICS.phase, m)
         this.init.metrics.inc('phase.published')

@@ -45,6 +45,8 @@ export const PhaseMessage = z.strictObject({
   /** Sender's clock, ms since the epoch: strictly increasing per sender. */
   t: z.number().int().positive(),
   pulses: z.array(MeshPulse).min(1).max(1000),
+  /** True when these are all of the sender's current pulses: any other kept from it are withdrawn. */
+  all: z.boolean().optional(),
 })
 export type PhaseMessage = z.infer<typeof PhaseMessage>
 

@@ -37,7 +37,9 @@ export const MeshConfig = z
       .min(0)
       .max(1)
       .default(0.5)
-      .describe('Kuramoto K: the next beat moves by K x period/2pi x sum of w_P 2 sin(offset_P / 2)'),
+      .describe(
+        'Kuramoto K: the next beat moves by K x period/2pi x 2 sin(Phi/2), Phi the direction of sum w_P e^(i offset_P)',
+      ),
     kappa: z.number().positive().max(100).default(1).describe('curvature of the exp(-kappa d) peer weights'),
     max_correction: z
       .number()

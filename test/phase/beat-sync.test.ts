@@ -66,6 +66,21 @@ describe('meshStep', () => {
     expect(behind.correction_ms).toBeCloseTo(-ahead.correction_ms, 9)
   })
 
+  it('with several peers it moves toward the direction of their weighted mean, whatever their coherence', () => {
+    const self = { beat_at: T0, period_ms: 1000, t_sync: { re: 1, im: 0 } }
+    // peers 50, 100 and 150 ms into their periods: offsets 0.1π, 0.2π, 0.3π; their mean direction 0.2π
+    const three = meshStep(
+      self,
+      [950, 900, 850].map((d) => pulse(T0 + d, 1000)),
+      OPTS,
+      T0,
+    )
+    expect(three.correction_ms).toBeCloseTo((0.5 * 1000 * 2 * Math.sin(0.1 * Math.PI)) / TWO_PI, 9)
+    // two peers at ±0.4π: the mean direction is ours, no move
+    const split = meshStep(self, [pulse(T0 + 800, 1000), pulse(T0 + 200, 1000)], OPTS, T0)
+    expect(split.correction_ms).toBeCloseTo(0, 9)
+  })
+
   it('the correction is bounded by max_correction × period, whatever the peers and the coupling', () => {
     fc.assert(
       fc.property(
