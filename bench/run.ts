@@ -1,4 +1,4 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, venom, kairos, placement, orchestrator (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, roles, pulse, venom, kairos, placement, orchestrator (default: all but profile).
 import { cpus } from 'node:os'
 import { commitModes } from './commit.ts'
 import { controlBenchmarks } from './control.ts'
@@ -13,6 +13,7 @@ import { placementBenchmarks } from './placement.ts'
 import { proofsUnderLoad } from './proofs.ts'
 import { beatInProcess, beatsOverRuntime } from './pulse.ts'
 import { table } from './report.ts'
+import { rolesBench } from './roles.ts'
 import { venomBench } from './venom.ts'
 
 const quick = process.argv.includes('--quick')
@@ -30,6 +31,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   forecast: () => forecastBench(quick),
   control: () => controlBenchmarks(table, quick),
   p2p: p2pBench,
+  roles: rolesBench,
   placement: () => placementBenchmarks(table, quick),
   orchestrator: () => orchestratorBench(table, quick),
   pulse: async () => {

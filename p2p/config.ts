@@ -7,8 +7,18 @@ import { z } from 'zod'
 
 const LOOPBACK = ['/ip4/127.0.0.1/tcp/4001', '/ip4/127.0.0.1/tcp/4002/ws'] as const
 
+/**
+ * What a node does (BecomingONE's node types). full: the organisation's node next to its worker (every service);
+ * light: the Emissary only, phase sync (follows the mesh, publishes its phase), stores nothing; witness: checks
+ * and cosigns or flags peers' checkpoints, keeps only the artifacts whose keys it needs, publishes no artifacts;
+ * relay: subscribed to every topic so gossipsub forwards, validates and drops, acts on nothing, stores nothing.
+ */
+export const ROLES = ['full', 'light', 'witness', 'relay'] as const
+export type Role = (typeof ROLES)[number]
+
 export const NodeConfig = z.strictObject({
-  /** The organisation's worker (base URL); without it the node only relays and syncs phase. */
+  role: z.enum(ROLES).default('full'),
+  /** The organisation's worker (base URL): a full node needs it, the other roles refuse it. */
   worker: z.url().optional(),
   /** OMEGA_BRIDGE_TOKEN of that worker. */
   token: z.string().min(1).optional(),
@@ -85,11 +95,36 @@ export class SecretOnCommandLineError extends Error {
   override name = 'SecretOnCommandLineError'
 }
 
+/** A role whose requirements the configuration does not meet (exit 2 at the command line). */
+export class RoleConfigError extends Error {
+  override name = 'RoleConfigError'
+}
+
+/** Something a node of this role does not do: a light node has no artifact store, a witness publishes no artifact. */
+export class NotInRoleError extends Error {
+  override name = 'NotInRoleError'
+}
+
+/**
+ * What a role needs from the command line: a full node its worker and token; the other roles no worker (a light,
+ * witness or relay node delivers nothing to one). Programmatic nodes (tests) may run `full` without a worker.
+ */
+export function checkRole(c: NodeConfig): NodeConfig {
+  if (c.role === 'full' && (!c.worker || !c.token))
+    throw new RoleConfigError(
+      `role full needs its worker: ${c.worker ? '' : '--worker <url> and '}OMEGA_BRIDGE_TOKEN in the environment (or run --role light, witness or relay)`,
+    )
+  if (c.role !== 'full' && c.worker)
+    throw new RoleConfigError(`role ${c.role} talks to no worker: drop --worker (only a full node has one)`)
+  return c
+}
+
 export function parseCli(argv: string[], env: Record<string, string | undefined> = process.env): NodeConfig {
   const { values } = parseArgs({
     args: argv,
     options: {
       config: { type: 'string' },
+      role: { type: 'string' },
       worker: { type: 'string' },
       token: { type: 'string' },
       listen: { type: 'string', multiple: true },
@@ -107,6 +142,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     ? (JSON.parse(readFileSync(values.config, 'utf8')) as Record<string, unknown>)
     : {}
   const flags: Record<string, unknown> = {
+    ...(values.role && { role: values.role }),
     ...(values.worker && { worker: values.worker }),
     ...(values.listen && { listen: values.listen }),
     ...(values.peer && { peers: values.peer }),
@@ -118,6 +154,6 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     ...file,
     ...flags,
     state: flags.state ?? file.state ?? env.OMEGA_P2P_STATE ?? undefined,
-    token: file.token ?? env.OMEGA_BRIDGE_TOKEN,
+    token: file.token ?? (env.OMEGA_BRIDGE_TOKEN || undefined),
   })
 }

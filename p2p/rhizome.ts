@@ -4,6 +4,7 @@ import type { IdentifyResult, PeerId, Startable, Stream } from '@libp2p/interfac
 import { lpStream } from '@libp2p/utils'
 import { admit, installationOf, type RhizomeArtifact, readArtifact } from '../functions/rhizome/index.ts'
 import type { NodeComponents, ServiceInit } from './components.ts'
+import { NotInRoleError } from './config.ts'
 import { type GossipMessage, TopicValidatorResult } from './gossip.ts'
 import {
   CatchUpReply,
@@ -18,6 +19,8 @@ import {
 
 export interface RhizomeInit extends ServiceInit {
   maxBytes: number
+  /** False on a witness node: it keeps peers' artifacts for their keys but publishes none of its own. */
+  publishes?: boolean
 }
 
 export class Rhizome implements Startable {
@@ -25,6 +28,8 @@ export class Rhizome implements Startable {
   readonly known = new Map<string, RhizomeArtifact>()
   /** Origins of our own holons (published from our worker's outbox). */
   readonly own = new Set<string>()
+  /** (origin, key) conflicts already reported to the worker (bounded). */
+  private readonly reported = new Set<string>()
   running = false
   private readonly c: NodeComponents
   private readonly init: RhizomeInit
@@ -85,12 +90,24 @@ export class Rhizome implements Startable {
           announced_key: a.verifier_key,
         },
       )
+      this.reportConflict(a)
       throw new WireError('key_mismatch', detail ?? 'not the pinned key')
     }
     if (outcome === 'conflict') throw new WireError('conflict', detail ?? 'two kernels for one version')
     if (outcome !== 'accepted')
       throw new WireError('replay', `not newer than ${a.origin} v${prior?.kernel_version}`)
     return a
+  }
+
+  /**
+   * A validly signed artifact under another key than the pinned one goes to the worker once per (origin, key):
+   * the worker refuses it too and lists the conflict in its federation document, so it is not only in our log.
+   */
+  private reportConflict(a: RhizomeArtifact): void {
+    const key = `${a.origin}\n${a.verifier_key}`
+    if (!this.init.bridge || this.reported.has(key) || this.reported.size >= 1024) return
+    this.reported.add(key)
+    void this.deliver([a])
   }
 
   private validate(msg: GossipMessage): TopicValidatorResult {
@@ -149,6 +166,7 @@ export class Rhizome implements Startable {
 
   /** Publishes our own artifact (from the worker's outbox). */
   async publish(a: RhizomeArtifact): Promise<void> {
+    if (this.init.publishes === false) throw new NotInRoleError('a witness node publishes no artifacts')
     this.known.set(a.origin, a)
     this.own.add(a.origin)
     await this.c.pubsub.publish(TOPICS.rhizome, encode(a))
