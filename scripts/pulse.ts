@@ -108,6 +108,7 @@ try {
     k_flows: flag('k-flows', 'int'),
     t1: flag('t1', 'positive'),
     t_threshold: flag('t-threshold', 'positive'),
+    p_nodes: peers,
     ...(mesh && { period_ms: periodMs }),
   })
 } catch (e) {
@@ -116,7 +117,7 @@ try {
   refuse(`invalid configuration at ${issue?.path.join('.')}: ${issue?.message}`)
 }
 try {
-  checkConfig(config, peers)
+  checkConfig(config)
 } catch (e) {
   if (e instanceof PulseConfigError) refuse(`invalid configuration: ${e.message}`)
   throw e
