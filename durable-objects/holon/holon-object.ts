@@ -1,5 +1,6 @@
 // The holon Durable Object: kernel versions, history, aggregates and ledger in SQLite, gated commits.
 import { DurableObject } from 'cloudflare:workers'
+import { BudgetExceededError } from '../../functions/budget/index.ts'
 import {
   type CompiledKernel,
   compileKernel,
@@ -7,7 +8,6 @@ import {
   kernelDigest,
 } from '../../functions/kernel/index.ts'
 import { type Explanation, explainEvent } from '../../functions/mcp/explain.ts'
-import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event } from '../../schemas/event.ts'

@@ -13,6 +13,7 @@ import { forecasting } from './routes/forecast.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
+import { mcp } from './routes/mcp.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
@@ -48,6 +49,7 @@ export function createApp() {
   app.route('/', forecasting)
   app.route('/', control)
   app.route('/', placement)
+  app.route('/', mcp)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

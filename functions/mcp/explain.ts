@@ -116,8 +116,7 @@ function tidy(x0: number, pass: number, ok: (x: number) => boolean): number {
   const candidates = Number.isInteger(x0)
     ? [pass > x0 ? Math.ceil(pass - 1e-9) : Math.floor(pass + 1e-9)]
     : Array.from({ length: 15 }, (_, p) => Number(pass.toPrecision(p + 1)))
-  for (const c of candidates)
-    if (Number.isFinite(c) && Math.abs(c - x0) <= far && c !== x0 && ok(c)) return c
+  for (const c of candidates) if (Number.isFinite(c) && Math.abs(c - x0) <= far && c !== x0 && ok(c)) return c
   if (Number.isInteger(x0)) {
     const outward = pass > x0 ? Math.ceil(pass) : Math.floor(pass)
     if (ok(outward)) return outward
@@ -139,7 +138,10 @@ export function numericFields(event: EventValue, limit = MAX_FIELDS): { pointer:
   const walk = (v: unknown, path: string[]) => {
     if (out.length >= limit) return
     if (typeof v === 'number' && Number.isFinite(v) && path.length > 0) {
-      out.push({ pointer: path.map((p) => `/${p.replaceAll('~', '~0').replaceAll('/', '~1')}`).join(''), path })
+      out.push({
+        pointer: path.map((p) => `/${p.replaceAll('~', '~0').replaceAll('/', '~1')}`).join(''),
+        path,
+      })
     } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       for (const [k, x] of Object.entries(v)) if (!(path.length === 0 && k === 'id')) walk(x, [...path, k])
     }
@@ -189,10 +191,7 @@ export function explainEvent(
       const r = evaluateEvent(k, states, ev, budget).evaluation
       if (r.admissible) return true
       return (
-        k.gate.admit_improving &&
-        before.torsion > 0 &&
-        r.errors.length === 0 &&
-        r.torsion < before.torsion
+        k.gate.admit_improving && before.torsion > 0 && r.errors.length === 0 && r.torsion < before.torsion
       )
     })
   let complete = true
@@ -211,11 +210,15 @@ export function explainEvent(
   const view = aggView(k, stepped.states, stepped.evaluation.errors)
   const violations: InvariantShortfall[] = result.violations.map((v) => {
     const inv = k.invariants.find((i) => i.name === v.invariant)
-    const names = inv ? aggregatesRead(inv.spec.score).filter((n) => k.aggregates.some((a) => a.name === n)) : []
+    const names = inv
+      ? aggregatesRead(inv.spec.score).filter((n) => k.aggregates.some((a) => a.name === n))
+      : []
     const meets = (name: string) => (x: number) =>
       guarded(
         () =>
-          !score(k, { ...view, [name]: x }, event, [], budget).violations.some((w) => w.invariant === v.invariant),
+          !score(k, { ...view, [name]: x }, event, [], budget).violations.some(
+            (w) => w.invariant === v.invariant,
+          ),
       )
     const aggregates = names.map((name): AggregateChange => {
       const value = view[name]
@@ -258,7 +261,9 @@ export function explainEvent(
         )
   }
   for (const e of result.errors)
-    summary.push(`expression error in ${e.invariant ?? e.aggregate}: ${e.message} (fix the event, do not drop the field)`)
+    summary.push(
+      `expression error in ${e.invariant ?? e.aggregate}: ${e.message} (fix the event, do not drop the field)`,
+    )
   for (const f of fields)
     if (f.change !== null && f.needed !== null)
       summary.push(
@@ -266,7 +271,8 @@ export function explainEvent(
       )
   if (refused && fields.every((f) => f.needed === null))
     summary.push('no single numeric field of the event can be changed to admit it')
-  if (!complete) summary.push('the work budget ran out before every search finished; the changes above are partial')
+  if (!complete)
+    summary.push('the work budget ran out before every search finished; the changes above are partial')
 
   return {
     verdict: result.verdict,
