@@ -35,6 +35,7 @@ export function createApp() {
       route: '/v1/route',
       topologies: '/v1/topologies/{name}',
       orchestrators: '/v1/orchestrators/{id}',
+      mcp: '/mcp',
     }),
   )
   app.route('/', torsion)

@@ -1,6 +1,6 @@
 // MCP resources and prompts (META_PROMPT, kernels), the endpoint's HTTP edges, and its credentials.
 import { createExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker'
@@ -65,6 +65,28 @@ describe('MCP endpoint over HTTP', () => {
     const bad = await send('POST', '/mcp', { type: 'application/json', body: '{}', token: 'wrong' })
     expect(bad.status).toBe(401)
     expect(bad.headers.get('www-authenticate')).toBe('Bearer realm="omega"')
+  })
+
+  it('answers one plain JSON-RPC POST without a session, as the README curl line sends it', async () => {
+    const holon = await createHolon(contractKernel)
+    const res = await exports.default.fetch('https://omega.test/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'get_state', arguments: { holon } },
+      }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    const body = (await res.json()) as {
+      id: number
+      result: { structuredContent: { holon: string; torsion: number } }
+    }
+    expect(body.id).toBe(1)
+    expect(body.result.structuredContent).toMatchObject({ holon, torsion: 0 })
   })
 
   it('refuses a body above OMEGA_MAX_BODY_BYTES with 413', async () => {
