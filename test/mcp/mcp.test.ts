@@ -178,26 +178,51 @@ describe('MCP endpoint (Streamable HTTP, SDK client)', () => {
     })
   })
 
+  it('routes on a stored topology by name, and names an unknown one', async () => {
+    // a ring of 8 at radius 0.5: greedy from r0 to r2 goes through their common neighbour r1
+    const name = `ring-${Date.now().toString(36)}`
+    const nodes = Array.from({ length: 8 }, (_, i) => ({
+      id: `r${i}`,
+      coords: [0.5 * Math.cos((2 * Math.PI * i) / 8), 0.5 * Math.sin((2 * Math.PI * i) / 8)],
+    }))
+    const edges = nodes.map((n, i) => [n.id, `r${(i + 1) % 8}`])
+    expect((await call('PUT', `/v1/topologies/${name}`, { dimension: 2, nodes, edges }, WRITE)).status).toBe(
+      200,
+    )
+    const r = await callTool(anonymous, 'route', {
+      topology_name: name,
+      source: 'r0',
+      target: { node: 'r2' },
+    })
+    expect(r.structuredContent.greedy).toMatchObject({ status: 'delivered', path: ['r0', 'r1', 'r2'] })
+    const none = await callTool(anonymous, 'route', {
+      topology_name: 'no-such-ring',
+      source: 'a',
+      target: { node: 'b' },
+    })
+    expect(none.structuredContent).toMatchObject({ type: '/problems/topology_not_found', status: 404 })
+  })
+
   it('places replicas, and reports what cannot be placed', async () => {
-    const nodes = [
-      {
-        id: 'a',
-        point: [0, 0],
-        region: 'eu',
-        capacity: { cpu: 2 },
-        cost_per_unit_hour: { cpu: 0.1 },
-        carbon_intensity: 100,
-      },
-    ]
+    // distinct replicas (at most one per node, docs/placement.md) of 1 cpu on two nodes of 2 cpu each: 2 of 3 fit
+    const node = (id: string, x: number) => ({
+      id,
+      point: [x, 0],
+      region: 'eu',
+      capacity: { cpu: 2 },
+      cost_per_unit_hour: { cpu: 0.1 },
+      carbon_intensity: 100,
+    })
     const r = await callTool(anonymous, 'place', {
-      nodes,
-      demands: [{ workload: 'api', replicas: 3, request: { cpu: 1 }, affinity: [0, 0] }],
+      nodes: [node('a', 0), node('b', 0.3)],
+      demands: [{ workload: 'api', replicas: 3, request: { cpu: 1 }, affinity: [0, 0], distinct: true }],
     })
     expect(r.isError).toBeFalsy()
-    // capacity 2 cpu, 1 cpu per replica: 2 placed on a, 1 left over
-    const placed = r.structuredContent.chosen.assignments ?? r.structuredContent.chosen.placements
-    expect(JSON.stringify(placed)).toContain('"a"')
-    expect(r.structuredContent.chosen.unplaced).toHaveLength(1)
+    const chosen = r.structuredContent.chosen
+    expect(chosen.assignments.map((a: { node: string }) => a.node).sort()).toEqual(['a', 'b'])
+    expect(chosen.unplaced).toEqual([
+      expect.objectContaining({ workload: 'api', replicas: 1, reason: 'distinct' }),
+    ])
   })
 
   it('answers bad arguments and unknown holons with the REST problem as a tool error', async () => {

@@ -19,7 +19,8 @@ export const mcp = new Hono<AppEnv>()
     })
     await server.connect(transport)
     const response = await transport.handleRequest(c.req.raw)
-    c.executionCtx.waitUntil(server.close())
+    // JSON answers are complete once handleRequest returns: closing now drops nothing.
+    await server.close()
     return response
   })
   // No server-initiated stream (GET) and no session to end (DELETE): 405, which clients take as "POST only".
