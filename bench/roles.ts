@@ -33,13 +33,21 @@ export async function rolesBench(): Promise<void> {
     const peers = await Promise.all(Array.from({ length: PEERS }, () => spawnNode({ checkpoint_ms: 60_000 })))
     try {
       const addrs = peers.map((p) => String(p.addrs()[0]))
-      const measured = run(process.execPath, ['--expose-gc', '--input-type=module', '-e', child(role, addrs)], {
-        cwd: root,
-        timeout: 180_000,
-      })
+      const measured = run(
+        process.execPath,
+        ['--expose-gc', '--input-type=module', '-e', child(role, addrs)],
+        {
+          cwd: root,
+          timeout: 180_000,
+        },
+      )
       if (role !== 'none') {
         // Once the newcomer is subscribed, every peer publishes its organisation's artifact and a checkpoint.
-        await until(() => peers.every((p) => p.node.getPeers().length >= 1), 'the measured node joins', 120_000)
+        await until(
+          () => peers.every((p) => p.node.getPeers().length >= 1),
+          'the measured node joins',
+          120_000,
+        )
         await new Promise((r) => setTimeout(r, 1500))
         for (const p of peers) {
           const org = artifact()

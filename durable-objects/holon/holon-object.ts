@@ -1,5 +1,6 @@
 // The holon Durable Object: kernel versions, history, aggregates and ledger in SQLite, gated commits.
 import { DurableObject } from 'cloudflare:workers'
+import { BudgetExceededError } from '../../functions/budget/index.ts'
 import {
   type CompiledKernel,
   compileKernel,
@@ -7,6 +8,7 @@ import {
   kernelDigest,
 } from '../../functions/kernel/index.ts'
 import { beatMessage, hello } from '../../functions/live/index.ts'
+import { type Explanation, explainEvent } from '../../functions/mcp/explain.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event } from '../../schemas/event.ts'
@@ -24,7 +26,7 @@ import {
 import type { PulseBody, PulseDoc, TemporalDoc, WitnessPage } from '../../schemas/pulse.ts'
 import { Db } from '../shared/db.ts'
 import { migrate } from '../shared/migrations.ts'
-import { fail, ok, type Reply } from '../shared/reply.ts'
+import { budgetRefusal, fail, ok, type Reply } from '../shared/reply.ts'
 import { type LedgerAppends, LedgerRangeError, type Sealed, SqlLedger } from '../shared/sql-ledger.ts'
 import { holonArtifact } from './artifact.ts'
 import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
@@ -293,6 +295,19 @@ export class HolonObject extends DurableObject<Env> {
       admitted: gated.value.rejected === undefined,
       results,
     })
+  }
+
+  /** Why the gate would refuse `event` and the nearest change that admits it (MCP explain_refusal); a dry run. */
+  async explain(event: Event): Promise<Reply<Explanation>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const options = { known: l.current, last: l.last?.event, quarantined: this.pulse.quarantined }
+    try {
+      return ok(explainEvent(l.kernel, l.states, event, options))
+    } catch (e) {
+      if (!(e instanceof BudgetExceededError)) throw e
+      return fail(budgetRefusal(e))
+    }
   }
 
   /**

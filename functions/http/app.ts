@@ -14,6 +14,7 @@ import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
+import { mcp } from './routes/mcp.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
@@ -35,6 +36,7 @@ export function createApp() {
       route: '/v1/route',
       topologies: '/v1/topologies/{name}',
       orchestrators: '/v1/orchestrators/{id}',
+      mcp: '/mcp',
     }),
   )
   app.route('/', torsion)
@@ -50,6 +52,7 @@ export function createApp() {
   app.route('/', forecasting)
   app.route('/', control)
   app.route('/', placement)
+  app.route('/', mcp)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -14,6 +14,7 @@ type HolonRpc = Pick<
   | 'info'
   | 'installKernel'
   | 'evaluate'
+  | 'explain'
   | 'commit'
   | 'state'
   | 'events'
