@@ -25,7 +25,8 @@ function bodySchemas(): Map<string, z.ZodType> {
   const out = new Map<string, z.ZodType>()
   for (const d of createApp().openAPIRegistry.definitions) {
     if (d.type !== 'route') continue
-    const schema = d.route.request?.body?.content?.['application/json']?.schema
+    const media = d.route.request?.body?.content?.['application/json'] as { schema?: unknown } | undefined
+    const schema = media?.schema
     if (schema) out.set(`${d.route.method} ${d.route.path}`, schema as z.ZodType)
   }
   return out
