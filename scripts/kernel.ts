@@ -204,24 +204,39 @@ async function evaluate(kernelFile: string, eventsFile: string, json: boolean): 
   let n = 0
   let refusals = 0
   let events = 0
-  for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    n++
-    if (text.trim() === '' || text.trimStart().startsWith('#')) continue
-    let raw: unknown
-    try {
-      raw = JSON.parse(text)
-    } catch (e) {
-      throw new UsageError(`line ${n}: not JSON: ${(e as Error).message}`)
-    }
-    for (const l of gateLine(history, n, raw)) {
-      events++
-      if (refused(l)) refusals++
-      const { result, ...head } = l
-      console.log(json ? JSON.stringify({ ...head, ...result }) : describe(l))
+  // Progress for long files, on a terminal only (it would garble a log): lines read, once a second.
+  const progress = process.stderr.isTTY
+    ? setInterval(() => process.stderr.write(`\rkernel: ${n} line(s) read, ${events} event(s) gated`), 1000)
+    : undefined
+  try {
+    await gateLines()
+  } finally {
+    if (progress) {
+      clearInterval(progress)
+      process.stderr.write('\r\x1b[K')
     }
   }
   if (!json) console.error(`${events} event(s), ${history.committed.size} committed, ${refusals} refused`)
   return refusals > 0 ? 1 : 0
+
+  async function gateLines(): Promise<void> {
+    for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      n++
+      if (text.trim() === '' || text.trimStart().startsWith('#')) continue
+      let raw: unknown
+      try {
+        raw = JSON.parse(text)
+      } catch (e) {
+        throw new UsageError(`line ${n}: not JSON: ${(e as Error).message}`)
+      }
+      for (const l of gateLine(history, n, raw)) {
+        events++
+        if (refused(l)) refusals++
+        const { result, ...head } = l
+        console.log(json ? JSON.stringify({ ...head, ...result }) : describe(l))
+      }
+    }
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
