@@ -1,7 +1,10 @@
 // The committed client types are what `npm run client` generates from today's /openapi.json (CI fails on drift).
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+
+// Generation starts the app in a Node process: generous on a machine shared with other test runs.
+vi.setConfig({ testTimeout: 180_000 })
 
 const root = new URL('../..', import.meta.url).pathname
 const run = (...args: string[]) =>

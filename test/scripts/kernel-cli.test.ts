@@ -4,7 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+
+// Every test starts Node processes: generous on a machine shared with other test runs.
+vi.setConfig({ testTimeout: 180_000 })
 
 const root = new URL('../..', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'omega-kernel-cli-'))
@@ -52,8 +55,7 @@ const noStackTrace = (r: Run) => {
 
 describe('npm run kernel -- --help and bad input', () => {
   it('answers --help (and -h) with the usage on stdout, exit 0', async () => {
-    for (const flag of ['--help', '-h']) {
-      const r = await kernel(flag)
+    for (const r of await Promise.all(['--help', '-h'].map((flag) => kernel(flag)))) {
       expect(r.code).toBe(0)
       expect(r.stdout).toMatch(/^usage: npm run kernel -- <command>/)
       expect(r.stdout).toContain('check <kernel.json>')
@@ -63,7 +65,7 @@ describe('npm run kernel -- --help and bad input', () => {
 
   it('refuses unknown flags, commands, missing and unreadable files with one line and exit 2', async () => {
     const kernelFile = file('ok.json', JSON.stringify(template.kernel))
-    for (const args of [
+    const cases = [
       ['check', kernelFile, '--frobnicate'],
       [],
       ['compile', kernelFile],
@@ -72,12 +74,15 @@ describe('npm run kernel -- --help and bad input', () => {
       ['check', join(dir, 'missing.json')],
       ['eval', kernelFile, join(dir, 'missing.jsonl')],
       ['check', file('broken.json', '{"id": ')],
-    ]) {
-      const r = await kernel(...args)
-      expect(r.code, args.join(' ')).toBe(2)
-      expect(r.stderr, args.join(' ')).toMatch(/^kernel: /)
+    ]
+    // In parallel: each run starts a Node process, seconds apiece on a loaded machine.
+    const runs = await Promise.all(cases.map((args) => kernel(...args)))
+    runs.forEach((r, i) => {
+      const args = (cases[i] as string[]).join(' ')
+      expect(r.code, args).toBe(2)
+      expect(r.stderr, args).toMatch(/^kernel: /)
       noStackTrace(r)
-    }
+    })
   })
 
   it('refuses an events line that is not JSON, or not an event, with its line number and exit 2', async () => {
