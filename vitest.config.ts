@@ -25,12 +25,17 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/p2p/**'],
+          exclude: ['test/p2p/**', 'test/scripts/**'],
           testTimeout: 30_000,
         },
       },
       {
-        test: { name: 'node', include: ['test/p2p/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+        test: {
+          name: 'node',
+          include: ['test/p2p/**/*.test.ts', 'test/scripts/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
       },
     ],
   },

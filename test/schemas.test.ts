@@ -95,7 +95,7 @@ describe('OpenAPI', () => {
 
   it('renders a readable reference page', async () => {
     const { exports } = await import('cloudflare:workers')
-    const res = await exports.default.fetch('https://omega.test/docs')
+    const res = await exports.default.fetch('https://omega.test/docs/plain')
     const html = await res.text()
     expect(res.headers.get('content-type')).toMatch(/text\/html/)
     expect(html).toContain('/v1/holons/{id}/events')
