@@ -504,6 +504,66 @@ export interface paths {
       };
     };
   };
+  "/v1/holons/{id}/live": {
+    /**
+     * Live channel: commits, refusals and pulse beats as they happen (WebSocket, read)
+     * @description Send `Upgrade: websocket`. The holon greets with `hello`, then sends one `commit` per committed transaction, one `refusal` per refused event and one `beat` per pulse beat (JSON text frames, schema `LiveMessage`, also published as `schemas/live-message.schema.json`). The channel is read-only: a client may send `{"type":"ping"}` (answered `{"type":"pong"}`); anything else is ignored, and 64 ignored frames close the socket (1008). Browsers cannot set headers on a WebSocket: they pass the read token as `?token=` (it then appears in URLs; give them the read token, never a write or admin one). A holon accepts 256 sockets; beyond that the upgrade answers 503 live_full.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description the read token, for clients that cannot set Authorization */
+          token?: string;
+        };
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description switching protocols; then `LiveMessage` frames */
+        101: {
+          content: never;
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description upgrade_required: This resource speaks WebSocket only: send Upgrade: websocket */
+        426: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description live_full: The holon has as many live sockets open as it accepts; retry later */
+        503: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/holons/{id}/artifact": {
     /** The holon's signed rhizome artifact (kernel terms, verifier key, latest checkpoint) */
     get: {
@@ -1071,6 +1131,88 @@ export interface paths {
       };
     };
   };
+  "/v1/federation/pulses": {
+    /** Our running holons' latest beats, for the bridge node to publish to the mesh (bridge token) */
+    get: {
+      responses: {
+        /** @description the pulses */
+        200: {
+          content: {
+            "application/json": components["schemas"]["PulsesDoc"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/federation/phases": {
+    /**
+     * Deliver peers' pulses received from the mesh (bridge token): the holons' beats couple to them
+     * @description At most 1,000 pulses per call, each a strict MeshPulse. The registry keeps the latest per (node, holon); our own origin echoed back (own), a next beat more than 60 s overdue (stale), a beat more than 30 s in the future (skew) and a beat older than the one held (replay) are dropped and counted. A peer no node delivered for 15 s stops counting.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PhasesBody"];
+        };
+      };
+      responses: {
+        /** @description how many were kept, and the drops by reason */
+        200: {
+          content: {
+            "application/json": components["schemas"]["PhasesReply"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/holons/{id}/ledger": {
     /** Ledger entries with their hashes, oldest first, paged */
     get: {
@@ -1362,7 +1504,7 @@ export interface paths {
     };
   };
   "/v1/holons/{id}/pulse": {
-    /** The pulse: configuration, beat counter, last beat snapshot, alert and quarantine */
+    /** The pulse: configuration, beat counter, last beat snapshot, alert, quarantine, KAIROS reading, dissipation and suggestion */
     get: {
       parameters: {
         path: {
@@ -1518,7 +1660,7 @@ export interface paths {
     };
   };
   "/v1/holons/{id}/witness": {
-    /** Witness entries of the ledger (transducer states per beat, collapse events), oldest first */
+    /** Witness entries of the ledger (micro per commit call, transducer states, collapse events, meta digests), oldest first */
     get: {
       parameters: {
         query?: {
@@ -3420,6 +3562,87 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    /** @description A message of the live channel (JSON text frames). The channel is read-only: clients may send {"type":"ping"} (answered {"type":"pong"}); anything else is ignored and counted. */
+    LiveMessage: components["schemas"]["LiveHello"] | components["schemas"]["LiveCommit"] | components["schemas"]["LiveRefusal"] | components["schemas"]["LiveBeat"] | components["schemas"]["LivePong"];
+    /** @description sent once, on connect: where the holon stands */
+    LiveHello: {
+      /** @enum {string} */
+      type: "hello";
+      /** @description the holon id */
+      holon: string;
+      /** @description events committed so far (the newest seq) */
+      seq: number;
+      /** @description ledger entries so far */
+      ledger_size: number;
+      /** @description pulse beats so far */
+      beat: number;
+    };
+    /** @description one per committed transaction (never for a refused or rolled-back batch); duplicates are not sent */
+    LiveCommit: {
+      seq: number;
+      /** @description GET /v1/holons/{id}/ledger/receipts/{ledger_index} for its receipt */
+      ledger_index: number;
+      event_id: string;
+      verdict: components["schemas"]["Verdict"];
+      torsion: number;
+      /** @enum {string} */
+      type: "commit";
+      /** @description the holon id */
+      holon: string;
+      /** @description ISO-8601 time of the ledger transaction */
+      at: string;
+      /** @description events this transaction committed; the flat members are the newest */
+      committed: number;
+      /** @description a batch's events, oldest first; at most the newest 100 */
+      events?: {
+          seq: number;
+          /** @description GET /v1/holons/{id}/ledger/receipts/{ledger_index} for its receipt */
+          ledger_index: number;
+          event_id: string;
+          verdict: components["schemas"]["Verdict"];
+          torsion: number;
+        }[];
+    };
+    /**
+     * @description admit: zero torsion; admit_improving: lowers the torsion of a violating state; admit_flagged: gate policy flag; admit_override: committed by an explicit override; reject / override_required: not committed (while the pulse quarantines a holon every event is override_required without an override)
+     * @enum {string}
+     */
+    Verdict: "admit" | "admit_improving" | "admit_flagged" | "admit_override" | "reject" | "override_required";
+    /** @description an event the gate refused (its refusal is ledgered) */
+    LiveRefusal: {
+      /** @enum {string} */
+      type: "refusal";
+      /** @description the holon id */
+      holon: string;
+      event_id: string;
+      /** @description the ledgered refusal */
+      ledger_index: number;
+      verdict: components["schemas"]["Verdict"];
+      torsion: number;
+      /** @description ISO-8601 time of the ledger transaction */
+      at: string;
+    };
+    /** @description one per pulse beat */
+    LiveBeat: {
+      /** @enum {string} */
+      type: "beat";
+      /** @description the holon id */
+      holon: string;
+      beat: number;
+      decision: components["schemas"]["Decision"];
+      threat: number;
+      /** @description abs(T_sync), the KAIROS coherence at this beat */
+      coherence: number;
+      /** @description ISO-8601 time of the beat */
+      at: string;
+    };
+    /** @enum {string} */
+    Decision: "QUARANTINE" | "ALERT" | "BALANCE" | "OPTIMIZE" | "NONE";
+    /** @description the answer to a client message {"type":"ping"} */
+    LivePong: {
+      /** @enum {string} */
+      type: "pong";
+    };
     GateResult: components["schemas"]["Evaluation"] & {
       verdict: components["schemas"]["Verdict"];
       /** @description torsion of the state before the event */
@@ -3439,11 +3662,6 @@ export interface components {
       aggregate?: string;
       message: string;
     };
-    /**
-     * @description admit: zero torsion; admit_improving: lowers the torsion of a violating state; admit_flagged: gate policy flag; admit_override: committed by an explicit override; reject / override_required: not committed (while the pulse quarantines a holon every event is override_required without an override)
-     * @enum {string}
-     */
-    Verdict: "admit" | "admit_improving" | "admit_flagged" | "admit_override" | "reject" | "override_required";
     Evaluation: {
       dimensions: string[];
       state_vector: number[];
@@ -3654,7 +3872,7 @@ export interface components {
       prev: string | null;
       at: string;
       /** @enum {string} */
-      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved";
+      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved";
       data: {
         [key: string]: unknown;
       };
@@ -3722,20 +3940,32 @@ export interface components {
     PulseStatus: {
       running: boolean;
       beat: number;
-      decision: components["schemas"]["Decision"];
+      decision: components["schemas"]["Decision"] & (string | null);
       threat: number | null;
       /** @description the last beat’s threat was at or above the alert level (0.60) */
       alert: boolean;
       /** @description every commit needs an override until the threat has calmed down */
       quarantined: boolean;
+      /** @description the KAIROS gate dissipates (incoherent, gate: dissipate): every commit needs an override */
+      dissipating: boolean;
       /** @description abs(T_sync) at the last beat */
       coherence: number | null;
+      /** @description Lyapunov: V = error^2 non-increasing over the last balance_window beats; null before (advisory) */
+      pid_stable: boolean | null;
+      ledger_verified: components["schemas"]["LedgerAudit"];
     };
-    /**
-     * @description the last beat’s Arbiter decision
-     * @enum {string|null}
-     */
-    Decision: "QUARANTINE" | "ALERT" | "BALANCE" | "OPTIMIZE" | "NONE" | null;
+    /** @description the self-audit of the holon’s own ledger (advisory: it changes no decision); null before its first step */
+    LedgerAudit: ({
+      /** @description entries [0, through) re-hashed and re-chained in the current pass */
+      through: number;
+      /** @description ledger size at the last audit step */
+      size: number;
+      /** @description no entry found bad in any pass so far */
+      ok: boolean;
+      first_bad_index: number | null;
+      /** @description complete passes over the ledger */
+      passes: number;
+    }) | null;
     EventsPage: {
       events: components["schemas"]["StoredEvent"][];
       next_cursor: string | null;
@@ -3885,6 +4115,41 @@ export interface components {
     AlertsDoc: {
       alerts: components["schemas"]["RhizomeAlert"][];
     };
+    PulsesDoc: {
+      /** @description the organisation's running holons' latest beats */
+      pulses: components["schemas"]["MeshPulse"][];
+    };
+    MeshPulse: {
+      holon: string;
+      /** @description ledger origin of the holon's organisation (OMEGA_LEDGER_ORIGIN) */
+      origin: string;
+      /** @description epoch ms of the last beat */
+      beat_at: number;
+      /** @description epoch ms of the next scheduled beat */
+      next_at: number;
+      period_ms: number;
+      /** @description KAIROS T_sync at that beat */
+      t_sync: {
+        re: number;
+        im: number;
+      };
+      /** @description the holon's position in the ball */
+      coords?: number[];
+      /** @description the holon's entropy model weight */
+      ml_weight?: number;
+    };
+    PhasesReply: {
+      accepted: number;
+      /** @description pulses dropped by reason (own, stale, skew, replay) */
+      dropped: {
+        [key: string]: number;
+      };
+    };
+    PhasesBody: {
+      /** @description the peer node that published these pulses */
+      node: string;
+      pulses: components["schemas"]["MeshPulse"][];
+    };
     LedgerPage: {
       entries: {
           index: number;
@@ -3926,6 +4191,10 @@ export interface components {
       config: components["schemas"]["PulseConfig"];
       alert: boolean;
       quarantined: boolean;
+      /** @description kairos.gate is dissipate and the holon is incoherent: every commit needs an override */
+      dissipating: boolean;
+      kairos: components["schemas"]["KairosReading"];
+      suggestion: components["schemas"]["Suggestion"];
       last: components["schemas"]["BeatSnapshot"];
     };
     PulseConfig: {
@@ -3934,11 +4203,14 @@ export interface components {
        * @default 60000
        */
       period_ms?: number;
-      /** @default 4 */
+      /** @description k of T_Lambda when set; unset (the default): the number of active cores */
       k_flows?: number;
       /** @default 0.001 */
       t1?: number;
-      /** @default 54.598150033144236 */
+      /**
+       * @description the load factor U of T_Lambda with u_source "fixed" (the seed: e^4, ln U = 4)
+       * @default 54.598150033144236
+       */
       u?: number;
       /** @default 0.02 */
       t_threshold?: number;
@@ -3964,105 +4236,198 @@ export interface components {
       /** @default 8 */
       balance_window?: number;
       kairos?: components["schemas"]["KairosConfig"];
+      /** @description P of T_Lambda when set; unset: 1 + the live peers the federation node reports, or 5 (the seed) when no node has reported in the last minute */
+      p_nodes?: number;
+      cores?: components["schemas"]["Cores"];
+      /**
+       * @description "fixed": U = u; "load": U = 1 + u_scale x (events + refusals per second since the previous beat)
+       * @default fixed
+       * @enum {string}
+       */
+      u_source?: "fixed" | "load";
+      /**
+       * @description with u_source "load": U = 1 + u_scale x load; the default (e^19 - 1) puts T_Lambda at t_threshold for a load of 1 per second at the seed reference (k 4, P 5, T1 0.001, T_threshold 0.02)
+       * @default 178482299
+       */
+      u_scale?: number;
+      /**
+       * @description move the entropy model weight w towards the mean of w and the peers’ published w each beat
+       * @default false
+       */
+      share_model?: boolean;
+      /**
+       * @description sharing moves w by at most share_bound x max(w, 0.12) per beat; w stays in [0, 10]
+       * @default 0.1
+       */
+      share_bound?: number;
+      witnessing?: components["schemas"]["WitnessingConfig"];
+      mesh?: components["schemas"]["MeshConfig"];
     };
     /**
      * @default {
      *   "tau": 2,
-     *   "omega": 0,
+     *   "omega": 2,
+     *   "tau_scale_ms": 1000,
      *   "master_window": 64,
      *   "emissary_window": 8,
-     *   "i_c": 0.95
+     *   "coherence_threshold": 0.95,
+     *   "phase_threshold": 0.1,
+     *   "gate": "off"
      * }
      */
     KairosConfig: {
       /**
-       * @description lag, in samples, between the two derivatives
+       * @description lag between the two derivatives, in grid steps
        * @default 2
        */
       tau?: number;
       /**
-       * @description spectral frequency, radians per sample
-       * @default 0
+       * @description spectral frequency in rad/s: the term of grid step k turns by omega t_k, t_k = k tau_scale in seconds (the seed reference 2.0); keep abs(omega) tau_scale at or below pi (s) to avoid aliasing
+       * @default 2
        */
       omega?: number;
       /**
-       * @description slow Master window, in samples
+       * @description the clock: phi is the latest state at each grid step of this length (the seed tau_scale 1.0 s); tau and both windows count these steps
+       * @default 1000
+       */
+      tau_scale_ms?: number;
+      /**
+       * @description slow Master window, in grid steps
        * @default 64
        */
       master_window?: number;
       /**
-       * @description fast Emissary window, in samples
+       * @description fast Emissary window, in grid steps
        * @default 8
        */
       emissary_window?: number;
       /**
-       * @description collapse threshold on abs(T_sync)^2
+       * @description I_c: collapse when abs(T_sync)^2 >= I_c (stored configurations may still call it i_c)
        * @default 0.95
        */
-      i_c?: number;
+      coherence_threshold?: number;
+      /**
+       * @description delta: the holon is incoherent when delta_phase > delta and it has not collapsed
+       * @default 0.1
+       */
+      phase_threshold?: number;
+      /**
+       * @description 'dissipate': while the pulse runs and the holon is incoherent, every commit needs an override (as under quarantine); off: incoherence is only reported (suggestion: realign)
+       * @default off
+       * @enum {string}
+       */
+      gate?: "off" | "dissipate";
     };
-    BeatSnapshot: {
-      beat: number;
-      at: string;
-      state_vector: number[];
-      torsion: number;
-      peers: number;
-      t_lambda: number;
-      error: number;
-      pid: {
-        p: number;
-        i: number;
-        d: number;
-        output: number;
-        integral: number;
-      };
-      genome: components["schemas"]["Genome"];
-      cores: {
-        regen: {
-          urgency: number;
-          cost: number;
-          recommendations: {
-              invariant: string;
-              urgency: number;
-              cost: number;
-            }[];
-        };
-        balance: {
-          instability: number;
-        };
-        entropy: {
-          anomalies: number;
-          features: {
-            violations: number;
-            rejections: number;
-            overrides: number;
-            near_threshold: number;
-          };
-          threat: number;
-        };
-        optimize: {
-          gain: number;
-        };
-      };
-      weighted: components["schemas"]["Genome"];
-      decision: components["schemas"]["Decision"];
-      /** @description entropy model after this beat’s online update */
-      model: {
-        w: number;
-        b: number;
-      };
-      quarantine: {
-        active: boolean;
-        quiet_beats: number;
-      };
-      kairos: components["schemas"]["KairosReading"];
-    } | null;
-    Genome: {
-      R: number;
-      B: number;
-      E: number;
-      O: number;
+    /**
+     * @description active cores: an inactive one outputs nothing and its genome weight is held at 0
+     * @default {
+     *   "R": true,
+     *   "B": true,
+     *   "E": true,
+     *   "O": true
+     * }
+     */
+    Cores: {
+      /**
+       * @description Regen
+       * @default true
+       */
+      R?: boolean;
+      /**
+       * @description Balance
+       * @default true
+       */
+      B?: boolean;
+      /**
+       * @description Entropy
+       * @default true
+       */
+      E?: boolean;
+      /**
+       * @description Optimize
+       * @default true
+       */
+      O?: boolean;
     };
+    /**
+     * @default {
+     *   "layers": [
+     *     "micro",
+     *     "meso",
+     *     "macro",
+     *     "meta"
+     *   ],
+     *   "micro_interval_ms": 0,
+     *   "meso_interval_ms": 0,
+     *   "meta_interval_ms": 60000
+     * }
+     */
+    WitnessingConfig: {
+      /**
+       * @description micro: witness.micro per commit call; meso: witness.state (transducer states) per beat; macro: witness.collapse per collapse change; meta: witness.meta, a digest of the witness entries
+       * @default [
+       *   "micro",
+       *   "meso",
+       *   "macro",
+       *   "meta"
+       * ]
+       */
+      layers?: ("micro" | "meso" | "macro" | "meta")[];
+      /**
+       * @description least time between witness.micro entries (0: every commit call while the pulse runs)
+       * @default 0
+       */
+      micro_interval_ms?: number;
+      /**
+       * @description least time between witness.state entries (0: every beat)
+       * @default 0
+       */
+      meso_interval_ms?: number;
+      /**
+       * @description least time between witness.meta entries (0: at every beat or commit with new witness entries)
+       * @default 60000
+       */
+      meta_interval_ms?: number;
+    };
+    /**
+     * @default {
+     *   "enabled": true,
+     *   "coupling": 0.5,
+     *   "kappa": 1,
+     *   "max_correction": 0.25,
+     *   "timeout_ms": 10000
+     * }
+     */
+    MeshConfig: {
+      /**
+       * @description couple the holon's beats to its peers' pulses (false: beat on the holon's own schedule only)
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * @description Kuramoto K: the next beat moves by K x period/2pi x 2 sin(Phi/2), Phi the direction of sum w_P e^(i offset_P)
+       * @default 0.5
+       */
+      coupling?: number;
+      /**
+       * @description curvature of the exp(-kappa d) peer weights
+       * @default 1
+       */
+      kappa?: number;
+      /**
+       * @description largest move of one beat, as a fraction of the period
+       * @default 0.25
+       */
+      max_correction?: number;
+      /**
+       * @description a peer pulse counts while its next scheduled beat is at most this overdue
+       * @default 10000
+       */
+      timeout_ms?: number;
+      /** @description the holon's position in the Poincare ball: published, and weights peers by exp(-kappa d) */
+      coords?: number[];
+    };
+    /** @description the reading after the latest KAIROS sample (beat or commit) */
     KairosReading: {
       /** @description samples seen so far */
       samples: number;
@@ -4088,72 +4453,216 @@ export interface components {
       sync_power: number;
       collapse: boolean;
     };
+    /** @description advisory: the Emissary's suggestion from T_sync and the holon's state; it changes nothing by itself */
+    Suggestion: {
+      /**
+       * @description hold: incoherent and the gate dissipates (commits need an override); realign: incoherent, gate off; proceed: collapsed (coherent); watch: otherwise, with the invariant to watch
+       * @enum {string}
+       */
+      action: "proceed" | "hold" | "watch" | "realign";
+      /** @description the most urgent violated invariant, or the one nearest its threshold */
+      invariant?: string;
+      reason: string;
+    };
+    BeatSnapshot: ({
+      beat: number;
+      at: string;
+      state_vector: number[];
+      torsion: number;
+      /** @description P of T_Lambda */
+      peers: number;
+      /** @description k of T_Lambda */
+      k?: number;
+      /** @description U of T_Lambda */
+      u?: number;
+      /** @description events + refusals per second since the previous beat (advisory unless u_source is "load") */
+      load?: number;
+      t_lambda: number;
+      error: number;
+      pid: {
+        p: number;
+        i: number;
+        d: number;
+        output: number;
+        integral: number;
+        /** @description Lyapunov V = error^2 (advisory) */
+        v?: number;
+        /** @description V non-increasing over the last balance_window beats; null before that many (advisory) */
+        stable?: boolean | null;
+      };
+      genome: components["schemas"]["Genome"];
+      cores: {
+        regen: {
+          urgency: number;
+          cost: number;
+          recommendations: {
+              invariant: string;
+              urgency: number;
+              cost: number;
+            }[];
+        };
+        balance: {
+          instability: number;
+        };
+        entropy: {
+          anomalies: number;
+          features: {
+            violations: number;
+            rejections: number;
+            overrides: number;
+            near_threshold: number;
+            /** @description verified peer ALERT (0.5) / QUARANTINE (1) since the last beat x kernel compatibility */
+            peer_alerts?: number;
+          };
+          threat: number;
+        };
+        optimize: {
+          gain: number;
+        };
+      };
+      weighted: components["schemas"]["Genome"];
+      decision: components["schemas"]["Decision"];
+      /** @description entropy model after this beat’s online update */
+      model: {
+        w: number;
+        b: number;
+      };
+      quarantine: {
+        active: boolean;
+        quiet_beats: number;
+      };
+      kairos: components["schemas"]["KairosReading"];
+      mesh?: components["schemas"]["BeatMesh"];
+    }) | null;
+    Genome: {
+      R: number;
+      B: number;
+      E: number;
+      O: number;
+    };
+    /** @description mesh phase synchronisation at this beat (absent when mesh.enabled is false) */
+    BeatMesh: {
+      /** @description sum of w_P T_P over the peers and this holon (weight 1/(n+1)) */
+      t_global: {
+        re: number;
+        im: number;
+        abs: number;
+      };
+      /** @description the largest Delta_phase over the peers (0 alone) */
+      delta_phase: number;
+      /** @description order parameter over the beat phases of this holon and its peers */
+      r: number;
+      /** @description how much earlier the next beat was scheduled (negative: later), bounded by max_correction */
+      correction_ms: number;
+      peers: {
+          /** @description the peer node that delivered it ('local': a holon of our own organisation) */
+          node: string;
+          origin: string;
+          holon: string;
+          /** @description w_P, summing to 1 over the peers */
+          weight: number;
+          /** @description the peer's beat phase minus ours, radians in (-pi, pi]: > 0 when it is ahead */
+          offset: number;
+          /** @description abs(abs(T_sync) - abs(T_P)): the seed Delta_phase of this peer */
+          delta_phase: number;
+          /** @description the peer's T_sync at its last beat (mesh-sync memory) */
+          t_p: {
+            re: number;
+            im: number;
+          };
+        }[];
+    };
     PulseBody: {
       /** @description true starts (or resumes) the pulse, false stops it */
       running?: boolean;
       /** @description epoch ms of the next beat (default: one period after starting); aligns or staggers holons */
       first_beat_at?: number;
+      /** @description members to change; the others keep their current values */
       config?: {
-        /**
-         * @description time between beats
-         * @default 60000
-         */
+        /** @description time between beats */
         period_ms?: number;
-        /** @default 4 */
-        k_flows?: number;
-        /** @default 0.001 */
+        /** @description null: k = active cores */
+        k_flows?: number | null;
         t1?: number;
-        /** @default 54.598150033144236 */
+        /** @description the load factor U of T_Lambda with u_source "fixed" (the seed: e^4, ln U = 4) */
         u?: number;
-        /** @default 0.02 */
         t_threshold?: number;
-        /**
-         * @description initial weight of the entropy model
-         * @default 0.12
-         */
+        /** @description initial weight of the entropy model */
         ml_weight?: number;
-        /**
-         * @description initial bias of the entropy model
-         * @default -3
-         */
+        /** @description initial bias of the entropy model */
         bias?: number;
-        /** @default 0.01 */
         learning_rate?: number;
-        /**
-         * @description a score this close above its threshold is an anomaly
-         * @default 0.05
-         */
+        /** @description a score this close above its threshold is an anomaly */
         near_margin?: number;
-        /** @default 3 */
         recovery_beats?: number;
-        /** @default 8 */
         balance_window?: number;
         kairos?: {
-          /**
-           * @description lag, in samples, between the two derivatives
-           * @default 2
-           */
+          /** @description lag between the two derivatives, in grid steps */
           tau?: number;
-          /**
-           * @description spectral frequency, radians per sample
-           * @default 0
-           */
+          /** @description spectral frequency in rad/s: the term of grid step k turns by omega t_k, t_k = k tau_scale in seconds (the seed reference 2.0); keep abs(omega) tau_scale at or below pi (s) to avoid aliasing */
           omega?: number;
-          /**
-           * @description slow Master window, in samples
-           * @default 64
-           */
+          /** @description the clock: phi is the latest state at each grid step of this length (the seed tau_scale 1.0 s); tau and both windows count these steps */
+          tau_scale_ms?: number;
+          /** @description slow Master window, in grid steps */
           master_window?: number;
-          /**
-           * @description fast Emissary window, in samples
-           * @default 8
-           */
+          /** @description fast Emissary window, in grid steps */
           emissary_window?: number;
+          /** @description I_c: collapse when abs(T_sync)^2 >= I_c (stored configurations may still call it i_c) */
+          coherence_threshold?: number;
+          /** @description delta: the holon is incoherent when delta_phase > delta and it has not collapsed */
+          phase_threshold?: number;
           /**
-           * @description collapse threshold on abs(T_sync)^2
-           * @default 0.95
+           * @description 'dissipate': while the pulse runs and the holon is incoherent, every commit needs an override (as under quarantine); off: incoherence is only reported (suggestion: realign)
+           * @enum {string}
            */
-          i_c?: number;
+          gate?: "off" | "dissipate";
+        };
+        /** @description null: derive P again */
+        p_nodes?: number | null;
+        cores?: {
+          /** @description Regen */
+          R?: boolean;
+          /** @description Balance */
+          B?: boolean;
+          /** @description Entropy */
+          E?: boolean;
+          /** @description Optimize */
+          O?: boolean;
+        };
+        /**
+         * @description "fixed": U = u; "load": U = 1 + u_scale x (events + refusals per second since the previous beat)
+         * @enum {string}
+         */
+        u_source?: "fixed" | "load";
+        /** @description with u_source "load": U = 1 + u_scale x load; the default (e^19 - 1) puts T_Lambda at t_threshold for a load of 1 per second at the seed reference (k 4, P 5, T1 0.001, T_threshold 0.02) */
+        u_scale?: number;
+        /** @description move the entropy model weight w towards the mean of w and the peers’ published w each beat */
+        share_model?: boolean;
+        /** @description sharing moves w by at most share_bound x max(w, 0.12) per beat; w stays in [0, 10] */
+        share_bound?: number;
+        witnessing?: {
+          /** @description micro: witness.micro per commit call; meso: witness.state (transducer states) per beat; macro: witness.collapse per collapse change; meta: witness.meta, a digest of the witness entries */
+          layers?: ("micro" | "meso" | "macro" | "meta")[];
+          /** @description least time between witness.micro entries (0: every commit call while the pulse runs) */
+          micro_interval_ms?: number;
+          /** @description least time between witness.state entries (0: every beat) */
+          meso_interval_ms?: number;
+          /** @description least time between witness.meta entries (0: at every beat or commit with new witness entries) */
+          meta_interval_ms?: number;
+        };
+        mesh?: {
+          /** @description couple the holon's beats to its peers' pulses (false: beat on the holon's own schedule only) */
+          enabled?: boolean;
+          /** @description Kuramoto K: the next beat moves by K x period/2pi x 2 sin(Phi/2), Phi the direction of sum w_P e^(i offset_P) */
+          coupling?: number;
+          /** @description curvature of the exp(-kappa d) peer weights */
+          kappa?: number;
+          /** @description largest move of one beat, as a fraction of the period */
+          max_correction?: number;
+          /** @description a peer pulse counts while its next scheduled beat is at most this overdue */
+          timeout_ms?: number;
+          /** @description the holon's position in the Poincare ball: published, and weights peers by exp(-kappa d) */
+          coords?: number[];
         };
       };
     };
@@ -4165,6 +4674,30 @@ export interface components {
         at: string;
         last_sample_at: string | null;
         kairos: components["schemas"]["KairosReading"];
+        mesh?: {
+          /** @description the last beat at or before `at` whose mesh-sync memory is used */
+          beat: number;
+          /** @description the reconstructed T_sync with that beat's peer T_P and weights */
+          t_global: {
+            re: number;
+            im: number;
+            abs: number;
+          };
+          delta_phase: number;
+          peers: {
+              /** @description the peer node that delivered it ('local': a holon of our own organisation) */
+              node: string;
+              origin: string;
+              holon: string;
+              /** @description w_P, summing to 1 over the peers */
+              weight: number;
+              /** @description the peer's T_sync at its last beat (mesh-sync memory) */
+              t_p: {
+                re: number;
+                im: number;
+              };
+            }[];
+        };
       };
     };
     WitnessPage: {

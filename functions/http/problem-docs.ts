@@ -15,6 +15,19 @@ const H = '/v1/holons/circular-economy'
 const O = '/v1/orchestrators/edge-fleet'
 
 export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
+  upgrade_required: {
+    explanation:
+      'The live channel (`GET /v1/holons/{id}/live`) is a WebSocket: a plain HTTP request to it has nothing to answer. The response carries `Upgrade: websocket`.',
+    remedy:
+      'Open it with a WebSocket client (`new WebSocket("wss://host/v1/holons/ID/live?token=READ_TOKEN")` in a browser), or use the REST reads for one-off documents.',
+    example: { instance: `${H}/live`, detail: 'send Upgrade: websocket' },
+  },
+  live_full: {
+    explanation:
+      'A holon accepts at most 256 live sockets at once (each one receives every commit, refusal and beat message); this one has them all open.',
+    remedy: 'Retry later, close sockets you no longer read, or share one socket between viewers.',
+    example: { instance: `${H}/live`, detail: '256 live sockets are open on this holon' },
+  },
   validation_failed: {
     explanation:
       "The body, a path parameter, a query parameter or a header does not match the operation's schema (see /openapi.json). Every mismatch is listed in `errors`: a JSON pointer (RFC 6901) into the body, or the parameter's name.",
