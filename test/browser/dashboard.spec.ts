@@ -52,7 +52,8 @@ describe('dashboard in a real browser', () => {
     const r = await call(site, 'POST', '/v1/holons/coop/events', TOKENS.write, { event: live })
     expect(r.status).toBe(201)
     await page.locator('[data-testid=events-table] td', { hasText: 'live-1' }).waitFor({ timeout: 20_000 })
-    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+    const notReloaded = () => (globalThis as unknown as { notReloaded?: boolean }).notReloaded
+    expect(await page.evaluate(notReloaded)).toBe(true)
     expect(['websocket', 'polling']).toContain(await page.locator('[data-testid=live-mode]').textContent())
     await page.locator('#chart-control canvas').waitFor()
     await page.screenshot({ path: shot('dashboard.png'), fullPage: true })
