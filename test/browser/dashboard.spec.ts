@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as committed from '../../dashboard/assets.gen.ts'
-import { buildAssets } from '../../dashboard/build.ts'
+import { buildAssets, transferSizes } from '../../dashboard/build.ts'
 import { call, launch, type Site, seed, startSite, TOKENS } from './support.ts'
 
 const shot = (name: string) => fileURLToPath(new URL(`../../docs/img/${name}`, import.meta.url))
@@ -57,6 +57,60 @@ describe('dashboard in a real browser', () => {
     expect(['websocket', 'polling']).toContain(await page.locator('[data-testid=live-mode]').textContent())
     await page.locator('#chart-control canvas').waitFor()
     await page.screenshot({ path: shot('dashboard.png'), fullPage: true })
+  })
+
+  /** A second tab with the token already typed, whose live socket `onSocket` plays the server side of. */
+  async function tab(onSocket: (ws: import('playwright-core').WebSocketRoute) => void): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    p.on('request', (r) => requests.push({ method: r.method(), path: new URL(r.url()).pathname }))
+    await p.addInitScript((t) => sessionStorage.setItem('omega.read-token', t), TOKENS.read)
+    await p.routeWebSocket(/\/v1\/holons\/coop\/live/, onSocket)
+    await p.goto(`${site.url}/dashboard#holon=coop`)
+    await p.locator('[data-testid=holon-title]', { hasText: 'coop' }).waitFor()
+    return p
+  }
+
+  it('on a WebSocket message, shows the commit at once (no polling while the socket is up)', async () => {
+    let socket: import('playwright-core').WebSocketRoute | null = null
+    let socketUrl = ''
+    const p = await tab((ws) => {
+      socket = ws
+      socketUrl = ws.url()
+    })
+    try {
+      await expect.poll(() => p.locator('[data-testid=live-mode]').textContent()).toBe('websocket')
+      expect(new URL(socketUrl).searchParams.get('token')).toBe(TOKENS.read)
+      const event = { id: 'live-ws', contributed: 0, returned: 1, trace_id: 't-ws' }
+      const r = await call(site, 'POST', '/v1/holons/coop/events', TOKENS.write, { event })
+      expect(r.status).toBe(201)
+      const result = r.body.results[0]
+      const message = { type: 'commit', holon: 'coop', seq: result.seq, ledger_index: result.receipt.index }
+      const sent = {
+        ...message,
+        event_id: 'live-ws',
+        verdict: result.verdict,
+        torsion: result.torsion,
+        at: new Date().toISOString(),
+      }
+      ;(socket as unknown as import('playwright-core').WebSocketRoute).send(JSON.stringify(sent))
+      // well inside the 5 s poll period: only the message can have brought it
+      await p.locator('[data-testid=live-feed] li', { hasText: 'commit live-ws' }).waitFor({ timeout: 3000 })
+      await p.locator('[data-testid=events-table] td', { hasText: 'live-ws' }).waitFor({ timeout: 3000 })
+    } finally {
+      await p.close()
+    }
+  })
+
+  it('falls back to polling when the socket closes', async () => {
+    const p = await tab((ws) => ws.close())
+    try {
+      await expect.poll(() => p.locator('[data-testid=live-mode]').textContent()).toBe('polling')
+      const event = { id: 'live-poll', contributed: 0, returned: 1, trace_id: 't-poll' }
+      expect((await call(site, 'POST', '/v1/holons/coop/events', TOKENS.write, { event })).status).toBe(201)
+      await p.locator('[data-testid=events-table] td', { hasText: 'live-poll' }).waitFor({ timeout: 12_000 })
+    } finally {
+      await p.close()
+    }
   })
 
   it('verifies receipts and the checkpoint signature in the browser: valid', async () => {
@@ -149,5 +203,10 @@ describe('dashboard bundle', () => {
     })
     expect(digest(committed), 'run npm run build:dashboard').toEqual(digest(fresh))
     expect(committed.version).toBe(fresh.version)
+  })
+
+  it('stays light: page, styles and script under 50 kB gzip together (docs/dashboard.md states the numbers)', async () => {
+    const sizes = transferSizes(await buildAssets())
+    expect(sizes.total.gzip).toBeLessThan(50_000)
   })
 })
