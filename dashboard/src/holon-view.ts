@@ -86,6 +86,11 @@ export function renderHolon(d: HolonData): void {
   const refusals = d.ledger.filter((x) => x.entry.kind === 'event.rejected')
   fill(
     'refusals',
+    h(
+      'p',
+      { class: 'muted' },
+      `${info.rejections} in all; those among the last ${LEDGER_TAIL} ledger entries:`,
+    ),
     table(
       ['ledger', 'event', 'torsion', 'violations', 'at'],
       refusals.reverse().map((x) => {
@@ -104,6 +109,7 @@ export function renderHolon(d: HolonData): void {
   const kernels = d.ledger.filter(
     (x) => x.entry.kind.startsWith('kernel.') || x.entry.kind === 'holon.created',
   )
+  const versions = [...new Set(hist.map((e) => e.kernel_version))].sort((a, b) => a - b)
   fill(
     'kernels',
     h(
@@ -112,6 +118,9 @@ export function renderHolon(d: HolonData): void {
       `active v${info.kernel_version}, digest `,
       h('code', {}, info.kernel_digest.slice(0, 16)),
       info.pending_kernel ? ` · v${info.pending_kernel.version} rebuilding` : '',
+      versions.length
+        ? ` · versions gating the last ${hist.length} events: ${versions.map((v) => `v${v}`).join(', ')}`
+        : '',
     ),
     table(
       ['ledger', 'change', 'version', 'at'],

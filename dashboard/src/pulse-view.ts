@@ -4,15 +4,15 @@ import { lineChart } from './charts.ts'
 import { fill, h, num, table, time } from './dom.ts'
 import type { Beat, PulseDoc } from './types.ts'
 
-/** The window of beats drawn: the last 30 minutes, at most 1000 snapshots (the endpoint's page limit). */
+/** The window drawn: the last 30 minutes, or the last 500 beats when beats are faster (pages hold 1000 at most). */
 const WINDOW_MS = 30 * 60_000
+const WINDOW_BEATS = 500
 
 export async function renderPulse(id: string): Promise<void> {
-  const from = Date.now() - WINDOW_MS
-  const [pulse, temporal] = await Promise.all([
-    get<PulseDoc>(`/v1/holons/${enc(id)}/pulse`),
-    get<{ snapshots: Beat[] }>(`/v1/holons/${enc(id)}/temporal?from=${from}&limit=1000`),
-  ])
+  const pulse = await get<PulseDoc>(`/v1/holons/${enc(id)}/pulse`)
+  // snapshots come oldest first from `from`: a window that fits one page keeps the newest beats in it
+  const from = Date.now() - Math.min(WINDOW_MS, WINDOW_BEATS * pulse.config.period_ms)
+  const temporal = await get<{ snapshots: Beat[] }>(`/v1/holons/${enc(id)}/temporal?from=${from}&limit=1000`)
   const beats = temporal.snapshots
   const last = pulse.last
   fill(

@@ -60,6 +60,7 @@ export interface Beat {
 }
 export interface PulseDoc {
   running: boolean
+  config: { period_ms: number }
   beat: number
   alert: boolean
   quarantined: boolean

@@ -56,6 +56,10 @@ describe('dashboard in a real browser', () => {
     expect(await page.evaluate(notReloaded)).toBe(true)
     expect(['websocket', 'polling']).toContain(await page.locator('[data-testid=live-mode]').textContent())
     await page.locator('#chart-control canvas').waitFor()
+    // the pulse runs at 1 s: the page shows a beat counter past zero and its decision
+    await expect
+      .poll(() => page.locator('[data-testid=pulse-status]').textContent())
+      .toMatch(/running · beat [1-9]\d* · decision /)
     await page.screenshot({ path: shot('dashboard.png'), fullPage: true })
   })
 
