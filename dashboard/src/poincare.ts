@@ -1,5 +1,7 @@
-// The Poincaré disk of a stored topology (first two coordinates), edges as straight chords, a route on top.
+// The Poincaré disk of a stored topology (first two coordinates): edges and the route as geodesic arcs.
 // SVG is right for a picture of a geometry; the charts use uPlot.
+import { geodesic, type P } from './geodesic.ts'
+
 const NS = 'http://www.w3.org/2000/svg'
 
 export interface DiskNode {
@@ -26,22 +28,26 @@ export function drawDisk(target: HTMLElement, nodes: DiskNode[], route: string[]
   svg.setAttribute('data-testid', 'poincare')
   svg.append(el('circle', { cx: 0, cy: 0, r: R, fill: '#f8fafc', stroke: '#64748b' }))
   const at = new Map(nodes.map((n) => [n.id, [(n.coords[0] ?? 0) * R, -(n.coords[1] ?? 0) * R] as const]))
-  const edges = el('g', { stroke: '#cbd5e1', 'stroke-width': 0.7 })
+  const edges: string[] = []
   for (const n of nodes) {
-    const a = at.get(n.id) as readonly [number, number]
+    const a = at.get(n.id) as P
     for (const m of n.neighbours) {
       const b = at.get(m)
-      if (b && n.id < m) edges.append(el('line', { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }))
+      if (b && n.id < m) edges.push(geodesic(a, b, R))
     }
   }
-  svg.append(edges)
+  svg.append(el('path', { d: edges.join(''), fill: 'none', stroke: '#cbd5e1', 'stroke-width': 0.7 }))
   const dots = el('g', { fill: '#334155' })
   for (const [, [x, y]] of at) dots.append(el('circle', { cx: x, cy: y, r: 2.5 }))
   svg.append(dots)
-  const pts = route.map((id) => at.get(id)).filter((p): p is readonly [number, number] => p !== undefined)
+  const pts = route.map((id) => at.get(id)).filter((p): p is P => p !== undefined)
   if (pts.length > 1) {
-    const path = el('polyline', {
-      points: pts.map(([x, y]) => `${x},${y}`).join(' '),
+    const path = el('path', {
+      d: pts
+        .slice(1)
+        .map((p, i) => geodesic(pts[i] as P, p, R))
+        .join(''),
+      'data-hops': pts.length - 1,
       fill: 'none',
       stroke: '#dc2626',
       'stroke-width': 2.5,
