@@ -21,9 +21,14 @@ export type LiveMessage =
       coherence: number | null
       at: string
     }
-  | { type: 'refusal'; holon: string; event_id?: string; at?: string; [k: string]: unknown }
+  | { type: 'refusal'; holon: string; event_id: string; verdict: string; torsion: number; at: string }
+  // `hello` (on connect) and `pong` (to our keep-alive) carry nothing to draw
+  | { type: 'hello' }
+  | { type: 'pong' }
 
 export const POLL_MS = 5000
+/** A ping now and then keeps proxies from closing an idle socket; the runtime answers it without the object. */
+export const PING_MS = 30_000
 
 export interface Live {
   stop(): void
@@ -40,6 +45,7 @@ export function subscribe(
   onMode: (mode: 'websocket' | 'polling' | 'connecting') => void,
 ): Live {
   let timer: ReturnType<typeof setInterval> | null = null
+  let ping: ReturnType<typeof setInterval> | null = null
   let socket: WebSocket | null = null
   let stopped = false
   const startPolling = () => {
@@ -53,7 +59,10 @@ export function subscribe(
     const query = t ? `?token=${enc(t)}` : ''
     socket = new WebSocket(`${proto}//${location.host}/v1/holons/${enc(holon)}/live${query}`)
     onMode('connecting')
-    socket.onopen = () => onMode('websocket')
+    socket.onopen = () => {
+      onMode('websocket')
+      ping = setInterval(() => socket?.send('{"type":"ping"}'), PING_MS)
+    }
     socket.onmessage = (ev) => {
       try {
         const m = JSON.parse(String(ev.data)) as LiveMessage
@@ -63,7 +72,10 @@ export function subscribe(
       }
     }
     socket.onerror = startPolling
-    socket.onclose = startPolling
+    socket.onclose = () => {
+      if (ping) clearInterval(ping)
+      startPolling()
+    }
   } catch {
     startPolling()
   }
@@ -71,6 +83,7 @@ export function subscribe(
     stop() {
       stopped = true
       if (timer) clearInterval(timer)
+      if (ping) clearInterval(ping)
       if (socket) {
         socket.onclose = null
         socket.onerror = null

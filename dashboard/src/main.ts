@@ -1,6 +1,6 @@
 // The dashboard page: token, holon list, one holon's views, live updates. Reads only (see api.ts).
 import { ApiFailure, enc, get, token, Unauthorized } from './api.ts'
-import { $, fill, h, time } from './dom.ts'
+import { $, fill, h, num, time } from './dom.ts'
 import { renderFederation } from './federation-view.ts'
 import { loadHolon, renderHolon } from './holon-view.ts'
 import { renderLedger, verifyInBrowser } from './ledger-view.ts'
@@ -71,15 +71,15 @@ function schedule(part: 'holon' | 'pulse'): void {
 }
 
 function onLive(m: LiveMessage): void {
-  const feed = $('live-feed')
-  const at = typeof m.at === 'string' ? time(m.at) : ''
+  if (m.type === 'hello' || m.type === 'pong') return
   const text =
     m.type === 'commit'
-      ? `commit ${m.event_id} (${m.verdict}, torsion ${m.torsion.toFixed(3)})`
+      ? `commit ${m.event_id} (${m.verdict}, torsion ${num(m.torsion)})`
       : m.type === 'beat'
-        ? `beat ${m.beat}: ${m.decision}, threat ${m.threat.toFixed(3)}`
-        : `refusal ${m.event_id ?? ''}`
-  feed.prepend(h('li', { class: m.type }, `${at} ${text}`))
+        ? `beat ${m.beat}: ${m.decision}, threat ${num(m.threat)}`
+        : `refusal ${m.event_id} (torsion ${num(m.torsion)})`
+  const feed = $('live-feed')
+  feed.prepend(h('li', { class: m.type }, `${time(m.at)} ${text}`))
   while (feed.childElementCount > 20) feed.lastElementChild?.remove()
   schedule(m.type === 'beat' ? 'pulse' : 'holon')
 }

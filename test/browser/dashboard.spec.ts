@@ -100,6 +100,20 @@ describe('dashboard in a real browser', () => {
       // well inside the 5 s poll period: only the message can have brought it
       await p.locator('[data-testid=live-feed] li', { hasText: 'commit live-ws' }).waitFor({ timeout: 3000 })
       await p.locator('[data-testid=events-table] td', { hasText: 'live-ws' }).waitFor({ timeout: 3000 })
+      // the live channel greets with `hello` and answers pings with `pong`: nothing to list for either
+      const ws = socket as unknown as import('playwright-core').WebSocketRoute
+      ws.send(JSON.stringify({ type: 'hello', holon: 'coop', seq: 1, ledger_size: 1, beat: 0 }))
+      ws.send(JSON.stringify({ type: 'pong' }))
+      const refusal = {
+        type: 'refusal',
+        holon: 'coop',
+        event_id: 'r-ws',
+        ledger_index: 99,
+        verdict: 'reject',
+      }
+      ws.send(JSON.stringify({ ...refusal, torsion: 0.5, at: new Date().toISOString() }))
+      await p.locator('[data-testid=live-feed] li', { hasText: 'refusal r-ws' }).waitFor({ timeout: 3000 })
+      expect(await p.locator('[data-testid=live-feed] li').allTextContents()).toHaveLength(2)
     } finally {
       await p.close()
     }
