@@ -7,6 +7,7 @@ import { methodNotAllowed } from './middleware/index.ts'
 import { router } from './openapi.ts'
 import { ApiError, budgetProblem, httpProblem, kernelInvalid, problemResponse } from './problems.ts'
 import { control } from './routes/control.ts'
+import { dashboard } from './routes/dashboard.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { federation } from './routes/federation.ts'
 import { forecasting } from './routes/forecast.ts'
@@ -28,6 +29,7 @@ export function createApp() {
     c.json({
       name: 'omega',
       version: VERSION,
+      dashboard: '/dashboard',
       docs: '/docs',
       openapi: '/openapi.json',
       torsion: '/v1/torsion',
@@ -53,6 +55,7 @@ export function createApp() {
   app.route('/', control)
   app.route('/', placement)
   app.route('/', mcp)
+  app.route('/', dashboard)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {
