@@ -165,6 +165,25 @@ export const EXAMPLES: Record<string, Example[]> = {
       value: { node: '12D3KooWBridgeNodeExample', live_peers: 3 },
     },
   ],
+  'post /v1/federation/phases': [
+    {
+      summary: "the bridge node delivers a peer organisation's holon beats (mesh phase synchronisation)",
+      value: {
+        node: '12D3KooWPeerNodeExample',
+        pulses: [
+          {
+            holon: 'circular-economy',
+            origin: 'omega.b.example',
+            beat_at: 1764547200000,
+            next_at: 1764547260000,
+            period_ms: 60000,
+            t_sync: { re: 0.61, im: -0.12 },
+            ml_weight: 0.12,
+          },
+        ],
+      },
+    },
+  ],
   'post /v1/verify': [
     {
       summary: 'an inclusion proof (a one-leaf tree: the root is the leaf)',

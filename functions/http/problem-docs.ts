@@ -231,6 +231,7 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
       verdict: 'reject',
       torsion_before: 0,
       quarantined: false,
+      dissipating: false,
       receipt: '(the ledger receipt of the refusal entry: entry, hashes, signed checkpoint, inclusion proof)',
     },
   },
@@ -246,6 +247,7 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
       index: 0,
       verdict: 'override_required',
       quarantined: true,
+      dissipating: false,
     },
   },
   idempotency_conflict: {

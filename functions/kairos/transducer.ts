@@ -24,6 +24,9 @@ export const ZERO_TERM: Term = Object.freeze({ re: 0, im: 0, mag: 0 })
  * exact re-sum of the ring every W - 1 closes (amortised O(1)). The open term is never folded into the
  * running sums before its step closes, so revising it leaves no rounding behind.
  */
+/** A sum below this fraction of the term just subtracted from it is resummed exactly. */
+const CANCELLATION = 1e-6
+
 export class Transducer {
   readonly window: number
   private readonly ring: Term[] = []
@@ -35,6 +38,8 @@ export class Transducer {
   /** closed terms in the ring with a non-zero bound: none left means the sums are exactly 0 */
   private moving = 0
   private current: Term | null = null
+  /** the bound of the term that left the ring at this close (0: none left) */
+  private largestLeft = 0
 
   constructor(window: number) {
     this.window = window
@@ -60,6 +65,7 @@ export class Transducer {
       this.im -= old.im
       this.mag -= old.mag
       if (old.mag !== 0) this.moving--
+      this.largestLeft = old.mag
       this.ring[this.head] = t
       this.head = (this.head + 1) % capacity
     }
@@ -67,7 +73,11 @@ export class Transducer {
     this.im += t.im
     this.mag += t.mag
     if (t.mag !== 0) this.moving++
-    if (++this.closes % capacity === 0) this.resum()
+    // Cancellation: when the term leaving outweighed what is left by far (1e-20-scale terms over 1e-150-scale
+    // ones), the running sums are its rounding, not the window's: sum the ring again (O(W), and rare).
+    const cancelled = this.mag < CANCELLATION * this.largestLeft
+    this.largestLeft = 0
+    if (++this.closes % capacity === 0 || cancelled) this.resum()
     // an idle stretch leaves exact zeros, not the rounding of adding and subtracting the same terms
     else if (this.moving === 0) {
       this.re = 0

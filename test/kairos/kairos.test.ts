@@ -271,6 +271,28 @@ describe('rebuild', () => {
           expect(rebuilt.reading().collapse).toBe(live.reading().collapse)
         },
       ),
+      {
+        // found by this property: terms of 1e-20 leaving a window of 1e-150-scale ones (running-sum cancellation)
+        examples: [
+          [
+            1,
+            2,
+            4,
+            [
+              [[0, 0, 0], 4],
+              [[0, 0, 0], 1],
+              [[0, 0, 0], 4],
+              [[0, 1.1647928790862978e-10, 0], 2],
+              [[0, 0, 0], 2],
+              [[0, 0, 1.3493624599899204e-152], 4],
+              [[0, 0, 0], 2],
+              [[0, 0, 0], 2],
+              [[0, 0, 4.714614246664384e-86], 0],
+              [[0, 0, 0], 2],
+            ],
+          ],
+        ],
+      },
     )
   })
 })
