@@ -25,12 +25,18 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/p2p/**'],
+          exclude: ['test/p2p/**', 'test/scripts/**'],
           testTimeout: 30_000,
         },
       },
       {
-        test: { name: 'node', include: ['test/p2p/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+        test: {
+          name: 'node',
+          // the p2p node (real sockets) and the CLIs (run as child processes)
+          include: ['test/p2p/**/*.test.ts', 'test/scripts/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
       },
     ],
   },

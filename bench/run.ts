@@ -1,49 +1,287 @@
-// `npm run bench [-- section ...] [--quick]`: prints markdown tables; sections: gate, ledger, commit, commit-inprocess, proofs, profile, geometry, forecast, control, p2p, pulse, placement, orchestrator (default: all but profile).
+// `npm run bench [-- section ...] [--quick]`: prints markdown tables, one child process per section so that a
+// failed, crashed or overlong section is a row in the summary table rather than the end of the run.
+import { type ChildProcess, spawn } from 'node:child_process'
 import { cpus } from 'node:os'
-import { commitModes } from './commit.ts'
-import { controlBenchmarks } from './control.ts'
-import { forecastBench } from './forecast.ts'
-import { gateInProcess, gateOverHttp } from './gate.ts'
-import { geometryBenchmarks } from './geometry.ts'
-import { commitPathInProcess, ledgerBench, runtimeProfiles } from './ledger.ts'
-import { orchestratorBench } from './orchestrator.ts'
-import { p2pBench } from './p2p.ts'
-import { placementBenchmarks } from './placement.ts'
-import { proofsUnderLoad } from './proofs.ts'
-import { beatInProcess, beatsOverRuntime } from './pulse.ts'
+import { performance } from 'node:perf_hooks'
+import { type CommandSpec, command, fail, intFlag, status, UsageError } from '../scripts/cli.ts'
 import { table } from './report.ts'
 
-const quick = process.argv.includes('--quick')
-const sections: Record<string, () => void | Promise<void>> = {
-  gate: async () => {
-    gateInProcess()
-    await gateOverHttp()
+type Table = typeof table
+
+interface Section {
+  about: string
+  /** part of the default `--quick` run (the others need minutes or a baseline checkout) */
+  quick: boolean
+  run: (quick: boolean) => Promise<void>
+}
+
+// Imported only in the section's own process: a section's module-level work (a loader hook, a baseline) stays there.
+const SECTIONS: Record<string, Section> = {
+  gate: {
+    about: 'the gate in-process and commits over HTTP',
+    quick: true,
+    run: async (quick) => {
+      const { gateInProcess, gateOverHttp } = await import('./gate.ts')
+      gateInProcess(quick)
+      await gateOverHttp(quick)
+    },
   },
-  ledger: ledgerBench,
-  commit: commitModes,
-  'commit-inprocess': commitPathInProcess,
-  proofs: proofsUnderLoad,
-  profile: runtimeProfiles,
-  geometry: () => geometryBenchmarks(table, quick),
-  forecast: () => forecastBench(quick),
-  control: () => controlBenchmarks(table, quick),
-  p2p: p2pBench,
-  placement: () => placementBenchmarks(table, quick),
-  orchestrator: () => orchestratorBench(table, quick),
-  pulse: async () => {
-    beatInProcess()
-    await beatsOverRuntime()
+  ledger: {
+    about: 'ledger overhead against a baseline checkout, export verification, proofs (1,000,000 entries)',
+    quick: false,
+    run: async () => (await import('./ledger.ts')).ledgerBench(),
+  },
+  commit: {
+    about: 'commit modes against a baseline checkout',
+    quick: false,
+    run: async () => (await import('./commit.ts')).commitModes(),
+  },
+  'commit-inprocess': {
+    about: 'the commit path in-process against a baseline checkout',
+    quick: false,
+    run: async () => (await import('./ledger.ts')).commitPathInProcess(),
+  },
+  proofs: {
+    about: 'proofs from a 1,000,000-entry ledger under write load',
+    quick: false,
+    run: async () => (await import('./proofs.ts')).proofsUnderLoad(),
+  },
+  profile: {
+    about: 'CPU profiles of the commit and the beat (not in the default run)',
+    quick: false,
+    run: async () => (await import('./ledger.ts')).runtimeProfiles(),
+  },
+  geometry: {
+    about: 'greedy routing, k-nearest and stored-graph routes (--calibrate, --attacks, --embed-job)',
+    quick: true,
+    run: async (quick) => (await import('./geometry.ts')).geometryBenchmarks(table as Table, quick),
+  },
+  forecast: {
+    about: 'forecast models: time and accuracy',
+    quick: true,
+    run: async (quick) => (await import('./forecast.ts')).forecastBench(quick),
+  },
+  control: {
+    about: 'MPC and the failover MDP',
+    quick: true,
+    run: async (quick) => (await import('./control.ts')).controlBenchmarks(table, quick),
+  },
+  p2p: {
+    about: 'artifact propagation and phase locking on loopback',
+    quick: false,
+    run: async () => (await import('./p2p.ts')).p2pBench(),
+  },
+  pulse: {
+    about: 'one beat in-process, beats of 1,000 holons over the runtime',
+    quick: false,
+    run: async () => {
+      const { beatInProcess, beatsOverRuntime } = await import('./pulse.ts')
+      beatInProcess()
+      await beatsOverRuntime()
+    },
+  },
+  placement: {
+    about: 'placement at fleet scale',
+    quick: true,
+    run: async (quick) => (await import('./placement.ts')).placementBenchmarks(table, quick),
+  },
+  orchestrator: {
+    about: 'one tick in-process and a chunked tick over the runtime',
+    quick: true,
+    run: async (quick) => (await import('./orchestrator.ts')).orchestratorBench(table, quick),
   },
 }
 
-const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))
-const unknown = chosen.filter((s) => !(s in sections))
-if (unknown.length > 0) {
-  console.error(`unknown section(s) ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}`)
-  process.exit(2)
+const QUICK_BUDGET_S = 110
+
+export const spec: CommandSpec = {
+  name: 'npm run bench --',
+  summary:
+    'Runs benchmark sections and prints markdown tables, then a summary with one row per section (ok, failed with its error, timed out, skipped). Exit 1 when a section failed.',
+  args: '[section ...]',
+  positionals: { max: Object.keys(SECTIONS).length },
+  flags: {
+    quick: {
+      type: 'boolean',
+      help: `small sizes, only the fast sections by default, at most ${QUICK_BUDGET_S} s in all`,
+    },
+    budget: {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'stop starting sections after this long; a running one is stopped',
+    },
+    list: { type: 'boolean', help: 'list the sections and exit' },
+    calibrate: { type: 'boolean', help: 'geometry: calibrate the embedding budget instead' },
+    attacks: { type: 'boolean', help: 'geometry: the attack scenarios instead' },
+    'embed-job': { type: 'boolean', help: 'geometry: the chunked embedding job instead' },
+  },
+  env: {
+    OMEGA_BENCH_LEDGER_ENTRIES: 'ledger size for `ledger` (default 1,000,000)',
+    OMEGA_BENCH_PROOF_ENTRIES: 'ledger size for `proofs` (default 1,000,000)',
+    OMEGA_BENCH_PULSE_PERIODS: 'beat periods in ms for `pulse` (default 5000,2000,1000)',
+    OMEGA_BENCH_ROUNDS: 'rounds for `commit` (default 6)',
+    OMEGA_BENCH_BASELINE: 'the baseline commit for `ledger`, `commit-inprocess`',
+  },
+  examples: [
+    'npm run bench -- --quick',
+    'npm run bench -- gate geometry',
+    'OMEGA_BENCH_PULSE_PERIODS=1000 npm run bench -- pulse',
+  ],
 }
-console.log(
-  `# Omega benchmarks: ${new Date().toISOString()}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}`,
-)
-for (const name of chosen.length > 0 ? chosen : Object.keys(sections).filter((s) => s !== 'profile'))
-  await sections[name]?.()
+
+const { values, positionals } = command(spec)
+
+/** The section's own process: runs it, reports a failure's one line to the parent, exits. */
+async function child(name: string): Promise<never> {
+  const section = SECTIONS[name]
+  try {
+    if (!section) throw new Error(`unknown section ${name}`)
+    await section.run(values.quick === true)
+    process.exit(0)
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''
+    process.send?.({ error: message.slice(0, 200) })
+    console.error(`bench ${name}: ${message}`)
+    if (process.env.OMEGA_DEBUG) console.error(e)
+    process.exit(1)
+  }
+}
+
+interface Outcome {
+  section: string
+  result: 'ok' | 'failed' | 'timed out' | 'skipped'
+  seconds: number
+  note: string
+}
+
+/** Kills the section's whole process group (its wrangler dev and workerd included). */
+function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (p.pid) process.kill(-p.pid, signal)
+  } catch {
+    // already gone
+  }
+}
+
+function runSection(name: string, timeoutMs: number): Promise<Outcome> {
+  const t0 = performance.now()
+  const flags = process.argv.slice(2).filter((a) => a.startsWith('-'))
+  const p = spawn(process.execPath, [process.argv[1] as string, ...flags], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, OMEGA_BENCH_SECTION: name },
+    detached: true, // its own process group, so that a timeout stops the servers it started too
+  })
+  let error: string | undefined
+  let timedOut = false
+  p.on('message', (m: { error?: string }) => {
+    error = m.error
+  })
+  const timer = setTimeout(() => {
+    timedOut = true
+    killGroup(p, 'SIGTERM')
+    setTimeout(() => killGroup(p, 'SIGKILL'), 3000).unref()
+  }, timeoutMs)
+  const stop = () => killGroup(p, 'SIGTERM')
+  process.once('SIGINT', stop)
+  return new Promise((resolve) => {
+    p.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      process.off('SIGINT', stop)
+      killGroup(p, 'SIGTERM') // servers a section left behind
+      const seconds = (performance.now() - t0) / 1000
+      if (timedOut)
+        resolve({
+          section: name,
+          result: 'timed out',
+          seconds,
+          note: `stopped after ${Math.round(timeoutMs / 1000)} s`,
+        })
+      else if (code === 0) resolve({ section: name, result: 'ok', seconds, note: '' })
+      else
+        resolve({
+          section: name,
+          result: 'failed',
+          seconds,
+          note: error ?? (signal ? `killed by ${signal}` : `exit code ${code}`),
+        })
+    })
+  })
+}
+
+async function main(): Promise<number> {
+  if (values.list) {
+    for (const [name, s] of Object.entries(SECTIONS))
+      console.log(`${name.padEnd(17)} ${s.quick ? 'quick ' : '      '} ${s.about}`)
+    return 0
+  }
+  const unknown = positionals.filter((s) => !(s in SECTIONS))
+  if (unknown.length > 0)
+    throw new UsageError(
+      `unknown section ${unknown.join(', ')}; choose from ${Object.keys(SECTIONS).join(', ')}`,
+    )
+  const quick = values.quick === true
+  const budgetS =
+    values.budget !== undefined
+      ? intFlag(values.budget, 'budget', { min: 1, max: 86_400 })
+      : quick
+        ? QUICK_BUDGET_S
+        : Number.POSITIVE_INFINITY
+  const chosen =
+    positionals.length > 0
+      ? positionals
+      : Object.keys(SECTIONS).filter((s) => (quick ? SECTIONS[s]?.quick : s !== 'profile'))
+  if (quick) {
+    // small sizes for the sections that read them from the environment (an explicit setting wins)
+    process.env.OMEGA_BENCH_LEDGER_ENTRIES ??= '20000'
+    process.env.OMEGA_BENCH_PROOF_ENTRIES ??= '20000'
+    process.env.OMEGA_BENCH_PULSE_PERIODS ??= '1000'
+    process.env.OMEGA_BENCH_ROUNDS ??= '2'
+  }
+  console.log(
+    `# Omega benchmarks: ${new Date().toISOString()}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}${quick ? ' (--quick)' : ''}`,
+  )
+  const t0 = performance.now()
+  const outcomes: Outcome[] = []
+  for (const [i, name] of chosen.entries()) {
+    const left = budgetS * 1000 - (performance.now() - t0)
+    // a fair share of what is left, so that one slow section cannot starve the others (time a section does
+    // not use goes to the ones after it)
+    const share = Number.isFinite(left) ? left / (chosen.length - i) : left
+    if (left < 1000) {
+      outcomes.push({
+        section: name,
+        result: 'skipped',
+        seconds: 0,
+        note: `time budget of ${budgetS} s spent`,
+      })
+      continue
+    }
+    status(
+      `bench: [${i + 1}/${chosen.length}] ${name}: ${SECTIONS[name]?.about} (${Math.round((performance.now() - t0) / 1000)} s elapsed${Number.isFinite(budgetS) ? `, budget ${budgetS} s` : ''})`,
+    )
+    outcomes.push(await runSection(name, Math.min(share, 2 ** 31 - 1)))
+  }
+  const skippedInQuick = quick && positionals.length === 0
+  table(
+    `Sections (${((performance.now() - t0) / 1000).toFixed(1)} s in all)`,
+    ['section', 'result', 'seconds', 'note'],
+    [
+      ...outcomes.map((o) => [o.section, o.result, o.seconds.toFixed(1), o.note.replaceAll('|', '\\|')]),
+      ...(skippedInQuick
+        ? Object.keys(SECTIONS)
+            .filter((s) => !SECTIONS[s]?.quick)
+            .map((s) => [s, 'skipped', '0.0', `not in --quick: npm run bench -- ${s}`])
+        : []),
+    ],
+  )
+  return outcomes.some((o) => o.result === 'failed') ? 1 : 0
+}
+
+const section = process.env.OMEGA_BENCH_SECTION
+if (section) await child(section)
+else
+  try {
+    process.exitCode = await main()
+  } catch (e) {
+    fail(spec, e)
+  }
