@@ -190,3 +190,30 @@ describe('verify', () => {
     expect(lines(r.stderr)).toEqual([expect.stringContaining('line 1 is not JSON')])
   })
 })
+
+describe('bench: a failed or overlong section is a row, not a crash', () => {
+  it('a section past its time budget is stopped and reported as timed out (exit 0)', async () => {
+    const r = await runScript('bench/run.ts', ['--budget', '3', 'gate', 'forecast'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/\| gate \| timed out \| [\d.]+ \| stopped after \d+ s \|/)
+    expect(r.stdout).toMatch(/\| forecast \| (skipped|timed out) \|/)
+    expect(r.stderr).toContain('bench: [1/2] gate') // which section runs, on stderr
+  })
+
+  it('a section that throws is a failed row with its one-line error (exit 1)', async () => {
+    // a baseline commit that does not exist: the section's `git worktree add` fails
+    const r = await runScript('bench/run.ts', ['commit-inprocess'], {
+      OMEGA_BENCH_BASELINE: '0000000000000000000000000000000000000001',
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/\| commit-inprocess \| failed \| [\d.]+ \| Command failed: git [^\n]*\|/)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('--list names the sections and the quick ones', async () => {
+    const r = await runScript('bench/run.ts', ['--list'])
+    expect(r.code).toBe(0)
+    expect(lines(r.stdout).find((l) => l.startsWith('gate'))).toContain('quick')
+    expect(lines(r.stdout).find((l) => l.startsWith('ledger'))).not.toContain('quick')
+  })
+})
