@@ -1,6 +1,6 @@
 // `npm run bench [-- section ...] [--quick]`: prints markdown tables, one child process per section so that a
 // failed, crashed or overlong section is a row in the summary table rather than the end of the run.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -157,14 +157,6 @@ function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function pruneWorktrees(): void {
-  try {
-    execFileSync('git', ['-C', join(import.meta.dirname, '..'), 'worktree', 'prune'], { stdio: 'ignore' })
-  } catch {
-    // not a git checkout
-  }
-}
-
 function runSection(name: string, timeoutMs: number): Promise<Outcome> {
   const t0 = performance.now()
   // the section's own temporary folder (os.tmpdir() follows TMPDIR): what a stopped section could not clean up
@@ -196,7 +188,6 @@ function runSection(name: string, timeoutMs: number): Promise<Outcome> {
       setTimeout(
         () => {
           rmSync(tmp, { recursive: true, force: true })
-          if (timedOut) pruneWorktrees() // a baseline checkout a stopped section had added
         },
         timedOut ? 3500 : 0, // after the SIGKILL of whatever ignored the SIGTERM
       )
