@@ -213,16 +213,17 @@ const processIo: Io = {
 
 /** Parses process.argv for a command: prints usage and exits 0 on --help; one line and exit 2 on a bad flag. */
 export function command(spec: CommandSpec, argv = process.argv.slice(2), io: Io = processIo): Parsed {
+  let parsed: Parsed
   try {
-    const parsed = parseCommand(spec, argv)
-    if (parsed.help) {
-      io.out(usage(spec))
-      io.exit(0)
-    }
-    return parsed
+    parsed = parseCommand(spec, argv)
   } catch (e) {
     return fail(spec, e, io)
   }
+  if (parsed.help) {
+    io.out(usage(spec))
+    return io.exit(0)
+  }
+  return parsed
 }
 
 /** Reports an error as one line on stderr: exit 2 for a usage error, 1 for anything else (stack with OMEGA_DEBUG=1). */
