@@ -26,11 +26,16 @@ export const spec: CommandSpec = {
 const { values } = command(spec)
 let port = 8787
 try {
-  port = intFlag(values.port ?? process.env.PORT, values.port === undefined ? 'port (from $PORT)' : 'port', {
-    min: 1,
-    max: 65_535,
-    fallback: 8787,
-  })
+  // an empty PORT counts as unset; an empty --port is an error
+  port = intFlag(
+    values.port ?? (process.env.PORT || undefined),
+    values.port === undefined ? 'port (from $PORT)' : 'port',
+    {
+      min: 1,
+      max: 65_535,
+      fallback: 8787,
+    },
+  )
 } catch (e) {
   fail(spec, e)
 }

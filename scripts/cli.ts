@@ -146,16 +146,15 @@ function parseError(e: Error & { code?: string }, argv: string[]): string {
   return oneLine(e.message)
 }
 
-/** A whole number within [min, max]; a missing value gives `fallback`. Never NaN: anything else is a UsageError. */
+/** A whole number within [min, max]; an absent value gives `fallback`. Never NaN: anything else is a UsageError. */
 export function intFlag(
   value: unknown,
   flag: string,
   { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER, fallback }: IntRange = {},
 ): number {
-  if (value === undefined || value === '') {
-    if (fallback !== undefined) return fallback
-    throw new UsageError(`--${flag} needs a value`)
-  }
+  // an empty value (`--seed ''`) is a mistake, not a request for the default
+  if (value === undefined && fallback !== undefined) return fallback
+  if (value === undefined || value === '') throw new UsageError(`--${flag} needs a value`)
   const s = String(value).replaceAll('_', '')
   if (!/^[+-]?\d+$/.test(s)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`)
   const n = Number(s)
@@ -179,10 +178,8 @@ export function numberFlag(
     fallback,
   }: { min?: number; max?: number; fallback?: number } = {},
 ): number {
-  if (value === undefined || value === '') {
-    if (fallback !== undefined) return fallback
-    throw new UsageError(`--${flag} needs a value`)
-  }
+  if (value === undefined && fallback !== undefined) return fallback
+  if (value === undefined || value === '') throw new UsageError(`--${flag} needs a value`)
   const s = String(value).trim()
   // Number('') is 0 and Number('0x10') is 16: only plain decimal notation is a number here
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s))

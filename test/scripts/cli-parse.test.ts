@@ -82,6 +82,7 @@ describe('numbers', () => {
     expect(intFlag('-3', 'n', { min: -5 })).toBe(-3)
     expect(intFlag('1_000', 'n')).toBe(1000)
     expect(intFlag(undefined, 'n', { fallback: 7 })).toBe(7)
+    expect(() => intFlag('', 'n', { fallback: 7 })).toThrow('--n needs a value') // `--port ''` is not the default
   })
 
   it.each(['', 'abc', '1.5', '0x10', '1e3', ' ', 'NaN', 'Infinity', '12abc'])('intFlag refuses %j', (v) => {
