@@ -32,6 +32,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
+          // the p2p node (real sockets) and the CLIs (run as child processes)
           include: ['test/p2p/**/*.test.ts', 'test/scripts/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,

@@ -8,16 +8,16 @@ import { fmt, median, table } from './report.ts'
 import { benchServer } from './server.ts'
 import { benchKernel, events, take } from './workload.ts'
 
-/** us per event over rounds of 20,000, after a warm-up; `cached` passes the current state as the holon does. */
-function gateRounds(cached: boolean): number[] {
+/** us per event over rounds of `size`, after a warm-up; `cached` passes the current state as the holon does. */
+function gateRounds(cached: boolean, size = 20_000, count = 8): number[] {
   const k = compileKernel(KernelSpec.parse(benchKernel))
   const stream = events(cached ? 'hot' : 'cold')
   let states = initialAggregates(k)
   let last: Record<string, unknown> | undefined
   let current: Evaluation | undefined
   const rounds: number[] = []
-  for (let r = 0; r < 8; r++) {
-    const batch = take(stream, 20_000)
+  for (let r = 0; r < count; r++) {
+    const batch = take(stream, size)
     const t0 = performance.now()
     for (const e of batch) {
       const out = gateBatch(k, states, [e], { last, known: cached ? current : undefined })
@@ -32,17 +32,19 @@ function gateRounds(cached: boolean): number[] {
   return rounds
 }
 
-export function gateInProcess(): void {
+/** `quick` (`npm run bench -- --quick`): rounds of 5,000, three of them. */
+export function gateInProcess(quick = false): void {
+  const [size, count] = quick ? [5_000, 3] : [20_000, 8]
   const rows = [
-    ['current state cached (as the holon object runs it)', gateRounds(true)],
-    ['current state rescored too (stateless /v1/torsion)', gateRounds(false)],
+    ['current state cached (as the holon object runs it)', gateRounds(true, size, count)],
+    ['current state rescored too (stateless /v1/torsion)', gateRounds(false, size, count)],
   ] as const
   table(
     'Gate evaluation in-process (10 invariants over 10 aggregates; Node 22, same V8 as workerd)',
     ['mode', 'events x rounds', 'median us/event', 'best us/event', 'target'],
     rows.map(([mode, r]) => [
       mode,
-      `20,000 x ${r.length}`,
+      `${size.toLocaleString('en')} x ${r.length}`,
       fmt(median(r), 2),
       fmt(Math.min(...r), 2),
       '<= 20 us',
@@ -50,7 +52,9 @@ export function gateInProcess(): void {
   )
 }
 
-export async function gateOverHttp(): Promise<void> {
+/** `quick` (`npm run bench -- --quick`): a tenth of the events, and a history of 10,000 instead of 100,000. */
+export async function gateOverHttp(quick = false): Promise<void> {
+  const k = quick ? 10 : 1 // divides every count below
   const server = await benchServer('bench')
   try {
     const { base, write, admin } = server
@@ -64,12 +68,12 @@ export async function gateOverHttp(): Promise<void> {
     // Throughput: single events (sequential, and 8 in flight) and batches of 100.
     await create('tput')
     const tput = events('tput')
-    await commitBatch('tput', take(tput, 200)) // warm-up
-    const singles = take(tput, 1000)
+    await commitBatch('tput', take(tput, 200 / k)) // warm-up
+    const singles = take(tput, 1000 / k)
     let t0 = performance.now()
     for (const e of singles) await send(base, 'POST', '/v1/holons/tput/events', { event: e }, write)
     const singleRate = singles.length / ((performance.now() - t0) / 1000)
-    const concurrent = take(tput, 2000)
+    const concurrent = take(tput, 2000 / k)
     t0 = performance.now()
     await Promise.all(
       Array.from({ length: 8 }, async (_, w) => {
@@ -79,7 +83,7 @@ export async function gateOverHttp(): Promise<void> {
       }),
     )
     const concurrentRate = concurrent.length / ((performance.now() - t0) / 1000)
-    const batches = Array.from({ length: 100 }, () => take(tput, 100))
+    const batches = Array.from({ length: 100 / k }, () => take(tput, 100))
     t0 = performance.now()
     for (const b of batches) await commitBatch('tput', b)
     const batchRate = (batches.length * 100) / ((performance.now() - t0) / 1000)
@@ -93,17 +97,19 @@ export async function gateOverHttp(): Promise<void> {
       ],
     )
 
-    // History independence: a holon with 10 events against one with 100,000, measured interleaved.
+    // History independence: a holon with 10 events against one with 100,000 (quick: 10,000), interleaved.
+    const history = 100_000 / k
     await create('small')
     await create('large')
     const small = events('small', 7)
     const large = events('large', 7)
     await commitBatch('small', take(small, 10))
     const fillStart = performance.now()
-    for (let i = 0; i < 100; i++) await commitBatch('large', take(large, 1000))
-    const fillRate = 100_000 / ((performance.now() - fillStart) / 1000)
+    for (let i = 0; i < history / 1000; i++) await commitBatch('large', take(large, 1000))
+    const fillRate = history / ((performance.now() - fillStart) / 1000)
     const perEvent: Record<'small' | 'large', number[]> = { small: [], large: [] }
-    for (let r = 0; r < 30; r++) {
+    const rounds = quick ? 10 : 30
+    for (let r = 0; r < rounds; r++) {
       for (const id of r % 2 ? (['small', 'large'] as const) : (['large', 'small'] as const)) {
         perEvent[id].push(((await commitBatch(id, take(id === 'small' ? small : large, 100))) * 1000) / 100)
       }
@@ -111,14 +117,16 @@ export async function gateOverHttp(): Promise<void> {
     const s = median(perEvent.small)
     const l = median(perEvent.large)
     table(
-      'Commit cost against history length (batches of 100, 30 rounds interleaved)',
+      `Commit cost against history length (batches of 100, ${rounds} rounds interleaved)`,
       ['holon history', 'median us per committed event', 'ratio large/small', 'target'],
       [
         ['10 events', fmt(s), '', ''],
-        ['100,000 events', fmt(l), fmt(l / s, 2), '<= 1.3'],
+        [`${history.toLocaleString('en')} events`, fmt(l), fmt(l / s, 2), '<= 1.3'],
       ],
     )
-    console.log(`\n(filling 100,000 events in batches of 1,000 ran at ${fmt(fillRate, 0)} events/s)`)
+    console.log(
+      `\n(filling ${history.toLocaleString('en')} events in batches of 1,000 ran at ${fmt(fillRate, 0)} events/s)`,
+    )
   } finally {
     server.close()
   }

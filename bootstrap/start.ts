@@ -2,15 +2,43 @@
 // then the example holons from bootstrap/holons loaded over HTTP, and the URLs to try.
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
+import { type CommandSpec, command, fail, intFlag } from '../scripts/cli.ts'
 import { root, startDev } from './dev-server.ts'
 import { completeDevVars, ORIGIN_VAR, parseDevVars } from './dev-vars.ts'
 import { type Call, loadHolon } from './load.ts'
 import { loadTemplate, type Template } from './template.ts'
 
-const { values } = parseArgs({
-  options: { port: { type: 'string', default: process.env.PORT ?? '8787' }, 'no-load': { type: 'boolean' } },
-})
+export const spec: CommandSpec = {
+  name: 'npm start --',
+  summary:
+    'Runs the worker locally (wrangler dev: workerd, local SQLite Durable Objects), writing credentials to .dev.vars on first run, then creates the example holons of bootstrap/holons that do not exist yet.',
+  flags: {
+    port: { type: 'string', value: '1..65535', help: 'the port to listen on (default $PORT, else 8787)' },
+    'no-load': { type: 'boolean', help: 'do not create the example holons' },
+  },
+  env: {
+    PORT: 'the port when --port is not given',
+  },
+  examples: ['npm start', 'npm start -- --port 8788 --no-load'],
+  secrets: 'the tokens are read from .dev.vars (generated on first run, git-ignored)',
+}
+
+const { values } = command(spec)
+let port = 8787
+try {
+  // an empty PORT counts as unset; an empty --port is an error
+  port = intFlag(
+    values.port ?? (process.env.PORT || undefined),
+    values.port === undefined ? 'port (from $PORT)' : 'port',
+    {
+      min: 1,
+      max: 65_535,
+      fallback: 8787,
+    },
+  )
+} catch (e) {
+  fail(spec, e)
+}
 
 /** Reads .dev.vars (git-ignored), creating it or adding what it lacks: tokens and this installation's origin. */
 function devVars(): Record<string, string> {
@@ -78,7 +106,12 @@ function banner(base: string, templates: Template[], vars: Record<string, string
 }
 
 const vars = devVars()
-const server = await startDev({ port: Number(values.port) })
+let server: Awaited<ReturnType<typeof startDev>>
+try {
+  server = await startDev({ port })
+} catch (e) {
+  fail(spec, e)
+}
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => server.stop())
 server.child.on('exit', (code) => process.exit(code ?? 0))
 

@@ -1,6 +1,5 @@
 // `npm run simulate [-- --seed N --minutes M --startup S --json]`: replays one seeded fleet trace against the
 // HPA + spread baseline and static peak provisioning and prints their metrics side by side.
-import { parseArgs } from 'node:util'
 import {
   compare,
   HpaController,
@@ -9,28 +8,31 @@ import {
   StaticPeakController,
   toMarkdown,
 } from '../bench/simulate/index.ts'
+import { type CommandSpec, command, intFlag, run, status } from './cli.ts'
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: 'string', default: '1' },
-    minutes: { type: 'string', default: '1440' },
-    startup: { type: 'string', default: '120' },
-    eviction: { type: 'string', default: '300' },
-    json: { type: 'boolean', default: false },
+export const spec: CommandSpec = {
+  name: 'npm run simulate --',
+  summary:
+    'Replays one seeded day of fleet demand (diurnal load, a spike, a node failure, a region outage) against the orchestrator, the Kubernetes HPA with a spread scheduler, and static peak provisioning.',
+  flags: {
+    seed: { type: 'string', value: 'INT', default: '1', help: 'the trace seed' },
+    minutes: { type: 'string', value: '10..100000', default: '1440', help: 'trace length in minutes' },
+    startup: { type: 'string', value: '0..3600', default: '120', help: 'replica startup time in seconds' },
+    json: { type: 'boolean', default: false, help: 'print the report as JSON instead of markdown' },
   },
-})
-const seed = Number(values.seed)
-const minutes = Number(values.minutes)
-const startup = Number(values.startup)
-if (!Number.isInteger(seed) || !(minutes >= 10 && minutes <= 100_000) || !(startup >= 0 && startup <= 3600)) {
-  console.error(
-    'usage: npm run simulate -- [--seed INT] [--minutes 10..100000] [--startup 0..3600 seconds] [--json]',
-  )
-  process.exit(2)
+  examples: ['npm run simulate', 'npm run simulate -- --seed 3 --minutes 720 --json'],
 }
-const trace = makeTrace({ seed, minutes })
-const orchestrator = new OrchestratorController({ startup_seconds: startup })
-const report = compare(trace, [orchestrator, new HpaController(), new StaticPeakController(trace)], {
-  startup_seconds: startup,
+
+const { values } = command(spec)
+await run(spec, () => {
+  const seed = intFlag(values.seed, 'seed')
+  const minutes = intFlag(values.minutes, 'minutes', { min: 10, max: 100_000 })
+  const startup = intFlag(values.startup, 'startup', { min: 0, max: 3600 })
+  status(`simulate: ${minutes} minutes, seed ${seed}, three controllers…`)
+  const trace = makeTrace({ seed, minutes })
+  const orchestrator = new OrchestratorController({ startup_seconds: startup })
+  const report = compare(trace, [orchestrator, new HpaController(), new StaticPeakController(trace)], {
+    startup_seconds: startup,
+  })
+  console.log(values.json ? JSON.stringify(report, null, 2) : toMarkdown(report))
 })
-console.log(values.json ? JSON.stringify(report, null, 2) : toMarkdown(report))
