@@ -1,35 +1,13 @@
 // End to end: two organisations, each a worker (workerd, local SQLite) with its own bridge node. A kernel
 // change in one organisation's holon arrives in the other's registry as a verified, ledgered peer artifact.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { unstable_startWorker } from 'wrangler'
 import type { OmegaNode } from '../../p2p/node.ts'
 import { contractKernel } from '../support/kernels.ts'
-import { removeTmp, spawnNode, tmp } from './support.ts'
+import { organisation, type Worker } from './organisation.ts'
+import { removeTmp, spawnNode } from './support.ts'
 
-type Worker = Awaited<ReturnType<typeof unstable_startWorker>>
 const ADMIN = 'e2e-admin-token'
 const BRIDGE = 'e2e-bridge-token'
-
-async function organisation(name: string, port: number): Promise<{ worker: Worker; url: string }> {
-  const worker = await unstable_startWorker({
-    config: 'wrangler.toml',
-    dev: {
-      server: { hostname: '127.0.0.1', port },
-      inspector: false,
-      persist: join(tmp(), name),
-      logLevel: 'none',
-    },
-    bindings: {
-      OMEGA_ADMIN_TOKEN: { type: 'plain_text', value: ADMIN },
-      OMEGA_WRITE_TOKEN: { type: 'plain_text', value: `${name}-write` },
-      OMEGA_BRIDGE_TOKEN: { type: 'plain_text', value: BRIDGE },
-      OMEGA_LEDGER_ORIGIN: { type: 'plain_text', value: `${name}.example` },
-    },
-  } as never)
-  await worker.ready
-  return { worker, url: String(await worker.url).replace(/\/$/, '') }
-}
 
 /** Polls an async reading until it equals `want` (30 s at most). */
 async function eventually<T>(read: () => Promise<T>, want: T, what: string): Promise<void> {
@@ -50,8 +28,14 @@ describe('federation end to end', () => {
   const nodes: OmegaNode[] = []
 
   beforeAll(async () => {
-    a = await organisation('org-a', 18_800 + Math.floor(Math.random() * 400))
-    b = await organisation('org-b', 19_300 + Math.floor(Math.random() * 400))
+    a = await organisation('org-a', 18_800 + Math.floor(Math.random() * 400), {
+      admin: ADMIN,
+      bridge: BRIDGE,
+    })
+    b = await organisation('org-b', 19_300 + Math.floor(Math.random() * 400), {
+      admin: ADMIN,
+      bridge: BRIDGE,
+    })
     const na = await spawnNode({ worker: a.url, token: BRIDGE, poll_ms: 100, checkpoint_ms: 200 })
     const nb = await spawnNode({ worker: b.url, token: BRIDGE, poll_ms: 100, checkpoint_ms: 200 })
     nodes.push(na, nb)

@@ -1,38 +1,16 @@
 // End to end: two organisations (workers in workerd, each with its own storage, ledger origin and bridge node)
 // whose holons beat half a period apart. Each node publishes its worker's real beats and delivers the other's;
 // each holon's alarm corrects its next beat, and the two organisations' pulses lock.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { beatPhase, centred } from '../../functions/phase/index.ts'
 import type { OmegaNode } from '../../p2p/node.ts'
 import { contractKernel } from '../support/kernels.ts'
-import { removeTmp, spawnNode, tmp } from './support.ts'
+import { organisation, type Worker } from './organisation.ts'
+import { removeTmp, spawnNode } from './support.ts'
 
-type Worker = Awaited<ReturnType<typeof unstable_startWorker>>
-const { unstable_startWorker } = await import('wrangler')
 const ADMIN = 'mesh-admin-token'
 const BRIDGE = 'mesh-bridge-token'
 const PERIOD = 800
-
-async function organisation(name: string, port: number): Promise<{ worker: Worker; url: string }> {
-  const worker = await unstable_startWorker({
-    config: 'wrangler.toml',
-    dev: {
-      server: { hostname: '127.0.0.1', port },
-      inspector: false,
-      persist: join(tmp(), name),
-      logLevel: 'none',
-    },
-    bindings: {
-      OMEGA_ADMIN_TOKEN: { type: 'plain_text', value: ADMIN },
-      OMEGA_WRITE_TOKEN: { type: 'plain_text', value: `${name}-write` },
-      OMEGA_BRIDGE_TOKEN: { type: 'plain_text', value: BRIDGE },
-      OMEGA_LEDGER_ORIGIN: { type: 'plain_text', value: `${name}.example` },
-    },
-  } as never)
-  await worker.ready
-  return { worker, url: String(await worker.url).replace(/\/$/, '') }
-}
 
 const json = async (url: string, init?: RequestInit) => {
   const res = await fetch(url, init)
@@ -54,8 +32,14 @@ describe('mesh phase synchronisation between two organisations', () => {
   const nodes: OmegaNode[] = []
 
   beforeAll(async () => {
-    a = await organisation('org-a', 20_000 + Math.floor(Math.random() * 400))
-    b = await organisation('org-b', 20_500 + Math.floor(Math.random() * 400))
+    a = await organisation('org-a', 20_000 + Math.floor(Math.random() * 400), {
+      admin: ADMIN,
+      bridge: BRIDGE,
+    })
+    b = await organisation('org-b', 20_500 + Math.floor(Math.random() * 400), {
+      admin: ADMIN,
+      bridge: BRIDGE,
+    })
     const phase = { publish_ms: 250, timeout_ms: 3000 }
     const na = await spawnNode({ worker: a.url, token: BRIDGE, poll_ms: 500, phase } as never)
     const nb = await spawnNode({ worker: b.url, token: BRIDGE, poll_ms: 500, phase } as never)
