@@ -158,6 +158,20 @@ export class FederationObject extends DurableObject<Env> {
     return { live_peers: await this.livePeers(), pulses: this.mesh.view(holon, Date.now()) }
   }
 
+  /**
+   * Everything a holon's alarm reads before a beat, in one call (one round trip to this one object per beat, not
+   * two): the verified peer alerts after its cursor with the node's presence, and the mesh's view.
+   */
+  async beatContext(
+    holon: string,
+    sinceId: number | null,
+  ): Promise<{
+    feed: Awaited<ReturnType<FederationObject['peerAlerts']>>
+    view: Awaited<ReturnType<FederationObject['meshView']>>
+  }> {
+    return { feed: await this.peerAlerts(sinceId), view: await this.meshView(holon) }
+  }
+
   /** A local holon's ALERT or QUARANTINE decision, queued for peers. */
   async publishAlert(alert: RhizomeAlert): Promise<void> {
     this.db.run(

@@ -21,13 +21,23 @@ export async function announce(env: Env, artifact: RhizomeArtifact): Promise<voi
   }
 }
 
-/** Peer alerts since the pulse's cursor and the node's presence, for one beat; nothing new when unreachable. */
-export async function peerAlerts(env: Env, sinceId: number | null): Promise<PeerFeed> {
+/**
+ * What a beat reads from the registry, in one call: the verified peer alerts since the pulse's cursor with the node's
+ * presence, and the mesh's live pulses but this holon's own. Unreachable: nothing new, alone.
+ */
+export async function beatContext(
+  env: Env,
+  holon: string,
+  sinceId: number | null,
+): Promise<{ feed: PeerFeed; view: MeshView }> {
   try {
-    return await registry(env).peerAlerts(sinceId)
+    return await registry(env).beatContext(holon, sinceId)
   } catch (e) {
-    console.error('peer alerts unavailable', e)
-    return { alerts: [], next_id: sinceId, live_peers: null }
+    console.error('federation registry unavailable before a beat', e)
+    return {
+      feed: { alerts: [], next_id: sinceId, live_peers: null },
+      view: { live_peers: 0, pulses: [] },
+    }
   }
 }
 
@@ -42,16 +52,6 @@ export interface PeerFeed {
 export interface MeshView {
   live_peers: number
   pulses: (MeshPulse & { node: string; received_ms: number })[]
-}
-
-/** Before a beat: P's live peers and the pulses to couple to (alone, with no pulses, when unreachable). */
-export async function meshView(env: Env, holon: string): Promise<MeshView> {
-  try {
-    return await registry(env).meshView(holon)
-  } catch (e) {
-    console.error('mesh view failed', e)
-    return { live_peers: 0, pulses: [] }
-  }
 }
 
 /** After a beat's transaction: the beat goes to the registry, for the node to publish; a failure is logged. */

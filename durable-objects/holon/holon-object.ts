@@ -32,7 +32,7 @@ import { holonArtifact } from './artifact.ts'
 import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
-import { announce, forgetPulse, meshView, peerAlerts, raiseAlert, reportPulse } from './federation-calls.ts'
+import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -214,10 +214,7 @@ export class HolonObject extends DurableObject<Env> {
     this.pulse.reload()
     if (this.live && this.pulse.due(nowMs)) {
       // The node's presence (P), the verified peer alerts since the last beat and the mesh's pulses.
-      const [feed, view] = await Promise.all([
-        peerAlerts(this.env, this.pulse.alertCursor()),
-        meshView(this.env, this.live.holon),
-      ])
+      const { feed, view } = await beatContext(this.env, this.live.holon, this.pulse.alertCursor())
       // Read after the await: a pulse reconfiguration or a kernel activation may have landed meanwhile.
       const { live: l, ledger } = this
       if (l && ledger && this.pulse.due(nowMs)) {
