@@ -1,0 +1,105 @@
+// POST /v1/markets/shapley in workerd: exact and sampled shares, precise 400s, and the 422 naming the budget.
+import { describe, expect, it } from 'vitest'
+import { call } from '../support/http.ts'
+
+const pool = {
+  kind: 'pool',
+  players: [
+    { id: 'a', demand: 1 },
+    { id: 'b', demand: 1 },
+    { id: 'c', demand: 2 },
+  ],
+  unit_capacity: 2,
+  unit_cost: 10,
+}
+
+describe('POST /v1/markets/shapley', () => {
+  it('shares a pool exactly: c(a)=c(b)=c(c)=c(ab)=10, c(ac)=c(bc)=c(abc)=20 gives 5, 5, 10', async () => {
+    const r = await call('POST', '/v1/markets/shapley', { game: pool })
+    expect(r.status).toBe(200)
+    expect(r.body.method).toBe('exact')
+    expect(r.body.total).toBe(20)
+    expect(r.body.shares).toEqual([
+      { player: 'a', share: expect.closeTo(5, 12) },
+      { player: 'b', share: expect.closeTo(5, 12) },
+      { player: 'c', share: expect.closeTo(10, 12) },
+    ])
+    // 2^3 coalition costs + 3 * 2^2 marginals
+    expect(r.body.steps).toBe(8 + 12)
+  })
+
+  it('samples above exact_max: seeded, with intervals, reproducible, summing to the total', async () => {
+    const needs = [3, 8, 1, 8, 5, 2, 9, 4, 7, 6]
+    const game = { kind: 'airport', players: needs.map((need, i) => ({ id: `t${i}`, need })) }
+    const body = { game, exact_max: 4, samples: 3000, seed: 42 }
+    const r = await call('POST', '/v1/markets/shapley', body)
+    expect(r.status).toBe(200)
+    expect(r.body.method).toBe('sampled')
+    expect(r.body.samples).toBe(3000)
+    expect(r.body.seed).toBe(42)
+    expect(r.body.total).toBe(9)
+    const exact = (await call('POST', '/v1/markets/shapley', { game })).body.shares
+    let covered = 0
+    for (const [i, s] of r.body.shares.entries()) {
+      expect(s.player).toBe(`t${i}`)
+      if (s.ci95[0] <= exact[i].share && exact[i].share <= s.ci95[1]) covered++
+    }
+    expect(covered).toBeGreaterThanOrEqual(8)
+    expect(r.body.shares.reduce((a: number, s: { share: number }) => a + s.share, 0)).toBeCloseTo(9, 9)
+    expect((await call('POST', '/v1/markets/shapley', body)).body).toEqual(r.body)
+  })
+
+  it('refuses bad games with 400 problems pointing into the body', async () => {
+    const refused = async (body: unknown, pointer: string) => {
+      const r = await call('POST', '/v1/markets/shapley', body)
+      expect(r.status).toBe(400)
+      expect(r.type).toContain('application/problem+json')
+      expect(r.body.type).toBe('/problems/validation_failed')
+      expect(r.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer)
+    }
+    await refused({ game: { kind: 'table', players: ['a', 'b'], costs: [0, 1, 2] } }, '/game/costs')
+    await refused({ game: { kind: 'table', players: ['a'], costs: [1, 2] } }, '/game/costs/0')
+    await refused({ game: { kind: 'table', players: ['a', 'a'], costs: [0, 1, 1, 2] } }, '/game/players/1')
+    await refused({ game: { ...pool, unit_capacity: 0 } }, '/game/unit_capacity')
+    await refused({ game: { ...pool, players: [{ id: 'a', demand: -1 }] } }, '/game/players/0/demand')
+    await refused({ game: { ...pool, players: [] } }, '/game/players')
+    await refused({ game: { kind: 'airport', players: [{ id: 'x', need: 1 }], extra: 1 } }, '/game')
+    await refused({ game: { kind: 'lottery', players: [] } }, '/game/kind')
+    await refused({ game: pool, samples: 1 }, '/samples')
+    await refused({ game: pool, exact_max: 21 }, '/exact_max')
+    const tooMany = {
+      kind: 'airport',
+      players: Array.from({ length: 10_001 }, (_, i) => ({ id: `${i}`, need: 1 })),
+    }
+    await refused({ game: tooMany }, '/game/players')
+  })
+
+  it('answers 422 budget_exceeded naming shapley_steps when the sampling would cost too much', async () => {
+    const players = Array.from({ length: 10_000 }, (_, i) => ({ id: `${i}`, need: i % 97 }))
+    const r = await call('POST', '/v1/markets/shapley', {
+      game: { kind: 'airport', players },
+      samples: 100_000,
+    })
+    expect(r.status).toBe(422)
+    expect(r.body.type).toBe('/problems/budget_exceeded')
+    expect(r.body.budget).toBe('shapley_steps')
+    expect(r.body.unit).toBe('steps')
+    expect(r.body.limit).toBeGreaterThan(0)
+    expect(r.body.cpu_ms).toBeGreaterThan(0)
+  })
+
+  it('enumerates 20 players exactly within the budget', async () => {
+    const players = Array.from({ length: 20 }, (_, i) => ({ id: `p${i}`, demand: 1 + (i % 3) }))
+    const r = await call('POST', '/v1/markets/shapley', {
+      game: { kind: 'pool', players, unit_capacity: 5, unit_cost: 3, fixed: 1 },
+    })
+    expect(r.status).toBe(200)
+    expect(r.body.method).toBe('exact')
+    // demands 1,2,3 repeat: 7 ones, 7 twos, 6 threes = 39 -> 8 units
+    expect(r.body.total).toBe(1 + 3 * 8)
+    const sum = r.body.shares.reduce((a: number, s: { share: number }) => a + s.share, 0)
+    expect(sum).toBeCloseTo(25, 9)
+    // equal demands, equal shares
+    expect(r.body.shares[0].share).toBeCloseTo(r.body.shares[3].share, 12)
+  })
+})
