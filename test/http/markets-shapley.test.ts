@@ -29,15 +29,21 @@ describe('POST /v1/markets/shapley', () => {
   })
 
   it('samples above exact_max: seeded, with intervals, reproducible, summing to the total', async () => {
-    const needs = [3, 8, 1, 8, 5, 2, 9, 4, 7, 6]
-    const game = { kind: 'airport', players: needs.map((need, i) => ({ id: `t${i}`, need })) }
+    const demands = [3, 8, 1, 8, 5, 2, 9, 4, 7, 6]
+    const game = {
+      kind: 'pool',
+      players: demands.map((demand, i) => ({ id: `t${i}`, demand })),
+      unit_capacity: 10,
+      unit_cost: 4,
+      fixed: 1,
+    }
     const body = { game, exact_max: 4, samples: 3000, seed: 42 }
     const r = await call('POST', '/v1/markets/shapley', body)
     expect(r.status).toBe(200)
     expect(r.body.method).toBe('sampled')
     expect(r.body.samples).toBe(3000)
     expect(r.body.seed).toBe(42)
-    expect(r.body.total).toBe(9)
+    expect(r.body.total).toBe(1 + 4 * 6) // 53 units of load on nodes of 10
     const exact = (await call('POST', '/v1/markets/shapley', { game })).body.shares
     let covered = 0
     for (const [i, s] of r.body.shares.entries()) {
@@ -45,7 +51,7 @@ describe('POST /v1/markets/shapley', () => {
       if (s.ci95[0] <= exact[i].share && exact[i].share <= s.ci95[1]) covered++
     }
     expect(covered).toBeGreaterThanOrEqual(8)
-    expect(r.body.shares.reduce((a: number, s: { share: number }) => a + s.share, 0)).toBeCloseTo(9, 9)
+    expect(r.body.shares.reduce((a: number, s: { share: number }) => a + s.share, 0)).toBeCloseTo(25, 9)
     expect((await call('POST', '/v1/markets/shapley', body)).body).toEqual(r.body)
   })
 
@@ -75,17 +81,29 @@ describe('POST /v1/markets/shapley', () => {
   })
 
   it('answers 422 budget_exceeded naming shapley_steps when the sampling would cost too much', async () => {
-    const players = Array.from({ length: 10_000 }, (_, i) => ({ id: `${i}`, need: i % 97 }))
-    const r = await call('POST', '/v1/markets/shapley', {
-      game: { kind: 'airport', players },
-      samples: 100_000,
-    })
+    const players = Array.from({ length: 10_000 }, (_, i) => ({ id: `${i}`, demand: i % 7 }))
+    const game = { kind: 'pool', players, unit_capacity: 16, unit_cost: 1 }
+    const r = await call('POST', '/v1/markets/shapley', { game, samples: 100_000 })
     expect(r.status).toBe(422)
     expect(r.body.type).toBe('/problems/budget_exceeded')
     expect(r.body.budget).toBe('shapley_steps')
     expect(r.body.unit).toBe('steps')
     expect(r.body.limit).toBeGreaterThan(0)
     expect(r.body.cpu_ms).toBeGreaterThan(0)
+    // the same game at the default 1,000 samples fits
+    expect((await call('POST', '/v1/markets/shapley', { game })).status).toBe(200)
+  })
+
+  it('shares an airport game of 10,000 players exactly by its closed form', async () => {
+    // needs 1, 2, 3 repeating: the segment [0,1] is shared by all, [1,2] by two thirds, [2,3] by a third
+    const players = Array.from({ length: 9999 }, (_, i) => ({ id: `${i}`, need: 1 + (i % 3) }))
+    const r = await call('POST', '/v1/markets/shapley', { game: { kind: 'airport', players } })
+    expect(r.status).toBe(200)
+    expect(r.body.method).toBe('exact')
+    expect(r.body.total).toBe(3)
+    expect(r.body.shares[0].share).toBeCloseTo(1 / 9999, 12)
+    expect(r.body.shares[1].share).toBeCloseTo(1 / 9999 + 1 / 6666, 12)
+    expect(r.body.shares[2].share).toBeCloseTo(1 / 9999 + 1 / 6666 + 1 / 3333, 12)
   })
 
   it('enumerates 20 players exactly within the budget', async () => {

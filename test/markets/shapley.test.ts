@@ -7,6 +7,7 @@ import {
   type CostGame,
   exactSteps,
   ShapleyGameError,
+  sampleShapley,
   shapley,
   shapleyOf,
 } from '../../functions/markets/index.ts'
@@ -55,12 +56,11 @@ function bruteForce(game: CostGame): number[] {
  */
 function littlechildOwen(needs: number[]): number[] {
   const levels = [0, ...new Set(needs)].sort((a, b) => a - b)
+  const users = levels.map((level) => needs.filter((x) => x >= level).length)
   return needs.map((mine) => {
     let share = 0
-    for (let k = 1; k < levels.length && (levels[k] as number) <= mine; k++) {
-      const users = needs.filter((x) => x >= (levels[k] as number)).length
-      share += ((levels[k] as number) - (levels[k - 1] as number)) / users
-    }
+    for (let k = 1; k < levels.length && (levels[k] as number) <= mine; k++)
+      share += ((levels[k] as number) - (levels[k - 1] as number)) / (users[k] as number)
     return share
   })
 }
@@ -233,6 +233,27 @@ describe('exact Shapley shares', () => {
     )
   })
 
+  it('airport games above exactMax: exact at any size by the closed form, one step per player', () => {
+    const r = mulberry32(21)
+    const needs = Array.from({ length: 5000 }, () => Math.floor(r() * 50))
+    const game: CostGame = { kind: 'airport', players: needs.map((need, i) => ({ id: `p${i}`, need })) }
+    const got = shapley(game)
+    expect(got.method).toBe('exact')
+    expect(got.steps).toBe(5000)
+    expect(got.total).toBe(Math.max(...needs))
+    expectClose(
+      got.shares.map((s) => s.share),
+      littlechildOwen(needs),
+      1000,
+    )
+    // and at a size both can do, the enumeration agrees with it
+    const small: CostGame = {
+      kind: 'airport',
+      players: needs.slice(0, 14).map((need, i) => ({ id: `p${i}`, need })),
+    }
+    expectClose(shares(small, { exactMax: 13 }), shares(small), 1000)
+  })
+
   it('a shared pool: two small tenants split a unit, the large one pays for the unit it alone opens', () => {
     // c(a)=c(b)=c(c)=10, c(ab)=10, c(ac)=c(bc)=c(abc)=20 (capacity 2, demands 1, 1, 2): a = 10/3 + 10/6 = 5
     const r = shapley({
@@ -294,9 +315,9 @@ describe('exact Shapley shares', () => {
     expect(err).toBeInstanceOf(BudgetExceededError)
     expect((err as BudgetExceededError).budget).toBe('shapley_steps')
     // sampling: n marginals per order plus the grand coalition
-    expect(shapley(game, { exactMax: 5, samples: 30 }).steps).toBe(12 * 31)
+    expect(sampleShapley(game, { samples: 30 }).steps).toBe(12 * 31)
     expect(() =>
-      shapley(game, { exactMax: 5, samples: 30, budget: new StepBudget('shapley_steps', 100, 1) }),
+      sampleShapley(game, { samples: 30, budget: new StepBudget('shapley_steps', 100, 1) }),
     ).toThrow(BudgetExceededError)
   })
 
@@ -374,7 +395,8 @@ describe('sampled Shapley shares', () => {
   it('sampled shares sum to the grand coalition cost: every order telescopes to c(N)', () => {
     fc.assert(
       fc.property(fc.oneof(airportGame(30), poolGame(30), tableGame(2, 8)), fc.nat(), (game, seed) => {
-        const r = shapley(game, { exactMax: 1, samples: 20, seed })
+        const r = sampleShapley(game, { samples: 20, seed })
+        expect(r.method).toBe('sampled')
         const sum = r.shares.reduce((a, s) => a + s.share, 0)
         expect(close(sum, r.total, 2000)).toBe(true)
         expect(r.total).toBe(

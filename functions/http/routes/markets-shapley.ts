@@ -16,7 +16,8 @@ const shapleyRoute = createRoute({
   description:
     'The game is data: a node pool (fixed + unit_cost per started unit of capacity), an airport game (the ' +
     'largest need) or an explicit table of coalition costs. Up to `exact_max` (default 20) players the shares ' +
-    'are exact, by enumerating all 2^n coalitions; above, the mean marginal cost over `samples` seeded random ' +
+    'are exact, by enumerating all 2^n coalitions; above, airport games are exact by their closed form ' +
+    '(Littlechild & Owen 1973) and the others get the mean marginal cost over `samples` seeded random ' +
     'orders with a 95 % interval per player (normal approximation; not rescaled, every order already sums to ' +
     'the total). Work: 2^n + n 2^(n-1) steps exact, n (samples + 1) sampled; a 422 `budget_exceeded` ' +
     '(shapley_steps) past the budget. See docs/markets.md.',
