@@ -28,6 +28,30 @@ describe('POST /v1/markets/shapley', () => {
     expect(r.body.steps).toBe(8 + 12)
   })
 
+  it('the README example: 8-vCPU nodes at 40 plus 12 fixed, demands 6, 3, 3 share 92 as 44, 24, 24', async () => {
+    // by hand: c(one)=52, c(acme+other)=92, c(globex+initech)=52, c(all)=92;
+    // acme = 52/3 + 2 * 40/6 + 40/3 = 44, globex = 52/3 + 40/6 = 24
+    const game = {
+      kind: 'pool',
+      players: [
+        { id: 'acme', demand: 6 },
+        { id: 'globex', demand: 3 },
+        { id: 'initech', demand: 3 },
+      ],
+      unit_capacity: 8,
+      unit_cost: 40,
+      fixed: 12,
+    }
+    const r = await call('POST', '/v1/markets/shapley', { game })
+    expect(r.status).toBe(200)
+    expect(r.body.total).toBe(92)
+    expect(r.body.shares.map((s: { share: number }) => s.share)).toEqual([
+      expect.closeTo(44, 12),
+      expect.closeTo(24, 12),
+      expect.closeTo(24, 12),
+    ])
+  })
+
   it('samples above exact_max: seeded, with intervals, reproducible, summing to the total', async () => {
     const demands = [3, 8, 1, 8, 5, 2, 9, 4, 7, 6]
     const game = {
