@@ -22,6 +22,7 @@ import {
   RouteRequest,
   RouteResult,
 } from './routing.ts'
+import { ShapleyRequest, ShapleyResult } from './shapley.ts'
 import { TopologyCreate, TopologyPatch } from './topology.ts'
 
 /** File stem -> schema, and whether it describes what a client sends (input) or receives (output). */
@@ -75,6 +76,8 @@ export const PUBLISHED = {
   'mdp-result': [MdpResult, 'output'],
   'pareto-request': [ParetoRequest, 'input'],
   'pareto-result': [ParetoResult, 'output'],
+  'shapley-request': [ShapleyRequest, 'input'],
+  'shapley-result': [ShapleyResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -103,4 +106,5 @@ export * from './orchestrator.ts'
 export * from './placement.ts'
 export * from './pulse.ts'
 export * from './routing.ts'
+export * from './shapley.ts'
 export * from './topology.ts'
