@@ -3556,6 +3556,69 @@ export interface paths {
       };
     };
   };
+  "/v1/markets/equilibrium": {
+    /**
+     * Nash equilibrium of selfish routing: best-response dynamics and the price of anarchy
+     * @description Atomic agents each route their demand from an origin to a destination over edges whose latency grows with load (BPR, or a + b x^power). Agents in order move to their cheapest path while that gains more than `epsilon`; the answer is an epsilon-Nash equilibrium when `converged`, with the `epsilon` reached. The graph is inline (`nodes`, `edges`) or a stored `topology`, whose free-flow latencies are hyperbolic edge lengths. The social optimum is exact on small games and a local-search upper bound beyond (then the price of anarchy is a lower bound). Runs within the `equilibrium_steps` budget.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["EquilibriumRequest"];
+        };
+      };
+      responses: {
+        /** @description the equilibrium, its cost and the price of anarchy */
+        200: {
+          content: {
+            "application/json": components["schemas"]["EquilibriumResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unknown_node: A node id is not in the topology; duplicate_node: A node id occurs twice; disconnected: The graph is not connected; bad_request: The request is malformed; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description topology_not_found: No such stored topology */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -6010,6 +6073,106 @@ export interface components {
       cost: number;
       reliability: number;
       sustainability: number;
+    };
+    EquilibriumResult: {
+      paths: {
+          agent: string;
+          /** @description the path, origin to destination */
+          nodes: string[];
+          /** @description inline: indexes into the request edges */
+          edges: number[];
+          demand: number;
+          /** @description path latency at the equilibrium loads */
+          cost: number;
+        }[];
+      /** @description every edge that carries load */
+      loads: {
+          from: string;
+          to: string;
+          load: number;
+          latency: number;
+        }[];
+      /** @description sum over agents of demand * path latency */
+      social_cost: number;
+      /** @description largest gain any agent could still get by switching alone */
+      epsilon: number;
+      rounds: number;
+      /** @description a full round without an improving move (an epsilon-Nash equilibrium) */
+      converged: boolean;
+      optimum?: {
+        social_cost: number;
+        /**
+         * @description local: an upper bound on the optimum
+         * @enum {string}
+         */
+        method: "exact" | "local";
+      };
+      /** @description social_cost / optimum; with a local optimum, a lower bound */
+      price_of_anarchy?: number;
+      /** @description equilibrium_steps spent */
+      steps: number;
+    };
+    EquilibriumRequest: {
+      /** @description inline graph: node ids */
+      nodes?: string[];
+      /** @description inline graph: edges */
+      edges?: components["schemas"]["EquilibriumEdge"][];
+      /** @description inline graph: default true; a stored topology is undirected */
+      directed?: boolean;
+      /**
+       * @description or the name of a stored topology (instead of nodes and edges)
+       * @example edge-mesh
+       */
+      topology?: string;
+      edge_defaults?: components["schemas"]["EquilibriumEdgeDefaults"];
+      agents: components["schemas"]["EquilibriumAgent"][];
+      /** @description default 100 */
+      max_rounds?: number;
+      /** @description smallest improvement that moves an agent (1e-9) */
+      epsilon?: number;
+      /**
+       * @description starting profile (default sequential)
+       * @enum {string}
+       */
+      start?: "sequential" | "free_flow";
+      /** @description also compute the social optimum and the PoA (default true) */
+      optimum?: boolean;
+    };
+    /** @description latency(x) = free (1 + alpha (x / capacity)^beta) (BPR), or a + b x^power */
+    EquilibriumEdge: {
+      from: string;
+      to: string;
+      /** @description BPR free-flow latency (default 1; stored: hyperbolic length) */
+      free?: number;
+      /** @description BPR capacity (default 1) */
+      capacity?: number;
+      /** @description BPR alpha (default 0.15) */
+      alpha?: number;
+      /** @description BPR beta (default 4) */
+      beta?: number;
+      /** @description polynomial latency a + b x^power instead of BPR */
+      a?: number;
+      b?: number;
+      /** @description default 1 (linear) */
+      power?: number;
+    };
+    /** @description BPR parameters for edges that do not set them */
+    EquilibriumEdgeDefaults: {
+      /** @description BPR free-flow latency (default 1; stored: hyperbolic length) */
+      free?: number;
+      /** @description BPR capacity (default 1) */
+      capacity?: number;
+      /** @description BPR alpha (default 0.15) */
+      alpha?: number;
+      /** @description BPR beta (default 4) */
+      beta?: number;
+    };
+    EquilibriumAgent: {
+      id: string;
+      from: string;
+      to: string;
+      /** @description weight on every edge of its path (default 1) */
+      demand?: number;
     };
   };
   responses: never;

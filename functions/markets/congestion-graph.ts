@@ -35,7 +35,7 @@ export interface CongestionGame {
   agents: { id: string; from: number; to: number; demand?: number }[]
 }
 
-export type CongestionIssue = 'unknown_node' | 'disconnected' | 'invalid_edge'
+export type CongestionIssue = 'unknown_node' | 'duplicate_node' | 'disconnected' | 'invalid_edge'
 
 export class CongestionError extends Error {
   override name = 'CongestionError'

@@ -43,7 +43,7 @@ export interface EquilibriumOptions {
 }
 
 /** Steps per CPU millisecond of the dynamics on the reference machine (bench/markets-nash.ts --calibrate). */
-export const EQUILIBRIUM_STEPS_PER_MS = 20_000
+export const EQUILIBRIUM_STEPS_PER_MS = 15_000
 export const EQUILIBRIUM_CPU_MS = 500
 export const equilibriumBudget = (ms = EQUILIBRIUM_CPU_MS): StepBudget =>
   new StepBudget('equilibrium_steps', ms * EQUILIBRIUM_STEPS_PER_MS, ms)

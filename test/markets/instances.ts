@@ -42,7 +42,10 @@ export function geometricGame(n: number, agents: number, seed: number): Congesti
   const pts = Array.from({ length: n }, () => [rnd(), rnd()] as const)
   const radius = Math.sqrt(3 / n)
   const edges: GameEdge[] = []
-  const len = (i: number, j: number) => Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1])
+  const len = (i: number, j: number) => {
+    const [a, b] = [pts[i] as readonly number[], pts[j] as readonly number[]]
+    return Math.hypot((a[0] as number) - (b[0] as number), (a[1] as number) - (b[1] as number))
+  }
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++)
       if (j === i + 1 || len(i, j) < radius)
