@@ -85,6 +85,25 @@ export async function run(): Promise<void> {
     poa,
   )
 
+  const exact: (string | number)[][] = []
+  for (const [name, g] of [
+    ['grid 3x3, 4 agents', gridGame(3, 4, 5)],
+    ['grid 3x3, 8 agents', gridGame(3, 8, 5)],
+    ['grid 3x3, 16 agents', gridGame(3, 16, 5)],
+    ['grid 4x4, 4 agents', gridGame(4, 4, 5)],
+    ['grid 4x4, 8 agents', gridGame(4, 8, 5)],
+    ['Pigou, 1000 agents', pigou(1000)],
+    ['Braess without link, 4000 drivers', braess(false)],
+  ] as [string, CongestionGame][]) {
+    const { value: r, ms } = timed(() => bestResponseDynamics(g, { budget: unlimited() }))
+    exact.push([name, g.edges.length, g.agents.length, r.optimum?.method ?? '-', r.steps, fmt(ms, 1)])
+  }
+  table(
+    'Where the exact optimum ends (at most 64 simple paths per agent, 200,000 profiles of interchangeable agents, 2 million branch-and-bound steps)',
+    ['instance', 'edges', 'agents', 'optimum', 'steps (dynamics + optimum)', 'ms'],
+    exact,
+  )
+
   const scale: (string | number)[][] = []
   for (const [n, agents] of [
     [100, 100],

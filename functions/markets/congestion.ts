@@ -42,8 +42,12 @@ export interface EquilibriumOptions {
   onMove?: (agent: number, profile: readonly (readonly number[])[]) => void
 }
 
-/** Steps per CPU millisecond of the dynamics on the reference machine (bench/markets-nash.ts --calibrate). */
-export const EQUILIBRIUM_STEPS_PER_MS = 15_000
+/**
+ * Steps per CPU millisecond on the reference machine: one step is a node popped or an arc relaxed by a search,
+ * charged before it runs (n + arcs per search). `npm run bench -- markets` (bench/markets-nash.ts) measures
+ * 10,000 to 20,000; the low end is used, so a budget's milliseconds are an upper estimate (docs/markets-nash.md).
+ */
+export const EQUILIBRIUM_STEPS_PER_MS = 10_000
 export const EQUILIBRIUM_CPU_MS = 500
 export const equilibriumBudget = (ms = EQUILIBRIUM_CPU_MS): StepBudget =>
   new StepBudget('equilibrium_steps', ms * EQUILIBRIUM_STEPS_PER_MS, ms)

@@ -74,7 +74,7 @@ describe('POST /v1/markets/equilibrium, inline', () => {
   })
 
   it('a game past the equilibrium_steps budget is a 422 naming the budget', async () => {
-    // a 44 x 44 grid (1936 nodes, 3784 edges) and 1000 agents corner to corner: past 7.5 million steps
+    // a 44 x 44 grid (1936 nodes, 3784 edges) and 1000 agents corner to corner: past the 5 million steps of 500 ms
     const w = 44
     const nodes = Array.from({ length: w * w }, (_, i) => `n${i}`)
     const edges: { from: string; to: string }[] = []
