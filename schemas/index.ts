@@ -1,6 +1,7 @@
 // The schema registry: every published JSON Schema file in schemas/ is generated from these zod schemas.
 import { z } from '@hono/zod-openapi'
 import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
+import { EquilibriumRequest, EquilibriumResult } from './equilibrium.ts'
 import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
 import { InboxBody, MeshPulse, PhasesBody, RhizomeArtifact } from './federation.ts'
@@ -78,6 +79,8 @@ export const PUBLISHED = {
   'pareto-result': [ParetoResult, 'output'],
   'shapley-request': [ShapleyRequest, 'input'],
   'shapley-result': [ShapleyResult, 'output'],
+  'equilibrium-request': [EquilibriumRequest, 'input'],
+  'equilibrium-result': [EquilibriumResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -91,6 +94,7 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
 }
 
 export * from './control.ts'
+export * from './equilibrium.ts'
 export * from './evaluation.ts'
 export * from './event.ts'
 export * from './federation.ts'

@@ -84,6 +84,7 @@ describe('OpenAPI', () => {
         '/v1/mdp',
         '/v1/pareto',
         '/v1/markets/shapley',
+        '/v1/markets/equilibrium',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -2,6 +2,7 @@
 // intact, an error class would not survive); the worker maps it to problem+json.
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { GeometryError } from '../../functions/geometry/index.ts'
+import { CongestionError } from '../../functions/markets/index.ts'
 import { TopologyError } from '../../functions/routing/index.ts'
 import type { Reply as Envelope } from '../shared/reply.ts'
 
@@ -27,6 +28,9 @@ export function failureOf(e: unknown): GeometryFailure | undefined {
     return { kind: 'point', issue: e.issue, message: e.message, pointer: e.pointer }
   if (e instanceof TopologyError)
     return { kind: 'topology', issue: e.issue, message: e.message, extensions: e.extensions }
+  // a congestion game's graph refusals are the topology's (invalid_edge cannot come from a stored topology)
+  if (e instanceof CongestionError && e.issue !== 'invalid_edge')
+    return { kind: 'topology', issue: e.issue, message: e.message, extensions: { pointer: e.pointer } }
   if (e instanceof BudgetExceededError)
     return {
       kind: 'budget',

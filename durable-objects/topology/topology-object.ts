@@ -1,6 +1,8 @@
 // The Topology Durable Object: one large named topology in SQLite, kept in memory for routing, updated in place.
 import { DurableObject } from 'cloudflare:workers'
 import { BudgetExceededError } from '../../functions/budget/index.ts'
+import { type SolveQuery, solveOnTopology } from '../../functions/markets/congestion-named.ts'
+import { equilibriumBudget } from '../../functions/markets/index.ts'
 import {
   buildTopology,
   EMBED_CHUNK_STEPS,
@@ -15,6 +17,7 @@ import {
   terminateBudget,
   terminationReport,
 } from '../../functions/routing/index.ts'
+import type { EquilibriumResult } from '../../schemas/equilibrium.ts'
 import type { RouteResult } from '../../schemas/routing.ts'
 import type {
   EmbedJob,
@@ -213,6 +216,12 @@ export class TopologyObject extends DurableObject<Env> {
   async route(q: RouteQuery): Promise<Reply<RouteResult>> {
     const t = this.topo
     return t ? attempt(() => route(t, q)) : NOT_FOUND
+  }
+
+  /** Selfish routing of `q.agents` over this topology's edges (latency from hyperbolic length): best responses. */
+  async equilibrium(q: SolveQuery): Promise<Reply<EquilibriumResult>> {
+    const t = this.topo
+    return t ? attempt(() => solveOnTopology(t, q, equilibriumBudget())) : NOT_FOUND
   }
 
   /**

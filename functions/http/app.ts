@@ -16,6 +16,7 @@ import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
 import { marketsShapley } from './routes/markets-shapley.ts'
+import { marketsEquilibrium } from './routes/markets-equilibrium.ts'
 import { mcp } from './routes/mcp.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
@@ -56,6 +57,7 @@ export function createApp() {
   app.route('/', control)
   app.route('/', placement)
   app.route('/', marketsShapley)
+  app.route('/', marketsEquilibrium)
   app.route('/', mcp)
   app.route('/', dashboard)
   mountDocs(app)

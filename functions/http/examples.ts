@@ -364,6 +364,38 @@ export const EXAMPLES: Record<string, Example[]> = {
       },
     },
   ],
+  'post /v1/markets/equilibrium': [
+    {
+      summary: "Braess's network: 4 drivers and a zero-cost shortcut a -> b",
+      value: {
+        nodes: ['s', 'a', 'b', 't'],
+        edges: [
+          { from: 's', to: 'a', a: 0, b: 1 },
+          { from: 'a', to: 't', a: 4, b: 0 },
+          { from: 's', to: 'b', a: 4, b: 0 },
+          { from: 'b', to: 't', a: 0, b: 1 },
+          { from: 'a', to: 'b', a: 0, b: 0 },
+        ],
+        agents: [
+          { id: 'd1', from: 's', to: 't' },
+          { id: 'd2', from: 's', to: 't' },
+          { id: 'd3', from: 's', to: 't' },
+          { id: 'd4', from: 's', to: 't' },
+        ],
+      },
+    },
+    {
+      summary: 'agents on a stored topology (BPR, free flow = hyperbolic edge length)',
+      value: {
+        topology: 'edge-mesh',
+        edge_defaults: { capacity: 2, alpha: 0.15, beta: 4 },
+        agents: [
+          { id: 'checkout', from: 'paris', to: 'berlin', demand: 2 },
+          { id: 'search', from: 'paris', to: 'berlin' },
+        ],
+      },
+    },
+  ],
   'post /v1/pareto': [
     {
       summary: 'two replicas of checkout over two nodes',

@@ -90,7 +90,8 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
     example: { instance: '/v1/topologies/edge-mesh', detail: "node id 'paris' occurs twice" },
   },
   disconnected: {
-    explanation: 'The graph has more than one component: embedding and routing need every node reachable.',
+    explanation:
+      'The graph has more than one component: embedding and routing need every node reachable (an equilibrium, every agent its destination).',
     remedy: 'Add edges that connect the components, or send each component on its own.',
     example: { instance: '/v1/embed', detail: 'the graph has 2 components' },
   },
