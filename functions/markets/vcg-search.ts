@@ -1,7 +1,7 @@
 // Winner determination searches: exact branch and bound in two phases (the optimum's value in knapsack order,
 // then the tie-break's allocation in bidder-id order), and the value / sqrt(size) greedy with a safeguard.
 import type { StepBudget } from '../budget/index.ts'
-import { type AuctionModel, buildBounds, type Item, lpBound } from './vcg-model.ts'
+import { type AuctionModel, type Bounds, buildBounds, type Item, lpBound } from './vcg-model.ts'
 
 /** The exact search outgrew its share of the budget; under 'auto' the greedy takes over. */
 export class ExactAbandoned extends Error {
@@ -27,6 +27,33 @@ type Goal = { kind: 'max'; seed: number } | { kind: 'first'; target: number }
  * the LP bound. Position `excluded` (-1: none) never wins. Spends on `budget`; past `cap` (absolute, in
  * `budget.spent`) throws ExactAbandoned.
  */
+const tables = new WeakMap<AuctionModel, Bounds>()
+
+/** The bound tables of `m`, built (and charged: a sort of each resource's hull segments) once. */
+function boundsOf(m: AuctionModel, budget: StepBudget): Bounds {
+  const known = tables.get(m)
+  if (known) return known
+  let pairs = 0
+  for (const items of m.items) pairs += items.length
+  // per resource: a hull per bidder, then a sort of the segments (measured: about 16 + log2 steps per item)
+  budget.spend(m.items.length + m.supply.length * pairs * (16 + Math.ceil(Math.log2(pairs + 1))))
+  const built = buildBounds(m)
+  tables.set(m, built)
+  return built
+}
+
+const scratch = new WeakMap<AuctionModel, Float64Array[]>()
+
+/** What is left at each depth: allocated once per auction, reused by every search (they never nest). */
+function scratchOf(m: AuctionModel): Float64Array[] {
+  let rem = scratch.get(m)
+  if (!rem) {
+    rem = Array.from({ length: m.items.length + 1 }, () => new Float64Array(m.supply.length))
+    scratch.set(m, rem)
+  }
+  return rem
+}
+
 function branchAndBound(
   m: AuctionModel,
   excluded: number,
@@ -35,9 +62,8 @@ function branchAndBound(
   goal: Goal,
 ): Search {
   const n = m.items.length
-  const bounds = buildBounds(m, excluded)
-  budget.spend(bounds.perResource.reduce((s, p) => s + p.dq.length, n))
-  const rem = Array.from({ length: n + 1 }, () => new Float64Array(m.supply.length))
+  const bounds = boundsOf(m, budget)
+  const rem = scratchOf(m)
   rem[0]?.set(m.supply)
   const cur = new Int32Array(n).fill(-1)
   const best = { welfare: goal.kind === 'max' ? goal.seed : Number.NaN, choice: new Int32Array(n).fill(-1) }
@@ -54,8 +80,8 @@ function branchAndBound(
       return
     }
     const bar = goal.kind === 'first' ? target : best.welfare
-    const [ub, read] = lpBound(bounds, d, rem[d] as Float64Array, bar - w)
-    budget.spend(1 + read)
+    const [ub, read] = lpBound(bounds, d, rem[d] as Float64Array, bar - w, excluded)
+    budget.spend(1 + bounds.perResource.length + read)
     if (budget.spent > cap) throw new ExactAbandoned('the exact search outgrew its share of the budget')
     if (goal.kind === 'first' ? w + ub < target : w + ub <= best.welfare) return
     const here = rem[d] as Float64Array
@@ -64,6 +90,8 @@ function branchAndBound(
       const items = m.items[d] as Item[]
       for (let j = 0; j < items.length && !done; j++) {
         const it = items[j] as Item
+        // the fit check, and the copy of what is left
+        budget.spend(it.need.length + here.length)
         if (!fits(it, here)) continue
         next.set(here)
         for (const r of it.need) next[r] = (here[r] as number) - (it.q[r] as number)
@@ -84,7 +112,11 @@ function branchAndBound(
  * The model with positions ordered for search speed (knapsack order: best value per share of supply first)
  * and each bidder's items by value, highest first. Returns it and the position map new -> old.
  */
+const orderings = new WeakMap<AuctionModel, { model: AuctionModel; from: number[] }>()
+
 function searchOrder(m: AuctionModel): { model: AuctionModel; from: number[] } {
+  const known = orderings.get(m)
+  if (known) return known
   const eff = m.items.map((items) => {
     let e = 0
     for (const it of items) e = Math.max(e, it.size > 0 ? it.value / it.size : Number.POSITIVE_INFINITY)
@@ -94,7 +126,9 @@ function searchOrder(m: AuctionModel): { model: AuctionModel; from: number[] } {
   const items = from.map((k) =>
     [...(m.items[k] as Item[])].sort((x, y) => y.value - x.value || x.index - y.index),
   )
-  return { model: { ...m, items, order: from.map((k) => m.order[k] as number) }, from }
+  const ordered = { model: { ...m, items, order: from.map((k) => m.order[k] as number) }, from }
+  orderings.set(m, ordered)
+  return ordered
 }
 
 /** Relative slack of the second phase's target: far above summation-order rounding, far below any real gap. */
@@ -128,6 +162,50 @@ export function exactValueWithout(
   return Math.max(seed, branchAndBound(model, from.indexOf(k), budget, cap, { kind: 'max', seed }).welfare)
 }
 
+interface Pair {
+  k: number
+  j: number
+  key: number
+  value: number
+}
+
+/** Sorted once per auction: the W*(-i) greedies of the payments walk the same order, skipping i. */
+const orders = new WeakMap<AuctionModel, Pair[]>()
+
+function greedyOrder(m: AuctionModel, budget: StepBudget): Pair[] {
+  const known = orders.get(m)
+  if (known) return known
+  const pairs: Pair[] = []
+  m.items.forEach((items, k) => {
+    items.forEach((it, j) => {
+      pairs.push({ k, j, value: it.value, key: it.size > 0 ? it.value / Math.sqrt(it.size) : Infinity })
+    })
+  })
+  // a comparison sort of objects: about GREEDY_STEP steps per comparison at the calibrated rate
+  budget.spend(GREEDY_STEP * pairs.length * (1 + Math.ceil(Math.log2(pairs.length + 1))))
+  pairs.sort((x, y) => y.key - x.key || y.value - x.value || x.k - y.k || x.j - y.j)
+  orders.set(m, pairs)
+  return pairs
+}
+
+/** Steps charged per pair the greedy reads: measured against the search's steps (`npm run bench -- markets`). */
+const GREEDY_STEP = 8
+
+/** The most the greedy allocation and its payments (one greedy without each winner) can spend on `m`. */
+export function greedyReserve(m: AuctionModel): number {
+  let pairs = 0
+  let reads = 0
+  let bidders = 0
+  for (const items of m.items) {
+    if (items.length > 0) bidders++
+    for (const it of items) {
+      pairs++
+      reads += GREEDY_STEP + it.need.length
+    }
+  }
+  return GREEDY_STEP * pairs * (1 + Math.ceil(Math.log2(pairs + 1))) + reads * (bidders + 1)
+}
+
 /**
  * Greedy: all (bidder, bundle) pairs by value / sqrt(size) (size = share of the supply; Lehmann, O'Callaghan
  * and Shoham's order for single-minded bidders), each taken if its bidder has not won yet and it fits; then
@@ -135,28 +213,22 @@ export function exactValueWithout(
  */
 export function greedySearch(m: AuctionModel, excluded: number, budget: StepBudget): Search {
   const n = m.items.length
-  const pairs: { k: number; j: number; key: number; value: number }[] = []
-  for (let k = 0; k < n; k++) {
-    if (k === excluded) continue
-    ;(m.items[k] as Item[]).forEach((it, j) => {
-      pairs.push({ k, j, value: it.value, key: it.size > 0 ? it.value / Math.sqrt(it.size) : Infinity })
-    })
-  }
-  budget.spend(pairs.length * (1 + Math.ceil(Math.log2(pairs.length + 1))))
-  pairs.sort((x, y) => y.key - x.key || y.value - x.value || x.k - y.k || x.j - y.j)
-  const rem = Float64Array.from(m.supply)
   const choice = new Int32Array(n).fill(-1)
-  let single: (typeof pairs)[number] | undefined
-  for (const p of pairs) {
+  const rem = Float64Array.from(m.supply)
+  let single: Pair | undefined
+  for (const p of greedyOrder(m, budget)) {
+    if (p.k === excluded) continue
     const it = (m.items[p.k] as Item[])[p.j] as Item
-    budget.spend(1 + it.need.length)
+    budget.spend(GREEDY_STEP)
     if (
       !single ||
       p.value > single.value ||
       (p.value === single.value && (p.k < single.k || (p.k === single.k && p.j < single.j)))
     )
       single = p
-    if (choice[p.k] !== -1 || !fits(it, rem)) continue
+    if (choice[p.k] !== -1) continue
+    budget.spend(it.need.length)
+    if (!fits(it, rem)) continue
     choice[p.k] = p.j
     for (const r of it.need) rem[r] = (rem[r] as number) - (it.q[r] as number)
   }
