@@ -8,7 +8,7 @@ import {
   runVcg,
   winnerDetermination,
 } from '../functions/markets/index.ts'
-import { type AuctionProfile, randomAuction } from '../test/markets/auction-instances.ts'
+import { type AuctionProfile, largestAuctions, randomAuction } from '../test/markets/auction-instances.ts'
 import { fmt, median, table } from './report.ts'
 
 /** CPU time of the process (user + system), not wall time: the bench machine is shared and often loaded. */
@@ -105,7 +105,7 @@ export async function run(): Promise<void> {
     vcg,
   )
   const stress: (string | number)[][] = []
-  for (const [name, a] of stressAuctions()) {
+  for (const [name, a] of largestAuctions()) {
     const budget = new StepBudget('auction_steps', AUCTION_CPU_MS * AUCTION_STEPS_PER_MS, AUCTION_CPU_MS)
     for (let warm = 0; warm < 2; warm++) {
       const b = warm ? budget : new StepBudget('warm-up', Number.POSITIVE_INFINITY, 0)
@@ -142,23 +142,6 @@ export async function run(): Promise<void> {
       ],
     ],
   )
-}
-
-/** The schema's largest shape: every bidder wins (supply plenty), and a contested supply. */
-function stressAuctions(): [string, Auction][] {
-  const res = Array.from({ length: 16 }, (_, i) => `r${i}`)
-  const bids = Array.from({ length: 200 }, (_, i) => ({
-    bidder: `b${String(i).padStart(3, '0')}`,
-    bundles: Array.from({ length: 8 }, (_, j) => ({
-      bundle: Object.fromEntries(res.map((r, k) => [r, 1 + ((i + j + k) % 3)])),
-      value: 1 + ((i * 7 + j * 13) % 50),
-    })),
-  }))
-  const supply = (q: number) => Object.fromEntries(res.map((r) => [r, q]))
-  return [
-    ['all win (supply 2000 each)', { supply: supply(2000), bids }],
-    ['contested (supply 300 each)', { supply: supply(300), bids }],
-  ]
 }
 
 function greedy(a: Auction) {

@@ -11,7 +11,7 @@ import {
   runVcg,
   winnerDetermination,
 } from '../../functions/markets/index.ts'
-import { randomAuction } from './auction-instances.ts'
+import { largestAuctions, randomAuction } from './auction-instances.ts'
 import { bruteForce, trueValue } from './auction-reference.ts'
 
 /** Small auctions: at most 6 bidders, 3 bundles each, 2 resources, small integer quantities and values. */
@@ -266,6 +266,15 @@ describe('greedy beyond the exact limit', () => {
     expect(r.bound).toBeGreaterThanOrEqual(1)
     expect(r.bound).toBeLessThan(1.5)
     expect(r.steps).toBeLessThanOrEqual(auctionBudget().limit)
+  })
+
+  it("never refuses under 'auto' at the schema's largest size: the exact search leaves the greedy its reserve", () => {
+    for (const [name, a] of largestAuctions()) {
+      const r = runVcg(a, auctionBudget())
+      expect(r.awards.length, name).toBeGreaterThan(0)
+      expect(r.steps, name).toBeLessThanOrEqual(auctionBudget().limit)
+      for (const w of r.awards) expect(w.payment).toBeGreaterThanOrEqual(0)
+    }
   })
 
   it('is exact where feasible and at least as good as the greedy there', () => {
