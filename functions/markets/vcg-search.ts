@@ -191,6 +191,35 @@ function greedyOrder(m: AuctionModel, budget: StepBudget): Pair[] {
 /** Steps charged per pair the greedy reads: measured against the search's steps (`npm run bench -- markets`). */
 const GREEDY_STEP = 8
 
+/**
+ * The optimum without position `k`, repaired: `base` minus k, then the greedy order's bundles of the bidders
+ * left out wherever they fit in what k frees. A feasible allocation's welfare without k, usually W*(-k)
+ * itself, so the exact search only has to prove it.
+ */
+export function repairedWithout(m: AuctionModel, base: Search, k: number, budget: StepBudget): number {
+  const rem = Float64Array.from(m.supply)
+  const choice = Int32Array.from(base.choice)
+  choice[k] = -1
+  let welfare = 0
+  choice.forEach((j, o) => {
+    if (j < 0) return
+    const it = (m.items[o] as Item[])[j] as Item
+    for (const r of it.need) rem[r] = (rem[r] as number) - (it.q[r] as number)
+    welfare += it.value
+  })
+  budget.spend(GREEDY_STEP * m.items.length)
+  for (const p of greedyOrder(m, budget)) {
+    if (p.k === k || choice[p.k] !== -1) continue
+    const it = (m.items[p.k] as Item[])[p.j] as Item
+    budget.spend(GREEDY_STEP + it.need.length)
+    if (!fits(it, rem)) continue
+    choice[p.k] = p.j
+    for (const r of it.need) rem[r] = (rem[r] as number) - (it.q[r] as number)
+    welfare += it.value
+  }
+  return welfare
+}
+
 /** The most the greedy allocation and its payments (one greedy without each winner) can spend on `m`. */
 export function greedyReserve(m: AuctionModel): number {
   let pairs = 0

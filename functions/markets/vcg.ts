@@ -11,6 +11,7 @@ import {
   exactValueWithout,
   greedyReserve,
   greedySearch,
+  repairedWithout,
   type Search,
 } from './vcg-search.ts'
 
@@ -158,9 +159,9 @@ function clarke(
       const jo = main.choice[o] as number
       if (o !== k && jo >= 0) others += ((m.items[o] as Item[])[jo] as Item).value
     }
-    // the greedy without i seeds the search with a closer incumbent (i's replacement usually among them)
+    // the optimum repaired without i seeds the search with a close incumbent (often W*(-i) itself)
     const seed =
-      without === greedyValueWithout ? others : Math.max(others, greedyValueWithout(m, k, budget, cap, 0))
+      without === greedyValueWithout ? others : Math.max(others, repairedWithout(m, main, k, budget))
     const w = Math.max(others, without(m, k, budget, cap, seed))
     // W*(-i) <= W* bounds the payment by v_i in exact arithmetic; the clamp holds it there under rounding and,
     // for the greedy (not monotone), keeps individual rationality and no positive transfers
