@@ -22,11 +22,6 @@ function fits(it: Item, rem: Float64Array): boolean {
 /** How a search ends: the best welfare above a seed (value only), or the first allocation reaching a target. */
 type Goal = { kind: 'max'; seed: number } | { kind: 'first'; target: number }
 
-/**
- * Depth-first branch and bound over positions 0..n-1 (each tries its items in order, then losing), pruned by
- * the LP bound. Position `excluded` (-1: none) never wins. Spends on `budget`; past `cap` (absolute, in
- * `budget.spent`) throws ExactAbandoned.
- */
 const tables = new WeakMap<AuctionModel, Bounds>()
 
 /** The bound tables of `m`, built (and charged: a sort of each resource's hull segments) once. */
@@ -54,6 +49,11 @@ function scratchOf(m: AuctionModel): Float64Array[] {
   return rem
 }
 
+/**
+ * Depth-first branch and bound over positions 0..n-1 (each tries its items in order, then losing), pruned by
+ * the LP bound. Position `excluded` (-1: none) never wins. Spends on `budget`; past `cap` (absolute, in
+ * `budget.spent`) throws ExactAbandoned.
+ */
 function branchAndBound(
   m: AuctionModel,
   excluded: number,
@@ -108,12 +108,12 @@ function branchAndBound(
   return best
 }
 
+const orderings = new WeakMap<AuctionModel, { model: AuctionModel; from: number[] }>()
+
 /**
  * The model with positions ordered for search speed (knapsack order: best value per share of supply first)
  * and each bidder's items by value, highest first. Returns it and the position map new -> old.
  */
-const orderings = new WeakMap<AuctionModel, { model: AuctionModel; from: number[] }>()
-
 function searchOrder(m: AuctionModel): { model: AuctionModel; from: number[] } {
   const known = orderings.get(m)
   if (known) return known
@@ -131,19 +131,22 @@ function searchOrder(m: AuctionModel): { model: AuctionModel; from: number[] } {
   return ordered
 }
 
-/** Relative slack of the second phase's target: far above summation-order rounding, far below any real gap. */
-const TARGET_SLACK = 1e-9
-
 /**
  * The welfare-maximising allocation, ties broken by bidder id. Phase one finds the optimum's value W* in
  * knapsack order (fast); phase two walks positions in id order, each trying its bundles in order before losing,
- * and stops at the first allocation worth W*: depth-first order is the tie-break order, so among equal optima
- * the one where the lowest id wins (with its lowest bundle index) is chosen. `seed`: a known allocation's value.
+ * and stops at the first allocation worth W* (up to rounding): depth-first order is the tie-break order, so
+ * among equal optima the one where the lowest id wins (with its lowest bundle index) is chosen. `seed`: a known
+ * allocation's value.
  */
 export function exactSearch(m: AuctionModel, budget: StepBudget, cap: number, seed: number): Search {
   const { model } = searchOrder(m)
   const optimum = Math.max(seed, branchAndBound(model, -1, budget, cap, { kind: 'max', seed }).welfare)
-  const target = optimum - TARGET_SLACK * Math.max(1, Math.abs(optimum))
+  // integer values sum exactly (the schema keeps totals below 2^53), so phase two looks for W* itself; other
+  // values may sum differently in the two orders, by at most about 2n ulps of W*
+  let integral = Number.isSafeInteger(optimum)
+  for (const items of m.items) for (const it of items) integral &&= Number.isInteger(it.value)
+  const slack = integral ? 0 : 4 * m.items.length * Number.EPSILON * Math.abs(optimum)
+  const target = optimum - slack
   const found = branchAndBound(m, -1, budget, cap, { kind: 'first', target })
   // the optimum's allocation sums to within rounding of W* in any order, so the first phase-two leaf exists
   if (Number.isNaN(found.welfare)) throw new Error('auction search: no allocation reaches the optimum found')

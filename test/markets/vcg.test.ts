@@ -87,6 +87,26 @@ describe('winner determination', () => {
     ])
   })
 
+  it('stays exact with values near the schema bound (regression: a 1e-9 relative slack let a worse bid win)', () => {
+    const r = runVcg({
+      supply: { cpu: 1 },
+      bids: [
+        { bidder: 'a', bundles: [{ bundle: { cpu: 1 }, value: 999_999_999_999 }] },
+        { bidder: 'b', bundles: [{ bundle: { cpu: 1 }, value: 1e12 }] },
+      ],
+    })
+    expect(r.awards.map((w) => [w.bidder, w.payment])).toEqual([['b', 999_999_999_999]])
+    fc.assert(
+      fc.property(auctionWith(fc.integer({ min: 0, max: 30 }).map((v) => (v === 0 ? 0 : 1e11 + v))), (a) => {
+        const ref = bruteForce(a)
+        const wd = winnerDetermination(a, unlimited())
+        expect(wd.welfare).toBe(ref.welfare)
+        expect(wd.chosen).toEqual(ref.chosen)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
   it('gives the same result whatever the order of the bids (ties follow bidder ids)', () => {
     fc.assert(
       fc.property(tiedAuction, fc.integer({ min: 1, max: 1000 }), (a, s) => {
