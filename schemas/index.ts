@@ -1,5 +1,6 @@
 // The schema registry: every published JSON Schema file in schemas/ is generated from these zod schemas.
 import { z } from '@hono/zod-openapi'
+import { AuctionRequest, AuctionResult } from './auction.ts'
 import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
 import { EquilibriumRequest, EquilibriumResult } from './equilibrium.ts'
 import { GateResult, TorsionRequest } from './evaluation.ts'
@@ -81,6 +82,8 @@ export const PUBLISHED = {
   'shapley-result': [ShapleyResult, 'output'],
   'equilibrium-request': [EquilibriumRequest, 'input'],
   'equilibrium-result': [EquilibriumResult, 'output'],
+  'auction-request': [AuctionRequest, 'input'],
+  'auction-result': [AuctionResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -93,6 +96,7 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
   }
 }
 
+export * from './auction.ts'
 export * from './control.ts'
 export * from './equilibrium.ts'
 export * from './evaluation.ts'

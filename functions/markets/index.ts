@@ -1,3 +1,4 @@
 // Allocation mechanisms: pure VCG auctions, Shapley cost shares and selfish-routing equilibria (issue 13).
 export * from './congestion.ts'
 export * from './shapley.ts'
+export * from './vcg.ts'
