@@ -1,5 +1,6 @@
 // The schema registry: every published JSON Schema file in schemas/ is generated from these zod schemas.
 import { z } from '@hono/zod-openapi'
+import { Bill } from './billing.ts'
 import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
 import { GateResult, TorsionRequest } from './evaluation.ts'
 import { CommitBody, Event } from './event.ts'
@@ -75,6 +76,7 @@ export const PUBLISHED = {
   'mdp-result': [MdpResult, 'output'],
   'pareto-request': [ParetoRequest, 'input'],
   'pareto-result': [ParetoResult, 'output'],
+  bill: [Bill, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED

@@ -95,7 +95,8 @@ export function parsePrices(text: string | undefined): Prices {
   } catch {
     throw new Error('OMEGA_PRICES is not JSON')
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('OMEGA_PRICES: an object')
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('OMEGA_PRICES: an object')
   const out: Prices = {}
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'currency') {
@@ -295,12 +296,16 @@ export function billOf(
 
 /** Two bills agree when their period, lines and totals do (the number of entries scanned may differ). */
 export function sameBill(a: Bill, b: Bill): { same: boolean; detail?: string } {
-  const pick = (x: Bill) => JSON.stringify({ t: x.tenant, f: x.from, to: x.to, l: x.lines, tt: x.totals, T: x.total })
+  const pick = (x: Bill) =>
+    JSON.stringify({ t: x.tenant, f: x.from, to: x.to, l: x.lines, tt: x.totals, T: x.total })
   if (pick(a) === pick(b)) return { same: true }
   if (a.total !== b.total) return { same: false, detail: `total ${a.total} != ${b.total}` }
   const n = Math.max(a.lines.length, b.lines.length)
   for (let i = 0; i < n; i++)
     if (JSON.stringify(a.lines[i]) !== JSON.stringify(b.lines[i]))
-      return { same: false, detail: `line ${i} differs: ${JSON.stringify(a.lines[i])} vs ${JSON.stringify(b.lines[i])}` }
+      return {
+        same: false,
+        detail: `line ${i} differs: ${JSON.stringify(a.lines[i])} vs ${JSON.stringify(b.lines[i])}`,
+      }
   return { same: false, detail: 'period or totals differ' }
 }

@@ -13,7 +13,13 @@ import type { LedgerEntry } from '../../schemas/ledger.ts'
 const T = (hhmm: string) => `2026-12-01T${hhmm}:00.000Z`
 const hash = (i: number) => i.toString(16).padStart(64, '0')
 
-function entry(holon: string, index: number, at: string, kind: LedgerEntry['kind'], data = {}): LedgerEntryWithHashes {
+function entry(
+  holon: string,
+  index: number,
+  at: string,
+  kind: LedgerEntry['kind'],
+  data = {},
+): LedgerEntryWithHashes {
   return { index, entry_hash: hash(index), entry: { v: 1, holon, index, prev: null, at, kind, data } }
 }
 
@@ -27,7 +33,9 @@ const alloc = (
     usage: usage.map(([tenant, workload, replicas]) => ({ tenant, workload, replicas, rate: 1 })),
     cost: { rate: 4, nodes: ['n1'] },
     shares: { game: {}, result: { shares: shares.map(([player, share]) => ({ player, share })) } },
-    auction: auction ? { result: { awards: auction.map((a) => ({ ...a, value: 9, bundle_index: 0 })) } } : null,
+    auction: auction
+      ? { result: { awards: auction.map((a) => ({ ...a, value: 9, bundle_index: 0 })) } }
+      : null,
   },
 })
 
@@ -35,8 +43,36 @@ const orch: BillSource = {
   resource: { kind: 'orchestrator', id: 'o1' },
   entries: [
     entry('o1', 0, T('00:00'), 'orchestrator.configured'),
-    entry('o1', 1, T('01:00'), 'orchestrator.decision', alloc([['t', 'w1', 2], ['u', 'w2', 1]], [['t', 3], ['u', 1]])),
-    entry('o1', 2, T('02:00'), 'orchestrator.tick', alloc([['t', 'w1', 1]], [['t', 2]], [{ bidder: 't', payment: 2 }, { bidder: 'u', payment: 7 }])),
+    entry(
+      'o1',
+      1,
+      T('01:00'),
+      'orchestrator.decision',
+      alloc(
+        [
+          ['t', 'w1', 2],
+          ['u', 'w2', 1],
+        ],
+        [
+          ['t', 3],
+          ['u', 1],
+        ],
+      ),
+    ),
+    entry(
+      'o1',
+      2,
+      T('02:00'),
+      'orchestrator.tick',
+      alloc(
+        [['t', 'w1', 1]],
+        [['t', 2]],
+        [
+          { bidder: 't', payment: 2 },
+          { bidder: 'u', payment: 7 },
+        ],
+      ),
+    ),
     entry('o1', 3, T('02:30'), 'fleet.changed', { workloads: { upserted: [], removed: ['w1'] } }),
     entry('o1', 4, T('04:00'), 'orchestrator.tick', alloc([['t', 'w1', 3]], [['t', 5]])),
   ],
@@ -77,7 +113,9 @@ describe('billOf', () => {
     const ap = bill.lines.filter((l) => l.kind === 'auction_payment')
     expect(ap).toHaveLength(1)
     expect(ap[0]?.amount).toBeCloseTo(1, 12)
-    expect(ap[0]?.entries).toEqual([{ resource: { kind: 'orchestrator', id: 'o1' }, index: 2, entry_hash: hash(2) }])
+    expect(ap[0]?.entries).toEqual([
+      { resource: { kind: 'orchestrator', id: 'o1' }, index: 2, entry_hash: hash(2) },
+    ])
   })
 
   it('commits: the committed events inside [from, to) only', () => {
@@ -88,7 +126,12 @@ describe('billOf', () => {
   })
 
   it('totals add up to the hand-computed 0.15 + 0.02 + 1 + 4.5', () => {
-    expect(bill.totals).toEqual({ replica_hours: 0.15, commits: 0.02, auction_payment: 1, shapley_share: 4.5 })
+    expect(bill.totals).toEqual({
+      replica_hours: 0.15,
+      commits: 0.02,
+      auction_payment: 1,
+      shapley_share: 4.5,
+    })
     expect(bill.total).toBeCloseTo(5.67, 9)
     expect(bill.entries_scanned).toBe(11)
   })
@@ -101,7 +144,9 @@ describe('billOf', () => {
   })
 
   it('the order of sources does not change the bill; a changed entry does', () => {
-    expect(sameBill(billOf('t', [holon, orch], { from: T('01:30'), to: T('03:30') }, prices), bill).same).toBe(true)
+    expect(
+      sameBill(billOf('t', [holon, orch], { from: T('01:30'), to: T('03:30') }, prices), bill).same,
+    ).toBe(true)
     const changed = structuredClone(holon)
     changed.entries.pop()
     changed.entries.push(entry('h1', 5, T('03:29'), 'event.committed'))
