@@ -314,13 +314,20 @@ export const Allocation = z
         game: z
           .record(z.string(), z.unknown())
           .describe('the pool cost game (POST /v1/markets/shapley recomputes it)'),
-        result: z
-          .object({
-            shares: z.array(z.object({ player: z.string(), share: z.number() }).passthrough()),
-            total: z.number(),
-            method: z.string(),
-          })
-          .passthrough(),
+        result: z.object({
+          shares: z.array(
+            z.object({
+              player: z.string(),
+              share: z.number().describe('per hour'),
+              ci95: z.tuple([z.number(), z.number()]).optional(),
+            }),
+          ),
+          total: z.number(),
+          method: z.enum(['exact', 'sampled']),
+          samples: z.number().int().optional(),
+          seed: z.number().int().optional(),
+          steps: z.number(),
+        }),
       })
       .nullable()
       .describe(

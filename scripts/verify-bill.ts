@@ -6,11 +6,11 @@ import {
   type BillSource,
   billOf,
   type LedgerEntryWithHashes,
-  parsePrices,
   type Prices,
+  parsePrices,
   sameBill,
 } from '../functions/billing/index.ts'
-import { type ExportHeader, ExportAuditor, type LedgerEntry, toHex, utf8 } from '../functions/ledger/index.ts'
+import { ExportAuditor, type ExportHeader, type LedgerEntry, toHex, utf8 } from '../functions/ledger/index.ts'
 import { sha3_256 } from '../functions/merkle/index.ts'
 import { type CommandSpec, command, run, UsageError } from './cli.ts'
 

@@ -170,7 +170,8 @@ function foldOrchestrator(
   lines: Lines,
 ): void {
   const res = src.resource
-  let open: { at: number; ref: EntryRef; usage: AllocationRecord['usage']; share: number } | null = null
+  type Open = { at: number; ref: EntryRef; usage: AllocationRecord['usage']; share: number }
+  let open: Open | null = null
   const close = (endMs: number, closer: EntryRef | null) => {
     if (!open) return
     const a = Math.max(open.at, fromMs)
@@ -203,8 +204,9 @@ function foldOrchestrator(
     if (e.entry.kind === 'fleet.changed' && open) {
       const removed = (e.entry.data.workloads as { removed?: string[] } | undefined)?.removed ?? []
       if (removed.length > 0 && open.usage.some((u) => removed.includes(u.workload))) {
+        const before: Open = open
         close(at, ref)
-        open = { ...open, at, ref, usage: open.usage.filter((u) => !removed.includes(u.workload)) }
+        open = { ...before, at, ref, usage: before.usage.filter((u) => !removed.includes(u.workload)) }
       }
       continue
     }

@@ -3,11 +3,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { OrchestratorObject } from '../../../durable-objects/orchestrator/orchestrator-object.ts'
 import { Bill, CostsQuery, TenantParams } from '../../../schemas/billing.ts'
-import { ExportQuery } from '../../../schemas/ledger.ts'
+import { ExportQuery, type LedgerPage } from '../../../schemas/ledger.ts'
 import { OrchestratorParams } from '../../../schemas/orchestrator.ts'
 import {
-  type BillSource,
   BillRangeError,
+  type BillSource,
   billOf,
   type LedgerEntryWithHashes,
   parsePrices,
@@ -108,7 +108,10 @@ async function orchestratorEntries(
   const entries: LedgerEntryWithHashes[] = []
   let from: number | null = 0
   while (from !== null) {
-    const page = unwrapOrchestrator(id, await stub.billEntries(from, PAGE))
+    const page: { entries: LedgerEntryWithHashes[]; next: number | null } = unwrapOrchestrator(
+      id,
+      await stub.billEntries(from, PAGE),
+    )
     budget.spend(page.entries.length)
     let done = false
     for (const e of page.entries) {
@@ -128,7 +131,7 @@ async function holonEntries(env: Env, id: string, toMs: number, budget: EntryBud
   const entries: LedgerEntryWithHashes[] = []
   let cursor: number | null = 0
   while (cursor !== null) {
-    const page = unwrapHolon(id, await holon.ledgerPage(cursor, PAGE))
+    const page: LedgerPage = unwrapHolon(id, await holon.ledgerPage(cursor, PAGE))
     budget.spend(page.entries.length)
     let done = false
     for (const e of page.entries) {
