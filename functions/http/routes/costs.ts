@@ -77,18 +77,23 @@ const exporter = createRoute({
   },
 })
 
-/** Counts the entries a report reads against its budget (refusing before reading past it). */
+/** Counts the entries a report reads against its budget (`OMEGA_BILL_MAX_ENTRIES`, default BILL_MAX_ENTRIES). */
 class EntryBudget {
   used = 0
+  readonly limit: number
+  constructor(env: Env) {
+    const n = Number(env.OMEGA_BILL_MAX_ENTRIES || BILL_MAX_ENTRIES)
+    this.limit = Number.isSafeInteger(n) && n > 0 ? n : BILL_MAX_ENTRIES
+  }
   spend(n: number): void {
     this.used += n
-    if (this.used > BILL_MAX_ENTRIES)
+    if (this.used > this.limit)
       throw new BudgetExceededError(
         'bill_entries',
-        BILL_MAX_ENTRIES,
+        this.limit,
         'items',
-        Math.round(BILL_MAX_ENTRIES / BILL_ENTRIES_PER_MS),
-        `a cost report reads at most ${BILL_MAX_ENTRIES} ledger entries; narrow it with ?to=, ?orchestrators= or ?holons=`,
+        Math.ceil(this.limit / BILL_ENTRIES_PER_MS),
+        `a cost report reads at most ${this.limit} ledger entries; narrow it with ?to=, ?orchestrators= or ?holons=`,
       )
   }
 }
@@ -175,7 +180,7 @@ export const billing = router()
       throw new ApiError('validation_failed', '`from` is after `to` (or after now)', {
         errors: [{ pointer: '/from', message: 'after the end of the period' }],
       })
-    const budget = new EntryBudget()
+    const budget = new EntryBudget(c.env)
     const sources: BillSource[] = []
     for (const id of q.orchestrators ?? (await allOrchestrators(c.env)))
       sources.push(await orchestratorEntries(c.env, id, toMs, budget))
