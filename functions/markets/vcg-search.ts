@@ -1,5 +1,5 @@
-// Winner determination searches: exact depth-first branch and bound in bidder-id order (so the first optimum
-// found is the tie-break's choice), and the value / sqrt(size) greedy with a best-single-bundle safeguard.
+// Winner determination searches: exact branch and bound in two phases (the optimum's value in knapsack order,
+// then the tie-break's allocation in bidder-id order), and the value / sqrt(size) greedy with a safeguard.
 import type { StepBudget } from '../budget/index.ts'
 import { type AuctionModel, buildBounds, type Item, lpBound } from './vcg-model.ts'
 
@@ -19,19 +19,20 @@ function fits(it: Item, rem: Float64Array): boolean {
   return true
 }
 
+/** How a search ends: the best welfare above a seed (value only), or the first allocation reaching a target. */
+type Goal = { kind: 'max'; seed: number } | { kind: 'first'; target: number }
+
 /**
- * The welfare-maximising allocation without position `excluded` (-1: nobody excluded). Bidders are decided in
- * id order, each trying its bundles in order before losing, so depth-first order is the tie-break order:
- * among equal optima the one where the lowest id wins (with its lowest bundle index) comes first and is kept.
- * `seed` is the welfare of a known allocation (pruning from the start). Spends on `budget`; past `cap` steps
- * (absolute, in `budget.spent`) throws ExactAbandoned.
+ * Depth-first branch and bound over positions 0..n-1 (each tries its items in order, then losing), pruned by
+ * the LP bound. Position `excluded` (-1: none) never wins. Spends on `budget`; past `cap` (absolute, in
+ * `budget.spent`) throws ExactAbandoned.
  */
-export function exactSearch(
+function branchAndBound(
   m: AuctionModel,
   excluded: number,
   budget: StepBudget,
   cap: number,
-  seed = 0,
+  goal: Goal,
 ): Search {
   const n = m.items.length
   const bounds = buildBounds(m, excluded)
@@ -39,29 +40,29 @@ export function exactSearch(
   const rem = Array.from({ length: n + 1 }, () => new Float64Array(m.supply.length))
   rem[0]?.set(m.supply)
   const cur = new Int32Array(n).fill(-1)
-  const best = { welfare: seed, choice: new Int32Array(n).fill(-1) }
-  // with nobody excluded the allocation matters (tie-break): the seed's value is reached again by the search,
-  // so equal welfare is accepted until the first optimum is found; otherwise only W*(-i)'s value matters
-  let found = excluded >= 0
+  const best = { welfare: goal.kind === 'max' ? goal.seed : Number.NaN, choice: new Int32Array(n).fill(-1) }
+  const target = goal.kind === 'first' ? goal.target : Number.NaN
+  let done = false
   const visit = (d: number, w: number): void => {
     if (d === n) {
       budget.spend(1)
-      if (w > best.welfare || (!found && w >= best.welfare)) {
+      if (goal.kind === 'first' ? w >= target : w > best.welfare) {
         best.welfare = w
         best.choice.set(cur)
-        found = true
+        done = goal.kind === 'first'
       }
       return
     }
-    const [ub, read] = lpBound(bounds, d, rem[d] as Float64Array, best.welfare - w)
+    const bar = goal.kind === 'first' ? target : best.welfare
+    const [ub, read] = lpBound(bounds, d, rem[d] as Float64Array, bar - w)
     budget.spend(1 + read)
     if (budget.spent > cap) throw new ExactAbandoned('the exact search outgrew its share of the budget')
-    if (found ? w + ub <= best.welfare : w + ub < best.welfare) return
+    if (goal.kind === 'first' ? w + ub < target : w + ub <= best.welfare) return
     const here = rem[d] as Float64Array
     const next = rem[d + 1] as Float64Array
     if (d !== excluded) {
       const items = m.items[d] as Item[]
-      for (let j = 0; j < items.length; j++) {
+      for (let j = 0; j < items.length && !done; j++) {
         const it = items[j] as Item
         if (!fits(it, here)) continue
         next.set(here)
@@ -71,6 +72,7 @@ export function exactSearch(
       }
       cur[d] = -1
     }
+    if (done) return
     next.set(here)
     visit(d + 1, w)
   }
@@ -79,11 +81,59 @@ export function exactSearch(
 }
 
 /**
+ * The model with positions ordered for search speed (knapsack order: best value per share of supply first)
+ * and each bidder's items by value, highest first. Returns it and the position map new -> old.
+ */
+function searchOrder(m: AuctionModel): { model: AuctionModel; from: number[] } {
+  const eff = m.items.map((items) => {
+    let e = 0
+    for (const it of items) e = Math.max(e, it.size > 0 ? it.value / it.size : Number.POSITIVE_INFINITY)
+    return e
+  })
+  const from = m.items.map((_, k) => k).sort((x, y) => (eff[y] as number) - (eff[x] as number) || x - y)
+  const items = from.map((k) =>
+    [...(m.items[k] as Item[])].sort((x, y) => y.value - x.value || x.index - y.index),
+  )
+  return { model: { ...m, items, order: from.map((k) => m.order[k] as number) }, from }
+}
+
+/** Relative slack of the second phase's target: far above summation-order rounding, far below any real gap. */
+const TARGET_SLACK = 1e-9
+
+/**
+ * The welfare-maximising allocation, ties broken by bidder id. Phase one finds the optimum's value W* in
+ * knapsack order (fast); phase two walks positions in id order, each trying its bundles in order before losing,
+ * and stops at the first allocation worth W*: depth-first order is the tie-break order, so among equal optima
+ * the one where the lowest id wins (with its lowest bundle index) is chosen. `seed`: a known allocation's value.
+ */
+export function exactSearch(m: AuctionModel, budget: StepBudget, cap: number, seed: number): Search {
+  const { model } = searchOrder(m)
+  const optimum = Math.max(seed, branchAndBound(model, -1, budget, cap, { kind: 'max', seed }).welfare)
+  const target = optimum - TARGET_SLACK * Math.max(1, Math.abs(optimum))
+  const found = branchAndBound(m, -1, budget, cap, { kind: 'first', target })
+  // the optimum's allocation sums to within rounding of W* in any order, so the first phase-two leaf exists
+  if (Number.isNaN(found.welfare)) throw new Error('auction search: no allocation reaches the optimum found')
+  return found
+}
+
+/** W*(-k): the optimum's value without position `k` (id order), at least `seed` (a known allocation's value). */
+export function exactValueWithout(
+  m: AuctionModel,
+  k: number,
+  budget: StepBudget,
+  cap: number,
+  seed: number,
+): number {
+  const { model, from } = searchOrder(m)
+  return Math.max(seed, branchAndBound(model, from.indexOf(k), budget, cap, { kind: 'max', seed }).welfare)
+}
+
+/**
  * Greedy: all (bidder, bundle) pairs by value / sqrt(size) (size = share of the supply; Lehmann, O'Callaghan
  * and Shoham's order for single-minded bidders), each taken if its bidder has not won yet and it fits; then
  * the best single bundle if that alone is worth more (without it tiny bundles could block any large one).
  */
-export function greedySearch(m: AuctionModel, excluded: number, budget: StepBudget, _cap?: number): Search {
+export function greedySearch(m: AuctionModel, excluded: number, budget: StepBudget): Search {
   const n = m.items.length
   const pairs: { k: number; j: number; key: number; value: number }[] = []
   for (let k = 0; k < n; k++) {

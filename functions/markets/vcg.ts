@@ -5,7 +5,7 @@ import { type AuctionModel, buildModel, type Item, rootBound } from './vcg-model
 
 export { AuctionError } from './vcg-model.ts'
 
-import { ExactAbandoned, exactSearch, greedySearch, type Search } from './vcg-search.ts'
+import { ExactAbandoned, exactSearch, exactValueWithout, greedySearch, type Search } from './vcg-search.ts'
 
 export type Resources = Record<string, number>
 /** An XOR bid: at most one of the bundles wins. */
@@ -46,7 +46,7 @@ export interface WinnerDetermination {
 }
 
 /** Steps (search nodes and LP-bound segments) per CPU millisecond on the reference machine (`npm run bench -- markets`). */
-export const AUCTION_STEPS_PER_MS = 20_000
+export const AUCTION_STEPS_PER_MS = 60_000
 /** CPU milliseconds one auction may spend. */
 export const AUCTION_CPU_MS = 500
 /** Share of the budget the exact attempt may use under 'auto' before the greedy takes over. */
@@ -75,14 +75,14 @@ export function runVcg(a: Auction, budget: StepBudget = auctionBudget()): Auctio
   let { main, method, cap } = solveMain(m, mode, budget)
   let payments: number[]
   try {
-    payments = clarke(m, main, method === 'exact' ? exactSearch : greedySearch, budget, cap)
+    payments = clarke(m, main, method === 'exact' ? exactValueWithout : greedyValueWithout, budget, cap)
   } catch (e) {
     // one of the W*(-i) problems was too hard for the exact share: the whole auction falls back to the greedy,
     // so allocation and payments come from the same rule
     if (!(e instanceof ExactAbandoned) || mode !== 'auto') throw e
-    main = greedySearch(m, -1, budget, Number.POSITIVE_INFINITY)
+    main = greedySearch(m, -1, budget)
     method = 'greedy'
-    payments = clarke(m, main, greedySearch, budget, Number.POSITIVE_INFINITY)
+    payments = clarke(m, main, greedyValueWithout, budget, Number.POSITIVE_INFINITY)
   }
   const awards: Award[] = []
   const chosen = chosenByBid(m, main)
@@ -115,26 +115,32 @@ function solveMain(
   mode: 'auto' | 'exact' | 'greedy',
   budget: StepBudget,
 ): { main: Search; method: 'exact' | 'greedy'; cap: number } {
-  if (mode === 'greedy')
-    return { main: greedySearch(m, -1, budget, Number.POSITIVE_INFINITY), method: 'greedy', cap: 0 }
+  if (mode === 'greedy') return { main: greedySearch(m, -1, budget), method: 'greedy', cap: 0 }
   const cap =
     mode === 'exact'
       ? Number.POSITIVE_INFINITY
       : Math.min(budget.limit, auctionBudget().limit) * AUCTION_EXACT_SHARE + budget.spent
   try {
     // the greedy's welfare seeds the search: a good incumbent from the start
-    const seed = greedySearch(m, -1, budget, Number.POSITIVE_INFINITY).welfare
-    return { main: exactSearch(m, -1, budget, cap, seed), method: 'exact', cap }
+    const seed = greedySearch(m, -1, budget).welfare
+    return { main: exactSearch(m, budget, cap, seed), method: 'exact', cap }
   } catch (e) {
     if (!(e instanceof ExactAbandoned) || mode !== 'auto') throw e
-    return { main: greedySearch(m, -1, budget, Number.POSITIVE_INFINITY), method: 'greedy', cap: 0 }
+    return { main: greedySearch(m, -1, budget), method: 'greedy', cap: 0 }
   }
 }
 
-type Solver = (m: AuctionModel, excluded: number, budget: StepBudget, cap: number, seed?: number) => Search
+type ValueWithout = (m: AuctionModel, k: number, budget: StepBudget, cap: number, seed: number) => number
+const greedyValueWithout: ValueWithout = (m, k, budget) => greedySearch(m, k, budget).welfare
 
 /** Clarke pivot payments per bid (input order): W*(-i) minus the others' values in the chosen allocation. */
-function clarke(m: AuctionModel, main: Search, solve: Solver, budget: StepBudget, cap: number): number[] {
+function clarke(
+  m: AuctionModel,
+  main: Search,
+  without: ValueWithout,
+  budget: StepBudget,
+  cap: number,
+): number[] {
   const payments = new Array<number>(m.order.length).fill(0)
   for (let k = 0; k < m.order.length; k++) {
     const j = main.choice[k] as number
@@ -147,10 +153,13 @@ function clarke(m: AuctionModel, main: Search, solve: Solver, budget: StepBudget
       const jo = main.choice[o] as number
       if (o !== k && jo >= 0) others += ((m.items[o] as Item[])[jo] as Item).value
     }
-    const without = Math.max(others, solve(m, k, budget, cap, others).welfare)
+    // the greedy without i seeds the search with a closer incumbent (i's replacement usually among them)
+    const seed =
+      without === greedyValueWithout ? others : Math.max(others, greedyValueWithout(m, k, budget, cap, 0))
+    const w = Math.max(others, without(m, k, budget, cap, seed))
     // W*(-i) <= W* bounds the payment by v_i in exact arithmetic; the clamp holds it there under rounding and,
     // for the greedy (not monotone), keeps individual rationality and no positive transfers
-    payments[m.order[k] as number] = Math.min(item.value, Math.max(0, without - others))
+    payments[m.order[k] as number] = Math.min(item.value, Math.max(0, w - others))
   }
   return payments
 }

@@ -1,0 +1,49 @@
+// Seeded auction instances for tests and the bench: capacity bids on cpu/memory/region bundles.
+
+import type { Auction, Bid } from '../../functions/markets/index.ts'
+import { mulberry32 } from '../../functions/random/index.ts'
+
+export type AuctionProfile = 'unit' | 'bundles'
+
+/**
+ * `unit`: one resource (cpu), each bidder wants 1..3 units with bundles for 1, 2, 3 units at concave values.
+ * `bundles`: cpu, memory and one of three regions per bundle, up to `perBidder` XOR bundles each.
+ * Supply is about half of what the bidders' largest bundles ask (`scarcity`), so capacity is scarce.
+ */
+export function randomAuction(
+  seed: number,
+  bidders: number,
+  opts: { profile?: AuctionProfile; perBidder?: number; scarcity?: number } = {},
+): Auction {
+  const r = mulberry32(seed)
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1))
+  const perBidder = opts.perBidder ?? 3
+  const scarcity = opts.scarcity ?? 0.5
+  const bids: Bid[] = []
+  const want: Record<string, number> = {}
+  for (let i = 0; i < bidders; i++) {
+    const k = int(1, perBidder)
+    const bundles: Bid['bundles'] = []
+    if (opts.profile === 'unit') {
+      const unit = int(1, 100)
+      for (let u = 1; u <= k; u++) bundles.push({ bundle: { cpu: u }, value: Math.round(unit * u ** 0.8) })
+    } else {
+      for (let j = 0; j < k; j++) {
+        const cpu = int(1, 4)
+        const memory = cpu * int(1, 4)
+        bundles.push({
+          bundle: { cpu, memory, [`region:${['eu', 'us', 'ap'][int(0, 2)]}`]: 1 },
+          value: cpu * int(5, 20) + memory * int(0, 3),
+        })
+      }
+    }
+    const largest: Record<string, number> = {}
+    for (const b of bundles)
+      for (const [res, q] of Object.entries(b.bundle)) largest[res] = Math.max(largest[res] ?? 0, q)
+    for (const [res, q] of Object.entries(largest)) want[res] = (want[res] ?? 0) + q
+    bids.push({ bidder: `t${String(i).padStart(3, '0')}`, bundles })
+  }
+  const supply: Record<string, number> = {}
+  for (const [res, q] of Object.entries(want)) supply[res] = Math.max(1, Math.round(q * scarcity))
+  return { supply, bids }
+}
