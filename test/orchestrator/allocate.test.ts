@@ -91,6 +91,29 @@ describe('the capacity auction', () => {
     }
   })
 
+  it('ten tenants for five slots: the five highest bids win, the welfare is the brute-force optimum', () => {
+    // regression: an earlier VCG core returned the optimum's welfare with no awards at ten bidders
+    const bids = [3, 9, 1, 7, 5, 8, 2, 6, 4, 10]
+    const workloads = bids.map((b, i) =>
+      wl(`w${String(i).padStart(4, '0')}`, {
+        tenant: `t${String(i).padStart(4, '0')}`,
+        bid: { replica_hour: b },
+      }),
+    )
+    const input = tickInput({
+      nodes: [rnode('n1', 'eu', [0.3, 0.1], { capacity: { cpu: 10, memory: 100 } })],
+      workloads,
+      demand: Object.fromEntries(workloads.map((w) => [w.id, HIGH])),
+    })
+    const p = planTick(input)
+    const a = p.doc.allocation?.auction as Auction
+    expect(a.result.awards.map((w) => w.value).sort((x, y) => y - x)).toEqual([20, 18, 16, 14, 12])
+    expect(a.result.welfare).toBeCloseTo(bruteWelfare(a), 9)
+    // every winner pays the sixth-highest value for its two replicas: 2 x 5 (the externality it imposes)
+    for (const w of a.result.awards) expect(w.payment).toBeCloseTo(10, 9)
+    expect(p.replicas).toHaveLength(10)
+  })
+
   it('nothing scarce: no auction runs, and the plan says so', () => {
     const p = planTick(
       tickInput({ workloads: [wl('api', { bid: { replica_hour: 5 } })], demand: { api: HIGH } }),
