@@ -37,7 +37,7 @@ function scarceTick(tenants: number) {
     }),
   )
   const demand = Object.fromEntries(workloads.map((w) => [w.id, new Array(30).fill(150)]))
-  return tickInput({ nodes, workloads, demand })
+  return tickInput({ nodes, workloads, demand, config: { orchestration_mode: 'centralized' } })
 }
 
 function billEntries(n: number, tenants: number): LedgerEntryWithHashes[] {
@@ -86,6 +86,7 @@ export async function run(): Promise<void> {
       tenants,
       input.nodes.length,
       a?.auction ? a.auction.result.awards.length : 'no auction',
+      p.replicas.length,
       a?.auction?.result.method ?? '-',
       a?.auction?.result.steps ?? '-',
       a?.shares?.result.method ?? '-',
@@ -94,8 +95,18 @@ export async function run(): Promise<void> {
     ])
   }
   table(
-    'Allocation in a tick: each tenant wants 2 replicas, the fleet has room for about half (planTick, CPU ms)',
-    ['tenants', 'nodes', 'winners', 'auction method', 'auction steps', 'Shapley', 'samples', 'tick ms'],
+    'Allocation in a tick: each tenant wants 2 replicas, the fleet has room for about half (planTick, centralized, CPU ms)',
+    [
+      'tenants',
+      'nodes',
+      'winners',
+      'replicas placed',
+      'auction method',
+      'auction steps',
+      'Shapley',
+      'samples',
+      'tick ms',
+    ],
     ticks,
   )
   const bills: (string | number)[][] = []

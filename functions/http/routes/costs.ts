@@ -21,9 +21,9 @@ import { existingOrchestrator, orchestratorStub, unwrapOrchestrator } from '../o
 import { ApiError } from '../problems.ts'
 
 /** Most ledger entries one cost report reads, over all its resources. */
-export const BILL_MAX_ENTRIES = 100_000
+export const BILL_MAX_ENTRIES = 50_000
 /** Entries the fold reads per CPU millisecond (with the RPC pages around it), measured: docs/billing.md. */
-export const BILL_ENTRIES_PER_MS = 200
+export const BILL_ENTRIES_PER_MS = 20
 const PAGE = 1000
 
 type BillRpc = Pick<OrchestratorObject, 'billEntries' | 'exportLedger'>
