@@ -3379,7 +3379,7 @@ export interface paths {
   "/v1/tenants/{tenant}/costs": {
     /**
      * A tenant's bill over a period, folded from the ledger entries of its resources
-     * @description Replica-hours, auction payments and Shapley shares from the orchestrators (their decision and tick entries record allocation), commits from the holons the tenant owns; every line lists the ledger entries it came from. Prices: the `OMEGA_PRICES` deployment variable. At most 100000 entries are read (422 budget_exceeded naming bill_entries beyond). Recompute it offline from ledger exports: `npm run verify -- bill` (docs/billing.md).
+     * @description Replica-hours, auction payments and Shapley shares from the orchestrators (their decision and tick entries record allocation), commits from the holons the tenant owns; every line lists the ledger entries it came from. Prices: the `OMEGA_PRICES` deployment variable. At most `OMEGA_BILL_MAX_ENTRIES` (default 50000) entries are read (422 budget_exceeded naming bill_entries beyond). Recompute it offline from ledger exports: `npm run verify -- bill` (docs/billing.md).
      */
     get: {
       parameters: {

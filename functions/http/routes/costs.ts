@@ -40,8 +40,8 @@ const costs = createRoute({
   description:
     'Replica-hours, auction payments and Shapley shares from the orchestrators (their decision and tick entries ' +
     'record allocation), commits from the holons the tenant owns; every line lists the ledger entries it came ' +
-    'from. Prices: the `OMEGA_PRICES` deployment variable. At most ' +
-    `${BILL_MAX_ENTRIES} entries are read (422 budget_exceeded naming bill_entries beyond). Recompute it offline ` +
+    'from. Prices: the `OMEGA_PRICES` deployment variable. At most `OMEGA_BILL_MAX_ENTRIES` ' +
+    `(default ${BILL_MAX_ENTRIES}) entries are read (422 budget_exceeded naming bill_entries beyond). Recompute it offline ` +
     'from ledger exports: `npm run verify -- bill` (docs/billing.md).',
   request: { params: TenantParams, query: CostsQuery },
   responses: {
