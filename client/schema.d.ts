@@ -3668,6 +3668,63 @@ export interface paths {
       };
     };
   };
+  "/v1/markets/auction": {
+    /**
+     * Run a sealed-bid VCG auction for capacity bundles
+     * @description Each bidder submits XOR bids on bundles of resources; the winners maximise reported welfare under the supply (exact branch and bound within the exact limit, a value/sqrt(size) greedy with a proven `bound` beyond), and each winner pays its externality, W*(-i) - (W* - v_i). Ties go to the lowest bidder id. Runs within the `auction_steps` budget (docs/markets-vcg.md).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AuctionRequest"];
+        };
+      };
+      responses: {
+        /** @description the awards, payments and welfare */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AuctionResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); bad_request: The request is malformed; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -6256,6 +6313,61 @@ export interface components {
       cost: number;
       reliability: number;
       sustainability: number;
+    };
+    AuctionResult: {
+      /** @description winners only, in the order of bids */
+      awards: {
+          bidder: string;
+          bundle_index: number;
+          bundle: components["schemas"]["AuctionResources"];
+          value: number;
+          /** @description Clarke pivot: W*(-i) - (W* - v_i) */
+          payment: number;
+        }[];
+      /** @description per bid: reported value won minus payment (0 for losers) */
+      utilities: {
+          bidder: string;
+          utility: number;
+        }[];
+      /** @description sum of the winners' reported values */
+      welfare: number;
+      /** @enum {string} */
+      method: "exact" | "greedy";
+      /** @description for 'greedy': welfare >= optimum / bound (payments over a greedy allocation are not truthful) */
+      bound?: number;
+      payments_total: number;
+      /** @description auction_steps spent */
+      steps: number;
+    };
+    /**
+     * @description quantities by resource (cpu, memory, region:eu, ...: any names); a missing resource is 0
+     * @example {
+     *   "cpu": 4,
+     *   "memory": 16,
+     *   "region:eu": 1
+     * }
+     */
+    AuctionResources: {
+      [key: string]: number;
+    };
+    AuctionRequest: {
+      supply: components["schemas"]["AuctionResources"];
+      bids: components["schemas"]["AuctionBid"][];
+      /**
+       * @description 'auto' (default): exact within the exact limit, greedy beyond; 'exact': refuse (422) rather than approximate
+       * @enum {string}
+       */
+      method?: "auto" | "exact" | "greedy";
+    };
+    AuctionBid: {
+      /** @description the tenant bidding; ties among optima go to the lowest id */
+      bidder: string;
+      /** @description XOR bid: at most one of these bundles wins */
+      bundles: {
+          bundle: components["schemas"]["AuctionResources"];
+          /** @description what winning this bundle is worth to the bidder */
+          value: number;
+        }[];
     };
   };
   responses: never;

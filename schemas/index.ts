@@ -1,5 +1,6 @@
 // The schema registry: every published JSON Schema file in schemas/ is generated from these zod schemas.
 import { z } from '@hono/zod-openapi'
+import { AuctionRequest, AuctionResult } from './auction.ts'
 import { Bill } from './billing.ts'
 import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
 import { GateResult, TorsionRequest } from './evaluation.ts'
@@ -76,6 +77,8 @@ export const PUBLISHED = {
   'mdp-result': [MdpResult, 'output'],
   'pareto-request': [ParetoRequest, 'input'],
   'pareto-result': [ParetoResult, 'output'],
+  'auction-request': [AuctionRequest, 'input'],
+  'auction-result': [AuctionResult, 'output'],
   bill: [Bill, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
@@ -89,6 +92,7 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
   }
 }
 
+export * from './auction.ts'
 export * from './control.ts'
 export * from './evaluation.ts'
 export * from './event.ts'

@@ -85,6 +85,7 @@ describe('OpenAPI', () => {
         '/v1/mpc',
         '/v1/mdp',
         '/v1/pareto',
+        '/v1/markets/auction',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -16,6 +16,7 @@ import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
+import { marketsAuction } from './routes/markets-auction.ts'
 import { mcp } from './routes/mcp.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
@@ -56,6 +57,7 @@ export function createApp() {
   app.route('/', forecasting)
   app.route('/', control)
   app.route('/', placement)
+  app.route('/', marketsAuction)
   app.route('/', mcp)
   app.route('/', dashboard)
   mountDocs(app)

@@ -364,6 +364,26 @@ export const EXAMPLES: Record<string, Example[]> = {
       },
     },
   ],
+  'post /v1/markets/auction': [
+    {
+      summary:
+        'three tenants bid for 4 cpu in eu: acme and globex win 2 each and pay their externality, 40 each',
+      value: {
+        supply: { cpu: 4, memory: 16, 'region:eu': 4 },
+        bids: [
+          {
+            bidder: 'acme',
+            bundles: [
+              { bundle: { cpu: 2, memory: 8, 'region:eu': 2 }, value: 90 },
+              { bundle: { cpu: 1, memory: 4, 'region:eu': 1 }, value: 50 },
+            ],
+          },
+          { bidder: 'globex', bundles: [{ bundle: { cpu: 2, memory: 4, 'region:eu': 2 }, value: 70 }] },
+          { bidder: 'initech', bundles: [{ bundle: { cpu: 1, memory: 2, 'region:eu': 1 }, value: 40 }] },
+        ],
+      },
+    },
+  ],
   'post /v1/pareto': [
     {
       summary: 'two replicas of checkout over two nodes',

@@ -5,7 +5,15 @@ import { type AuctionModel, buildModel, type Item, rootBound } from './vcg-model
 
 export { AuctionError } from './vcg-model.ts'
 
-import { ExactAbandoned, exactSearch, exactValueWithout, greedySearch, type Search } from './vcg-search.ts'
+import {
+  ExactAbandoned,
+  exactSearch,
+  exactValueWithout,
+  greedyReserve,
+  greedySearch,
+  repairedWithout,
+  type Search,
+} from './vcg-search.ts'
 
 export type Resources = Record<string, number>
 /** An XOR bid: at most one of the bundles wins. */
@@ -46,18 +54,15 @@ export interface WinnerDetermination {
 }
 
 /** Steps (search nodes and LP-bound segments) per CPU millisecond on the reference machine (`npm run bench -- markets`). */
-export const AUCTION_STEPS_PER_MS = 60_000
+export const AUCTION_STEPS_PER_MS = 40_000
 /** CPU milliseconds one auction may spend. */
 export const AUCTION_CPU_MS = 500
-/** Share of the budget the exact attempt may use under 'auto' before the greedy takes over. */
-export const AUCTION_EXACT_SHARE = 0.5
-
 export const auctionBudget = (ms = AUCTION_CPU_MS): StepBudget =>
   new StepBudget('auction_steps', ms * AUCTION_STEPS_PER_MS, ms)
 
 /** Maximises reported welfare subject to supply; exact within the exact limit, greedy (with `bound`) beyond. */
 export function winnerDetermination(a: Auction, budget: StepBudget = auctionBudget()): WinnerDetermination {
-  const m = buildModel(a)
+  const m = buildModel(a, budget)
   const { main, method } = solveMain(m, a.method ?? 'auto', budget)
   return {
     chosen: chosenByBid(m, main),
@@ -70,7 +75,7 @@ export function winnerDetermination(a: Auction, budget: StepBudget = auctionBudg
 /** The VCG mechanism: welfare-maximising allocation and Clarke pivot payments p_i = W*(-i) - (W* - v_i). */
 export function runVcg(a: Auction, budget: StepBudget = auctionBudget()): AuctionResult {
   const start = budget.spent
-  const m = buildModel(a)
+  const m = buildModel(a, budget)
   const mode = a.method ?? 'auto'
   let { main, method, cap } = solveMain(m, mode, budget)
   let payments: number[]
@@ -116,10 +121,11 @@ function solveMain(
   budget: StepBudget,
 ): { main: Search; method: 'exact' | 'greedy'; cap: number } {
   if (mode === 'greedy') return { main: greedySearch(m, -1, budget), method: 'greedy', cap: 0 }
+  // under 'auto' the exact attempt may use all the budget but what the greedy fallback (allocation and
+  // payments) can cost, so 'auto' refuses only when even the greedy would not fit
+  const room = Math.min(budget.limit, auctionBudget().limit) - budget.spent
   const cap =
-    mode === 'exact'
-      ? Number.POSITIVE_INFINITY
-      : Math.min(budget.limit, auctionBudget().limit) * AUCTION_EXACT_SHARE + budget.spent
+    mode === 'exact' ? Number.POSITIVE_INFINITY : budget.spent + Math.max(0, room - greedyReserve(m))
   try {
     // the greedy's welfare seeds the search: a good incumbent from the start
     const seed = greedySearch(m, -1, budget).welfare
@@ -153,9 +159,9 @@ function clarke(
       const jo = main.choice[o] as number
       if (o !== k && jo >= 0) others += ((m.items[o] as Item[])[jo] as Item).value
     }
-    // the greedy without i seeds the search with a closer incumbent (i's replacement usually among them)
+    // the optimum repaired without i seeds the search with a close incumbent (often W*(-i) itself)
     const seed =
-      without === greedyValueWithout ? others : Math.max(others, greedyValueWithout(m, k, budget, cap, 0))
+      without === greedyValueWithout ? others : Math.max(others, repairedWithout(m, main, k, budget))
     const w = Math.max(others, without(m, k, budget, cap, seed))
     // W*(-i) <= W* bounds the payment by v_i in exact arithmetic; the clamp holds it there under rounding and,
     // for the greedy (not monotone), keeps individual rationality and no positive transfers

@@ -47,3 +47,20 @@ export function randomAuction(
   for (const [res, q] of Object.entries(want)) supply[res] = Math.max(1, Math.round(q * scarcity))
   return { supply, bids }
 }
+
+/** The schema's largest shape (200 bidders x 8 bundles x 16 resources): every bidder wins, or supply contested. */
+export function largestAuctions(): [string, Auction][] {
+  const res = Array.from({ length: 16 }, (_, i) => `r${i}`)
+  const bids = Array.from({ length: 200 }, (_, i) => ({
+    bidder: `b${String(i).padStart(3, '0')}`,
+    bundles: Array.from({ length: 8 }, (_, j) => ({
+      bundle: Object.fromEntries(res.map((r, k) => [r, 1 + ((i + j + k) % 3)])),
+      value: 1 + ((i * 7 + j * 13) % 50),
+    })),
+  }))
+  const supply = (q: number) => Object.fromEntries(res.map((r) => [r, q]))
+  return [
+    ['all win (supply 2000 each)', { supply: supply(2000), bids }],
+    ['contested (supply 300 each)', { supply: supply(300), bids }],
+  ]
+}

@@ -11,7 +11,7 @@ import {
   runVcg,
   winnerDetermination,
 } from '../../functions/markets/index.ts'
-import { randomAuction } from './auction-instances.ts'
+import { largestAuctions, randomAuction } from './auction-instances.ts'
 import { bruteForce, trueValue } from './auction-reference.ts'
 
 /** Small auctions: at most 6 bidders, 3 bundles each, 2 resources, small integer quantities and values. */
@@ -85,6 +85,26 @@ describe('winner determination', () => {
     expect(tie.awards).toEqual([
       { bidder: 'amy', bundle_index: 0, bundle: { cpu: 1 }, value: 10, payment: 10 },
     ])
+  })
+
+  it('stays exact with values near the schema bound (regression: a 1e-9 relative slack let a worse bid win)', () => {
+    const r = runVcg({
+      supply: { cpu: 1 },
+      bids: [
+        { bidder: 'a', bundles: [{ bundle: { cpu: 1 }, value: 999_999_999_999 }] },
+        { bidder: 'b', bundles: [{ bundle: { cpu: 1 }, value: 1e12 }] },
+      ],
+    })
+    expect(r.awards.map((w) => [w.bidder, w.payment])).toEqual([['b', 999_999_999_999]])
+    fc.assert(
+      fc.property(auctionWith(fc.integer({ min: 0, max: 30 }).map((v) => (v === 0 ? 0 : 1e11 + v))), (a) => {
+        const ref = bruteForce(a)
+        const wd = winnerDetermination(a, unlimited())
+        expect(wd.welfare).toBe(ref.welfare)
+        expect(wd.chosen).toEqual(ref.chosen)
+      }),
+      { numRuns: 200 },
+    )
   })
 
   it('gives the same result whatever the order of the bids (ties follow bidder ids)', () => {
@@ -266,6 +286,15 @@ describe('greedy beyond the exact limit', () => {
     expect(r.bound).toBeGreaterThanOrEqual(1)
     expect(r.bound).toBeLessThan(1.5)
     expect(r.steps).toBeLessThanOrEqual(auctionBudget().limit)
+  })
+
+  it("never refuses under 'auto' at the schema's largest size: the exact search leaves the greedy its reserve", () => {
+    for (const [name, a] of largestAuctions()) {
+      const r = runVcg(a, auctionBudget())
+      expect(r.awards.length, name).toBeGreaterThan(0)
+      expect(r.steps, name).toBeLessThanOrEqual(auctionBudget().limit)
+      for (const w of r.awards) expect(w.payment).toBeGreaterThanOrEqual(0)
+    }
   })
 
   it('is exact where feasible and at least as good as the greedy there', () => {
