@@ -3725,6 +3725,57 @@ export interface paths {
       };
     };
   };
+  "/v1/markets/shapley": {
+    /**
+     * Share a common cost among its users by Shapley value (exact to 20 players, sampled above)
+     * @description The game is data: a node pool (fixed + unit_cost per started unit of capacity), an airport game (the largest need) or an explicit table of coalition costs. Up to `exact_max` (default 20) players the shares are exact, by enumerating all 2^n coalitions; above, airport games are exact by their closed form (Littlechild & Owen 1973) and the others get the mean marginal cost over `samples` seeded random orders with a 95 % interval per player (normal approximation; not rescaled, every order already sums to the total). Work: 2^n + n 2^(n-1) steps exact, n (samples + 1) sampled; a 422 `budget_exceeded` (shapley_steps) past the budget. See docs/markets.md.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ShapleyRequest"];
+        };
+      };
+      responses: {
+        /** @description the shares */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ShapleyResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -6368,6 +6419,68 @@ export interface components {
           /** @description what winning this bundle is worth to the bidder */
           value: number;
         }[];
+    };
+    ShapleyResult: {
+      /** @description in player order */
+      shares: {
+          player: string;
+          share: number;
+          /** @description sampled only: mean +- 1.96 standard errors (normal approximation) */
+          ci95?: [number, number];
+        }[];
+      /** @description cost of the grand coalition; the shares sum to it (up to rounding) */
+      total: number;
+      /** @enum {string} */
+      method: "exact" | "sampled";
+      samples?: number;
+      seed?: number;
+      /** @description work done, in shapley_steps */
+      steps: number;
+    };
+    ShapleyRequest: {
+      game: components["schemas"]["CostGame"];
+      /** @description permutations sampled when the game is too large to enumerate (default 1,000) */
+      samples?: number;
+      /** @description seed of the sampler (mulberry32); the result names it */
+      seed?: number;
+      /** @description enumerate exactly up to this many players (default and most 20), sample above */
+      exact_max?: number;
+    };
+    /** @description A cost game given as data, so the shares can be recomputed offline. */
+    CostGame: components["schemas"]["ShapleyPoolGame"] | components["schemas"]["ShapleyAirportGame"] | components["schemas"]["ShapleyTableGame"];
+    /** @description A shared node pool: cost(S) = fixed + unit_cost * ceil(sum of demands in S / unit_capacity) for nonempty S, 0 for the empty set (a load within 1e-9 units of a boundary fits below it). */
+    ShapleyPoolGame: {
+      /** @enum {string} */
+      kind: "pool";
+      players: {
+          id: string;
+          /** @description units of load, e.g. vCPU */
+          demand: number;
+        }[];
+      /** @description load one unit (node) of the pool carries */
+      unit_capacity: number;
+      /** @description cost of one unit (node) for the period */
+      unit_cost: number;
+      /** @description cost of running the pool at all (any nonempty coalition) */
+      fixed?: number;
+    };
+    /** @description cost(S) = the largest need in S (Littlechild & Owen 1973): one runway long enough for all of S. */
+    ShapleyAirportGame: {
+      /** @enum {string} */
+      kind: "airport";
+      players: {
+          id: string;
+          /** @description size of the shared facility it needs */
+          need: number;
+        }[];
+    };
+    /** @description Any cost function, as the cost of every coalition. */
+    ShapleyTableGame: {
+      /** @enum {string} */
+      kind: "table";
+      players: string[];
+      /** @description costs[mask]: the cost of the coalition whose members are the set bits (player i is bit i) */
+      costs: number[];
     };
   };
   responses: never;

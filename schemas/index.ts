@@ -24,6 +24,7 @@ import {
   RouteRequest,
   RouteResult,
 } from './routing.ts'
+import { ShapleyRequest, ShapleyResult } from './shapley.ts'
 import { TopologyCreate, TopologyPatch } from './topology.ts'
 
 /** File stem -> schema, and whether it describes what a client sends (input) or receives (output). */
@@ -80,6 +81,8 @@ export const PUBLISHED = {
   'auction-request': [AuctionRequest, 'input'],
   'auction-result': [AuctionResult, 'output'],
   bill: [Bill, 'output'],
+  'shapley-request': [ShapleyRequest, 'input'],
+  'shapley-result': [ShapleyResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -109,4 +112,5 @@ export * from './orchestrator.ts'
 export * from './placement.ts'
 export * from './pulse.ts'
 export * from './routing.ts'
+export * from './shapley.ts'
 export * from './topology.ts'

@@ -86,6 +86,7 @@ describe('OpenAPI', () => {
         '/v1/mdp',
         '/v1/pareto',
         '/v1/markets/auction',
+        '/v1/markets/shapley',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -17,6 +17,7 @@ import { holons } from './routes/holons.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
 import { marketsAuction } from './routes/markets-auction.ts'
+import { marketsShapley } from './routes/markets-shapley.ts'
 import { mcp } from './routes/mcp.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
@@ -58,6 +59,7 @@ export function createApp() {
   app.route('/', control)
   app.route('/', placement)
   app.route('/', marketsAuction)
+  app.route('/', marketsShapley)
   app.route('/', mcp)
   app.route('/', dashboard)
   mountDocs(app)

@@ -409,6 +409,24 @@ export const EXAMPLES: Record<string, Example[]> = {
       },
     },
   ],
+  'post /v1/markets/shapley': [
+    {
+      summary: 'three tenants share a node pool of 8-vCPU nodes',
+      value: {
+        game: {
+          kind: 'pool',
+          players: [
+            { id: 'acme', demand: 6 },
+            { id: 'globex', demand: 3 },
+            { id: 'initech', demand: 3 },
+          ],
+          unit_capacity: 8,
+          unit_cost: 40,
+          fixed: 12,
+        },
+      },
+    },
+  ],
 }
 
 /** An example value for a path parameter, so every operation's request can be tried as shown. */

@@ -63,7 +63,10 @@ export const shapleyBudget = (ms = SHAPLEY_CPU_MS): StepBudget =>
 /** Loads within this fraction of a unit boundary fit in it: float sums in another order must not open a unit. */
 const UNIT_SLACK = 1e-9
 
-/** The Shapley cost shares of a game: exact for n <= exactMax, sampled above. */
+/**
+ * The Shapley cost shares of a game: exact by enumeration for n <= exactMax; above it, airport games exactly by
+ * their closed form (`airportShapley`) and other games by permutation sampling (`sampleShapley`).
+ */
 export function shapley(game: CostGame, opts: ShapleyOptions = {}): ShapleyResult {
   const ids = checkGame(game)
   const n = ids.length
@@ -81,7 +84,22 @@ export function shapley(game: CostGame, opts: ShapleyOptions = {}): ShapleyResul
       steps: budget.spent - before,
     }
   }
-  return sampleShapley(game, ids, opts)
+  if (game.kind === 'airport') {
+    opts.budget?.spend(n) // one step per player: a sort and one pass
+    const phi = airportShapley(game.players.map((p) => p.need))
+    return {
+      shares: ids.map((player, i) => ({ player, share: phi[i] as number })),
+      total: game.players.reduce((top, p) => Math.max(top, p.need), 0),
+      method: 'exact',
+      steps: n,
+    }
+  }
+  return sampled(game, ids, opts)
+}
+
+/** Permutation sampling whatever the size (`shapley` uses it above exactMax for pool and table games). */
+export function sampleShapley(game: CostGame, opts: Omit<ShapleyOptions, 'exactMax'> = {}): ShapleyResult {
+  return sampled(game, checkGame(game), opts)
 }
 
 /** Generic exact Shapley values of any cost function on bit masks (player i is bit i), n <= 20, cost(0) taken as given. */
@@ -197,7 +215,7 @@ function grower(game: CostGame): { reset(): void; add(i: number): number } {
  * Shares are not rescaled: the marginals of one order telescope to c(N) - c(empty) = c(N), so their means sum
  * to c(N) already (up to rounding) and rescaling would only bias the intervals.
  */
-function sampleShapley(game: CostGame, ids: string[], opts: ShapleyOptions): ShapleyResult {
+function sampled(game: CostGame, ids: string[], opts: ShapleyOptions): ShapleyResult {
   const n = ids.length
   const samples = opts.samples ?? SHAPLEY_DEFAULT_SAMPLES
   if (!Number.isInteger(samples) || samples < 2)
