@@ -18,6 +18,9 @@ export default defineConfig({
                 OMEGA_REBUILD_CHUNK: '50',
                 // one embedding chunk: 20,000 steps, 160 placed nodes (test/http/topology-embed-job.test.ts)
                 OMEGA_EMBED_CHUNK_STEPS: '20000',
+                // cost reports (test/billing/costs.test.ts): a commit price, and a small entry budget to exceed
+                OMEGA_PRICES: '{"commit":0.001,"currency":"USD"}',
+                OMEGA_BILL_MAX_ENTRIES: '400',
               },
             },
           }),

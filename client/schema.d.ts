@@ -3376,6 +3376,118 @@ export interface paths {
       };
     };
   };
+  "/v1/tenants/{tenant}/costs": {
+    /**
+     * A tenant's bill over a period, folded from the ledger entries of its resources
+     * @description Replica-hours, auction payments and Shapley shares from the orchestrators (their decision and tick entries record allocation), commits from the holons the tenant owns; every line lists the ledger entries it came from. Prices: the `OMEGA_PRICES` deployment variable. At most `OMEGA_BILL_MAX_ENTRIES` (default 50000) entries are read (422 budget_exceeded naming bill_entries beyond). Recompute it offline from ledger exports: `npm run verify -- bill` (docs/billing.md).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description start of the period (inclusive) */
+          from?: string;
+          /** @description end of the period (exclusive); default and at most: now */
+          to?: string;
+          /** @description orchestrators to fold (default: every orchestrator in the directory; each one's entries are filtered to the tenant) */
+          orchestrators?: string;
+          /** @description holons the tenant owns, whose committed events it pays for (until holons carry their owner: none by default) */
+          holons?: string;
+        };
+        path: {
+          /** @example example */
+          tenant: string;
+        };
+      };
+      responses: {
+        /** @description the bill */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Bill"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description orchestrator_not_found: No such orchestrator; holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/orchestrators/{id}/ledger/export": {
+    /**
+     * The orchestrator's ledger as JSONL, streamed: a header line, then one canonical entry per line
+     * @description Same format as a holon export: verifiable alone (`npm run verify`), and the input of `npm run verify -- bill`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: number | null;
+          to?: number | null;
+        };
+        path: {
+          /** @example edge-fleet */
+          id: components["schemas"]["OrchestratorId"];
+        };
+      };
+      responses: {
+        /** @description JSONL */
+        200: {
+          content: {
+            "application/x-ndjson": string;
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description orchestrator_not_found: No such orchestrator */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/forecast": {
     /**
      * Forecast a demand series: seasonal naive, Holt-Winters or AR(p), chosen by rolling-origin MASE
@@ -3531,6 +3643,63 @@ export interface paths {
         };
         /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unknown_node: A node id is not in the topology; duplicate_node: A node id occurs twice; invalid_point: A point is not finite, not inside the unit ball, or of the wrong dimension; bad_request: The request is malformed; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
         400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/markets/auction": {
+    /**
+     * Run a sealed-bid VCG auction for capacity bundles
+     * @description Each bidder submits XOR bids on bundles of resources; the winners maximise reported welfare under the supply (exact branch and bound within the exact limit, a value/sqrt(size) greedy with a proven `bound` beyond), and each winner pays its externality, W*(-i) - (W* - v_i). Ties go to the lowest bidder id. Runs within the `auction_steps` budget (docs/markets-vcg.md).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AuctionRequest"];
+        };
+      };
+      responses: {
+        /** @description the awards, payments and welfare */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AuctionResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); bad_request: The request is malformed; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
           };
@@ -5527,9 +5696,15 @@ export interface components {
       affinity?: components["schemas"]["Point"];
       /** @description preferred strategy_id (used when its triggers match) */
       strategy?: string;
+      bid?: components["schemas"]["WorkloadBid"];
     };
     /** @enum {string} */
     WorkloadType: "batch" | "streaming" | "interactive" | "ml_training";
+    /** @description sealed bid for scarce capacity (VCG among tenants, docs/orchestrator.md); absent: bids 0, takes what is left */
+    WorkloadBid: {
+      /** @description value of one more replica for an hour (the tenant pays at most this, by the Clarke pivot rule) */
+      replica_hour: number;
+    };
     WorkloadsPatch: {
       /** @default [] */
       upsert?: components["schemas"]["Workload"][];
@@ -5620,6 +5795,7 @@ export interface components {
       };
       /** @description learned node-health transition matrix (up, degraded, down) */
       transitions: number[][];
+      allocation?: components["schemas"]["OrchestratorAllocation"];
     };
     WorkloadPlan: {
       workload: string;
@@ -5676,6 +5852,90 @@ export interface components {
       /** @description false: terminating would leave no replica reachable by greedy routing, so the replica was kept */
       routes_ok: boolean;
     }]>;
+    /** @description who got scarce capacity (VCG) and how the fleet cost is shared (Shapley) this tick */
+    OrchestratorAllocation: {
+      /** @description hours one tick lasts: what an auction payment (per hour) is charged for */
+      tick_hours: number;
+      /** @description replicas after the tick per tenant and workload */
+      usage: {
+          tenant: string;
+          workload: string;
+          replicas: number;
+          /** @description what its replicas reserve, priced at their nodes, per hour */
+          rate: number;
+        }[];
+      /** @description the fleet's cost per hour: every node hosting a replica, whole */
+      cost: {
+        rate: number;
+        nodes: string[];
+      };
+      /** @description Shapley shares of the cost rate among the tenants using the fleet; null when it costs nothing */
+      shares: ({
+        /** @description the pool cost game (POST /v1/markets/shapley recomputes it) */
+        game: {
+          [key: string]: unknown;
+        };
+        result: {
+          shares: {
+              player: string;
+              /** @description per hour */
+              share: number;
+              ci95?: [number, number];
+            }[];
+          total: number;
+          /** @enum {string} */
+          method: "exact" | "sampled";
+          samples?: number;
+          seed?: number;
+          steps: number;
+        };
+      }) | null;
+      /** @description the capacity auction; null when the extra replicas fit the free capacity (no auction ran) */
+      auction: {
+        supply: {
+          [key: string]: number;
+        };
+        demand: {
+          [key: string]: number;
+        };
+        bids: {
+            bidder: string;
+            bundles: {
+                bundle: {
+                  [key: string]: number;
+                };
+                value: number;
+              }[];
+          }[];
+        bundles: {
+          [key: string]: {
+                workload: string;
+                replicas: number;
+              }[][];
+        };
+        /** @description VCG: welfare-maximising awards, Clarke pivot payments per hour */
+        result: {
+          awards: {
+              bidder: string;
+              bundle_index: number;
+              bundle: {
+                [key: string]: number;
+              };
+              value: number;
+              payment: number;
+            }[];
+          welfare: number;
+          method: string;
+          bound?: number;
+          payments_total: number;
+          steps: number;
+        };
+        leftover: {
+            workload: string;
+            replicas: number;
+          }[];
+      } | null;
+    };
     /** @description a large tick runs in chunks on alarms: how far it got */
     OrchestratorTickProgress: {
       running: {
@@ -5725,6 +5985,49 @@ export interface components {
         }[];
       /** @description kept ticks past the request budget (chunk_workloads workloads in all): replay them offline */
       not_replayed: number[];
+    };
+    /** @description a tenant's costs over a period, folded from ledger entries (docs/billing.md) */
+    Bill: {
+      tenant: string;
+      from: string;
+      to: string;
+      currency: string;
+      /** @description OMEGA_PRICES as applied */
+      prices: {
+        [key: string]: number | string;
+      };
+      lines: ({
+          /** @enum {string} */
+          kind: "replica_hours" | "commits" | "auction_payment" | "shapley_share";
+          resource: {
+            /** @enum {string} */
+            kind: "holon" | "orchestrator";
+            id: string;
+            workload?: string;
+          };
+          quantity: number;
+          /** @enum {string} */
+          unit: "replica_hour" | "commit" | "auction" | "hour";
+          amount: number;
+          /** @description the ledger entries the line was folded from (receipts: GET .../ledger/receipts/{index}) */
+          entries: ({
+              resource: {
+                /** @enum {string} */
+                kind: "holon" | "orchestrator";
+                id: string;
+              };
+              index: number;
+              entry_hash: string;
+            })[];
+        })[];
+      totals: {
+        replica_hours?: number;
+        commits?: number;
+        auction_payment?: number;
+        shapley_share?: number;
+      };
+      total: number;
+      entries_scanned: number;
     };
     ForecastResult: {
       model: components["schemas"]["ForecastModel"];
@@ -6061,6 +6364,61 @@ export interface components {
       cost: number;
       reliability: number;
       sustainability: number;
+    };
+    AuctionResult: {
+      /** @description winners only, in the order of bids */
+      awards: {
+          bidder: string;
+          bundle_index: number;
+          bundle: components["schemas"]["AuctionResources"];
+          value: number;
+          /** @description Clarke pivot: W*(-i) - (W* - v_i) */
+          payment: number;
+        }[];
+      /** @description per bid: reported value won minus payment (0 for losers) */
+      utilities: {
+          bidder: string;
+          utility: number;
+        }[];
+      /** @description sum of the winners' reported values */
+      welfare: number;
+      /** @enum {string} */
+      method: "exact" | "greedy";
+      /** @description for 'greedy': welfare >= optimum / bound (payments over a greedy allocation are not truthful) */
+      bound?: number;
+      payments_total: number;
+      /** @description auction_steps spent */
+      steps: number;
+    };
+    /**
+     * @description quantities by resource (cpu, memory, region:eu, ...: any names); a missing resource is 0
+     * @example {
+     *   "cpu": 4,
+     *   "memory": 16,
+     *   "region:eu": 1
+     * }
+     */
+    AuctionResources: {
+      [key: string]: number;
+    };
+    AuctionRequest: {
+      supply: components["schemas"]["AuctionResources"];
+      bids: components["schemas"]["AuctionBid"][];
+      /**
+       * @description 'auto' (default): exact within the exact limit, greedy beyond; 'exact': refuse (422) rather than approximate
+       * @enum {string}
+       */
+      method?: "auto" | "exact" | "greedy";
+    };
+    AuctionBid: {
+      /** @description the tenant bidding; ties among optima go to the lowest id */
+      bidder: string;
+      /** @description XOR bid: at most one of these bundles wins */
+      bundles: {
+          bundle: components["schemas"]["AuctionResources"];
+          /** @description what winning this bundle is worth to the bidder */
+          value: number;
+        }[];
     };
     ShapleyResult: {
       /** @description in player order */

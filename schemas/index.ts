@@ -1,6 +1,7 @@
 // The schema registry: every published JSON Schema file in schemas/ is generated from these zod schemas.
 import { z } from '@hono/zod-openapi'
 import { AuctionRequest, AuctionResult } from './auction.ts'
+import { Bill } from './billing.ts'
 import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
 import { EquilibriumRequest, EquilibriumResult } from './equilibrium.ts'
 import { GateResult, TorsionRequest } from './evaluation.ts'
@@ -84,6 +85,7 @@ export const PUBLISHED = {
   'equilibrium-result': [EquilibriumResult, 'output'],
   'auction-request': [AuctionRequest, 'input'],
   'auction-result': [AuctionResult, 'output'],
+  bill: [Bill, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED

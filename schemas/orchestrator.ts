@@ -45,6 +45,19 @@ export const FleetNode = z
   })
   .openapi('FleetNode', { description: 'a resource the orchestrator can place replicas on' })
 
+/** A workload's sealed bid in the capacity auction a tick runs when the fleet cannot host every replica wanted. */
+export const WorkloadBid = z
+  .strictObject({
+    replica_hour: z
+      .number()
+      .min(0)
+      .max(1e9)
+      .describe(
+        'value of one more replica for an hour (the tenant pays at most this, by the Clarke pivot rule)',
+      ),
+  })
+  .openapi('WorkloadBid')
+
 export const Workload = z
   .strictObject({
     id: ItemId,
@@ -78,6 +91,9 @@ export const Workload = z
       .max(128)
       .optional()
       .describe('preferred strategy_id (used when its triggers match)'),
+    bid: WorkloadBid.optional().describe(
+      'sealed bid for scarce capacity (VCG among tenants, docs/orchestrator.md); absent: bids 0, takes what is left',
+    ),
   })
   .openapi('Workload', { description: 'a service or agent the orchestrator scales and places' })
 
@@ -274,6 +290,87 @@ export const WorkloadPlan = z
   })
   .openapi('WorkloadPlan')
 
+const Res = z.record(z.string(), z.number())
+export const Allocation = z
+  .object({
+    tick_hours: z
+      .number()
+      .describe('hours one tick lasts: what an auction payment (per hour) is charged for'),
+    usage: z
+      .array(
+        z.object({
+          tenant: z.string(),
+          workload: z.string(),
+          replicas: z.number().int(),
+          rate: z.number().describe('what its replicas reserve, priced at their nodes, per hour'),
+        }),
+      )
+      .describe('replicas after the tick per tenant and workload'),
+    cost: z
+      .object({ rate: z.number(), nodes: z.array(z.string()) })
+      .describe("the fleet's cost per hour: every node hosting a replica, whole"),
+    shares: z
+      .object({
+        game: z
+          .record(z.string(), z.unknown())
+          .describe('the pool cost game (POST /v1/markets/shapley recomputes it)'),
+        result: z.object({
+          shares: z.array(
+            z.object({
+              player: z.string(),
+              share: z.number().describe('per hour'),
+              ci95: z.tuple([z.number(), z.number()]).optional(),
+            }),
+          ),
+          total: z.number(),
+          method: z.enum(['exact', 'sampled']),
+          samples: z.number().int().optional(),
+          seed: z.number().int().optional(),
+          steps: z.number(),
+        }),
+      })
+      .nullable()
+      .describe(
+        'Shapley shares of the cost rate among the tenants using the fleet; null when it costs nothing',
+      ),
+    auction: z
+      .object({
+        supply: Res,
+        demand: Res,
+        bids: z.array(
+          z.object({ bidder: z.string(), bundles: z.array(z.object({ bundle: Res, value: z.number() })) }),
+        ),
+        bundles: z.record(
+          z.string(),
+          z.array(z.array(z.object({ workload: z.string(), replicas: z.number() }))),
+        ),
+        result: z
+          .object({
+            awards: z.array(
+              z.object({
+                bidder: z.string(),
+                bundle_index: z.number().int(),
+                bundle: Res,
+                value: z.number(),
+                payment: z.number(),
+              }),
+            ),
+            welfare: z.number(),
+            method: z.string(),
+            bound: z.number().optional(),
+            payments_total: z.number(),
+            steps: z.number(),
+          })
+          .describe('VCG: welfare-maximising awards, Clarke pivot payments per hour'),
+        leftover: z.array(z.object({ workload: z.string(), replicas: z.number().int() })),
+      })
+      .nullable()
+      .describe('the capacity auction; null when the extra replicas fit the free capacity (no auction ran)'),
+  })
+  .openapi('OrchestratorAllocation', {
+    description: 'who got scarce capacity (VCG) and how the fleet cost is shared (Shapley) this tick',
+  })
+
 export const PlanDoc = z
   .object({
     orchestrator: z.string(),
@@ -305,6 +402,7 @@ export const PlanDoc = z
     transitions: z
       .array(z.array(z.number()))
       .describe('learned node-health transition matrix (up, degraded, down)'),
+    allocation: Allocation.optional(),
   })
   .openapi('OrchestratorPlan')
 

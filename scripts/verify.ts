@@ -1,5 +1,6 @@
 // `npm run verify -- <export.jsonl | URL> [--key <verifier key>] [--replay] [--json]`: checks a ledger export
 // offline: chain links, index order, the Merkle root against the signed checkpoint; prints the first bad index.
+// `npm run verify -- bill ...` recomputes a tenant's bill from exports (scripts/verify-bill.ts).
 import { createReadStream } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
@@ -38,6 +39,7 @@ export const spec: CommandSpec = {
   examples: [
     'npm run verify -- logistics.jsonl --key "$KEY" --replay',
     'OMEGA_READ_TOKEN=… npm run verify -- http://127.0.0.1:8787/v1/holons/logistics',
+    'npm run verify -- bill --tenant acme fleet.jsonl shop.jsonl --expect bill.json   (see bill --help)',
   ],
 }
 
@@ -68,51 +70,58 @@ function parseLine<T>(line: string, n: number): T {
   }
 }
 
-const { values, positionals } = command(spec)
-await run(spec, async () => {
-  const source = positionals[0] as string
-  const t0 = performance.now()
-  const lines = createInterface({ input: await open(source), crlfDelay: Number.POSITIVE_INFINITY })
-  let auditor: ExportAuditor | undefined
-  let header: ExportHeader | undefined
-  let progress: Progress | undefined
-  const entries: LedgerEntry[] = []
-  let n = 0
-  for await (const line of lines) {
-    n++
-    if (!auditor) {
-      header = parseLine<ExportHeader>(line, n)
-      auditor = new ExportAuditor(header, values.key as string | undefined)
-      const total = Number(header.to) - Number(header.from)
-      progress = new Progress('verify', 'entries', Number.isFinite(total) ? { total } : {})
-      continue
+if (process.argv[2] === 'bill') {
+  const { billMain } = await import('./verify-bill.ts')
+  await billMain(process.argv.slice(3))
+} else await audit()
+
+async function audit(): Promise<void> {
+  const { values, positionals } = command(spec)
+  await run(spec, async () => {
+    const source = positionals[0] as string
+    const t0 = performance.now()
+    const lines = createInterface({ input: await open(source), crlfDelay: Number.POSITIVE_INFINITY })
+    let auditor: ExportAuditor | undefined
+    let header: ExportHeader | undefined
+    let progress: Progress | undefined
+    const entries: LedgerEntry[] = []
+    let n = 0
+    for await (const line of lines) {
+      n++
+      if (!auditor) {
+        header = parseLine<ExportHeader>(line, n)
+        auditor = new ExportAuditor(header, values.key as string | undefined)
+        const total = Number(header.to) - Number(header.from)
+        progress = new Progress('verify', 'entries', Number.isFinite(total) ? { total } : {})
+        continue
+      }
+      auditor.line(line)
+      progress?.tick()
+      if (values.replay) entries.push(parseLine<LedgerEntry>(line, n))
     }
-    auditor.line(line)
-    progress?.tick()
-    if (values.replay) entries.push(parseLine<LedgerEntry>(line, n))
-  }
-  progress?.end()
-  if (!auditor || !header) throw new Error(`${source}: empty export (no header line)`)
-  const report = auditor.finish()
-  const seconds = (performance.now() - t0) / 1000
-  if (values.json) console.log(JSON.stringify(report, null, 2))
-  else {
-    console.log(
-      `${header.origin}: entries [${header.from}, ${header.to}) ${report.valid ? 'VALID' : 'INVALID'}`,
-    )
-    for (const c of report.checks)
-      console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.check}${c.detail ? `: ${c.detail}` : ''}`)
-    for (const note of report.notes ?? []) console.log(`  note ${note}`)
-    if (report.first_bad_index !== undefined) console.log(`first bad index: ${report.first_bad_index}`)
-    console.log(
-      `${(auditor.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s (${(auditor.bytes / 1e6 / seconds).toFixed(1)} MB/s)`,
-    )
-  }
-  if (values.replay && report.valid && header.from === 0) {
-    const r = replayLedger(entries)
-    console.log(`replay: kernel v${r.kernelVersion}, ${r.events} events, torsion ${r.current.torsion}`)
-    console.log(`  ${r.current.dimensions.map((d, i) => `${d}=${r.current.state_vector[i]}`).join(' ')}`)
-    console.log(`  root ${toHex(r.root)} (${r.size} entries)`)
-  }
-  return report.valid ? 0 : 1
-})
+    progress?.end()
+    if (!auditor || !header) throw new Error(`${source}: empty export (no header line)`)
+    const report = auditor.finish()
+    const seconds = (performance.now() - t0) / 1000
+    if (values.json) console.log(JSON.stringify(report, null, 2))
+    else {
+      console.log(
+        `${header.origin}: entries [${header.from}, ${header.to}) ${report.valid ? 'VALID' : 'INVALID'}`,
+      )
+      for (const c of report.checks)
+        console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.check}${c.detail ? `: ${c.detail}` : ''}`)
+      for (const note of report.notes ?? []) console.log(`  note ${note}`)
+      if (report.first_bad_index !== undefined) console.log(`first bad index: ${report.first_bad_index}`)
+      console.log(
+        `${(auditor.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s (${(auditor.bytes / 1e6 / seconds).toFixed(1)} MB/s)`,
+      )
+    }
+    if (values.replay && report.valid && header.from === 0) {
+      const r = replayLedger(entries)
+      console.log(`replay: kernel v${r.kernelVersion}, ${r.events} events, torsion ${r.current.torsion}`)
+      console.log(`  ${r.current.dimensions.map((d, i) => `${d}=${r.current.state_vector[i]}`).join(' ')}`)
+      console.log(`  root ${toHex(r.root)} (${r.size} entries)`)
+    }
+    return report.valid ? 0 : 1
+  })
+}

@@ -79,6 +79,8 @@ describe('OpenAPI', () => {
         '/v1/orchestrators/{id}/tick',
         '/v1/orchestrators/{id}/ticks/{tick}/inputs',
         '/v1/orchestrators/{id}/workloads',
+        '/v1/orchestrators/{id}/ledger/export',
+        '/v1/tenants/{tenant}/costs',
         '/v1/forecast',
         '/v1/mpc',
         '/v1/mdp',

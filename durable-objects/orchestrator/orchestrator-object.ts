@@ -1,6 +1,7 @@
 // The orchestrator Durable Object: a fleet, its workloads and metrics in SQLite, the MOM loop on its alarm,
 // every decision in its own ledger (hash chain, Merkle tree, signed checkpoints, receipts), replayable.
 import { DurableObject } from 'cloudflare:workers'
+import type { LedgerEntryWithHashes } from '../../functions/billing/index.ts'
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { type Forecast, minimumLength } from '../../functions/forecast/index.ts'
 import {
@@ -586,6 +587,37 @@ export class OrchestratorObject extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Ledger entries with their content hashes, oldest first from `from` (at most `limit`), for the bill
+   * (functions/billing): `next` is null at the end of the ledger.
+   */
+  async billEntries(
+    from: number,
+    limit: number,
+  ): Promise<R<{ entries: LedgerEntryWithHashes[]; next: number | null }>> {
+    const ledger = this.ledger
+    if (!ledger) return fail({ code: 'orchestrator_not_found' })
+    const rows = ledger.page(from, limit + 1)
+    return ok({
+      entries: rows
+        .slice(0, limit)
+        .map((r) => ({ index: r.index, entry: JSON.parse(r.body), entry_hash: r.digest })),
+      next: rows.length > limit ? from + limit : null,
+    })
+  }
+
+  /** The ledger as a JSONL export (header + canonical entries [from, to)), verifiable offline like a holon's. */
+  async exportLedger(from: number, to?: number): Promise<R<ReadableStream<Uint8Array>>> {
+    const ledger = this.ledger
+    if (!ledger) return fail({ code: 'orchestrator_not_found' })
+    try {
+      return ok(ledger.exportStream(from, to ?? ledger.size))
+    } catch (e) {
+      if (e instanceof LedgerRangeError) return fail({ code: 'ledger_range', message: e.message })
+      throw e
+    }
+  }
+
   async receipt(index: number): Promise<R<Receipt>> {
     if (!this.ledger) return fail({ code: 'orchestrator_not_found' })
     try {
@@ -652,5 +684,7 @@ function decisionData(doc: PlanDoc): Record<string, unknown> {
     actions: doc.actions,
     unplaced: doc.unplaced,
     ...(doc.regions && { regions: doc.regions }),
+    // receipted allocation: the auction (input, awards, payments) and the Shapley shares the bill folds
+    ...(doc.allocation && { allocation: doc.allocation }),
   }
 }

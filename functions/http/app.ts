@@ -7,6 +7,7 @@ import { methodNotAllowed } from './middleware/index.ts'
 import { router } from './openapi.ts'
 import { ApiError, budgetProblem, httpProblem, kernelInvalid, problemResponse } from './problems.ts'
 import { control } from './routes/control.ts'
+import { billing } from './routes/costs.ts'
 import { dashboard } from './routes/dashboard.ts'
 import { mountDocs, VERSION } from './routes/docs.ts'
 import { federation } from './routes/federation.ts'
@@ -54,6 +55,7 @@ export function createApp() {
   app.route('/', geometry)
   app.route('/', topologies)
   app.route('/', orchestrators)
+  app.route('/', billing)
   app.route('/', forecasting)
   app.route('/', control)
   app.route('/', placement)

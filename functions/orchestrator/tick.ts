@@ -22,6 +22,7 @@ import {
 } from '../placement/index.ts'
 import { greedyRoute, Topology } from '../routing/index.ts'
 import { applyPlacement } from './act.ts'
+import { auctionScarce, shareCost } from './allocate.ts'
 import { digestOf } from './digest.ts'
 import type { ResolvedNode, TickInput } from './model.ts'
 import { fits, placeByMode } from './modes.ts'
@@ -328,9 +329,11 @@ export function finishTick(
   }
   // running replicas stay where they are (moving one costs a start-up); the optimiser places the new ones
   const { kept, fresh, used } = keepRunning(ctx, demands)
+  // ALLOCATE: when the new replicas do not all fit the free capacity, a VCG auction among tenants decides
+  const auctioned = auctionScarce(input.tick, input.workloads, input.nodes, fresh, used)
   const placed = placeByMode(
     input.config.orchestration_mode,
-    { ...problem, demands: fresh.filter((d) => d.replicas > 0), used },
+    { ...problem, demands: auctioned.demands.filter((d) => d.replicas > 0), used },
     input.config.routing.k_nearest,
     budget,
   )
@@ -366,13 +369,26 @@ export function finishTick(
   }
   const proposals: Record<string, number> = {}
   for (const a of assessed) if (a.proposal !== undefined) proposals[a.plan.workload] = a.proposal
+  const lost = new Map(auctioned.unplaced.map((u) => [u.workload, u.reason]))
+  const plans = assessed.map((a) => {
+    const why = lost.get(a.plan.workload)
+    return why ? { ...a.plan, reasons: [...a.plan.reasons, why] } : a.plan
+  })
+  const allocation = shareCost(
+    input.tick,
+    input.settings.tick_seconds,
+    input.workloads,
+    ctx.nodeById,
+    replicas,
+    auctioned.record,
+  )
   const doc: Omit<PlanDoc, 'plan_digest'> = {
     orchestrator: input.orchestrator,
     tick: input.tick,
     at: input.at,
     mode: input.config.orchestration_mode,
     inputs_digest: digestOf(input),
-    workloads: assessed.map((a) => a.plan),
+    workloads: plans,
     actions,
     objective: {
       J: score.J,
@@ -382,10 +398,11 @@ export function finishTick(
       placed: placed.placement.assignments.length,
       ...(placed.placement.bound !== undefined && { bound: placed.placement.bound }),
     },
-    unplaced: placed.placement.unplaced,
+    unplaced: [...placed.placement.unplaced, ...auctioned.unplaced],
     pareto,
     ...(placed.regions && { regions: placed.regions }),
     transitions: ctx.transitions,
+    allocation,
   }
   return { doc: { ...doc, plan_digest: digestOf(doc) }, replicas, changed, proposals }
 }

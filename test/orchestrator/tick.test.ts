@@ -143,6 +143,7 @@ describe('planTick', () => {
 
 describe('plans that cannot be fully satisfied say why', () => {
   it('capacity that cannot fit: replicas two workloads need but the node cannot hold are unplaced, with the reason', () => {
+    // scarce capacity goes through the tick's auction; neither bids, so they take what is left in workload order
     // each workload alone fits (2 replicas of 1 cpu on 3 cpu); together they need 4
     const nodes = [rnode('a', 'eu', [0.3, 0.1], { capacity: { cpu: 3, memory: 100 } })]
     const workloads = [wl('w1'), wl('w2')]
@@ -150,7 +151,17 @@ describe('plans that cannot be fully satisfied say why', () => {
     const p = planTick(tickInput({ nodes, workloads, demand }))
     expect(p.doc.workloads.map((w) => w.target)).toEqual([2, 2])
     expect(p.replicas).toHaveLength(3)
-    expect(p.doc.unplaced).toEqual([expect.objectContaining({ replicas: 1, reason: 'capacity' })])
+    expect(p.doc.unplaced).toEqual([
+      {
+        workload: 'w2',
+        replicas: 1,
+        reason: expect.stringMatching(/^auction: no bid; .* left room for 1 of 2$/),
+      },
+    ])
+    expect(p.doc.allocation?.auction?.leftover).toEqual([
+      { workload: 'w1', replicas: 2 },
+      { workload: 'w2', replicas: 1 },
+    ])
   })
 
   it('a fleet too small for one workload: the MPC plans what fits and says the SLA fails', () => {
