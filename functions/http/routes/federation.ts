@@ -227,11 +227,11 @@ const phases = createRoute({
 export const federation = router()
   .openapi(artifact, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).artifact()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).artifact()), 200)
   })
   .openapi(compat, async (c) => {
     const { id } = c.req.valid('param')
-    const info = unwrap(id, await (await existingHolon(c.env, id)).info())
+    const info = unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).info())
     const known = await federationStub(c.env).peers()
     return c.json(
       { holon: id, peers: known.artifacts.map((a: RhizomeArtifact) => compatibility(info.kernel, a)) },
@@ -254,7 +254,7 @@ export const federation = router()
   })
   .openapi(cosignatures, async (c) => {
     const { id } = c.req.valid('param')
-    const info = unwrap(id, await (await existingHolon(c.env, id)).info())
+    const info = unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).info())
     return c.json(
       {
         origin: info.ledger.origin,

@@ -1,5 +1,6 @@
 // /v1/orchestrators/*: the MOM orchestrator: configuration, fleet, workloads, metrics, ticks, plans, decisions.
 import { createRoute, z } from '@hono/zod-openapi'
+import { TenantQuery } from '../../../schemas/directory.ts'
 import {
   ApproveBody,
   DecisionsPage,
@@ -22,7 +23,7 @@ import {
   WorkloadsPatch,
 } from '../../../schemas/orchestrator.ts'
 import { requireRole } from '../auth.ts'
-import { listOrchestrators, registerOrchestrator } from '../directory-client.ts'
+import { claim, listOrchestrators, register } from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import {
   existingOrchestrator,
@@ -66,7 +67,7 @@ const configure = createRoute({
     'Creates the orchestrator (201) with its own ledger, or replaces its configuration (200). The ledger entry ' +
     'records the configuration. With `settings.auto_tick` the loop runs every `settings.tick_seconds` on the ' +
     "object's alarm. A strategy's `target_metrics` may name `utilisation` or `requests_per_replica`; any other is a 400.",
-  request: { params, body: jsonBody(OrchestratorConfig) },
+  request: { params, query: TenantQuery, body: jsonBody(OrchestratorConfig) },
   responses: {
     200: json(OrchestratorInfo, 'reconfigured'),
     201: json(OrchestratorInfo, 'created'),
@@ -235,82 +236,99 @@ const inputs = createRoute({
 export const orchestrators = router()
   .openapi(list, async (c) => {
     const q = c.req.valid('query')
-    return c.json(await listOrchestrators(c.env, q.after ?? '', q.limit), 200)
+    return c.json(await listOrchestrators(c.env, c.get('who'), q), 200)
   })
   .openapi(configure, async (c) => {
     const { id } = c.req.valid('param')
+    // Before the object is touched: another tenant's id answers 404 and changes nothing.
+    const tenant = await claim(c.env, 'orchestrator', id, c.get('who'), c.req.valid('query').tenant)
     const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, c.req.valid('json')))
-    await registerOrchestrator(c.env, id)
+    await register(c.env, 'orchestrator', id, tenant)
     return c.json(r.info, r.created ? 201 : 200)
   })
   .openapi(info, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).info()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).info()), 200)
   })
   .openapi(putNodes, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id)
+    const o = await existingOrchestrator(c.env, id, c.get('who'))
     return c.json(unwrap(id, await o.writeNodes(c.req.valid('json').nodes, [], true)), 200)
   })
   .openapi(patchNodes, async (c) => {
     const { id } = c.req.valid('param')
     const b = c.req.valid('json')
     return c.json(
-      unwrap(id, await (await existingOrchestrator(c.env, id)).writeNodes(b.upsert, b.remove, false)),
+      unwrap(
+        id,
+        await (await existingOrchestrator(c.env, id, c.get('who'))).writeNodes(b.upsert, b.remove, false),
+      ),
       200,
     )
   })
   .openapi(putWorkloads, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id)
+    const o = await existingOrchestrator(c.env, id, c.get('who'))
     return c.json(unwrap(id, await o.writeWorkloads(c.req.valid('json').workloads, [], true)), 200)
   })
   .openapi(patchWorkloads, async (c) => {
     const { id } = c.req.valid('param')
     const b = c.req.valid('json')
     return c.json(
-      unwrap(id, await (await existingOrchestrator(c.env, id)).writeWorkloads(b.upsert, b.remove, false)),
+      unwrap(
+        id,
+        await (await existingOrchestrator(c.env, id, c.get('who'))).writeWorkloads(b.upsert, b.remove, false),
+      ),
       200,
     )
   })
   .openapi(metrics, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).metrics(c.req.valid('json'))), 200)
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).metrics(c.req.valid('json'))),
+      200,
+    )
   })
   .openapi(plan, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).dryRun()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).dryRun()), 200)
   })
   .openapi(tick, async (c) => {
     const { id } = c.req.valid('param')
-    const r = unwrap(id, await (await existingOrchestrator(c.env, id)).tick())
+    const r = unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).tick())
     return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(approve, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id)
+    const o = await existingOrchestrator(c.env, id, c.get('who'))
     const r = unwrap(id, await o.approve(c.req.valid('json').workloads))
     return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(placements, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).placements()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).placements()), 200)
   })
   .openapi(decisions, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).decisions(q.from, q.limit)), 200)
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).decisions(q.from, q.limit)),
+      200,
+    )
   })
   .openapi(forecast, async (c) => {
     const { id, workload } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).forecastOf(workload)), 200)
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).forecastOf(workload)),
+      200,
+    )
   })
   .openapi(replay, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).replay()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).replay()), 200)
   })
   .openapi(inputs, async (c) => {
     const { id, tick: t } = c.req.valid('param')
-    const r = unwrap(id, await (await existingOrchestrator(c.env, id)).inputsOf(t))
+    const r = unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).inputsOf(t))
     return c.json(r as unknown as Record<string, unknown>, 200)
   })
