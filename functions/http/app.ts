@@ -19,6 +19,7 @@ import { mcp } from './routes/mcp.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
+import { tenants } from './routes/tenants.ts'
 import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
 import { verifier } from './routes/verify.ts'
@@ -55,6 +56,7 @@ export function createApp() {
   app.route('/', control)
   app.route('/', placement)
   app.route('/', mcp)
+  app.route('/', tenants)
   app.route('/', dashboard)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
