@@ -67,6 +67,8 @@ export interface paths {
           /** @description list the ids after this one (exclusive) */
           after?: string;
           limit?: number;
+          /** @description root credentials: the tenant to create in (default `default`) or to list (default all); tenant credentials: their own only */
+          tenant?: components["schemas"]["TenantId"];
         };
       };
       responses: {
@@ -145,6 +147,10 @@ export interface paths {
      */
     put: {
       parameters: {
+        query?: {
+          /** @description root credentials: the tenant to create in (default `default`) or to list (default all); tenant credentials: their own only */
+          tenant?: components["schemas"]["TenantId"];
+        };
         path: {
           /** @example circular-economy */
           id: string;
@@ -182,6 +188,12 @@ export interface paths {
         };
         /** @description forbidden: These credentials may not do this */
         403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
           };
@@ -1769,6 +1781,18 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
         /** @description topology_not_found: No such stored topology */
         404: {
           content: {
@@ -2032,6 +2056,8 @@ export interface paths {
           /** @description list the names after this one (exclusive) */
           after?: string;
           limit?: number;
+          /** @description root credentials: the tenant to create in (default `default`) or to list (default all); tenant credentials: their own only */
+          tenant?: components["schemas"]["TenantId"];
         };
       };
       responses: {
@@ -2104,6 +2130,10 @@ export interface paths {
      */
     put: {
       parameters: {
+        query?: {
+          /** @description root credentials: the tenant to create in (default `default`) or to list (default all); tenant credentials: their own only */
+          tenant?: components["schemas"]["TenantId"];
+        };
         path: {
           /** @example edge-mesh */
           name: string;
@@ -2428,6 +2458,8 @@ export interface paths {
           /** @description list the ids after this one (exclusive) */
           after?: components["schemas"]["OrchestratorId"];
           limit?: number;
+          /** @description root credentials: the tenant to create in (default `default`) or to list (default all); tenant credentials: their own only */
+          tenant?: components["schemas"]["TenantId"];
         };
       };
       responses: {
@@ -2506,6 +2538,10 @@ export interface paths {
      */
     put: {
       parameters: {
+        query?: {
+          /** @description root credentials: the tenant to create in (default `default`) or to list (default all); tenant credentials: their own only */
+          tenant?: components["schemas"]["TenantId"];
+        };
         path: {
           /** @example edge-fleet */
           id: components["schemas"]["OrchestratorId"];
@@ -3556,6 +3592,69 @@ export interface paths {
       };
     };
   };
+  "/v1/tenants/{tenant}/credentials": {
+    /**
+     * Issue a tenant's credential (operator admin token only)
+     * @description Signs an HS256 JWT with the key OMEGA_JWT_ACTIVE_KID names in OMEGA_JWT_KEYS: claims `ten`, `role`, `res`, `iat`, `exp` and optionally `sub`. Tokens are not stored: rotate the key (keep the old kid listed until its tokens expire) to revoke. See docs/tenancy.md.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example acme */
+          tenant: components["schemas"]["TenantId"];
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CredentialRequest"];
+        };
+      };
+      responses: {
+        /** @description the signed credential */
+        201: {
+          content: {
+            "application/json": components["schemas"]["CredentialIssued"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unavailable: The service cannot answer now; retry later */
+        503: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -3776,10 +3875,14 @@ export interface components {
           id: string;
           /** @description ISO-8601 time the directory first recorded the id */
           registered_at: string;
+          /** @description the tenant the holon belongs to */
+          tenant: string;
         }[];
       /** @description pass as `after` for the next page; null on the last page */
       next_after: string | null;
     };
+    /** @description root credentials: the tenant to create in (default `default`) or to list (default all); tenant credentials: their own only */
+    TenantId: string;
     HolonInfo: {
       id: string;
       created_at: string;
@@ -3871,11 +3974,18 @@ export interface components {
       /** @description leaf hash of the previous entry */
       prev: string | null;
       at: string;
+      by?: components["schemas"]["Actor"];
       /** @enum {string} */
       kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved";
       data: {
         [key: string]: unknown;
       };
+    };
+    /** @description who acted; absent in entries written before tenants existed */
+    Actor: {
+      tenant: string;
+      kid: string;
+      sub?: string;
     };
     /** @description `{"event": {...}}` or `{"events": [...]}`, evaluated in order */
     CommitBody: {
@@ -5178,6 +5288,8 @@ export interface components {
           id: string;
           /** @description ISO-8601 time the directory first recorded the name */
           registered_at: string;
+          /** @description the tenant the topology belongs to */
+          tenant: string;
         }[];
       /** @description pass as `after` for the next page; null on the last page */
       next_after: string | null;
@@ -5291,6 +5403,7 @@ export interface components {
       orchestrators: {
           id: string;
           registered_at: string;
+          tenant: string;
         }[];
       next_after: string | null;
     };
@@ -6010,6 +6123,37 @@ export interface components {
       cost: number;
       reliability: number;
       sustainability: number;
+    };
+    CredentialIssued: {
+      /** @description an HS256 JWT: send as Authorization: Bearer <token> */
+      token: string;
+      /** @description the key id that signed it (OMEGA_JWT_ACTIVE_KID) */
+      kid: string;
+      /** @description ISO-8601 */
+      expires_at: string;
+      tenant: string;
+      role: string;
+      resources: string[];
+    };
+    CredentialRequest: {
+      /**
+       * @description bridge: the federation exchange, reads otherwise
+       * @enum {string}
+       */
+      role: "read" | "write" | "admin" | "bridge";
+      /**
+       * @default [
+       *   "*"
+       * ]
+       */
+      resources?: string[];
+      /**
+       * @description lifetime; at most 30 days
+       * @default 3600
+       */
+      ttl_seconds?: number;
+      /** @description who the credential is for (an agent or a person) */
+      sub?: string;
     };
   };
   responses: never;

@@ -18,7 +18,7 @@ import {
   type TickPlan,
   topologyPatches,
 } from '../../functions/orchestrator/index.ts'
-import type { Receipt, VerificationPolicy } from '../../schemas/ledger.ts'
+import type { Actor, Receipt, VerificationPolicy } from '../../schemas/ledger.ts'
 import type {
   DecisionDoc,
   FleetNode,
@@ -82,6 +82,7 @@ export class OrchestratorObject extends DurableObject<Env> {
   async configure(
     id: string,
     config: OrchestratorConfig,
+    by?: Actor,
   ): Promise<R<{ created: boolean; info: OrchestratorInfo }>> {
     try {
       for (const [i, s] of config.strategies.entries()) checkStrategy(s, `/strategies/${i}`)
@@ -98,15 +99,21 @@ export class OrchestratorObject extends DurableObject<Env> {
         ['id', id],
         ['created_at', at],
         ['tick', '0'],
+        // The owner tenant: what the ledger records for the object's own entries (ticks).
+        ['tenant', by?.tenant ?? 'default'],
         ...SqlLedger.newMeta(origin, policyOf(config)),
       ]
       this.db.transaction(() => this.db.insertMany('meta', ['k', 'v'], meta))
       this.open()
     }
-    this.ledgerOf().transact((appends) => {
-      this.store.setMeta('config', JSON.stringify(config))
-      appends.append('orchestrator.configured', { config_digest: digestOf(config), config, created })
-    }, at)
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.setMeta('config', JSON.stringify(config))
+        appends.append('orchestrator.configured', { config_digest: digestOf(config), config, created })
+      },
+      at,
+      by,
+    )
     await this.schedule()
     return ok({ created, info: this.infoDoc() })
   }
@@ -122,7 +129,12 @@ export class OrchestratorObject extends DurableObject<Env> {
     return r && { code: 'tick_in_progress', ...r.running }
   }
 
-  async writeNodes(upsert: FleetNode[], remove: string[], replace: boolean): Promise<R<{ nodes: number }>> {
+  async writeNodes(
+    upsert: FleetNode[],
+    remove: string[],
+    replace: boolean,
+    by?: Actor,
+  ): Promise<R<{ nodes: number }>> {
     const config = this.store.config()
     if (!config) return fail({ code: 'orchestrator_not_found' })
     const busy = this.busy()
@@ -160,13 +172,17 @@ export class OrchestratorObject extends DurableObject<Env> {
         message: `at most ${MAX_FLEET_NODES} nodes per orchestrator`,
       })
     const removed = [...existing.keys()].filter((id) => !next.has(id))
-    this.ledgerOf().transact((appends) => {
-      this.store.replaceNodes(resolved)
-      appends.append('fleet.changed', {
-        nodes: { upserted: upsert.map((n) => n.id), removed },
-        fleet_digest: digestOf(resolved),
-      })
-    })
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.replaceNodes(resolved)
+        appends.append('fleet.changed', {
+          nodes: { upserted: upsert.map((n) => n.id), removed },
+          fleet_digest: digestOf(resolved),
+        })
+      },
+      undefined,
+      by,
+    )
     return ok({ nodes: resolved.length })
   }
 
@@ -174,6 +190,7 @@ export class OrchestratorObject extends DurableObject<Env> {
     upsert: Workload[],
     remove: string[],
     replace: boolean,
+    by?: Actor,
   ): Promise<R<{ workloads: number }>> {
     if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
     const busy = this.busy()
@@ -201,14 +218,18 @@ export class OrchestratorObject extends DurableObject<Env> {
         pointer: '/workloads',
         message: `at most ${MAX_WORKLOADS} workloads per orchestrator`,
       })
-    this.ledgerOf().transact((appends) => {
-      this.store.removeWorkloads(gone)
-      this.store.upsertWorkloads(upsert)
-      appends.append('fleet.changed', {
-        workloads: { upserted: upsert.map((w) => w.id), removed: gone },
-        workloads_digest: digestOf(upsert),
-      })
-    })
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.removeWorkloads(gone)
+        this.store.upsertWorkloads(upsert)
+        appends.append('fleet.changed', {
+          workloads: { upserted: upsert.map((w) => w.id), removed: gone },
+          workloads_digest: digestOf(upsert),
+        })
+      },
+      undefined,
+      by,
+    )
     return ok({ workloads: this.store.count('workloads') })
   }
 
@@ -423,7 +444,7 @@ export class OrchestratorObject extends DurableObject<Env> {
   }
 
   /** Approves the manual workloads' latest proposals (all, or those named) and runs a tick that applies them. */
-  async approve(workloads?: string[]): Promise<R<PlanDoc | TickProgress>> {
+  async approve(workloads?: string[], by?: Actor): Promise<R<PlanDoc | TickProgress>> {
     if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
     const proposals = JSON.parse(this.store.meta('proposals') ?? '{"workloads":{}}') as {
       tick?: number
@@ -433,13 +454,17 @@ export class OrchestratorObject extends DurableObject<Env> {
     if (chosen.length === 0) return fail({ code: 'nothing_to_approve' })
     const busy = this.busy()
     if (busy) return fail(busy)
-    this.ledgerOf().transact((appends) => {
-      this.store.setMeta('approved', JSON.stringify(Object.fromEntries(chosen)))
-      appends.append('orchestrator.approved', {
-        proposal_tick: proposals.tick ?? null,
-        approved: Object.fromEntries(chosen),
-      })
-    })
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.setMeta('approved', JSON.stringify(Object.fromEntries(chosen)))
+        appends.append('orchestrator.approved', {
+          proposal_tick: proposals.tick ?? null,
+          approved: Object.fromEntries(chosen),
+        })
+      },
+      undefined,
+      by,
+    )
     return this.tick()
   }
 

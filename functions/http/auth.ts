@@ -2,6 +2,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { createMiddleware } from 'hono/factory'
 import { decode, sign, verify } from 'hono/jwt'
+import type { Actor } from '../../schemas/ledger.ts'
 import { ApiError } from './problems.ts'
 
 export type Role = 'read' | 'write' | 'admin'
@@ -30,17 +31,15 @@ export interface Principal {
   sub?: string
 }
 
-/** What a ledger entry records of who acted (see LedgerEntry.by). */
-export interface Actor {
-  tenant: string
-  kid: string
-  sub?: string
-}
-
-export const actorOf = (who: Principal | null): Actor =>
-  who === null
-    ? { tenant: 'default', kid: 'anonymous' }
-    : { tenant: who.tenant, kid: who.kid, ...(who.sub === undefined ? {} : { sub: who.sub }) }
+/**
+ * What a ledger entry records of who acted on a resource of `tenant` (LedgerEntry.by): the resource's tenant, the
+ * credential's key id (`root:<role>` for the operator's static tokens) and its subject.
+ */
+export const actorFor = (who: Principal | null | undefined, tenant: string): Actor => ({
+  tenant,
+  kid: who?.kid ?? 'anonymous',
+  ...(who?.sub === undefined ? {} : { sub: who.sub }),
+})
 
 /** One encoder per isolate: noble's utf8ToBytes constructs one per call, which showed in the commit profile. */
 const encoder = new TextEncoder()

@@ -2,7 +2,8 @@
 // tenant each belongs to, checked (with the caller's credential) before any of their objects is touched.
 import type { DirectoryKind, DirectoryObject } from '../../durable-objects/directory/directory-object.ts'
 import type { DirectoryEntry } from '../../durable-objects/directory/store.ts'
-import { jwtEnabled, type Principal, ROOT_TENANT } from './auth.ts'
+import type { Actor } from '../../schemas/ledger.ts'
+import { actorFor, jwtEnabled, type Principal, ROOT_TENANT } from './auth.ts'
 import { holonStub } from './holon-client.ts'
 import { ApiError, holonNotFound } from './problems.ts'
 import { topologyStub } from './topology-client.ts'
@@ -135,6 +136,16 @@ export async function existingHolon(
 ): Promise<ReturnType<typeof holonStub>> {
   await access(env, 'holon', id, who)
   return holonStub(env, id)
+}
+
+/** The holon object `who` may change, and who the ledger records as acting (see LedgerEntry.by). */
+export async function actingOnHolon(
+  env: Env,
+  id: string,
+  who: Principal | null,
+): Promise<{ holon: ReturnType<typeof holonStub>; by: Actor }> {
+  const tenant = await access(env, 'holon', id, who)
+  return { holon: holonStub(env, id), by: actorFor(who, tenant) }
 }
 
 /** Which tenant's entries a listing shows: the credential's own; root's `?tenant=` or every tenant's. */

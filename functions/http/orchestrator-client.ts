@@ -2,7 +2,8 @@
 import type { OrchestratorObject } from '../../durable-objects/orchestrator/orchestrator-object.ts'
 import type { OrchestratorRefusal } from '../../durable-objects/orchestrator/refusals.ts'
 import type { Reply } from '../../durable-objects/shared/reply.ts'
-import type { Principal } from './auth.ts'
+import type { Actor } from '../../schemas/ledger.ts'
+import { actorFor, type Principal } from './auth.ts'
 import { access } from './directory-client.ts'
 import { ApiError, budgetProblem } from './problems.ts'
 
@@ -41,6 +42,16 @@ export async function existingOrchestrator(
 ): Promise<OrchestratorRpc> {
   await access(env, 'orchestrator', id, who)
   return orchestratorStub(env, id)
+}
+
+/** The orchestrator object `who` may change, and who the ledger records as acting. */
+export async function actingOnOrchestrator(
+  env: Env,
+  id: string,
+  who: Principal | null,
+): Promise<{ o: OrchestratorRpc; by: Actor }> {
+  const tenant = await access(env, 'orchestrator', id, who)
+  return { o: orchestratorStub(env, id), by: actorFor(who, tenant) }
 }
 
 export function unwrapOrchestrator<T>(id: string, reply: Reply<T, OrchestratorRefusal>): T {

@@ -7,7 +7,7 @@ import { DEFAULT_MOM_CONFIG } from '../../schemas/mom-config.ts'
 import { ParetoRequest } from '../../schemas/placement.ts'
 import { RouteRequest } from '../../schemas/routing.ts'
 import { holds, type Principal, type Role } from '../http/auth.ts'
-import { existingHolon, existingTopology, listHolons } from '../http/directory-client.ts'
+import { actingOnHolon, existingHolon, existingTopology, listHolons } from '../http/directory-client.ts'
 import { unwrap } from '../http/holon-client.ts'
 import { unwrapTopology } from '../http/topology-client.ts'
 import { verifyReceipt } from '../ledger/index.ts'
@@ -130,8 +130,8 @@ const commitTool = tool({
     const b = body(a)
     const override = b.override ? { reason: b.override.reason, actor: b.override.actor ?? 'admin' } : null
     if (override) holds(role, 'admin')
-    const holon = await existingHolon(env, a.holon, who)
-    const r = unwrap(a.holon, await holon.commit(eventsOf(b), { override, minimal: false }))
+    const { holon, by } = await actingOnHolon(env, a.holon, who)
+    const r = unwrap(a.holon, await holon.commit(eventsOf(b), { override, minimal: false, by }))
     return JSON.parse(r.json) as object
   },
 })

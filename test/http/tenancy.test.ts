@@ -1,12 +1,18 @@
 // Tenants and least privilege (issue 13): every operation of the OpenAPI document is classified, and every one that
 // touches a stored resource refuses tenant B's credentials on tenant A's resources (404, nothing changes), refuses
 // A's credentials scoped to another resource (403), and serves A's own; token tests for the JWT rules.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../functions/http/app.ts'
 import { type Claims, issueToken } from '../../functions/http/auth.ts'
 import { EXAMPLES, parameterExample } from '../../functions/http/examples.ts'
+import { verifyReceipt } from '../../functions/ledger/index.ts'
 import { ADMIN, freshId } from '../support/http.ts'
 
 const K1 = 'k1-secret-0123456789abcdef0123456789abcdef'
@@ -482,5 +488,72 @@ describe('tokens', () => {
         )
       ).status,
     ).toBe(400)
+  })
+})
+
+describe('every ledger entry names who acted', () => {
+  it("a tenant credential's commit carries by {tenant, kid, sub}; the receipt verifies offline, a forged by does not", async () => {
+    const id = freshId('tl-h')
+    expect(
+      (await req('PUT', `/v1/holons/${id}?tenant=${A}`, example('put /v1/holons/{id}'), ADMIN)).status,
+    ).toBe(201)
+    const agent = await jwt({ ten: A, role: 'write', res: [`holon:${id}`], sub: 'agent-7' }, 'k2', K2)
+    const r = await req('POST', `/v1/holons/${id}/events`, example('post /v1/holons/{id}/events'), agent)
+    expect(r.status).toBe(201)
+    const receipt = r.body.results[0].receipt
+    expect(receipt.entry.by).toEqual({ tenant: A, kid: 'k2', sub: 'agent-7' })
+    const vkey = (await req('GET', `/v1/holons/${id}`, undefined, ADMIN)).body.ledger.verifier_key as string
+    expect(verifyReceipt(receipt, vkey).valid).toBe(true)
+    expect(
+      (await req('POST', '/v1/verify', { kind: 'receipt', receipt, verifier_key: vkey })).body.valid,
+    ).toBe(true)
+    const forged = { ...receipt, entry: { ...receipt.entry, by: { tenant: A, kid: 'root:admin' } } }
+    expect(verifyReceipt(forged, vkey).valid).toBe(false)
+    expect(
+      (await req('POST', '/v1/verify', { kind: 'receipt', receipt: forged, verifier_key: vkey })).body.valid,
+    ).toBe(false)
+    // The create, by the operator's token for tenant A.
+    const page = await req('GET', `/v1/holons/${id}/ledger?limit=10`, undefined, ADMIN)
+    expect(page.body.entries[0].entry).toMatchObject({
+      kind: 'holon.created',
+      by: { tenant: A, kid: 'root:admin' },
+    })
+  })
+
+  it('a beat (the alarm) records the owner tenant and kid system; a pulse change the credential that made it', async () => {
+    const id = freshId('tl-p')
+    expect(
+      (await req('PUT', `/v1/holons/${id}?tenant=${A}`, example('put /v1/holons/{id}'), ADMIN)).status,
+    ).toBe(201)
+    const admin = await jwt({ ten: A, role: 'admin' })
+    expect((await req('PUT', `/v1/holons/${id}/pulse`, { running: true }, admin)).status).toBe(200)
+    const holon = env.HOLON.getByName(id)
+    await runInDurableObject(holon, (_, s) => {
+      s.storage.sql.exec('UPDATE pulse SET next_at = 0')
+    })
+    expect(await runDurableObjectAlarm(holon)).toBe(true)
+    const entries = (
+      await req('GET', `/v1/holons/${id}/ledger?limit=100`, undefined, ADMIN)
+    ).body.entries.map((e: { entry: { kind: string; by: unknown } }) => e.entry)
+    const beat = entries.find((e: { kind: string }) => e.kind === 'pulse.beat')
+    expect(beat?.by).toEqual({ tenant: A, kid: 'system' })
+    const configured = entries.find(
+      (e: { kind: string }) => e.kind.startsWith('pulse.') && e.kind !== 'pulse.beat',
+    )
+    expect(configured?.by).toEqual({ tenant: A, kid: 'k1' })
+  })
+
+  it('orchestrator writes record the credential; the orchestrator ledger names the owner tenant', async () => {
+    const id = freshId('tl-o')
+    const admin = await jwt({ ten: A, role: 'admin', sub: 'ops' })
+    expect(
+      (await req('PUT', `/v1/orchestrators/${id}`, example('put /v1/orchestrators/{id}'), admin)).status,
+    ).toBe(201)
+    const o = env.ORCHESTRATOR.getByName(id) as unknown as {
+      receipt(i: number): Promise<{ ok: boolean; value: { entry: { by: unknown } } }>
+    }
+    const first = await o.receipt(0)
+    expect(first.ok).toBe(true)
+    expect(first.value.entry.by).toEqual({ tenant: A, kid: 'k1', sub: 'ops' })
   })
 })

@@ -14,8 +14,8 @@ import {
   MinimalCommit,
   StateDoc,
 } from '../../../schemas/holon.ts'
-import { holds, requireRole } from '../auth.ts'
-import { claim, existingHolon, listHolons, register } from '../directory-client.ts'
+import { actorFor, holds, requireRole } from '../auth.ts'
+import { actingOnHolon, claim, existingHolon, listHolons, register } from '../directory-client.ts'
 import { holonStub, unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
 
@@ -181,7 +181,8 @@ export const holons = router()
     const body = c.req.valid('json')
     // Before the object is touched: another tenant's id answers 404 and changes nothing.
     const tenant = await claim(c.env, 'holon', id, c.get('who'), c.req.valid('query').tenant)
-    const reply = await holonStub(c.env, id).create(id, body.kernel, body.verification)
+    const by = actorFor(c.get('who'), tenant)
+    const reply = await holonStub(c.env, id).create(id, body.kernel, body.verification, by)
     // Whenever the holon exists (created, or found with this or another kernel): a repeated create so
     // registers holons older than the directory.
     if (reply.ok || reply.failure.code === 'holon_exists') await register(c.env, 'holon', id, tenant)
@@ -194,8 +195,8 @@ export const holons = router()
   })
   .openapi(kernel, async (c) => {
     const { id } = c.req.valid('param')
-    const holon = await existingHolon(c.env, id, c.get('who'))
-    const r = unwrap(id, await holon.installKernel(c.req.valid('json').kernel))
+    const { holon, by } = await actingOnHolon(c.env, id, c.get('who'))
+    const r = unwrap(id, await holon.installKernel(c.req.valid('json').kernel, by))
     return c.json(r, r.status === 'rebuilding' ? 202 : 200)
   })
   .openapi(evaluate, async (c) => {
@@ -211,8 +212,8 @@ export const holons = router()
       : null
     if (override) holds(c.get('role'), 'admin')
     const minimal = prefersMinimal(c.req.valid('header').prefer)
-    const holon = await existingHolon(c.env, id, c.get('who'))
-    const r = unwrap(id, await holon.commit(eventsOf(body), { override, minimal }))
+    const { holon, by } = await actingOnHolon(c.env, id, c.get('who'))
+    const r = unwrap(id, await holon.commit(eventsOf(body), { override, minimal, by }))
     const headers: Record<string, string> = { 'content-type': 'application/json', vary: 'Prefer' }
     if (minimal) headers['preference-applied'] = 'return=minimal'
     // The object sends the answer's JSON text (see HolonObject.commit): passed through, not parsed again.

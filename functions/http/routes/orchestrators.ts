@@ -22,10 +22,11 @@ import {
   WorkloadsBody,
   WorkloadsPatch,
 } from '../../../schemas/orchestrator.ts'
-import { requireRole } from '../auth.ts'
+import { actorFor, requireRole } from '../auth.ts'
 import { claim, listOrchestrators, register } from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import {
+  actingOnOrchestrator,
   existingOrchestrator,
   orchestratorStub,
   unwrapOrchestrator as unwrap,
@@ -242,7 +243,8 @@ export const orchestrators = router()
     const { id } = c.req.valid('param')
     // Before the object is touched: another tenant's id answers 404 and changes nothing.
     const tenant = await claim(c.env, 'orchestrator', id, c.get('who'), c.req.valid('query').tenant)
-    const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, c.req.valid('json')))
+    const by = actorFor(c.get('who'), tenant)
+    const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, c.req.valid('json'), by))
     await register(c.env, 'orchestrator', id, tenant)
     return c.json(r.info, r.created ? 201 : 200)
   })
@@ -252,35 +254,25 @@ export const orchestrators = router()
   })
   .openapi(putNodes, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id, c.get('who'))
-    return c.json(unwrap(id, await o.writeNodes(c.req.valid('json').nodes, [], true)), 200)
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeNodes(c.req.valid('json').nodes, [], true, by)), 200)
   })
   .openapi(patchNodes, async (c) => {
     const { id } = c.req.valid('param')
     const b = c.req.valid('json')
-    return c.json(
-      unwrap(
-        id,
-        await (await existingOrchestrator(c.env, id, c.get('who'))).writeNodes(b.upsert, b.remove, false),
-      ),
-      200,
-    )
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeNodes(b.upsert, b.remove, false, by)), 200)
   })
   .openapi(putWorkloads, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id, c.get('who'))
-    return c.json(unwrap(id, await o.writeWorkloads(c.req.valid('json').workloads, [], true)), 200)
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeWorkloads(c.req.valid('json').workloads, [], true, by)), 200)
   })
   .openapi(patchWorkloads, async (c) => {
     const { id } = c.req.valid('param')
     const b = c.req.valid('json')
-    return c.json(
-      unwrap(
-        id,
-        await (await existingOrchestrator(c.env, id, c.get('who'))).writeWorkloads(b.upsert, b.remove, false),
-      ),
-      200,
-    )
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeWorkloads(b.upsert, b.remove, false, by)), 200)
   })
   .openapi(metrics, async (c) => {
     const { id } = c.req.valid('param')
@@ -300,8 +292,8 @@ export const orchestrators = router()
   })
   .openapi(approve, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id, c.get('who'))
-    const r = unwrap(id, await o.approve(c.req.valid('json').workloads))
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    const r = unwrap(id, await o.approve(c.req.valid('json').workloads, by))
     return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(placements, async (c) => {

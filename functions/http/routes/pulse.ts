@@ -9,7 +9,7 @@ import {
   WitnessQuery,
 } from '../../../schemas/pulse.ts'
 import { requireRole } from '../auth.ts'
-import { existingHolon } from '../directory-client.ts'
+import { actingOnHolon, existingHolon } from '../directory-client.ts'
 import { unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
 
@@ -65,10 +65,8 @@ const witness = createRoute({
 export const pulse = router()
   .openapi(configure, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(
-      unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).configurePulse(c.req.valid('json'))),
-      200,
-    )
+    const { holon, by } = await actingOnHolon(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await holon.configurePulse(c.req.valid('json'), by)), 200)
   })
   .openapi(show, async (c) => {
     const { id } = c.req.valid('param')
