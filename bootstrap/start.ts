@@ -101,11 +101,15 @@ function banner(base: string, templates: Template[], vars: Record<string, string
   ]
   if (first) {
     const rejected = first.try.find((x) => x.expect !== 'admit') ?? first.try[0]
+    const auth = vars.OMEGA_JWT_KEYS
+      ? ` -H "authorization: Bearer $(npm run -s token -- --tenant default)"`
+      : ''
     lines.push(
       '',
       'Try:',
-      `  curl -s ${base}/v1/holons/${first.holon}/state`,
-      `  curl -s -X POST ${base}/v1/holons/${first.holon}/evaluate -H 'content-type: application/json' \\`,
+      // With tenant keys configured, stored resources are not readable anonymously (docs/tenancy.md).
+      `  curl -s ${base}/v1/holons/${first.holon}/state${auth}`,
+      `  curl -s -X POST ${base}/v1/holons/${first.holon}/evaluate -H 'content-type: application/json'${auth} \\`,
       `    -d '${JSON.stringify({ event: rejected?.event })}'`,
     )
   }
