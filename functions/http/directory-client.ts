@@ -89,8 +89,9 @@ export async function access(
 
 /**
  * The tenant a create by `who` puts `kind:id` in: a tenant credential's own (naming another in `?tenant=` is
- * 403), a root credential's `?tenant=` or `default`. An id another tenant holds answers 404 to a tenant
- * credential (ids are deployment-wide; see docs/tenancy.md) and 409-free 403 to root, which sees every tenant.
+ * 403), a root credential's `?tenant=`, else the existing id's tenant, else `default`. An id another tenant holds
+ * answers 404 to a tenant credential (ids are deployment-wide; see docs/tenancy.md) and 403 naming the holder to
+ * root, which sees every tenant.
  */
 export async function claim(
   env: Env,
@@ -100,15 +101,16 @@ export async function claim(
   requested: string | undefined,
 ): Promise<string> {
   if (who === null) throw new ApiError('unauthorized', 'creating needs a credential')
+  const holder = await tenantOf(env, kind, id)
   let tenant: string
-  if (who.tenant === ROOT_TENANT) tenant = requested ?? 'default'
+  // Root repeating a create of an existing id without ?tenant= keeps it where it is.
+  if (who.tenant === ROOT_TENANT) tenant = requested ?? holder ?? 'default'
   else {
     if (requested !== undefined && requested !== who.tenant)
       throw new ApiError('forbidden', `this credential acts for tenant '${who.tenant}', not '${requested}'`)
     tenant = who.tenant
     if (!covers(who, kind, id)) throw outsideScope(kind, id)
   }
-  const holder = await tenantOf(env, kind, id)
   if (holder !== null && holder !== tenant) {
     if (who.tenant !== ROOT_TENANT) throw notFoundOf(kind, id)
     throw new ApiError('forbidden', `${kind} '${id}' belongs to tenant '${holder}', not '${tenant}'`)

@@ -396,6 +396,39 @@ describe('creates and listings', () => {
     ).toBe(403)
   })
 
+  it("an orchestrator cannot mirror onto another tenant's stored topology (each tick would write to it)", async () => {
+    const config = example('put /v1/orchestrators/{id}') as { settings?: Record<string, unknown> }
+    const withMirror = (t: string) => ({ ...config, settings: { ...(config.settings ?? {}), topology: t } })
+    const mirror = freshId('ta-tm')
+    const made = await req(
+      'PUT',
+      `/v1/topologies/${mirror}?tenant=${A}`,
+      example('put /v1/topologies/{name}'),
+      ADMIN,
+    )
+    expect(made.status).toBe(200)
+    const admB = await jwt({ ten: B, role: 'admin' })
+    const id = freshId('tb-o')
+    const r = await req('PUT', `/v1/orchestrators/${id}`, withMirror(mirror), admB)
+    expect(r.body?.type).toBe('/problems/topology_not_found')
+    expect((await req('GET', `/v1/orchestrators/${id}`, undefined, ADMIN)).status).toBe(404)
+    // The operator cannot wire one tenant's orchestrator to another tenant's topology either.
+    const root = await req('PUT', `/v1/orchestrators/${id}?tenant=${B}`, withMirror(mirror), ADMIN)
+    expect(root.body?.type).toBe('/problems/topology_not_found')
+    // A's own topology is fine for A.
+    const admA = await jwt({ ten: A, role: 'admin' })
+    expect((await req('PUT', `/v1/orchestrators/${freshId('ta-o')}`, withMirror(mirror), admA)).status).toBe(
+      201,
+    )
+  })
+
+  it('root repeating a create without ?tenant= keeps the resource in its tenant', async () => {
+    const again = await req('PUT', `/v1/holons/${res.holon2}`, example('put /v1/holons/{id}'), ADMIN)
+    expect(again.status).toBe(200)
+    const listed = await req('GET', `/v1/holons?tenant=${A}&limit=1000`, undefined, ADMIN)
+    expect(listed.body.holons.map((h: { id: string }) => h.id)).toContain(res.holon2)
+  })
+
   it('with JWT keys configured anonymous reads of stored resources are refused; stateless ones stay open', async () => {
     expect((await req('GET', `/v1/holons/${res.holon}/state`)).status).toBe(401)
     expect((await req('GET', '/v1/holons')).status).toBe(401)

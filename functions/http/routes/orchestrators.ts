@@ -23,7 +23,7 @@ import {
   WorkloadsPatch,
 } from '../../../schemas/orchestrator.ts'
 import { actorFor, requireRole } from '../auth.ts'
-import { claim, listOrchestrators, register } from '../directory-client.ts'
+import { access, claim, listOrchestrators, notFoundOf, register } from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import {
   actingOnOrchestrator,
@@ -243,8 +243,13 @@ export const orchestrators = router()
     const { id } = c.req.valid('param')
     // Before the object is touched: another tenant's id answers 404 and changes nothing.
     const tenant = await claim(c.env, 'orchestrator', id, c.get('who'), c.req.valid('query').tenant)
+    const config = c.req.valid('json')
+    // Each tick writes to the stored topology the settings name: it must be one of the same tenant's, in scope.
+    const mirror = config.settings.topology
+    if (mirror !== undefined && (await access(c.env, 'topology', mirror, c.get('who'))) !== tenant)
+      throw notFoundOf('topology', mirror)
     const by = actorFor(c.get('who'), tenant)
-    const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, c.req.valid('json'), by))
+    const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, config, by))
     await register(c.env, 'orchestrator', id, tenant)
     return c.json(r.info, r.created ? 201 : 200)
   })
