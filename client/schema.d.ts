@@ -2169,6 +2169,12 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description topology_not_found: No such stored topology */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
         /** @description payload_too_large: The request body is too large */
         413: {
           content: {
@@ -2583,7 +2589,7 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
-        /** @description orchestrator_not_found: No such orchestrator */
+        /** @description orchestrator_not_found: No such orchestrator; topology_not_found: No such stored topology */
         404: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];

@@ -72,7 +72,17 @@ const configure = createRoute({
   responses: {
     200: json(OrchestratorInfo, 'reconfigured'),
     201: json(OrchestratorInfo, 'created'),
-    ...writeProblems,
+    // 404: another tenant's id, or a settings.topology that is not the same tenant's
+    ...problems(
+      'validation_failed',
+      'unauthorized',
+      'forbidden',
+      'orchestrator_not_found',
+      'topology_not_found',
+      'unknown_id',
+      'budget_exceeded',
+      'tick_in_progress',
+    ),
   },
 })
 

@@ -59,7 +59,14 @@ const put = createRoute({
   request: { params, query: TenantQuery, body: jsonBody(TopologyCreate) },
   responses: {
     200: json(TopologyInfo, 'stored'),
-    ...problems(...bodyProblems, ...authProblems, 'invalid_point', 'unknown_node', 'duplicate_node'),
+    ...problems(
+      ...bodyProblems,
+      ...authProblems,
+      'invalid_point',
+      'unknown_node',
+      'duplicate_node',
+      'topology_not_found',
+    ),
   },
 })
 
