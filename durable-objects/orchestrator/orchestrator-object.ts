@@ -344,25 +344,35 @@ export class OrchestratorObject extends DurableObject<Env> {
     if (!name) return
     const synced = JSON.parse(this.store.meta('topology_synced') ?? '[]') as Replica[]
     const now = this.store.replicas()
+    // Only a topology of the orchestrator's own tenant: a name deleted and created again by another tenant (or
+    // created only after the configuration named it) is never written to.
+    const directory = this.env.DIRECTORY.getByName('directory') as unknown as {
+      tenantOf(id: string, kind: 'topology'): Promise<string | null>
+    }
+    const owner = await directory.tenantOf(name, 'topology')
+    const tenant = this.store.meta('tenant') ?? 'default'
     const topology = this.env.TOPOLOGY.getByName(name) as DurableObjectStub<TopologyObject>
     let status: Record<string, unknown> = { name, tick, ok: true }
-    for (const patch of topologyPatches(synced, now)) {
-      const r = (await topology.update(patch)) as Awaited<ReturnType<TopologyObject['update']>>
-      if (!r.ok) {
-        status = { name, tick, ok: false, error: JSON.stringify(r.failure) }
-        break
+    if (owner !== tenant)
+      status = { name, tick, ok: false, error: `no stored topology '${name}' of tenant '${tenant}'` }
+    else
+      for (const patch of topologyPatches(synced, now)) {
+        const r = (await topology.update(patch)) as Awaited<ReturnType<TopologyObject['update']>>
+        if (!r.ok) {
+          status = { name, tick, ok: false, error: JSON.stringify(r.failure) }
+          break
+        }
+        status = {
+          name,
+          tick,
+          ok: true,
+          version: r.value.version,
+          ...(r.value.termination && {
+            routes_ok: r.value.termination.routes_ok,
+            route_failures: r.value.termination.failures.slice(0, 5),
+          }),
+        }
       }
-      status = {
-        name,
-        tick,
-        ok: true,
-        version: r.value.version,
-        ...(r.value.termination && {
-          routes_ok: r.value.termination.routes_ok,
-          route_failures: r.value.termination.failures.slice(0, 5),
-        }),
-      }
-    }
     this.db.transaction(() => {
       if (status.ok) this.store.setMeta('topology_synced', JSON.stringify(now))
       this.store.setMeta('topology_sync', JSON.stringify(status))

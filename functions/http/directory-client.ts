@@ -184,6 +184,10 @@ export async function listHolons(
   return { holons: p.entries, next_after: p.next_after }
 }
 
+/** Whether a stored topology of that name exists (whoever's it is: for checks that then call `access`). */
+export const topologyExists = async (env: Env, name: string): Promise<boolean> =>
+  (await tenantOf(env, 'topology', name)) !== null
+
 /** Forgets a deleted topology in the directory. */
 export async function unregisterTopology(env: Env, name: string): Promise<void> {
   await directoryStub(env).unregister(name, 'topology')

@@ -422,6 +422,32 @@ describe('creates and listings', () => {
     )
   })
 
+  it("a topology created by A after B's orchestrator named it is never written by B's ticks", async () => {
+    const config = example('put /v1/orchestrators/{id}') as { settings?: Record<string, unknown> }
+    const later = freshId('ta-later')
+    const settings = { ...(config.settings ?? {}), topology: later, auto_tick: false }
+    const admB = await jwt({ ten: B, role: 'admin' })
+    const admA = await jwt({ ten: A, role: 'admin' })
+    const ob = freshId('tb-o')
+    expect((await req('PUT', `/v1/orchestrators/${ob}`, { ...config, settings }, admB)).status).toBe(201)
+    const made = await req('PUT', `/v1/topologies/${later}`, example('put /v1/topologies/{name}'), admA)
+    expect(made.status).toBe(200)
+    const tick = await req('POST', `/v1/orchestrators/${ob}/tick`, undefined, admB)
+    expect(tick.status, JSON.stringify(tick.body)).toBe(200)
+    const info = await req('GET', `/v1/orchestrators/${ob}`, undefined, admB)
+    expect(info.body.topology).toMatchObject({ name: later, ok: false })
+    expect((await req('GET', `/v1/topologies/${later}`, undefined, admA)).body.version).toBe(
+      made.body.version,
+    )
+    // The same for A's own orchestrator writes (the mirror is in sync: ok).
+    const oa = freshId('ta-o')
+    expect((await req('PUT', `/v1/orchestrators/${oa}`, { ...config, settings }, admA)).status).toBe(201)
+    expect((await req('POST', `/v1/orchestrators/${oa}/tick`, undefined, admA)).status).toBe(200)
+    expect((await req('GET', `/v1/orchestrators/${oa}`, undefined, admA)).body.topology).toMatchObject({
+      ok: true,
+    })
+  })
+
   it('root repeating a create without ?tenant= keeps the resource in its tenant', async () => {
     const again = await req('PUT', `/v1/holons/${res.holon2}`, example('put /v1/holons/{id}'), ADMIN)
     expect(again.status).toBe(200)

@@ -23,7 +23,14 @@ import {
   WorkloadsPatch,
 } from '../../../schemas/orchestrator.ts'
 import { actorFor, requireRole } from '../auth.ts'
-import { access, claim, listOrchestrators, notFoundOf, register } from '../directory-client.ts'
+import {
+  access,
+  claim,
+  listOrchestrators,
+  notFoundOf,
+  register,
+  topologyExists,
+} from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import {
   actingOnOrchestrator,
@@ -254,10 +261,12 @@ export const orchestrators = router()
     // Before the object is touched: another tenant's id answers 404 and changes nothing.
     const tenant = await claim(c.env, 'orchestrator', id, c.get('who'), c.req.valid('query').tenant)
     const config = c.req.valid('json')
-    // Each tick writes to the stored topology the settings name: it must be one of the same tenant's, in scope.
+    // Each tick writes to the stored topology the settings name: an existing one must be the same tenant's and in
+    // scope (a missing one is allowed: the tick reports it, and writes only to a topology of the same tenant).
     const mirror = config.settings.topology
-    if (mirror !== undefined && (await access(c.env, 'topology', mirror, c.get('who'))) !== tenant)
-      throw notFoundOf('topology', mirror)
+    if (mirror !== undefined && (await topologyExists(c.env, mirror)))
+      if ((await access(c.env, 'topology', mirror, c.get('who'))) !== tenant)
+        throw notFoundOf('topology', mirror)
     const by = actorFor(c.get('who'), tenant)
     const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, config, by))
     await register(c.env, 'orchestrator', id, tenant)
