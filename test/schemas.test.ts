@@ -83,6 +83,7 @@ describe('OpenAPI', () => {
         '/v1/mpc',
         '/v1/mdp',
         '/v1/pareto',
+        '/v1/tenants/{tenant}/credentials',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec
