@@ -42,3 +42,29 @@ export function completeDevVars(
   const head = existing === undefined ? HEADER : existing.endsWith('\n') || existing === '' ? '' : '\n'
   return { append: `${head}${lines.join('\n')}\n`, generated }
 }
+
+export const JWT_KEYS_VAR = 'OMEGA_JWT_KEYS'
+export const JWT_ACTIVE_VAR = 'OMEGA_JWT_ACTIVE_KID'
+
+/**
+ * What to append so that `.dev.vars` has a key for tenant credentials (docs/tenancy.md): one HS256 secret of 32
+ * random bytes under a fresh key id, which is also the active one. A file that has keys keeps them (rotation is
+ * the operator's: add a kid, make it active, remove the old one once its tokens have expired).
+ */
+export function completeJwtKeys(
+  existing: string,
+  random: (bytes: number) => string,
+): { append: string; generated: string[] } {
+  const vars = parseDevVars(existing)
+  if (vars[JWT_KEYS_VAR]) return { append: '', generated: [] }
+  const kid = `k-${random(4)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')}`
+  const head = existing === '' || existing.endsWith('\n') ? '' : '\n'
+  return {
+    append:
+      `${head}# Tenant credentials: {kid: HS256 secret}; the active kid signs \`npm run token\` and POST /v1/tenants/{t}/credentials.\n` +
+      `${JWT_KEYS_VAR}=${JSON.stringify({ [kid]: random(32) })}\n${JWT_ACTIVE_VAR}=${kid}\n`,
+    generated: [JWT_KEYS_VAR, JWT_ACTIVE_VAR],
+  }
+}

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { type CommandSpec, command, fail, intFlag } from '../scripts/cli.ts'
 import { root, startDev } from './dev-server.ts'
-import { completeDevVars, ORIGIN_VAR, parseDevVars } from './dev-vars.ts'
+import { completeDevVars, completeJwtKeys, ORIGIN_VAR, parseDevVars } from './dev-vars.ts'
 import { type Call, loadHolon } from './load.ts'
 import { loadTemplate, type Template } from './template.ts'
 
@@ -44,10 +44,17 @@ try {
 function devVars(): Record<string, string> {
   const file = `${root}.dev.vars`
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined
-  const { append, generated } = completeDevVars(existing, (n) => randomBytes(n).toString('base64url'))
+  const random = (n: number) => randomBytes(n).toString('base64url')
+  const { append, generated } = completeDevVars(existing, random)
   if (append) {
     appendFileSync(file, append, { mode: 0o600 })
     console.log(`Generated ${generated.join(', ')} in .dev.vars`)
+  }
+  // A key for tenant credentials (docs/tenancy.md), once.
+  const keys = completeJwtKeys(readFileSync(file, 'utf8'), random)
+  if (keys.append) {
+    appendFileSync(file, keys.append, { mode: 0o600 })
+    console.log(`Generated ${keys.generated.join(', ')} in .dev.vars`)
   }
   const vars = parseDevVars(readFileSync(file, 'utf8'))
   if (generated.includes(ORIGIN_VAR))
@@ -94,11 +101,15 @@ function banner(base: string, templates: Template[], vars: Record<string, string
   ]
   if (first) {
     const rejected = first.try.find((x) => x.expect !== 'admit') ?? first.try[0]
+    const auth = vars.OMEGA_JWT_KEYS
+      ? ` -H "authorization: Bearer $(npm run -s token -- --tenant default)"`
+      : ''
     lines.push(
       '',
       'Try:',
-      `  curl -s ${base}/v1/holons/${first.holon}/state`,
-      `  curl -s -X POST ${base}/v1/holons/${first.holon}/evaluate -H 'content-type: application/json' \\`,
+      // With tenant keys configured, stored resources are not readable anonymously (docs/tenancy.md).
+      `  curl -s ${base}/v1/holons/${first.holon}/state${auth}`,
+      `  curl -s -X POST ${base}/v1/holons/${first.holon}/evaluate -H 'content-type: application/json'${auth} \\`,
       `    -d '${JSON.stringify({ event: rejected?.event })}'`,
     )
   }

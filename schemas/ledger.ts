@@ -48,6 +48,15 @@ export const VerificationPolicy = z
       'which high-rate system entries are ledgered; events, rejections, overrides and kernel changes always are',
   })
 
+/** Who acted (issue 13): the tenant, the credential's key id (`root:<role>`, `system` for the object itself). */
+export const Actor = z
+  .object({
+    tenant: z.string().max(64),
+    kid: z.string().max(128),
+    sub: z.string().max(128).optional(),
+  })
+  .openapi('Actor', { description: 'the tenant and credential key id that wrote a ledger entry' })
+
 export const LedgerEntry = z
   .object({
     v: z.literal(1),
@@ -55,6 +64,7 @@ export const LedgerEntry = z
     index: z.number().int().nonnegative(),
     prev: hex32.nullable().describe('leaf hash of the previous entry'),
     at: z.string(),
+    by: Actor.optional().describe('who acted; absent in entries written before tenants existed'),
     kind: z.enum(ENTRY_KINDS),
     data: z.record(z.string(), z.unknown()),
   })
@@ -184,6 +194,7 @@ export type VerificationPolicy = z.infer<typeof VerificationPolicy>
 /** The default policy: every system entry is ledgered. */
 export const FULL_AUDIT: VerificationPolicy = { level: 'full_audit', sample_rate: 1 }
 export type LedgerEntry = z.infer<typeof LedgerEntry>
+export type Actor = z.infer<typeof Actor>
 export type Receipt = z.infer<typeof Receipt>
 export type VerifyRequest = z.infer<typeof VerifyRequest>
 export type LedgerPage = z.infer<typeof LedgerPage>

@@ -1,5 +1,6 @@
 // The MOM orchestrator's documents: fleet nodes, workloads, metric samples, its configuration, plans and decisions.
 import { z } from '@hono/zod-openapi'
+import { TenantQuery } from './directory.ts'
 import { Point } from './geometry.ts'
 import { Receipt } from './ledger.ts'
 import { MomConfig } from './mom-config.ts'
@@ -482,10 +483,11 @@ export const OrchestratorParams = z.object({ id: OrchestratorId })
 export const OrchestratorListQuery = z.object({
   after: OrchestratorId.optional().describe('list the ids after this one (exclusive)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  tenant: TenantQuery.shape.tenant,
 })
 export const OrchestratorList = z
   .object({
-    orchestrators: z.array(z.object({ id: z.string(), registered_at: z.string() })),
+    orchestrators: z.array(z.object({ id: z.string(), registered_at: z.string(), tenant: z.string() })),
     next_after: z.string().nullable(),
   })
   .openapi('OrchestratorList')

@@ -1,5 +1,6 @@
 // Stored topologies: creation, incremental updates, summaries and node pages.
 import { z } from '@hono/zod-openapi'
+import { TenantQuery } from './directory.ts'
 import { Edge, MAX_REQUEST_EDGES, MAX_REQUEST_NODES, NodeId, NodeSpec, Point } from './geometry.ts'
 import { BoundaryPolicy } from './mom-config.ts'
 import { GreedyQuality, TerminationReport } from './routing.ts'
@@ -132,6 +133,7 @@ export const TopologyListQuery = z.object({
     .optional()
     .describe('list the names after this one (exclusive)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  tenant: TenantQuery.shape.tenant,
 })
 
 export const TopologyList = z
@@ -140,6 +142,7 @@ export const TopologyList = z
       z.object({
         id: z.string().describe('the topology name'),
         registered_at: z.string().describe('ISO-8601 time the directory first recorded the name'),
+        tenant: z.string().describe('the tenant the topology belongs to'),
       }),
     ),
     next_after: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   completeDevVars,
+  completeJwtKeys,
   DEFAULT_ORIGIN,
   GENERATED_TOKENS,
   ORIGIN_VAR,
@@ -110,5 +111,18 @@ describe('npm start', () => {
     })
     // One the admin chose is kept.
     expect(completeDevVars(`${old}${ORIGIN_VAR}=coop.example\n`, random).generated).toEqual([])
+  })
+
+  it('adds one tenant-credential key (HS256, 32 random bytes) and its active kid once, and keeps existing keys', () => {
+    const random = (n: number) => 'x'.repeat(Math.ceil((n * 4) / 3))
+    const first = completeJwtKeys('OMEGA_WRITE_TOKEN=w\n', random)
+    const vars = parseDevVars(first.append)
+    const keys = JSON.parse(vars.OMEGA_JWT_KEYS as string) as Record<string, string>
+    expect(Object.keys(keys)).toEqual([vars.OMEGA_JWT_ACTIVE_KID])
+    expect(Object.values(keys)[0]?.length).toBeGreaterThanOrEqual(32)
+    expect(completeJwtKeys(`OMEGA_WRITE_TOKEN=w\n${first.append}`, random)).toEqual({
+      append: '',
+      generated: [],
+    })
   })
 })

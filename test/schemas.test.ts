@@ -88,6 +88,7 @@ describe('OpenAPI', () => {
         '/v1/markets/shapley',
         '/v1/markets/equilibrium',
         '/v1/markets/auction',
+        '/v1/tenants/{tenant}/credentials',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

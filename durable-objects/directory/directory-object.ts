@@ -1,5 +1,6 @@
-// The directory Durable Object (one per deployment): the names of the holons and stored topologies that exist, so
-// reads of unknown names are answered without waking, and so without allocating, a holon or topology object.
+// The directory Durable Object (one per deployment): the names of the holons, stored topologies and orchestrators
+// that exist and the tenant each belongs to, so reads of unknown (or other tenants') names are answered without
+// waking, and so without allocating, an object.
 import { DurableObject } from 'cloudflare:workers'
 import { migrate } from './migrations.ts'
 import { type DirectoryEntry, type DirectoryKind, DirectoryStore } from './store.ts'
@@ -20,9 +21,16 @@ export class DirectoryObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => ctx.storage.transactionSync(() => migrate(ctx.storage.sql)))
   }
 
-  /** Records a created object; repeating it is harmless (creates and re-PUTs of existing ones call it). */
-  async register(id: string, kind: DirectoryKind = 'holon'): Promise<{ added: boolean }> {
-    return { added: this.store.register(kind, id, new Date().toISOString()) }
+  /**
+   * Records a created object for `tenant`; repeating it is harmless (creates and re-PUTs of existing ones call
+   * it) and never moves an object to another tenant: the answer names the tenant it belongs to.
+   */
+  async register(
+    id: string,
+    kind: DirectoryKind = 'holon',
+    tenant = 'default',
+  ): Promise<{ added: boolean; tenant: string }> {
+    return this.store.register(kind, id, tenant, new Date().toISOString())
   }
 
   /** Forgets a deleted object. */
@@ -31,11 +39,22 @@ export class DirectoryObject extends DurableObject<Env> {
   }
 
   async has(id: string, kind: DirectoryKind = 'holon'): Promise<boolean> {
-    return this.store.has(kind, id)
+    return this.store.tenantOf(kind, id) !== undefined
   }
 
-  async list(after: string, limit: number, kind: DirectoryKind = 'holon'): Promise<DirectoryPage> {
-    const entries = this.store.page(kind, after, limit + 1)
+  /** The tenant an object belongs to; null when it does not exist. */
+  async tenantOf(id: string, kind: DirectoryKind = 'holon'): Promise<string | null> {
+    return this.store.tenantOf(kind, id) ?? null
+  }
+
+  /** A page of `kind` in id order; `tenant` null lists every tenant's. */
+  async list(
+    after: string,
+    limit: number,
+    kind: DirectoryKind = 'holon',
+    tenant: string | null = null,
+  ): Promise<DirectoryPage> {
+    const entries = this.store.page(kind, after, limit + 1, tenant)
     const more = entries.length > limit
     if (more) entries.pop()
     return { entries, next_after: more ? (entries.at(-1)?.id ?? null) : null }

@@ -10,7 +10,7 @@ import {
   readArtifact,
 } from '../../functions/rhizome/index.ts'
 import type { MeshPulse } from '../../schemas/federation.ts'
-import { FULL_AUDIT } from '../../schemas/ledger.ts'
+import { type Actor, FULL_AUDIT } from '../../schemas/ledger.ts'
 import { Db } from '../shared/db.ts'
 import { migrate } from '../shared/migrations.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'
@@ -268,12 +268,12 @@ export class FederationObject extends DurableObject<Env> {
    * version or a newer issue of the same one is accepted and ledgered; anything else is dropped and
    * counted by reason. Imports never touch a local kernel.
    */
-  async receive(artifacts: RhizomeArtifact[]): Promise<InboxResult[]> {
+  async receive(artifacts: RhizomeArtifact[], by?: Actor): Promise<InboxResult[]> {
     const own = new Set(
       this.db.all<{ origin: string }>('SELECT origin FROM local_artifacts').map((r) => r.origin),
     )
     return artifacts.map((a) => {
-      const result = this.judge(a, own)
+      const result = this.judge(a, own, by)
       if (result.outcome !== 'accepted' && result.outcome !== 'duplicate' && result.outcome !== 'own') {
         this.db.run(
           'INSERT INTO drops (reason, n) VALUES (?, 1) ON CONFLICT (reason) DO UPDATE SET n = n + 1',
@@ -285,7 +285,7 @@ export class FederationObject extends DurableObject<Env> {
   }
 
   /** Reads the artifact strictly (pure core), then applies the pin and replay rule shared with the node. */
-  private judge(json: unknown, own: ReadonlySet<string>): InboxResult {
+  private judge(json: unknown, own: ReadonlySet<string>, by?: Actor): InboxResult {
     let a: RhizomeArtifact
     try {
       a = readArtifact(json)
@@ -316,30 +316,34 @@ export class FederationObject extends DurableObject<Env> {
         'origin_collision',
         `a peer uses our ledger origin ${ours} (set OMEGA_LEDGER_ORIGIN per installation)`,
       )
-    return { origin: a.origin, outcome: 'accepted', ledger_index: this.record(a) }
+    return { origin: a.origin, outcome: 'accepted', ledger_index: this.record(a, by) }
   }
 
   /** Ledgers an accepted artifact and pins it, in one ledger transaction; returns its ledger index. */
-  private record(a: RhizomeArtifact): number {
+  private record(a: RhizomeArtifact, by?: Actor): number {
     const ledger = this.ledger as SqlLedger
-    return ledger.transact((appends) => {
-      const index = appends.append('peer.artifact', { artifact: a })
-      this.db.run(
-        `INSERT OR REPLACE INTO peers (origin, verifier_key, holon, mvk_id, kernel_version, kernel_digest, issued_at, artifact, received_at, ledger_index)
+    return ledger.transact(
+      (appends) => {
+        const index = appends.append('peer.artifact', { artifact: a })
+        this.db.run(
+          `INSERT OR REPLACE INTO peers (origin, verifier_key, holon, mvk_id, kernel_version, kernel_digest, issued_at, artifact, received_at, ledger_index)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        a.origin,
-        a.verifier_key,
-        a.holon,
-        a.mvk_id,
-        a.kernel_version,
-        a.kernel_digest,
-        a.issued_at,
-        JSON.stringify(a),
-        appends.at,
-        index,
-      )
-      return index
-    }).value
+          a.origin,
+          a.verifier_key,
+          a.holon,
+          a.mvk_id,
+          a.kernel_version,
+          a.kernel_digest,
+          a.issued_at,
+          JSON.stringify(a),
+          appends.at,
+          index,
+        )
+        return index
+      },
+      undefined,
+      by,
+    ).value
   }
 
   /** A witness's cosignature of one of our holons' checkpoints (verified, over what was received, before it is kept). */

@@ -3,7 +3,7 @@ import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { sha256HexNative } from '../../functions/canonical/index.ts'
 import type { Dissipation } from '../../functions/kairos/index.ts'
 import { type BatchOutcome, type GateBatchOptions, gateBatch } from '../../functions/kernel/index.ts'
-import { canonicalRecord, type Receipt, type SealedEntry } from '../../functions/ledger/index.ts'
+import { type Actor, canonicalRecord, type Receipt, type SealedEntry } from '../../functions/ledger/index.ts'
 import type { GateResult } from '../../schemas/evaluation.ts'
 import type { Event, Override } from '../../schemas/event.ts'
 import type { CommitReceipt, EventResult, MinimalCommit, MinimalResult } from '../../schemas/holon.ts'
@@ -43,6 +43,8 @@ export interface CommitOptions {
    * checkpoint once; no receipts are built (a receipt is ~1.9 kB of the answer per event).
    */
   minimal: boolean
+  /** Who commits (the worker passes the credential's tenant and key id); absent: the holon's `system`. */
+  by?: Actor
 }
 
 /** An event with its canonical text (hashed once, embedded in its ledger entry) and that text's SHA-256. */

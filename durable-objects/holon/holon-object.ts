@@ -15,6 +15,7 @@ import type { Event } from '../../schemas/event.ts'
 import type { DryRun, EventsPage, HolonInfo, KernelInstall, StateDoc } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
 import {
+  type Actor,
   type CheckpointDoc,
   type ConsistencyDoc,
   FULL_AUDIT,
@@ -79,9 +80,9 @@ export class HolonObject extends DurableObject<Env> {
   }
 
   /** The ledger's transaction; a failed one also drops the pulse's and rebuilder's memory (reloaded from SQLite). */
-  private transact<T>(f: (appends: LedgerAppends) => T, at?: string): Sealed<T> {
+  private transact<T>(f: (appends: LedgerAppends) => T, at?: string, by?: Actor): Sealed<T> {
     try {
-      return (this.ledger as SqlLedger).transact(f, at)
+      return (this.ledger as SqlLedger).transact(f, at, by)
     } catch (e) {
       this.pulse.reset()
       this.rebuilder.reset()
@@ -102,6 +103,7 @@ export class HolonObject extends DurableObject<Env> {
     holon: string,
     spec: KernelSpec,
     policy: VerificationPolicy = FULL_AUDIT,
+    by?: Actor,
   ): Promise<Reply<{ created: boolean; info: HolonInfo }>> {
     if (this.live) {
       if (this.live.kernel.digest !== kernelDigest(spec)) {
@@ -116,13 +118,19 @@ export class HolonObject extends DurableObject<Env> {
     const meta: [string, string][] = [
       ['holon', holon],
       ['created_at', at],
+      // The owner tenant: what the ledger records for the object's own entries (beats, rebuild chunks).
+      ['tenant', by?.tenant ?? 'default'],
       ...SqlLedger.newMeta(this.originOf(holon), policy),
     ]
     const ledger = new SqlLedger(this.db, holon, Object.fromEntries(meta))
-    ledger.transact((appends) => {
-      insertHolon(this.db, meta, kernel, at)
-      appends.append('holon.created', createdData(kernel, 1, ledger, policy))
-    }, at)
+    ledger.transact(
+      (appends) => {
+        insertHolon(this.db, meta, kernel, at)
+        appends.append('holon.created', createdData(kernel, 1, ledger, policy))
+      },
+      at,
+      by,
+    )
     const info = this.infoOf(this.reload() as Live)
     await this.announce()
     return ok({ created: true, info })
@@ -164,7 +172,7 @@ export class HolonObject extends DurableObject<Env> {
   }
 
   /** Installs a kernel version; changed aggregates are rebuilt from history in bounded chunks. */
-  async installKernel(spec: KernelSpec): Promise<Reply<KernelInstall>> {
+  async installKernel(spec: KernelSpec, by?: Actor): Promise<Reply<KernelInstall>> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
     const compiled = this.compile(spec)
@@ -172,7 +180,11 @@ export class HolonObject extends DurableObject<Env> {
     if (compiled.value.digest === l.kernel.digest && !this.rebuilder.progress()) {
       return ok({ version: l.version, status: 'unchanged', rebuilt_aggregates: [] })
     }
-    const { value: started } = this.transact((appends) => this.rebuilder.start(compiled.value, appends))
+    const { value: started } = this.transact(
+      (appends) => this.rebuilder.start(compiled.value, appends),
+      undefined,
+      by,
+    )
     const done = await this.rebuildStep()
     await this.schedule()
     const progress = this.rebuilder.progress()
@@ -241,7 +253,7 @@ export class HolonObject extends DurableObject<Env> {
   }
 
   /** Starts, stops or configures the pulse (admin). */
-  async configurePulse(body: PulseBody): Promise<Reply<PulseDoc>> {
+  async configurePulse(body: PulseBody, by?: Actor): Promise<Reply<PulseDoc>> {
     const l = this.live
     if (!l) return fail({ code: 'holon_not_found' })
     try {
@@ -249,6 +261,7 @@ export class HolonObject extends DurableObject<Env> {
       const { value } = this.transact(
         (appends) => this.pulse.configure(body, nowMs, appends),
         new Date(nowMs).toISOString(),
+        by,
       )
       this.pulse.adopt(value)
       if (!value.running || value.config.mesh?.enabled === false) await forgetPulse(this.env, l.holon)
@@ -318,7 +331,7 @@ export class HolonObject extends DurableObject<Env> {
     // Read after the await: another call (a kernel activation) may have replaced them meanwhile.
     const { live, ledger, db, pulse } = this
     if (!live || !ledger) return fail({ code: 'holon_not_found' })
-    const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f)
+    const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f, undefined, options.by)
     const { reply, change } = commitEvents({ db, live, ledger, pulse, transact }, prepared, options)
     if (change) applyChange(live, change)
     if (change) this.sockets.broadcast(() => changeMessage(live.holon, reply, change))

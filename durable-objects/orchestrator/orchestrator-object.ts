@@ -19,7 +19,7 @@ import {
   type TickPlan,
   topologyPatches,
 } from '../../functions/orchestrator/index.ts'
-import type { Receipt, VerificationPolicy } from '../../schemas/ledger.ts'
+import type { Actor, Receipt, VerificationPolicy } from '../../schemas/ledger.ts'
 import type {
   DecisionDoc,
   FleetNode,
@@ -83,6 +83,7 @@ export class OrchestratorObject extends DurableObject<Env> {
   async configure(
     id: string,
     config: OrchestratorConfig,
+    by?: Actor,
   ): Promise<R<{ created: boolean; info: OrchestratorInfo }>> {
     try {
       for (const [i, s] of config.strategies.entries()) checkStrategy(s, `/strategies/${i}`)
@@ -99,15 +100,21 @@ export class OrchestratorObject extends DurableObject<Env> {
         ['id', id],
         ['created_at', at],
         ['tick', '0'],
+        // The owner tenant: what the ledger records for the object's own entries (ticks).
+        ['tenant', by?.tenant ?? 'default'],
         ...SqlLedger.newMeta(origin, policyOf(config)),
       ]
       this.db.transaction(() => this.db.insertMany('meta', ['k', 'v'], meta))
       this.open()
     }
-    this.ledgerOf().transact((appends) => {
-      this.store.setMeta('config', JSON.stringify(config))
-      appends.append('orchestrator.configured', { config_digest: digestOf(config), config, created })
-    }, at)
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.setMeta('config', JSON.stringify(config))
+        appends.append('orchestrator.configured', { config_digest: digestOf(config), config, created })
+      },
+      at,
+      by,
+    )
     await this.schedule()
     return ok({ created, info: this.infoDoc() })
   }
@@ -123,7 +130,12 @@ export class OrchestratorObject extends DurableObject<Env> {
     return r && { code: 'tick_in_progress', ...r.running }
   }
 
-  async writeNodes(upsert: FleetNode[], remove: string[], replace: boolean): Promise<R<{ nodes: number }>> {
+  async writeNodes(
+    upsert: FleetNode[],
+    remove: string[],
+    replace: boolean,
+    by?: Actor,
+  ): Promise<R<{ nodes: number }>> {
     const config = this.store.config()
     if (!config) return fail({ code: 'orchestrator_not_found' })
     const busy = this.busy()
@@ -161,13 +173,17 @@ export class OrchestratorObject extends DurableObject<Env> {
         message: `at most ${MAX_FLEET_NODES} nodes per orchestrator`,
       })
     const removed = [...existing.keys()].filter((id) => !next.has(id))
-    this.ledgerOf().transact((appends) => {
-      this.store.replaceNodes(resolved)
-      appends.append('fleet.changed', {
-        nodes: { upserted: upsert.map((n) => n.id), removed },
-        fleet_digest: digestOf(resolved),
-      })
-    })
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.replaceNodes(resolved)
+        appends.append('fleet.changed', {
+          nodes: { upserted: upsert.map((n) => n.id), removed },
+          fleet_digest: digestOf(resolved),
+        })
+      },
+      undefined,
+      by,
+    )
     return ok({ nodes: resolved.length })
   }
 
@@ -175,6 +191,7 @@ export class OrchestratorObject extends DurableObject<Env> {
     upsert: Workload[],
     remove: string[],
     replace: boolean,
+    by?: Actor,
   ): Promise<R<{ workloads: number }>> {
     if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
     const busy = this.busy()
@@ -202,14 +219,18 @@ export class OrchestratorObject extends DurableObject<Env> {
         pointer: '/workloads',
         message: `at most ${MAX_WORKLOADS} workloads per orchestrator`,
       })
-    this.ledgerOf().transact((appends) => {
-      this.store.removeWorkloads(gone)
-      this.store.upsertWorkloads(upsert)
-      appends.append('fleet.changed', {
-        workloads: { upserted: upsert.map((w) => w.id), removed: gone },
-        workloads_digest: digestOf(upsert),
-      })
-    })
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.removeWorkloads(gone)
+        this.store.upsertWorkloads(upsert)
+        appends.append('fleet.changed', {
+          workloads: { upserted: upsert.map((w) => w.id), removed: gone },
+          workloads_digest: digestOf(upsert),
+        })
+      },
+      undefined,
+      by,
+    )
     return ok({ workloads: this.store.count('workloads') })
   }
 
@@ -324,25 +345,35 @@ export class OrchestratorObject extends DurableObject<Env> {
     if (!name) return
     const synced = JSON.parse(this.store.meta('topology_synced') ?? '[]') as Replica[]
     const now = this.store.replicas()
+    // Only a topology of the orchestrator's own tenant: a name deleted and created again by another tenant (or
+    // created only after the configuration named it) is never written to.
+    const directory = this.env.DIRECTORY.getByName('directory') as unknown as {
+      tenantOf(id: string, kind: 'topology'): Promise<string | null>
+    }
+    const owner = await directory.tenantOf(name, 'topology')
+    const tenant = this.store.meta('tenant') ?? 'default'
     const topology = this.env.TOPOLOGY.getByName(name) as DurableObjectStub<TopologyObject>
     let status: Record<string, unknown> = { name, tick, ok: true }
-    for (const patch of topologyPatches(synced, now)) {
-      const r = (await topology.update(patch)) as Awaited<ReturnType<TopologyObject['update']>>
-      if (!r.ok) {
-        status = { name, tick, ok: false, error: JSON.stringify(r.failure) }
-        break
+    if (owner !== tenant)
+      status = { name, tick, ok: false, error: `no stored topology '${name}' of tenant '${tenant}'` }
+    else
+      for (const patch of topologyPatches(synced, now)) {
+        const r = (await topology.update(patch)) as Awaited<ReturnType<TopologyObject['update']>>
+        if (!r.ok) {
+          status = { name, tick, ok: false, error: JSON.stringify(r.failure) }
+          break
+        }
+        status = {
+          name,
+          tick,
+          ok: true,
+          version: r.value.version,
+          ...(r.value.termination && {
+            routes_ok: r.value.termination.routes_ok,
+            route_failures: r.value.termination.failures.slice(0, 5),
+          }),
+        }
       }
-      status = {
-        name,
-        tick,
-        ok: true,
-        version: r.value.version,
-        ...(r.value.termination && {
-          routes_ok: r.value.termination.routes_ok,
-          route_failures: r.value.termination.failures.slice(0, 5),
-        }),
-      }
-    }
     this.db.transaction(() => {
       if (status.ok) this.store.setMeta('topology_synced', JSON.stringify(now))
       this.store.setMeta('topology_sync', JSON.stringify(status))
@@ -424,7 +455,7 @@ export class OrchestratorObject extends DurableObject<Env> {
   }
 
   /** Approves the manual workloads' latest proposals (all, or those named) and runs a tick that applies them. */
-  async approve(workloads?: string[]): Promise<R<PlanDoc | TickProgress>> {
+  async approve(workloads?: string[], by?: Actor): Promise<R<PlanDoc | TickProgress>> {
     if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
     const proposals = JSON.parse(this.store.meta('proposals') ?? '{"workloads":{}}') as {
       tick?: number
@@ -434,13 +465,17 @@ export class OrchestratorObject extends DurableObject<Env> {
     if (chosen.length === 0) return fail({ code: 'nothing_to_approve' })
     const busy = this.busy()
     if (busy) return fail(busy)
-    this.ledgerOf().transact((appends) => {
-      this.store.setMeta('approved', JSON.stringify(Object.fromEntries(chosen)))
-      appends.append('orchestrator.approved', {
-        proposal_tick: proposals.tick ?? null,
-        approved: Object.fromEntries(chosen),
-      })
-    })
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.setMeta('approved', JSON.stringify(Object.fromEntries(chosen)))
+        appends.append('orchestrator.approved', {
+          proposal_tick: proposals.tick ?? null,
+          approved: Object.fromEntries(chosen),
+        })
+      },
+      undefined,
+      by,
+    )
     return this.tick()
   }
 

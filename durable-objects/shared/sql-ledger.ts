@@ -2,7 +2,9 @@
 // checkpoints, proofs and exports, changed only through `transact`, which owns the storage transaction.
 import { ed25519 } from '@noble/curves/ed25519.js'
 import {
+  type Actor,
   type Checkpoint,
+  canonicalRecord,
   type EntryKind,
   EXPORT_TYPE,
   type ExportHeader,
@@ -67,12 +69,15 @@ export class LedgerAppends {
   readonly at: string
   private readonly start: number
   readonly pending: Pending[] = []
+  /** Who acts in this transaction: every entry's `by`. */
+  readonly by: Actor
 
-  constructor(name: string, policy: VerificationPolicy, start: number, at: string) {
+  constructor(name: string, policy: VerificationPolicy, start: number, at: string, by: Actor) {
     this.name = name
     this.policy = policy
     this.start = start
     this.at = at
+    this.by = by
   }
 
   /**
@@ -113,6 +118,8 @@ export class SqlLedger {
   readonly verifierKey: string
   readonly publicKey: Uint8Array
   readonly policy: VerificationPolicy
+  /** Who writes when no credential acts (alarms: beats, rebuild chunks, ticks): the owner tenant, kid `system`. */
+  readonly system: Actor
   private tree: CompactRange
   private prev: string | null
   private latest: { size: number; note: string } | undefined
@@ -129,6 +136,8 @@ export class SqlLedger {
     this.publicKey = this.signer.publicKey
     this.verifierKey = encodeVerifierKey(this.origin, this.publicKey)
     this.policy = meta.verification ? (JSON.parse(meta.verification) as VerificationPolicy) : FULL_AUDIT
+    // Ledgers older than tenants belong to `default`, as their directory entries do.
+    this.system = { tenant: meta.tenant || 'default', kid: 'system' }
     const size = Number(db.one<{ n: number }>('SELECT coalesce(max(idx) + 1, 0) AS n FROM ledger')?.n ?? 0)
     const nodes = CompactRange.levelsOf(size).map(({ level, index }) => ({
       level,
@@ -165,8 +174,8 @@ export class SqlLedger {
    * what it appended (entry and node rows, a signed checkpoint) in the same transaction. The ledger's
    * memory moves only after the transaction committed; if `f` or sealing throws, nothing changed.
    */
-  transact<T>(f: (appends: LedgerAppends) => T, at = new Date().toISOString()): Sealed<T> {
-    const appends = new LedgerAppends(this.name, this.policy, this.tree.size, at)
+  transact<T>(f: (appends: LedgerAppends) => T, at = new Date().toISOString(), by?: Actor): Sealed<T> {
+    const appends = new LedgerAppends(this.name, this.policy, this.tree.size, at, by ?? this.system)
     let staged: Staged | undefined
     const value = this.db.transaction(() => {
       const v = f(appends)
@@ -188,11 +197,15 @@ export class SqlLedger {
     const nodeRows: SqlStorageValue[][] = []
     const entries: SealedEntry[] = []
     let prev = this.prev
+    // Once per transaction, not per entry (the commit path's speed).
+    const by = appends.by
+    const byText = canonicalRecord(by)
     for (const p of appends.pending) {
       const index = tree.size
       const sealed = sealEntry(
-        { v: 1, holon: this.name, index, prev, at: appends.at, kind: p.kind, data: p.data },
+        { v: 1, holon: this.name, index, prev, at: appends.at, by, kind: p.kind, data: p.data },
         p.canonicalData,
+        byText,
       )
       entryRows.push([index, p.kind, sealed.text, sealed.digestHex])
       for (const n of tree.append(sha3Tree, sealed.leaf)) {

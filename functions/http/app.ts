@@ -23,6 +23,7 @@ import { mcp } from './routes/mcp.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
+import { tenants } from './routes/tenants.ts'
 import { topologies } from './routes/topologies.ts'
 import { torsion } from './routes/torsion.ts'
 import { verifier } from './routes/verify.ts'
@@ -63,6 +64,7 @@ export function createApp() {
   app.route('/', marketsEquilibrium)
   app.route('/', marketsAuction)
   app.route('/', mcp)
+  app.route('/', tenants)
   app.route('/', dashboard)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))

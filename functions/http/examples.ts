@@ -89,6 +89,13 @@ const checkout = {
 const leaf = 'c3bb5c5f3f3f1e8d7e0b8a0a4b1f4d2b5a8e6c9d0f1a2b3c4d5e6f708192a3b4'
 
 export const EXAMPLES: Record<string, Example[]> = {
+  'post /v1/tenants/{tenant}/credentials': [
+    {
+      summary: "an agent's write credential for one holon, for an hour",
+      value: { role: 'write', resources: ['holon:circular-economy'], ttl_seconds: 3600, sub: 'agent-7' },
+    },
+    { summary: 'a tenant-wide read credential for a day', value: { role: 'read', ttl_seconds: 86400 } },
+  ],
   'post /v1/torsion': [
     {
       summary: 'score an exchange after two others',
@@ -467,4 +474,10 @@ export function parameterExample(path: string, name: string): string {
   return PARAMETERS[name] ?? 'example'
 }
 
-const PARAMETERS: Record<string, string> = { name: 'edge-mesh', index: '1', workload: 'checkout', tick: '1' }
+const PARAMETERS: Record<string, string> = {
+  tenant: 'acme',
+  name: 'edge-mesh',
+  index: '1',
+  workload: 'checkout',
+  tick: '1',
+}

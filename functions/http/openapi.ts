@@ -1,11 +1,11 @@
 // Route-declaration helpers: JSON bodies, JSON responses and problem responses for the OpenAPI document.
 import { OpenAPIHono, type OpenAPIHonoOptions, type RouteConfig, z } from '@hono/zod-openapi'
 import { HolonId } from '../../schemas/holon.ts'
-import type { Role } from './auth.ts'
+import type { Principal, Role } from './auth.ts'
 import { bodyLimit, jsonContentType, parseJsonBody } from './middleware/index.ts'
 import { ApiError, PROBLEMS, type ProblemCode, pointer } from './problems.ts'
 
-export type AppEnv = { Bindings: Env; Variables: { role: Role | null } }
+export type AppEnv = { Bindings: Env; Variables: { role: Role | null; who: Principal | null } }
 
 const Problem = z
   .object({

@@ -2,7 +2,9 @@
 import type { OrchestratorObject } from '../../durable-objects/orchestrator/orchestrator-object.ts'
 import type { OrchestratorRefusal } from '../../durable-objects/orchestrator/refusals.ts'
 import type { Reply } from '../../durable-objects/shared/reply.ts'
-import { orchestratorExists } from './directory-client.ts'
+import type { Actor } from '../../schemas/ledger.ts'
+import { actorFor, type Principal } from './auth.ts'
+import { access } from './directory-client.ts'
 import { ApiError, budgetProblem } from './problems.ts'
 
 type OrchestratorRpc = Pick<
@@ -32,10 +34,24 @@ export const orchestratorNotFound = (id: string): ApiError =>
     `no orchestrator '${id}'; create it with PUT /v1/orchestrators/${id}`,
   )
 
-/** The object of an existing orchestrator; an unknown id is a 404 that wakes no object. */
-export async function existingOrchestrator(env: Env, id: string): Promise<OrchestratorRpc> {
-  if (!(await orchestratorExists(env, id))) throw orchestratorNotFound(id)
+/** The object of an existing orchestrator `who` may touch; an unknown (or another tenant's) id is a 404 that wakes no object. */
+export async function existingOrchestrator(
+  env: Env,
+  id: string,
+  who: Principal | null,
+): Promise<OrchestratorRpc> {
+  await access(env, 'orchestrator', id, who)
   return orchestratorStub(env, id)
+}
+
+/** The orchestrator object `who` may change, and who the ledger records as acting. */
+export async function actingOnOrchestrator(
+  env: Env,
+  id: string,
+  who: Principal | null,
+): Promise<{ o: OrchestratorRpc; by: Actor }> {
+  const tenant = await access(env, 'orchestrator', id, who)
+  return { o: orchestratorStub(env, id), by: actorFor(who, tenant) }
 }
 
 export function unwrapOrchestrator<T>(id: string, reply: Reply<T, OrchestratorRefusal>): T {

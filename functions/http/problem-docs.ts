@@ -130,13 +130,13 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
   },
   unauthorized: {
     explanation:
-      'The operation needs a bearer token and none was sent, or the token sent matches none configured. Reads are open unless OMEGA_READ_TOKEN is set; writes need OMEGA_WRITE_TOKEN, governance OMEGA_ADMIN_TOKEN.',
+      'The operation needs a bearer token and none was sent, or the token sent matches none configured: neither a root token nor a tenant JWT signed by a listed key id, unexpired, with valid claims (the detail says which). Reads are open unless OMEGA_READ_TOKEN is set, and reads of stored resources also need a credential when OMEGA_JWT_KEYS is set; writes need a write credential, governance an admin one (docs/tenancy.md).',
     remedy: 'Send `Authorization: Bearer <token>` with a token of the right role.',
     example: { instance: `${H}/events`, detail: 'a bearer token is required' },
   },
   forbidden: {
     explanation:
-      'The token is valid but its role may not do this: a write token cannot install a kernel or override the gate (admin only), a read token cannot write.',
+      'The token is valid but may not do this: its role is too weak (a write token cannot install a kernel or override the gate, a read token cannot write), or a tenant credential names a resource outside its `res` list or another tenant in `?tenant=`.',
     remedy: 'Use a token of the role the operation names in the reference.',
     example: { instance: `${H}/kernel`, detail: "role 'write' may not do what needs 'admin'" },
   },

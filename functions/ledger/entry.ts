@@ -1,10 +1,10 @@
 // Ledger entries: RFC 8785 canonical JSON, chained by the previous entry's leaf hash, leaves of a SHA3-256 tree.
-import type { EntryKind, LedgerEntry } from '../../schemas/ledger.ts'
+import type { Actor, EntryKind, LedgerEntry } from '../../schemas/ledger.ts'
 import { canonicalJson } from '../canonical/index.ts'
 import { type Hash, sha3_256, sha3Tree } from '../merkle/index.ts'
 import { toHex, utf8 } from './encoding.ts'
 
-export type { EntryKind, LedgerEntry }
+export type { Actor, EntryKind, LedgerEntry }
 
 export interface SealedEntry {
   entry: LedgerEntry
@@ -105,11 +105,18 @@ export function canonicalRecord(
  * The chain link is the previous entry's *leaf* hash, H(0x00 || bytes): one hash per entry serves both
  * the chain and the Merkle tree, so verifying an export hashes each entry's bytes once. `canonicalData`
  * holds members of `entry.data` already in canonical text (an event canonicalised for its digest), so
- * they are not serialised twice; the bytes are the same either way.
+ * they are not serialised twice; the bytes are the same either way. `byText` is `entry.by`'s canonical text.
  */
-export function sealEntry(entry: LedgerEntry, canonicalData: Record<string, string> = {}): SealedEntry {
-  const { data, ...head } = entry
-  const text = canonicalRecord(head, { data: canonicalRecord(data, canonicalData) })
+export function sealEntry(
+  entry: LedgerEntry,
+  canonicalData: Record<string, string> = {},
+  byText?: string,
+): SealedEntry {
+  const { data, by, ...head } = entry
+  const canonical: Record<string, string> = { data: canonicalRecord(data, canonicalData) }
+  // `by` is the same for every entry of a transaction: the ledger passes its text, written once.
+  if (by !== undefined) canonical.by = byText ?? canonicalRecord(by)
+  const text = canonicalRecord(head, canonical)
   const bytes = utf8(text)
   const leaf = sha3Tree.leaf(bytes)
   const digest = sha3_256(bytes)

@@ -84,10 +84,10 @@ export async function callTool(name: string, args: unknown, ctx: ToolContext): P
   }
 }
 
-async function readKernel(env: Env, id: string) {
+async function readKernel(ctx: ToolContext, id: string) {
   if (!HolonId.safeParse(id).success) throw new McpError(ErrorCode.InvalidParams, `'${id}' is not a holon id`)
   try {
-    return unwrap(id, await (await existingHolon(env, id)).info())
+    return unwrap(id, await (await existingHolon(ctx.env, id, ctx.who)).info())
   } catch (err) {
     const api = apiErrorOf(err)
     if (!api) throw err
@@ -119,7 +119,7 @@ export function createMcpServer(ctx: ToolContext): Server {
   )
 
   server.setRequestHandler(ListResourcesRequestSchema, async () => {
-    const page = await listHolons(ctx.env, '', LISTED_KERNELS)
+    const page = await listHolons(ctx.env, ctx.who, { limit: LISTED_KERNELS })
     return {
       resources: [
         {
@@ -151,7 +151,7 @@ export function createMcpServer(ctx: ToolContext): Server {
     if (uri === META_URI) return { contents: [{ uri, mimeType: 'text/markdown', text: META_PROMPT }] }
     const m = KERNEL_URI.exec(uri)
     if (!m) throw new McpError(ErrorCode.InvalidParams, `no resource '${uri}'`)
-    const info = await readKernel(ctx.env, decodeURIComponent(m[1] as string))
+    const info = await readKernel(ctx, decodeURIComponent(m[1] as string))
     const doc = {
       holon: info.id,
       kernel_version: info.kernel_version,

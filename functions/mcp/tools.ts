@@ -6,8 +6,8 @@ import { Receipt } from '../../schemas/ledger.ts'
 import { DEFAULT_MOM_CONFIG } from '../../schemas/mom-config.ts'
 import { ParetoRequest } from '../../schemas/placement.ts'
 import { RouteRequest } from '../../schemas/routing.ts'
-import { holds, type Role } from '../http/auth.ts'
-import { existingHolon, existingTopology, listHolons } from '../http/directory-client.ts'
+import { holds, type Principal, type Role } from '../http/auth.ts'
+import { actingOnHolon, existingHolon, existingTopology, listHolons } from '../http/directory-client.ts'
 import { unwrap } from '../http/holon-client.ts'
 import { unwrapTopology } from '../http/topology-client.ts'
 import { verifyReceipt } from '../ledger/index.ts'
@@ -20,6 +20,8 @@ export interface ToolContext {
   env: Env
   /** null: no token was presented (reads are open unless OMEGA_READ_TOKEN is set). */
   role: Role | null
+  /** The credential (tenant, resources, key id); null for an anonymous read. */
+  who: Principal | null
 }
 
 export interface ToolAnnotations {
@@ -95,7 +97,7 @@ const listHolonsTool = tool({
     limit: z.number().int().min(1).max(1000).default(100),
   }),
   annotations: read,
-  run: (a, { env }) => listHolons(env, a.after ?? '', a.limit),
+  run: (a, { env, who }) => listHolons(env, who, { after: a.after, limit: a.limit }),
 })
 
 const evaluateTool = tool({
@@ -107,9 +109,9 @@ const evaluateTool = tool({
     'Act only on admit / admit_improving; never act on non-zero torsion or treat an error as a pass.',
   input: z.strictObject(gateArgs),
   annotations: read,
-  run: async (a, { env }) => {
+  run: async (a, { env, who }) => {
     const events = eventsOf(body(a))
-    return unwrap(a.holon, await (await existingHolon(env, a.holon)).evaluate(events))
+    return unwrap(a.holon, await (await existingHolon(env, a.holon, who)).evaluate(events))
   },
 })
 
@@ -123,13 +125,13 @@ const commitTool = tool({
     'token: an agent never overrides on its own initiative. Retrying the same event id never commits twice.',
   input: z.strictObject({ ...gateArgs, override: Override.optional() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run: async (a, { env, role }) => {
+  run: async (a, { env, role, who }) => {
     holds(role, 'write')
     const b = body(a)
     const override = b.override ? { reason: b.override.reason, actor: b.override.actor ?? 'admin' } : null
     if (override) holds(role, 'admin')
-    const holon = await existingHolon(env, a.holon)
-    const r = unwrap(a.holon, await holon.commit(eventsOf(b), { override, minimal: false }))
+    const { holon, by } = await actingOnHolon(env, a.holon, who)
+    const r = unwrap(a.holon, await holon.commit(eventsOf(b), { override, minimal: false, by }))
     return JSON.parse(r.json) as object
   },
 })
@@ -142,7 +144,7 @@ const stateTool = tool({
     'violations, errors, the gate policy and the pulse.',
   input: Holon,
   annotations: read,
-  run: async (a, { env }) => unwrap(a.holon, await (await existingHolon(env, a.holon)).state()),
+  run: async (a, { env, who }) => unwrap(a.holon, await (await existingHolon(env, a.holon, who)).state()),
 })
 
 const explainTool = tool({
@@ -155,7 +157,8 @@ const explainTool = tool({
     "on the holon's own kernel and aggregates). `summary` says it in sentences.",
   input: z.strictObject({ holon: HolonId.describe('the holon id'), event: Event }),
   annotations: read,
-  run: async (a, { env }) => unwrap(a.holon, await (await existingHolon(env, a.holon)).explain(a.event)),
+  run: async (a, { env, who }) =>
+    unwrap(a.holon, await (await existingHolon(env, a.holon, who)).explain(a.event)),
 })
 
 const verifyTool = tool({
@@ -170,10 +173,11 @@ const verifyTool = tool({
     verifier_key: z.string().max(512).optional().describe('note verifier key: name+hash+base64(0x01 || key)'),
   }),
   annotations: read,
-  run: async (a, { env }) => {
+  run: async (a, { env, who }) => {
     const key =
       a.verifier_key ??
-      unwrap(a.receipt.holon, await (await existingHolon(env, a.receipt.holon)).info()).ledger.verifier_key
+      unwrap(a.receipt.holon, await (await existingHolon(env, a.receipt.holon, who)).info()).ledger
+        .verifier_key
     const report = verifyReceipt(a.receipt as Parameters<typeof verifyReceipt>[0], key)
     return { ...report, verifier_key: key, key_source: a.verifier_key ? 'given' : 'holon' }
   },
@@ -188,12 +192,12 @@ const routeTool = tool({
     'stored one.',
   input: RouteRequest,
   annotations: read,
-  run: async (a, { env }) => {
+  run: async (a, { env, who }) => {
     const { topology, topology_name: name, ...query } = a
     const cfg = query.config ?? DEFAULT_MOM_CONFIG
     if (!topology) {
       const stored = name as string
-      return unwrapTopology(stored, await (await existingTopology(env, stored)).route(query))
+      return unwrapTopology(stored, await (await existingTopology(env, stored, who)).route(query))
     }
     if (topology.edges?.length) checkPathCount(query.algorithm ?? cfg.geometry.routing_algorithm, query.k)
     const topo = buildTopology(topology, query.boundary ?? cfg.geometry.boundary)

@@ -56,6 +56,12 @@ const COMMANDS = [
   { name: 'bench', script: 'bench/run.ts', usage: 'usage: npm run bench --', bad: ['--budget', '0'] },
   { name: 'schemas', script: 'scripts/build-schemas.ts', usage: 'usage: npm run schemas --', bad: ['stray'] },
   { name: 'start', script: 'bootstrap/start.ts', usage: 'usage: npm start --', bad: ['--port', '70000'] },
+  {
+    name: 'token',
+    script: 'scripts/token.ts',
+    usage: 'usage: npm run token --',
+    bad: ['--tenant', 'acme', '--ttl', '90d'],
+  },
 ]
 
 describe.each(COMMANDS)('$name', ({ name, script, usage, bad }) => {
@@ -90,6 +96,55 @@ describe.each(COMMANDS)('$name', ({ name, script, usage, bad }) => {
       expect(r.stderr).toContain('is refused')
       expect(r.stderr).not.toContain('s3cret') // the refusal does not echo the secret either
     }
+  })
+})
+
+describe('token', () => {
+  const keys = {
+    OMEGA_JWT_KEYS: JSON.stringify({ kA: 'a-secret-of-32-characters-at-least!!' }),
+    OMEGA_JWT_ACTIVE_KID: 'kA',
+  }
+
+  it('prints a JWT signed by the active kid with the claims asked for, expiring after --ttl', async () => {
+    const r = await runScript(
+      'scripts/token.ts',
+      [
+        '--tenant',
+        'acme',
+        '--role',
+        'write',
+        '--resource',
+        'holon:alpha',
+        '--ttl',
+        '2h',
+        '--sub',
+        'agent-7',
+        '--json',
+      ],
+      keys,
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout) as { token: string; kid: string; expires_at: string }
+    expect(out.kid).toBe('kA')
+    const { verify } = await import('hono/jwt')
+    const k = btoa('a-secret-of-32-characters-at-least!!')
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+    const claims = await verify(out.token, { kty: 'oct', k, alg: 'HS256' } as never, 'HS256')
+    expect(claims).toMatchObject({ ten: 'acme', role: 'write', res: ['holon:alpha'], sub: 'agent-7' })
+    expect((claims.exp as number) - (claims.iat as number)).toBe(7200)
+    expect(Date.parse(out.expires_at) / 1000).toBe(claims.exp)
+  })
+
+  it('without a key it says where the key comes from, exit 1', async () => {
+    const r = await runScript('scripts/token.ts', ['--tenant', 'acme'], {
+      OMEGA_JWT_KEYS: '',
+      OMEGA_JWT_ACTIVE_KID: 'none',
+    })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('OMEGA_JWT_KEYS')
   })
 })
 

@@ -19,7 +19,7 @@ import {
   SignedBody,
 } from '../../../schemas/federation.ts'
 import { compatibility, type RhizomeArtifact } from '../../rhizome/index.ts'
-import { requireBridge, requireRole } from '../auth.ts'
+import { actorFor, type Principal, requireBridge, requireRole } from '../auth.ts'
 import { existingHolon } from '../directory-client.ts'
 import { federationStub, unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
@@ -224,14 +224,17 @@ const phases = createRoute({
   },
 })
 
+/** The federation ledger is the deployment's: a bridge write records the credential's own tenant (`*`: root). */
+const bridgeActor = (who: Principal | null) => actorFor(who, who?.tenant ?? '*')
+
 export const federation = router()
   .openapi(artifact, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).artifact()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).artifact()), 200)
   })
   .openapi(compat, async (c) => {
     const { id } = c.req.valid('param')
-    const info = unwrap(id, await (await existingHolon(c.env, id)).info())
+    const info = unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).info())
     const known = await federationStub(c.env).peers()
     return c.json(
       { holon: id, peers: known.artifacts.map((a: RhizomeArtifact) => compatibility(info.kernel, a)) },
@@ -250,11 +253,19 @@ export const federation = router()
   })
   .openapi(inbox, async (c) => {
     const body = c.req.valid('json')
-    return c.json({ results: await federationStub(c.env).receive(body.artifacts as RhizomeArtifact[]) }, 200)
+    return c.json(
+      {
+        results: await federationStub(c.env).receive(
+          body.artifacts as RhizomeArtifact[],
+          bridgeActor(c.get('who')),
+        ),
+      },
+      200,
+    )
   })
   .openapi(cosignatures, async (c) => {
     const { id } = c.req.valid('param')
-    const info = unwrap(id, await (await existingHolon(c.env, id)).info())
+    const info = unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).info())
     return c.json(
       {
         origin: info.ledger.origin,

@@ -32,6 +32,7 @@ import {
   terminateBudget,
   terminationReport,
 } from '../../routing/index.ts'
+import { authorize } from '../auth.ts'
 import { existingTopology } from '../directory-client.ts'
 import { json, jsonBody, problems, router } from '../openapi.ts'
 import { unwrapTopology } from '../topology-client.ts'
@@ -72,7 +73,7 @@ const routeRoute = post(
     'adds placement constraints and redundancy when its triggers match `situation`.',
   RouteRequest,
   RouteResult,
-  [...graphProblems, 'source_required', 'topology_not_found', 'no_allowed_node'],
+  [...graphProblems, 'source_required', 'topology_not_found', 'no_allowed_node', 'unauthorized', 'forbidden'],
 )
 
 const embedRoute = post(
@@ -130,7 +131,12 @@ export const geometry = router()
     const cfg = query.config ?? DEFAULT_MOM_CONFIG
     if (!topology) {
       const stored = name as string
-      return c.json(unwrapTopology(stored, await (await existingTopology(c.env, stored)).route(query)), 200)
+      // The route itself is open (inline topologies are stateless); a stored one is a tenant's resource.
+      const who = await authorize(c.env, c.req.header('authorization'), 'read')
+      return c.json(
+        unwrapTopology(stored, await (await existingTopology(c.env, stored, who)).route(query)),
+        200,
+      )
     }
     // before the graph is built; without edges the request is k-nearest, where k may reach 1000
     if (topology.edges?.length) checkPathCount(query.algorithm ?? cfg.geometry.routing_algorithm, query.k)

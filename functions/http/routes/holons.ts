@@ -1,6 +1,6 @@
 // /v1/holons/*: thin routes that authenticate, validate and forward to the holon's Durable Object.
 import { createRoute, z } from '@hono/zod-openapi'
-import { HolonList, HolonListQuery } from '../../../schemas/directory.ts'
+import { HolonList, HolonListQuery, TenantQuery } from '../../../schemas/directory.ts'
 import { CommitBody, eventsOf } from '../../../schemas/event.ts'
 import {
   CommitReceipt,
@@ -14,8 +14,8 @@ import {
   MinimalCommit,
   StateDoc,
 } from '../../../schemas/holon.ts'
-import { holds, requireRole } from '../auth.ts'
-import { existingHolon, listHolons, registerHolon } from '../directory-client.ts'
+import { actorFor, holds, requireRole } from '../auth.ts'
+import { actingOnHolon, claim, existingHolon, listHolons, register } from '../directory-client.ts'
 import { holonStub, unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
 
@@ -60,11 +60,18 @@ const create = createRoute({
     'Idempotent: repeating the call with the same kernel answers 200; a different kernel answers 409.',
   security: bearerAuth,
   middleware: [requireRole('admin')] as const,
-  request: { params, body: jsonBody(CreateBody) },
+  request: { params, query: TenantQuery, body: jsonBody(CreateBody) },
   responses: {
     201: json(HolonInfo, 'created'),
     200: json(HolonInfo, 'already exists with this kernel'),
-    ...problems('validation_failed', 'kernel_invalid', 'unauthorized', 'forbidden', 'holon_exists'),
+    ...problems(
+      'validation_failed',
+      'kernel_invalid',
+      'unauthorized',
+      'forbidden',
+      'holon_exists',
+      'holon_not_found',
+    ),
   },
 })
 
@@ -167,31 +174,34 @@ const history = createRoute({
 export const holons = router()
   .openapi(list, async (c) => {
     const q = c.req.valid('query')
-    return c.json(await listHolons(c.env, q.after ?? '', q.limit), 200)
+    return c.json(await listHolons(c.env, c.get('who'), q), 200)
   })
   .openapi(create, async (c) => {
     const { id } = c.req.valid('param')
     const body = c.req.valid('json')
-    const reply = await holonStub(c.env, id).create(id, body.kernel, body.verification)
+    // Before the object is touched: another tenant's id answers 404 and changes nothing.
+    const tenant = await claim(c.env, 'holon', id, c.get('who'), c.req.valid('query').tenant)
+    const by = actorFor(c.get('who'), tenant)
+    const reply = await holonStub(c.env, id).create(id, body.kernel, body.verification, by)
     // Whenever the holon exists (created, or found with this or another kernel): a repeated create so
     // registers holons older than the directory.
-    if (reply.ok || reply.failure.code === 'holon_exists') await registerHolon(c.env, id)
+    if (reply.ok || reply.failure.code === 'holon_exists') await register(c.env, 'holon', id, tenant)
     const r = unwrap(id, reply)
     return c.json(r.info, r.created ? 201 : 200)
   })
   .openapi(info, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).info()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).info()), 200)
   })
   .openapi(kernel, async (c) => {
     const { id } = c.req.valid('param')
-    const holon = await existingHolon(c.env, id)
-    const r = unwrap(id, await holon.installKernel(c.req.valid('json').kernel))
+    const { holon, by } = await actingOnHolon(c.env, id, c.get('who'))
+    const r = unwrap(id, await holon.installKernel(c.req.valid('json').kernel, by))
     return c.json(r, r.status === 'rebuilding' ? 202 : 200)
   })
   .openapi(evaluate, async (c) => {
     const { id } = c.req.valid('param')
-    const holon = await existingHolon(c.env, id)
+    const holon = await existingHolon(c.env, id, c.get('who'))
     return c.json(unwrap(id, await holon.evaluate(eventsOf(c.req.valid('json')))), 200)
   })
   .openapi(commit, async (c) => {
@@ -202,8 +212,8 @@ export const holons = router()
       : null
     if (override) holds(c.get('role'), 'admin')
     const minimal = prefersMinimal(c.req.valid('header').prefer)
-    const holon = await existingHolon(c.env, id)
-    const r = unwrap(id, await holon.commit(eventsOf(body), { override, minimal }))
+    const { holon, by } = await actingOnHolon(c.env, id, c.get('who'))
+    const r = unwrap(id, await holon.commit(eventsOf(body), { override, minimal, by }))
     const headers: Record<string, string> = { 'content-type': 'application/json', vary: 'Prefer' }
     if (minimal) headers['preference-applied'] = 'return=minimal'
     // The object sends the answer's JSON text (see HolonObject.commit): passed through, not parsed again.
@@ -211,11 +221,11 @@ export const holons = router()
   })
   .openapi(state, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).state()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).state()), 200)
   })
   .openapi(history, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const holon = await existingHolon(c.env, id)
+    const holon = await existingHolon(c.env, id, c.get('who'))
     return c.json(unwrap(id, await holon.events(Number(q.cursor ?? 0), q.limit)), 200)
   })

@@ -97,33 +97,42 @@ export const ledger = router()
   .openapi(page, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).ledgerPage(q.cursor ?? 0, q.limit)), 200)
+    return c.json(
+      unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).ledgerPage(q.cursor ?? 0, q.limit)),
+      200,
+    )
   })
   .openapi(checkpoint, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const doc = unwrap(id, await (await existingHolon(c.env, id)).checkpoint(q.size))
+    const doc = unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).checkpoint(q.size))
     if (q.format === 'note') return c.text(doc.note, 200)
     return c.json(doc, 200)
   })
   .openapi(inclusion, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).inclusion(q.index, q.size)), 200)
+    return c.json(
+      unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).inclusion(q.index, q.size)),
+      200,
+    )
   })
   .openapi(receipt, async (c) => {
     const { id, index } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).receipt(index)), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).receipt(index)), 200)
   })
   .openapi(consistency, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).consistency(q.from, q.to)), 200)
+    return c.json(
+      unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).consistency(q.from, q.to)),
+      200,
+    )
   })
   .openapi(exporter, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const stream = unwrap(id, await (await existingHolon(c.env, id)).exportLedger(q.from, q.to))
+    const stream = unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).exportLedger(q.from, q.to))
     const headers = {
       'content-type': 'application/x-ndjson',
       'content-disposition': `attachment; filename="${id}.ledger.jsonl"`,

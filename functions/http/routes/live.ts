@@ -59,8 +59,8 @@ export const liveChannel = router().openapi(live, async (c) => {
   // The Authorization header when there is one; otherwise ?token= (compared in constant time by authorize).
   const query = c.req.valid('query').token
   const header = c.req.header('authorization') ?? (query === undefined ? undefined : `Bearer ${query}`)
-  authorize(c.env, header, 'read')
-  await existingHolon(c.env, id)
+  const who = await authorize(c.env, header, 'read')
+  await existingHolon(c.env, id, who)
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket')
     throw new ApiError('upgrade_required', 'the live channel is a WebSocket: send Upgrade: websocket')
   // Only the upgrade travels to the object: neither the token nor the URL.

@@ -11,7 +11,7 @@ export const mcp = new Hono<AppEnv>()
   // The same credentials as the REST API: reads (and so the endpoint) are open unless OMEGA_READ_TOKEN is set;
   // the commit tool checks for write, an override for admin, from the role found here.
   .post('/mcp', requireRole('read'), bodyLimit, async (c) => {
-    const server = createMcpServer({ env: c.env, role: c.get('role') })
+    const server = createMcpServer({ env: c.env, role: c.get('role'), who: c.get('who') })
     // No sessions and JSON answers: every POST carries its whole exchange, as a stateless worker needs.
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,

@@ -1,5 +1,6 @@
 // /v1/orchestrators/*: the MOM orchestrator: configuration, fleet, workloads, metrics, ticks, plans, decisions.
 import { createRoute, z } from '@hono/zod-openapi'
+import { TenantQuery } from '../../../schemas/directory.ts'
 import {
   ApproveBody,
   DecisionsPage,
@@ -21,10 +22,18 @@ import {
   WorkloadsBody,
   WorkloadsPatch,
 } from '../../../schemas/orchestrator.ts'
-import { requireRole } from '../auth.ts'
-import { listOrchestrators, registerOrchestrator } from '../directory-client.ts'
+import { actorFor, requireRole } from '../auth.ts'
+import {
+  access,
+  claim,
+  listOrchestrators,
+  notFoundOf,
+  register,
+  topologyExists,
+} from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import {
+  actingOnOrchestrator,
   existingOrchestrator,
   orchestratorStub,
   unwrapOrchestrator as unwrap,
@@ -66,11 +75,21 @@ const configure = createRoute({
     'Creates the orchestrator (201) with its own ledger, or replaces its configuration (200). The ledger entry ' +
     'records the configuration. With `settings.auto_tick` the loop runs every `settings.tick_seconds` on the ' +
     "object's alarm. A strategy's `target_metrics` may name `utilisation` or `requests_per_replica`; any other is a 400.",
-  request: { params, body: jsonBody(OrchestratorConfig) },
+  request: { params, query: TenantQuery, body: jsonBody(OrchestratorConfig) },
   responses: {
     200: json(OrchestratorInfo, 'reconfigured'),
     201: json(OrchestratorInfo, 'created'),
-    ...writeProblems,
+    // 404: another tenant's id, or a settings.topology that is not the same tenant's
+    ...problems(
+      'validation_failed',
+      'unauthorized',
+      'forbidden',
+      'orchestrator_not_found',
+      'topology_not_found',
+      'unknown_id',
+      'budget_exceeded',
+      'tick_in_progress',
+    ),
   },
 })
 
@@ -235,82 +254,97 @@ const inputs = createRoute({
 export const orchestrators = router()
   .openapi(list, async (c) => {
     const q = c.req.valid('query')
-    return c.json(await listOrchestrators(c.env, q.after ?? '', q.limit), 200)
+    return c.json(await listOrchestrators(c.env, c.get('who'), q), 200)
   })
   .openapi(configure, async (c) => {
     const { id } = c.req.valid('param')
-    const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, c.req.valid('json')))
-    await registerOrchestrator(c.env, id)
+    // Before the object is touched: another tenant's id answers 404 and changes nothing.
+    const tenant = await claim(c.env, 'orchestrator', id, c.get('who'), c.req.valid('query').tenant)
+    const config = c.req.valid('json')
+    // Each tick writes to the stored topology the settings name: an existing one must be the same tenant's and in
+    // scope (a missing one is allowed: the tick reports it, and writes only to a topology of the same tenant).
+    const mirror = config.settings.topology
+    if (mirror !== undefined && (await topologyExists(c.env, mirror)))
+      if ((await access(c.env, 'topology', mirror, c.get('who'))) !== tenant)
+        throw notFoundOf('topology', mirror)
+    const by = actorFor(c.get('who'), tenant)
+    const r = unwrap(id, await orchestratorStub(c.env, id).configure(id, config, by))
+    await register(c.env, 'orchestrator', id, tenant)
     return c.json(r.info, r.created ? 201 : 200)
   })
   .openapi(info, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).info()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).info()), 200)
   })
   .openapi(putNodes, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id)
-    return c.json(unwrap(id, await o.writeNodes(c.req.valid('json').nodes, [], true)), 200)
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeNodes(c.req.valid('json').nodes, [], true, by)), 200)
   })
   .openapi(patchNodes, async (c) => {
     const { id } = c.req.valid('param')
     const b = c.req.valid('json')
-    return c.json(
-      unwrap(id, await (await existingOrchestrator(c.env, id)).writeNodes(b.upsert, b.remove, false)),
-      200,
-    )
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeNodes(b.upsert, b.remove, false, by)), 200)
   })
   .openapi(putWorkloads, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id)
-    return c.json(unwrap(id, await o.writeWorkloads(c.req.valid('json').workloads, [], true)), 200)
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeWorkloads(c.req.valid('json').workloads, [], true, by)), 200)
   })
   .openapi(patchWorkloads, async (c) => {
     const { id } = c.req.valid('param')
     const b = c.req.valid('json')
-    return c.json(
-      unwrap(id, await (await existingOrchestrator(c.env, id)).writeWorkloads(b.upsert, b.remove, false)),
-      200,
-    )
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await o.writeWorkloads(b.upsert, b.remove, false, by)), 200)
   })
   .openapi(metrics, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).metrics(c.req.valid('json'))), 200)
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).metrics(c.req.valid('json'))),
+      200,
+    )
   })
   .openapi(plan, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).dryRun()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).dryRun()), 200)
   })
   .openapi(tick, async (c) => {
     const { id } = c.req.valid('param')
-    const r = unwrap(id, await (await existingOrchestrator(c.env, id)).tick())
+    const r = unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).tick())
     return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(approve, async (c) => {
     const { id } = c.req.valid('param')
-    const o = await existingOrchestrator(c.env, id)
-    const r = unwrap(id, await o.approve(c.req.valid('json').workloads))
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    const r = unwrap(id, await o.approve(c.req.valid('json').workloads, by))
     return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(placements, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).placements()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).placements()), 200)
   })
   .openapi(decisions, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).decisions(q.from, q.limit)), 200)
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).decisions(q.from, q.limit)),
+      200,
+    )
   })
   .openapi(forecast, async (c) => {
     const { id, workload } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).forecastOf(workload)), 200)
+    return c.json(
+      unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).forecastOf(workload)),
+      200,
+    )
   })
   .openapi(replay, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id)).replay()), 200)
+    return c.json(unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).replay()), 200)
   })
   .openapi(inputs, async (c) => {
     const { id, tick: t } = c.req.valid('param')
-    const r = unwrap(id, await (await existingOrchestrator(c.env, id)).inputsOf(t))
+    const r = unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).inputsOf(t))
     return c.json(r as unknown as Record<string, unknown>, 200)
   })

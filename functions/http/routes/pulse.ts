@@ -9,7 +9,7 @@ import {
   WitnessQuery,
 } from '../../../schemas/pulse.ts'
 import { requireRole } from '../auth.ts'
-import { existingHolon } from '../directory-client.ts'
+import { actingOnHolon, existingHolon } from '../directory-client.ts'
 import { unwrap } from '../holon-client.ts'
 import { bearerAuth, json, jsonBody, HolonParams as params, problems, router } from '../openapi.ts'
 
@@ -65,23 +65,27 @@ const witness = createRoute({
 export const pulse = router()
   .openapi(configure, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).configurePulse(c.req.valid('json'))), 200)
+    const { holon, by } = await actingOnHolon(c.env, id, c.get('who'))
+    return c.json(unwrap(id, await holon.configurePulse(c.req.valid('json'), by)), 200)
   })
   .openapi(show, async (c) => {
     const { id } = c.req.valid('param')
-    return c.json(unwrap(id, await (await existingHolon(c.env, id)).pulseDoc()), 200)
+    return c.json(unwrap(id, await (await existingHolon(c.env, id, c.get('who'))).pulseDoc()), 200)
   })
   .openapi(temporal, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const stub = await existingHolon(c.env, id)
+    const stub = await existingHolon(c.env, id, c.get('who'))
     return c.json(unwrap(id, await stub.temporal(q.from ?? 0, q.to ?? Date.now(), q.limit, q.at)), 200)
   })
   .openapi(witness, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
     return c.json(
-      unwrap(id, await (await existingHolon(c.env, id)).witness(Number(q.cursor ?? 0), q.limit)),
+      unwrap(
+        id,
+        await (await existingHolon(c.env, id, c.get('who'))).witness(Number(q.cursor ?? 0), q.limit),
+      ),
       200,
     )
   })

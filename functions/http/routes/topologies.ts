@@ -1,5 +1,6 @@
 // /v1/topologies/*: large topologies stored by name in a Topology Durable Object, updated incrementally.
 import { createRoute, z } from '@hono/zod-openapi'
+import { TenantQuery } from '../../../schemas/directory.ts'
 import { TopologyName } from '../../../schemas/geometry.ts'
 import {
   EmbedJob,
@@ -16,12 +17,7 @@ import {
   TopologyUpdate,
 } from '../../../schemas/topology.ts'
 import { requireRole } from '../auth.ts'
-import {
-  existingTopology,
-  listTopologies,
-  registerTopology,
-  unregisterTopology,
-} from '../directory-client.ts'
+import { claim, existingTopology, listTopologies, register, unregisterTopology } from '../directory-client.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import { ApiError } from '../problems.ts'
 import { topologyStub, unwrapTopology } from '../topology-client.ts'
@@ -60,10 +56,17 @@ const put = createRoute({
   description: 'Up to 10,000 nodes per request (and the 1 MiB body limit); add more with PATCH.',
   security: bearerAuth,
   middleware: [requireRole('write')] as const,
-  request: { params, body: jsonBody(TopologyCreate) },
+  request: { params, query: TenantQuery, body: jsonBody(TopologyCreate) },
   responses: {
     200: json(TopologyInfo, 'stored'),
-    ...problems(...bodyProblems, ...authProblems, 'invalid_point', 'unknown_node', 'duplicate_node'),
+    ...problems(
+      ...bodyProblems,
+      ...authProblems,
+      'invalid_point',
+      'unknown_node',
+      'duplicate_node',
+      'topology_not_found',
+    ),
   },
 })
 
@@ -183,38 +186,46 @@ const remove = createRoute({
 export const topologies = router()
   .openapi(list, async (c) => {
     const q = c.req.valid('query')
-    return c.json(await listTopologies(c.env, q.after ?? '', q.limit), 200)
+    return c.json(await listTopologies(c.env, c.get('who'), q), 200)
   })
   .openapi(put, async (c) => {
     const { name } = c.req.valid('param')
+    // Before the object is touched: another tenant's name answers 404 and changes nothing.
+    const tenant = await claim(c.env, 'topology', name, c.get('who'), c.req.valid('query').tenant)
     const info = unwrapTopology(name, await topologyStub(c.env, name).create(name, c.req.valid('json')))
     // after the object holds it, so the directory never names a topology that is not there
-    await registerTopology(c.env, name)
+    await register(c.env, 'topology', name, tenant)
     return c.json(info, 200)
   })
   .openapi(patch, async (c) => {
     const { name } = c.req.valid('param')
     return c.json(
-      unwrapTopology(name, await (await existingTopology(c.env, name)).update(c.req.valid('json'))),
+      unwrapTopology(
+        name,
+        await (await existingTopology(c.env, name, c.get('who'))).update(c.req.valid('json')),
+      ),
       200,
     )
   })
   .openapi(info, async (c) => {
     const { name } = c.req.valid('param')
-    return c.json(unwrapTopology(name, await (await existingTopology(c.env, name)).info()), 200)
+    return c.json(unwrapTopology(name, await (await existingTopology(c.env, name, c.get('who'))).info()), 200)
   })
   .openapi(nodes, async (c) => {
     const { name } = c.req.valid('param')
     const q = c.req.valid('query')
     return c.json(
-      unwrapTopology(name, await (await existingTopology(c.env, name)).nodes(Number(q.cursor ?? 0), q.limit)),
+      unwrapTopology(
+        name,
+        await (await existingTopology(c.env, name, c.get('who'))).nodes(Number(q.cursor ?? 0), q.limit),
+      ),
       200,
     )
   })
   .openapi(embed, async (c) => {
     const { name } = c.req.valid('param')
     const async = /\brespond-async\b/i.test(c.req.valid('header').prefer ?? '')
-    const stub = await existingTopology(c.env, name)
+    const stub = await existingTopology(c.env, name, c.get('who'))
     const r = unwrapTopology(name, await stub.embed(c.req.valid('json').pairs, async))
     if ('done' in r) return c.json(r.done, 200)
     c.header('location', `/v1/topologies/${name}/embedding`)
@@ -222,13 +233,13 @@ export const topologies = router()
   })
   .openapi(embedding, async (c) => {
     const { name } = c.req.valid('param')
-    const job = unwrapTopology(name, await (await existingTopology(c.env, name)).embedding())
+    const job = unwrapTopology(name, await (await existingTopology(c.env, name, c.get('who'))).embedding())
     if (!job) throw new ApiError('not_found', `topology '${name}' has run no embedding job`)
     return c.json(job, 200)
   })
   .openapi(remove, async (c) => {
     const { name } = c.req.valid('param')
-    const deleted = unwrapTopology(name, await (await existingTopology(c.env, name)).destroy())
+    const deleted = unwrapTopology(name, await (await existingTopology(c.env, name, c.get('who'))).destroy())
     await unregisterTopology(c.env, name)
     return c.json(deleted, 200)
   })
