@@ -3418,6 +3418,118 @@ export interface paths {
       };
     };
   };
+  "/v1/tenants/{tenant}/costs": {
+    /**
+     * A tenant's bill over a period, folded from the ledger entries of its resources
+     * @description Replica-hours, auction payments and Shapley shares from the orchestrators (their decision and tick entries record allocation), commits from the holons the tenant owns; every line lists the ledger entries it came from. Prices: the `OMEGA_PRICES` deployment variable. At most `OMEGA_BILL_MAX_ENTRIES` (default 50000) entries are read (422 budget_exceeded naming bill_entries beyond). Recompute it offline from ledger exports: `npm run verify -- bill` (docs/billing.md).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description start of the period (inclusive) */
+          from?: string;
+          /** @description end of the period (exclusive); default and at most: now */
+          to?: string;
+          /** @description orchestrators to fold (default: every orchestrator in the directory, whoever runs it; each one's entries are filtered to the tenant's workloads). A tenant credential may name only its own */
+          orchestrators?: string;
+          /** @description holons whose committed events the tenant pays for (default: every holon the tenant owns); an entry counts when its `by.tenant` is the tenant's */
+          holons?: string;
+        };
+        path: {
+          /** @example acme */
+          tenant: string;
+        };
+      };
+      responses: {
+        /** @description the bill */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Bill"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description orchestrator_not_found: No such orchestrator; holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/orchestrators/{id}/ledger/export": {
+    /**
+     * The orchestrator's ledger as JSONL, streamed: a header line, then one canonical entry per line
+     * @description Same format as a holon export: verifiable alone (`npm run verify`), and the input of `npm run verify -- bill`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: number | null;
+          to?: number | null;
+        };
+        path: {
+          /** @example edge-fleet */
+          id: components["schemas"]["OrchestratorId"];
+        };
+      };
+      responses: {
+        /** @description JSONL */
+        200: {
+          content: {
+            "application/x-ndjson": string;
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description orchestrator_not_found: No such orchestrator */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/forecast": {
     /**
      * Forecast a demand series: seasonal naive, Holt-Winters or AR(p), chosen by rolling-origin MASE
@@ -3573,6 +3685,177 @@ export interface paths {
         };
         /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unknown_node: A node id is not in the topology; duplicate_node: A node id occurs twice; invalid_point: A point is not finite, not inside the unit ball, or of the wrong dimension; bad_request: The request is malformed; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
         400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/markets/shapley": {
+    /**
+     * Share a common cost among its users by Shapley value (exact to 20 players, sampled above)
+     * @description The game is data: a node pool (fixed + unit_cost per started unit of capacity), an airport game (the largest need) or an explicit table of coalition costs. Up to `exact_max` (default 20) players the shares are exact, by enumerating all 2^n coalitions; above, airport games are exact by their closed form (Littlechild & Owen 1973) and the others get the mean marginal cost over `samples` seeded random orders with a 95 % interval per player (normal approximation; not rescaled, every order already sums to the total). Work: 2^n + n 2^(n-1) steps exact, n (samples + 1) sampled; a 422 `budget_exceeded` (shapley_steps) past the budget. See docs/markets.md.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ShapleyRequest"];
+        };
+      };
+      responses: {
+        /** @description the shares */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ShapleyResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/markets/equilibrium": {
+    /**
+     * Nash equilibrium of selfish routing: best-response dynamics and the price of anarchy
+     * @description Atomic agents each route their demand from an origin to a destination over edges whose latency grows with load (BPR, or a + b x^power). Agents in order move to their cheapest path while that gains more than `epsilon`; the answer is an epsilon-Nash equilibrium when `converged`, with the `epsilon` reached. The graph is inline (`nodes`, `edges`) or a stored `topology`, whose free-flow latencies are hyperbolic edge lengths. The social optimum is exact on small games and a local-search upper bound beyond (then the price of anarchy is a lower bound). Runs within the `equilibrium_steps` budget.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["EquilibriumRequest"];
+        };
+      };
+      responses: {
+        /** @description the equilibrium, its cost and the price of anarchy */
+        200: {
+          content: {
+            "application/json": components["schemas"]["EquilibriumResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unknown_node: A node id is not in the topology; duplicate_node: A node id occurs twice; disconnected: The graph is not connected; bad_request: The request is malformed; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description topology_not_found: No such stored topology */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/markets/auction": {
+    /**
+     * Run a sealed-bid VCG auction for capacity bundles
+     * @description Each bidder submits XOR bids on bundles of resources; the winners maximise reported welfare under the supply (exact branch and bound within the exact limit, a value/sqrt(size) greedy with a proven `bound` beyond), and each winner pays its externality, W*(-i) - (W* - v_i). Ties go to the lowest bidder id. Runs within the `auction_steps` budget (docs/markets-vcg.md).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AuctionRequest"];
+        };
+      };
+      responses: {
+        /** @description the awards, payments and welfare */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AuctionResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); bad_request: The request is malformed; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
           };
@@ -5595,9 +5878,15 @@ export interface components {
       affinity?: components["schemas"]["Point"];
       /** @description preferred strategy_id (used when its triggers match) */
       strategy?: string;
+      bid?: components["schemas"]["WorkloadBid"];
     };
     /** @enum {string} */
     WorkloadType: "batch" | "streaming" | "interactive" | "ml_training";
+    /** @description sealed bid for scarce capacity (VCG among tenants, docs/orchestrator.md); absent: bids 0, takes what is left */
+    WorkloadBid: {
+      /** @description value of one more replica for an hour (the tenant pays at most this, by the Clarke pivot rule) */
+      replica_hour: number;
+    };
     WorkloadsPatch: {
       /** @default [] */
       upsert?: components["schemas"]["Workload"][];
@@ -5688,6 +5977,7 @@ export interface components {
       };
       /** @description learned node-health transition matrix (up, degraded, down) */
       transitions: number[][];
+      allocation?: components["schemas"]["OrchestratorAllocation"];
     };
     WorkloadPlan: {
       workload: string;
@@ -5744,6 +6034,90 @@ export interface components {
       /** @description false: terminating would leave no replica reachable by greedy routing, so the replica was kept */
       routes_ok: boolean;
     }]>;
+    /** @description who got scarce capacity (VCG) and how the fleet cost is shared (Shapley) this tick */
+    OrchestratorAllocation: {
+      /** @description hours one tick lasts: what an auction payment (per hour) is charged for */
+      tick_hours: number;
+      /** @description replicas after the tick per tenant and workload */
+      usage: {
+          tenant: string;
+          workload: string;
+          replicas: number;
+          /** @description what its replicas reserve, priced at their nodes, per hour */
+          rate: number;
+        }[];
+      /** @description the fleet's cost per hour: every node hosting a replica, whole */
+      cost: {
+        rate: number;
+        nodes: string[];
+      };
+      /** @description Shapley shares of the cost rate among the tenants using the fleet; null when it costs nothing */
+      shares: ({
+        /** @description the pool cost game (POST /v1/markets/shapley recomputes it) */
+        game: {
+          [key: string]: unknown;
+        };
+        result: {
+          shares: {
+              player: string;
+              /** @description per hour */
+              share: number;
+              ci95?: [number, number];
+            }[];
+          total: number;
+          /** @enum {string} */
+          method: "exact" | "sampled";
+          samples?: number;
+          seed?: number;
+          steps: number;
+        };
+      }) | null;
+      /** @description the capacity auction; null when the extra replicas fit the free capacity (no auction ran) */
+      auction: {
+        supply: {
+          [key: string]: number;
+        };
+        demand: {
+          [key: string]: number;
+        };
+        bids: {
+            bidder: string;
+            bundles: {
+                bundle: {
+                  [key: string]: number;
+                };
+                value: number;
+              }[];
+          }[];
+        bundles: {
+          [key: string]: {
+                workload: string;
+                replicas: number;
+              }[][];
+        };
+        /** @description VCG: welfare-maximising awards, Clarke pivot payments per hour */
+        result: {
+          awards: {
+              bidder: string;
+              bundle_index: number;
+              bundle: {
+                [key: string]: number;
+              };
+              value: number;
+              payment: number;
+            }[];
+          welfare: number;
+          method: string;
+          bound?: number;
+          payments_total: number;
+          steps: number;
+        };
+        leftover: {
+            workload: string;
+            replicas: number;
+          }[];
+      } | null;
+    };
     /** @description a large tick runs in chunks on alarms: how far it got */
     OrchestratorTickProgress: {
       running: {
@@ -5793,6 +6167,49 @@ export interface components {
         }[];
       /** @description kept ticks past the request budget (chunk_workloads workloads in all): replay them offline */
       not_replayed: number[];
+    };
+    /** @description a tenant's costs over a period, folded from ledger entries (docs/billing.md) */
+    Bill: {
+      tenant: string;
+      from: string;
+      to: string;
+      currency: string;
+      /** @description OMEGA_PRICES as applied */
+      prices: {
+        [key: string]: number | string;
+      };
+      lines: ({
+          /** @enum {string} */
+          kind: "replica_hours" | "commits" | "auction_payment" | "shapley_share";
+          resource: {
+            /** @enum {string} */
+            kind: "holon" | "orchestrator";
+            id: string;
+            workload?: string;
+          };
+          quantity: number;
+          /** @enum {string} */
+          unit: "replica_hour" | "commit" | "auction" | "hour";
+          amount: number;
+          /** @description the ledger entries the line was folded from (receipts: GET .../ledger/receipts/{index}) */
+          entries: ({
+              resource: {
+                /** @enum {string} */
+                kind: "holon" | "orchestrator";
+                id: string;
+              };
+              index: number;
+              entry_hash: string;
+            })[];
+        })[];
+      totals: {
+        replica_hours?: number;
+        commits?: number;
+        auction_payment?: number;
+        shapley_share?: number;
+      };
+      total: number;
+      entries_scanned: number;
     };
     ForecastResult: {
       model: components["schemas"]["ForecastModel"];
@@ -6129,6 +6546,223 @@ export interface components {
       cost: number;
       reliability: number;
       sustainability: number;
+    };
+    ShapleyResult: {
+      /** @description in player order */
+      shares: {
+          player: string;
+          share: number;
+          /** @description sampled only: mean +- 1.96 standard errors (normal approximation) */
+          ci95?: [number, number];
+        }[];
+      /** @description cost of the grand coalition; the shares sum to it (up to rounding) */
+      total: number;
+      /** @enum {string} */
+      method: "exact" | "sampled";
+      samples?: number;
+      seed?: number;
+      /** @description work done, in shapley_steps */
+      steps: number;
+    };
+    ShapleyRequest: {
+      game: components["schemas"]["CostGame"];
+      /** @description permutations sampled when the game is too large to enumerate (default 1,000) */
+      samples?: number;
+      /** @description seed of the sampler (mulberry32); the result names it */
+      seed?: number;
+      /** @description enumerate exactly up to this many players (default and most 20), sample above */
+      exact_max?: number;
+    };
+    /** @description A cost game given as data, so the shares can be recomputed offline. */
+    CostGame: components["schemas"]["ShapleyPoolGame"] | components["schemas"]["ShapleyAirportGame"] | components["schemas"]["ShapleyTableGame"];
+    /** @description A shared node pool: cost(S) = fixed + unit_cost * ceil(sum of demands in S / unit_capacity) for nonempty S, 0 for the empty set (a load within 1e-9 units of a boundary fits below it). */
+    ShapleyPoolGame: {
+      /** @enum {string} */
+      kind: "pool";
+      players: {
+          id: string;
+          /** @description units of load, e.g. vCPU */
+          demand: number;
+        }[];
+      /** @description load one unit (node) of the pool carries */
+      unit_capacity: number;
+      /** @description cost of one unit (node) for the period */
+      unit_cost: number;
+      /** @description cost of running the pool at all (any nonempty coalition) */
+      fixed?: number;
+    };
+    /** @description cost(S) = the largest need in S (Littlechild & Owen 1973): one runway long enough for all of S. */
+    ShapleyAirportGame: {
+      /** @enum {string} */
+      kind: "airport";
+      players: {
+          id: string;
+          /** @description size of the shared facility it needs */
+          need: number;
+        }[];
+    };
+    /** @description Any cost function, as the cost of every coalition. */
+    ShapleyTableGame: {
+      /** @enum {string} */
+      kind: "table";
+      players: string[];
+      /** @description costs[mask]: the cost of the coalition whose members are the set bits (player i is bit i) */
+      costs: number[];
+    };
+    EquilibriumResult: {
+      paths: {
+          agent: string;
+          /** @description the path, origin to destination */
+          nodes: string[];
+          /** @description inline: indexes into the request edges */
+          edges: number[];
+          demand: number;
+          /** @description path latency at the equilibrium loads */
+          cost: number;
+        }[];
+      /** @description every edge that carries load */
+      loads: {
+          from: string;
+          to: string;
+          load: number;
+          latency: number;
+        }[];
+      /** @description sum over agents of demand * path latency */
+      social_cost: number;
+      /** @description largest gain any agent could still get by switching alone */
+      epsilon: number;
+      rounds: number;
+      /** @description a full round without an improving move (an epsilon-Nash equilibrium) */
+      converged: boolean;
+      optimum?: {
+        social_cost: number;
+        /**
+         * @description local: an upper bound on the optimum
+         * @enum {string}
+         */
+        method: "exact" | "local";
+      };
+      /** @description social_cost / optimum; with a local optimum, a lower bound */
+      price_of_anarchy?: number;
+      /** @description equilibrium_steps spent */
+      steps: number;
+    };
+    EquilibriumRequest: {
+      /** @description inline graph: node ids */
+      nodes?: string[];
+      /** @description inline graph: edges */
+      edges?: components["schemas"]["EquilibriumEdge"][];
+      /** @description inline graph: default true; a stored topology is undirected */
+      directed?: boolean;
+      /**
+       * @description or the name of a stored topology (instead of nodes and edges)
+       * @example edge-mesh
+       */
+      topology?: string;
+      edge_defaults?: components["schemas"]["EquilibriumEdgeDefaults"];
+      agents: components["schemas"]["EquilibriumAgent"][];
+      /** @description default 100 */
+      max_rounds?: number;
+      /** @description smallest improvement that moves an agent (1e-9) */
+      epsilon?: number;
+      /**
+       * @description starting profile (default sequential)
+       * @enum {string}
+       */
+      start?: "sequential" | "free_flow";
+      /** @description also compute the social optimum and the PoA (default true) */
+      optimum?: boolean;
+    };
+    /** @description latency(x) = free (1 + alpha (x / capacity)^beta) (BPR), or a + b x^power */
+    EquilibriumEdge: {
+      from: string;
+      to: string;
+      /** @description BPR free-flow latency (default 1; stored: hyperbolic length) */
+      free?: number;
+      /** @description BPR capacity (default 1) */
+      capacity?: number;
+      /** @description BPR alpha (default 0.15) */
+      alpha?: number;
+      /** @description BPR beta (default 4) */
+      beta?: number;
+      /** @description polynomial latency a + b x^power instead of BPR */
+      a?: number;
+      b?: number;
+      /** @description default 1 (linear) */
+      power?: number;
+    };
+    /** @description BPR parameters for edges that do not set them */
+    EquilibriumEdgeDefaults: {
+      /** @description BPR free-flow latency (default 1; stored: hyperbolic length) */
+      free?: number;
+      /** @description BPR capacity (default 1) */
+      capacity?: number;
+      /** @description BPR alpha (default 0.15) */
+      alpha?: number;
+      /** @description BPR beta (default 4) */
+      beta?: number;
+    };
+    EquilibriumAgent: {
+      id: string;
+      from: string;
+      to: string;
+      /** @description weight on every edge of its path (default 1) */
+      demand?: number;
+    };
+    AuctionResult: {
+      /** @description winners only, in the order of bids */
+      awards: {
+          bidder: string;
+          bundle_index: number;
+          bundle: components["schemas"]["AuctionResources"];
+          value: number;
+          /** @description Clarke pivot: W*(-i) - (W* - v_i) */
+          payment: number;
+        }[];
+      /** @description per bid: reported value won minus payment (0 for losers) */
+      utilities: {
+          bidder: string;
+          utility: number;
+        }[];
+      /** @description sum of the winners' reported values */
+      welfare: number;
+      /** @enum {string} */
+      method: "exact" | "greedy";
+      /** @description for 'greedy': welfare >= optimum / bound (payments over a greedy allocation are not truthful) */
+      bound?: number;
+      payments_total: number;
+      /** @description auction_steps spent */
+      steps: number;
+    };
+    /**
+     * @description quantities by resource (cpu, memory, region:eu, ...: any names); a missing resource is 0
+     * @example {
+     *   "cpu": 4,
+     *   "memory": 16,
+     *   "region:eu": 1
+     * }
+     */
+    AuctionResources: {
+      [key: string]: number;
+    };
+    AuctionRequest: {
+      supply: components["schemas"]["AuctionResources"];
+      bids: components["schemas"]["AuctionBid"][];
+      /**
+       * @description 'auto' (default): exact within the exact limit, greedy beyond; 'exact': refuse (422) rather than approximate
+       * @enum {string}
+       */
+      method?: "auto" | "exact" | "greedy";
+    };
+    AuctionBid: {
+      /** @description the tenant bidding; ties among optima go to the lowest id */
+      bidder: string;
+      /** @description XOR bid: at most one of these bundles wins */
+      bundles: {
+          bundle: components["schemas"]["AuctionResources"];
+          /** @description what winning this bundle is worth to the bidder */
+          value: number;
+        }[];
     };
     CredentialIssued: {
       /** @description an HS256 JWT: send as Authorization: Bearer <token> */

@@ -28,10 +28,10 @@ export const CostsQuery = z.object({
     .optional()
     .describe('end of the period (exclusive); default and at most: now'),
   orchestrators: Ids.optional().describe(
-    "orchestrators to fold (default: every orchestrator in the directory; each one's entries are filtered to the tenant)",
+    "orchestrators to fold (default: every orchestrator in the directory, whoever runs it; each one's entries are filtered to the tenant's workloads). A tenant credential may name only its own",
   ),
   holons: Ids.optional().describe(
-    'holons the tenant owns, whose committed events it pays for (until holons carry their owner: none by default)',
+    "holons whose committed events the tenant pays for (default: every holon the tenant owns); an entry counts when its `by.tenant` is the tenant's",
   ),
 })
 

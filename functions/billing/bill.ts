@@ -230,11 +230,22 @@ function foldOrchestrator(
   close(Number.POSITIVE_INFINITY, null)
 }
 
-/** One holon's ledger: its committed events inside [from, to), each one a commit. */
-function foldHolon(src: BillSource, fromMs: number, toMs: number, prices: Prices, lines: Lines): void {
+/**
+ * One holon's ledger: its committed events inside [from, to) that name the tenant as the holon's (`by.tenant`,
+ * signed into each entry; entries from before tenants name none and belong to `default`), each one a commit.
+ */
+function foldHolon(
+  tenant: string,
+  src: BillSource,
+  fromMs: number,
+  toMs: number,
+  prices: Prices,
+  lines: Lines,
+): void {
   const res = src.resource
   for (const e of src.entries) {
     if (e.entry.kind !== 'event.committed') continue
+    if ((e.entry.by?.tenant ?? 'default') !== tenant) continue
     const at = Date.parse(e.entry.at)
     if (at < fromMs || at >= toMs) continue
     lines.add(
@@ -249,7 +260,7 @@ function foldHolon(src: BillSource, fromMs: number, toMs: number, prices: Prices
 
 /**
  * The bill of `tenant` over [from, to) from the ledger entries of its resources: the holons it owns (every
- * committed event counts) and the orchestrators it runs workloads on (its part of each allocation record).
+ * committed event recorded as the tenant's counts) and the orchestrators it runs workloads on (its part of each allocation record).
  * Same sources, same bill: the route and the offline verifier both call this.
  */
 export function billOf(
@@ -278,7 +289,7 @@ export function billOf(
   for (const src of ordered) {
     scanned += src.entries.length
     if (src.resource.kind === 'orchestrator') foldOrchestrator(tenant, src, fromMs, toMs, prices, lines)
-    else foldHolon(src, fromMs, toMs, prices, lines)
+    else foldHolon(tenant, src, fromMs, toMs, prices, lines)
   }
   const list = lines.list()
   const totals = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<BillLineKind, number>

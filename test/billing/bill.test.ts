@@ -19,8 +19,10 @@ function entry(
   at: string,
   kind: LedgerEntry['kind'],
   data = {},
+  tenant: string | null = 't',
 ): LedgerEntryWithHashes {
-  return { index, entry_hash: hash(index), entry: { v: 1, holon, index, prev: null, at, kind, data } }
+  const by = tenant === null ? {} : { by: { tenant, kid: 'k1' } }
+  return { index, entry_hash: hash(index), entry: { v: 1, holon, index, prev: null, at, kind, data, ...by } }
 }
 
 const alloc = (
@@ -134,6 +136,25 @@ describe('billOf', () => {
     })
     expect(bill.total).toBeCloseTo(5.67, 9)
     expect(bill.entries_scanned).toBe(11)
+  })
+
+  it("commits count only entries that name the tenant as the holon's (by.tenant; none: tenant default)", () => {
+    const mixed: BillSource = {
+      resource: { kind: 'holon', id: 'h2' },
+      entries: [
+        entry('h2', 0, T('02:00'), 'event.committed', {}, 't'),
+        entry('h2', 1, T('02:01'), 'event.committed', {}, 'u'),
+        entry('h2', 2, T('02:02'), 'event.committed', {}, null),
+      ],
+    }
+    const range = { from: T('01:30'), to: T('03:30') }
+    const count = (tenant: string) =>
+      billOf(tenant, [mixed], range, prices)
+        .lines.find((l) => l.kind === 'commits')
+        ?.entries.map((e) => e.index)
+    expect(count('t')).toEqual([0])
+    expect(count('u')).toEqual([1])
+    expect(count('default')).toEqual([2])
   })
 
   it('another tenant sees only its own usage and awards', () => {

@@ -57,11 +57,23 @@ describe('GET /v1/tenants/{tenant}/costs', () => {
     const id = await scarceFleet()
     const t = await call('POST', `/v1/orchestrators/${id}/tick`, undefined, WRITE)
     expect(t.status).toBe(200)
-    const h = await createHolon(contractKernel, freshId('bill-h'))
+    // acme's holon (created by the operator into tenant acme) and another tenant's: only acme's commits count
+    const h = freshId('bill-h')
+    expect((await call('PUT', `/v1/holons/${h}?tenant=acme`, { kernel: contractKernel }, ADMIN)).status).toBe(
+      201,
+    )
     expect((await commit(h, { events: [fair('e1'), fair('e2')] })).status).toBe(201)
     expect((await commit(h, { events: [fair('e3')] })).status).toBe(201)
+    const other = await createHolon(contractKernel, freshId('bill-other'))
+    expect((await commit(other, { events: [fair('o1')] })).status).toBe(201)
+    const named = await call('GET', `/v1/tenants/acme/costs?orchestrators=${id}&holons=${h},${other}`)
+    expect(named.status).toBe(200)
+    expect(named.body.lines.filter((l: { kind: string }) => l.kind === 'commits')).toEqual([
+      expect.objectContaining({ resource: { kind: 'holon', id: h }, quantity: 3 }),
+    ])
 
-    const r = await call('GET', `/v1/tenants/acme/costs?orchestrators=${id}&holons=${h}`)
+    // without ?holons=: every holon acme owns (here the one above), the same bill
+    const r = await call('GET', `/v1/tenants/acme/costs?orchestrators=${id}`)
     expect(r.status).toBe(200)
     const bill = r.body
     const decisions = (await call('GET', `/v1/orchestrators/${id}/decisions?limit=100`)).body.decisions
@@ -113,7 +125,10 @@ describe('GET /v1/tenants/{tenant}/costs', () => {
   })
 
   it('reads at most OMEGA_BILL_MAX_ENTRIES entries: 422 naming bill_entries beyond', async () => {
-    const h = await createHolon(contractKernel, freshId('bill-big'))
+    const h = freshId('bill-big')
+    expect((await call('PUT', `/v1/holons/${h}?tenant=acme`, { kernel: contractKernel }, ADMIN)).status).toBe(
+      201,
+    )
     for (let b = 0; b < 5; b++) {
       const events = Array.from({ length: 100 }, (_, i) => fair(`e${b}-${i}`))
       expect((await commit(h, { events })).status).toBe(201)

@@ -65,20 +65,21 @@ async function jwt(claims: Partial<Claims> & { ten: string }, kid = 'k1', secret
 type Kind = 'holon' | 'topology' | 'orchestrator'
 type Class =
   | { stored: Kind; param: 'id' | 'name' }
-  | { other: 'stateless' | 'operator' | 'bridge' | 'listing' | 'public' | 'deployment' }
+  | { other: 'stateless' | 'operator' | 'bridge' | 'listing' | 'public' | 'deployment' | 'tenant' }
 
 /**
  * Every operation of the document: a new route fails "every operation is classified" until it is added here.
  * stored: touches a tenant's resource (named by the path parameter); listing: lists the caller's tenant's;
  * stateless: computes from the request alone; deployment: federation state shared by the deployment (see
- * docs/tenancy.md, "not covered"); bridge: the federation exchange; operator: root admin only; public: docs.
+ * docs/tenancy.md, "not covered"); bridge: the federation exchange; operator: root admin only; public: docs;
+ * tenant: about the tenant named in the path (its own credentials and the operator only; tested below).
  */
 const CLASSES: Record<string, Class> = {}
 const stored = (kind: Kind, param: 'id' | 'name', ...keys: string[]) => {
   for (const k of keys) CLASSES[k] = { stored: kind, param }
 }
 const other = (
-  c: 'stateless' | 'operator' | 'bridge' | 'listing' | 'public' | 'deployment',
+  c: 'stateless' | 'operator' | 'bridge' | 'listing' | 'public' | 'deployment' | 'tenant',
   ...keys: string[]
 ) => {
   for (const k of keys) CLASSES[k] = { other: c }
@@ -137,6 +138,7 @@ stored(
   'get /v1/orchestrators/{id}/forecast/{workload}',
   'get /v1/orchestrators/{id}/replay',
   'get /v1/orchestrators/{id}/ticks/{tick}/inputs',
+  'get /v1/orchestrators/{id}/ledger/export',
 )
 other('listing', 'get /v1/holons', 'get /v1/topologies', 'get /v1/orchestrators')
 // Stateless: they compute from the request; /v1/route with `topology_name` and the MCP tools are tested below.
@@ -154,6 +156,9 @@ other(
   'post /v1/mpc',
   'post /v1/mdp',
   'post /v1/pareto',
+  'post /v1/markets/auction',
+  'post /v1/markets/shapley',
+  'post /v1/markets/equilibrium',
 )
 other(
   'deployment',
@@ -174,6 +179,7 @@ other(
   'post /v1/federation/phases',
 )
 other('operator', 'post /v1/tenants/{tenant}/credentials')
+other('tenant', 'get /v1/tenants/{tenant}/costs')
 
 const CREATES = ['put /v1/holons/{id}', 'put /v1/topologies/{name}', 'put /v1/orchestrators/{id}']
 
@@ -347,6 +353,11 @@ describe('cross-tenant access, every stored-resource operation', () => {
     expect((await req('POST', '/v1/route', body, b)).status).toBe(404)
     expect((await req('POST', '/v1/route', body)).status).toBe(401)
     expect([401, 403, 404]).not.toContain((await req('POST', '/v1/route', body, a)).status)
+    // selfish routing over a stored topology: the same rule
+    const game = { topology: t, agents: [{ id: 'x', from: 'paris', to: 'berlin' }] }
+    expect((await req('POST', '/v1/markets/equilibrium', game, b)).status).toBe(404)
+    expect((await req('POST', '/v1/markets/equilibrium', game)).status).toBe(401)
+    expect([401, 403, 404]).not.toContain((await req('POST', '/v1/markets/equilibrium', game, a)).status)
     const mcp = (token: string) =>
       app.request(
         'https://omega.test/mcp',
@@ -370,6 +381,20 @@ describe('cross-tenant access, every stored-resource operation', () => {
     const textOf = async (r: Response) => r.text()
     expect(await textOf(await mcp(b))).toContain('holon_not_found')
     expect(await textOf(await mcp(a))).not.toContain('holon_not_found')
+  })
+})
+
+describe("a tenant's cost report", () => {
+  it("is served to the tenant's credentials and the operator, 403 to another tenant, 401 anonymous", async () => {
+    const path = (t: string) => `/v1/tenants/${t}/costs?orchestrators=${res.orchestrator}`
+    const a = await req('GET', path(A), undefined, await jwt({ ten: A, role: 'read' }))
+    expect(a.status).toBe(200)
+    expect(a.body.tenant).toBe(A)
+    expect((await req('GET', path(A), undefined, ADMIN)).status).toBe(200)
+    expect((await req('GET', path(A), undefined, await jwt({ ten: B, role: 'admin' }))).status).toBe(403)
+    expect((await req('GET', path(A))).status).toBe(401)
+    // B naming A's orchestrator in its own report: the same 404 as a missing one
+    expect((await req('GET', path(B), undefined, await jwt({ ten: B, role: 'read' }))).status).toBe(404)
   })
 })
 

@@ -13,8 +13,8 @@ import {
   parsePrices,
 } from '../../billing/index.ts'
 import { BudgetExceededError } from '../../budget/index.ts'
-import { requireRole } from '../auth.ts'
-import { existingHolon, listOrchestrators } from '../directory-client.ts'
+import { jwtEnabled, type Principal, ROOT_TENANT, requireRole } from '../auth.ts'
+import { existingHolon, listHolons, listOrchestrators } from '../directory-client.ts'
 import { unwrap as unwrapHolon } from '../holon-client.ts'
 import { bearerAuth, json, problems, router } from '../openapi.ts'
 import { existingOrchestrator, orchestratorStub, unwrapOrchestrator } from '../orchestrator-client.ts'
@@ -105,10 +105,11 @@ class EntryBudget {
 async function orchestratorEntries(
   env: Env,
   id: string,
+  who: Principal | null,
   toMs: number,
   budget: EntryBudget,
 ): Promise<BillSource> {
-  await existingOrchestrator(env, id)
+  await existingOrchestrator(env, id, who)
   const stub = billStub(env, id)
   const entries: LedgerEntryWithHashes[] = []
   let from: number | null = 0
@@ -131,8 +132,14 @@ async function orchestratorEntries(
   return { resource: { kind: 'orchestrator', id }, entries }
 }
 
-async function holonEntries(env: Env, id: string, toMs: number, budget: EntryBudget): Promise<BillSource> {
-  const holon = await existingHolon(env, id)
+async function holonEntries(
+  env: Env,
+  id: string,
+  who: Principal | null,
+  toMs: number,
+  budget: EntryBudget,
+): Promise<BillSource> {
+  const holon = await existingHolon(env, id, who)
   const entries: LedgerEntryWithHashes[] = []
   let cursor: number | null = 0
   while (cursor !== null) {
@@ -151,21 +158,51 @@ async function holonEntries(env: Env, id: string, toMs: number, budget: EntryBud
   return { resource: { kind: 'holon', id }, entries }
 }
 
-async function allOrchestrators(env: Env): Promise<string[]> {
+/**
+ * The report's own reading rights: every orchestrator (a shared fleet's owner runs workloads for other tenants;
+ * only the asking tenant's part of each allocation is folded) and the asking tenant's holons.
+ */
+const SCAN: Principal = { tenant: ROOT_TENANT, role: 'read', bridge: false, res: ['*'], kid: 'system' }
+
+async function allIds(
+  list: (after: string) => Promise<{ ids: string[]; next_after: string | null }>,
+): Promise<string[]> {
   const ids: string[] = []
   let after = ''
   for (;;) {
-    const p = await listOrchestrators(env, after, 1000)
-    ids.push(...p.orchestrators.map((o) => o.id))
+    const p = await list(after)
+    ids.push(...p.ids)
     if (p.next_after === null) return ids
     after = p.next_after
   }
+}
+
+const allOrchestrators = (env: Env) =>
+  allIds(async (after) => {
+    const p = await listOrchestrators(env, SCAN, { after, limit: 1000 })
+    return { ids: p.orchestrators.map((o) => o.id), next_after: p.next_after }
+  })
+
+const holonsOf = (env: Env, tenant: string) =>
+  allIds(async (after) => {
+    const p = await listHolons(env, SCAN, { after, limit: 1000, tenant })
+    return { ids: p.holons.map((h) => h.id), next_after: p.next_after }
+  })
+
+/** A tenant's bill is for its own credentials (or the operator's); anonymous only where no JWTs are in use. */
+function mayBill(env: Env, who: Principal | null, tenant: string): void {
+  if (who === null && jwtEnabled(env))
+    throw new ApiError('unauthorized', 'a cost report needs a credential: Authorization: Bearer <token>')
+  if (who !== null && who.tenant !== ROOT_TENANT && who.tenant !== tenant)
+    throw new ApiError('forbidden', `this credential acts for tenant '${who.tenant}', not '${tenant}'`)
 }
 
 export const billing = router()
   .openapi(costs, async (c) => {
     const { tenant } = c.req.valid('param')
     const q = c.req.valid('query')
+    const who = c.get('who')
+    mayBill(c.env, who, tenant)
     let prices: ReturnType<typeof parsePrices>
     try {
       prices = parsePrices(c.env.OMEGA_PRICES)
@@ -183,8 +220,9 @@ export const billing = router()
     const budget = new EntryBudget(c.env)
     const sources: BillSource[] = []
     for (const id of q.orchestrators ?? (await allOrchestrators(c.env)))
-      sources.push(await orchestratorEntries(c.env, id, toMs, budget))
-    for (const id of q.holons ?? []) sources.push(await holonEntries(c.env, id, toMs, budget))
+      sources.push(await orchestratorEntries(c.env, id, q.orchestrators ? who : SCAN, toMs, budget))
+    for (const id of q.holons ?? (await holonsOf(c.env, tenant)))
+      sources.push(await holonEntries(c.env, id, q.holons ? who : SCAN, toMs, budget))
     try {
       const range = { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }
       return c.json(billOf(tenant, sources, range, prices), 200)
@@ -196,7 +234,7 @@ export const billing = router()
   .openapi(exporter, async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    await existingOrchestrator(c.env, id)
+    await existingOrchestrator(c.env, id, c.get('who'))
     const stream = unwrapOrchestrator(id, await billStub(c.env, id).exportLedger(q.from, q.to))
     const headers = {
       'content-type': 'application/x-ndjson',

@@ -47,7 +47,7 @@ export const marketsEquilibrium = router().openapi(equilibrium, async (c) => {
   const q = c.req.valid('json')
   if (q.topology !== undefined) {
     const { topology: name, ...query } = q
-    const stub = await existingTopology(c.env, name)
+    const stub = await existingTopology(c.env, name, c.get('who'))
     return c.json(unwrapTopology(name, await stub.equilibrium(query)), 200)
   }
   try {
