@@ -1,6 +1,5 @@
 // Allocation benchmarks: a tick whose new replicas exceed the fleet (VCG among tenants, Shapley shares of the
 // fleet cost) at increasing tenant counts, and the bill fold's entries per CPU millisecond (BILL_ENTRIES_PER_MS).
-import { fileURLToPath } from 'node:url'
 import { billOf, type LedgerEntryWithHashes } from '../functions/billing/index.ts'
 import { planTick } from '../functions/orchestrator/index.ts'
 import { rnode, tickInput, wl } from '../test/orchestrator/inputs.ts'
@@ -127,4 +126,4 @@ export async function run(): Promise<void> {
   )
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await run()
+if (import.meta.main) await run()

@@ -163,4 +163,4 @@ function exact(a: Auction, rates: number[]) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run()
+if (import.meta.main) await run()

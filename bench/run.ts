@@ -89,6 +89,15 @@ const SECTIONS: Record<string, Section> = {
     about: 'one tick in-process and a chunked tick over the runtime',
     run: async (quick) => (await import('./orchestrator.ts')).orchestratorBench(table, quick),
   },
+  markets: {
+    about: 'VCG auctions, Shapley shares, selfish-routing equilibria at growing sizes; allocation in a tick',
+    run: async () => {
+      await (await import('./markets-vcg.ts')).run()
+      await (await import('./markets-shapley.ts')).run()
+      await (await import('./markets-nash.ts')).run()
+      await (await import('./markets-allocate.ts')).run()
+    },
+  },
 }
 
 const QUICK_BUDGET_S = 100
