@@ -3827,7 +3827,7 @@ export interface paths {
   "/v1/markets/auction": {
     /**
      * Run a sealed-bid VCG auction for capacity bundles
-     * @description Each bidder submits XOR bids on bundles of resources; the winners maximise reported welfare under the supply (exact branch and bound within the exact limit, a value/sqrt(size) greedy with a proven `bound` beyond), and each winner pays its externality, W*(-i) - (W* - v_i). Ties go to the lowest bidder id. Runs within the `auction_steps` budget (docs/markets-vcg.md).
+     * @description Each bidder submits XOR bids on bundles of resources; the winners maximise reported welfare under the supply (exact branch and bound within the exact limit, a value/sqrt(size) greedy with a proven `bound` beyond), and each winner pays its externality, W*(-i) - (W* - v_i). Ties go to the lowest bidder id. Runs within the `auction_steps` budget (docs/markets.md#vcg-auction-for-capacity).
      */
     post: {
       requestBody: {

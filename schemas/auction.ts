@@ -1,4 +1,4 @@
-// /v1/markets/auction: sealed XOR bids for capacity bundles and the VCG outcome (docs/markets-vcg.md).
+// /v1/markets/auction: sealed XOR bids for capacity bundles and the VCG outcome (docs/markets.md#vcg-auction-for-capacity).
 import { z } from '@hono/zod-openapi'
 
 /** Size bounds: at most 200 bidders, 8 bundles each, 16 resources per bundle or supply. */

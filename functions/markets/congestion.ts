@@ -1,5 +1,5 @@
 // Selfish routing as an atomic congestion game: best-response dynamics to an epsilon-Nash equilibrium, the social
-// optimum (exact on small games, a labelled local search beyond) and the price of anarchy (docs/markets-nash.md).
+// optimum (exact on small games, a labelled local search beyond) and the price of anarchy (docs/markets.md#selfish-routing-nash-equilibria-of-congestion-games).
 import { StepBudget } from '../budget/index.ts'
 import {
   type Compiled,
@@ -45,7 +45,7 @@ export interface EquilibriumOptions {
 /**
  * Steps per CPU millisecond on the reference machine: one step is a node popped or an arc relaxed by a search,
  * charged before it runs (n + arcs per search). `npm run bench -- markets` (bench/markets-nash.ts) measures
- * 10,000 to 20,000; the low end is used, so a budget's milliseconds are an upper estimate (docs/markets-nash.md).
+ * 10,000 to 20,000; the low end is used, so a budget's milliseconds are an upper estimate (docs/markets.md#selfish-routing-nash-equilibria-of-congestion-games).
  */
 export const EQUILIBRIUM_STEPS_PER_MS = 10_000
 export const EQUILIBRIUM_CPU_MS = 500

@@ -53,7 +53,7 @@ export const SHAPLEY_TABLE_MAX = 16
 export const SHAPLEY_DEFAULT_SAMPLES = 1000
 export const SHAPLEY_DEFAULT_SEED = 0x5eed
 
-/** Steps (one marginal cost, or one coalition cost) per CPU millisecond on the reference machine (docs/markets-shapley.md). */
+/** Steps (one marginal cost, or one coalition cost) per CPU millisecond on the reference machine (docs/markets.md#shapley-cost-shares). */
 export const SHAPLEY_STEPS_PER_MS = 15_000
 /** CPU milliseconds one request's Shapley computation may cost. */
 export const SHAPLEY_CPU_MS = 1000

@@ -1,5 +1,5 @@
 // VCG auction for capacity: winner determination (exact branch and bound, or a greedy with a certified bound
-// beyond the exact limit) and Clarke pivot payments. Pure: no I/O (docs/markets-vcg.md).
+// beyond the exact limit) and Clarke pivot payments. Pure: no I/O (docs/markets.md#vcg-auction-for-capacity).
 import { StepBudget } from '../budget/index.ts'
 import { type AuctionModel, buildModel, type Item, rootBound } from './vcg-model.ts'
 

@@ -1,4 +1,4 @@
-// POST /v1/markets/equilibrium: selfish routing on an inline graph or a stored topology (docs/markets-nash.md).
+// POST /v1/markets/equilibrium: selfish routing on an inline graph or a stored topology (docs/markets.md#selfish-routing-nash-equilibria-of-congestion-games).
 import { createRoute } from '@hono/zod-openapi'
 import { EquilibriumRequest, EquilibriumResult } from '../../../schemas/equilibrium.ts'
 import { solveInline } from '../../markets/congestion-named.ts'
