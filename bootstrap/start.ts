@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { type CommandSpec, command, fail, intFlag } from '../scripts/cli.ts'
 import { root, startDev } from './dev-server.ts'
-import { completeDevVars, completeJwtKeys, ORIGIN_VAR, parseDevVars } from './dev-vars.ts'
+import { completeDevVars, ORIGIN_VAR, parseDevVars } from './dev-vars.ts'
 import { type Call, loadHolon } from './load.ts'
 import { loadTemplate, type Template } from './template.ts'
 
@@ -50,12 +50,6 @@ function devVars(): Record<string, string> {
     appendFileSync(file, append, { mode: 0o600 })
     console.log(`Generated ${generated.join(', ')} in .dev.vars`)
   }
-  // A key for tenant credentials (docs/tenancy.md), once.
-  const keys = completeJwtKeys(readFileSync(file, 'utf8'), random)
-  if (keys.append) {
-    appendFileSync(file, keys.append, { mode: 0o600 })
-    console.log(`Generated ${keys.generated.join(', ')} in .dev.vars`)
-  }
   const vars = parseDevVars(readFileSync(file, 'utf8'))
   if (generated.includes(ORIGIN_VAR))
     console.log(`This installation's ledger origin: ${vars[ORIGIN_VAR]} (holons created earlier keep theirs)`)
@@ -98,6 +92,9 @@ function banner(base: string, templates: Template[], vars: Record<string, string
     `Write token (OMEGA_WRITE_TOKEN): ${vars.OMEGA_WRITE_TOKEN}`,
     `Admin token (OMEGA_ADMIN_TOKEN): ${vars.OMEGA_ADMIN_TOKEN}`,
     `Bridge token (OMEGA_BRIDGE_TOKEN, for the p2p node): ${vars.OMEGA_BRIDGE_TOKEN ?? '(none: add one to .dev.vars)'}`,
+    vars.OMEGA_JWT_KEYS
+      ? 'Tenant credentials: on (npm run token -- --tenant ID); stored resources are read with a credential only'
+      : 'Tenant credentials: off (npm run token -- --init, then restart, turns them on: docs/tenancy.md)',
   ]
   if (first) {
     const rejected = first.try.find((x) => x.expect !== 'admit') ?? first.try[0]

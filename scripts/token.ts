@@ -1,7 +1,9 @@
 // `npm run token -- --tenant acme --role write --resource holon:alpha --ttl 1h [--sub agent-7]`: signs a tenant's
 // credential (an HS256 JWT) with the active key from the environment or .dev.vars, never from a flag.
-import { existsSync, readFileSync } from 'node:fs'
-import { parseDevVars } from '../bootstrap/dev-vars.ts'
+// `npm run token -- --init` turns tenant credentials on locally: a fresh key in .dev.vars (once).
+import { randomBytes } from 'node:crypto'
+import { appendFileSync, chmodSync, existsSync, readFileSync } from 'node:fs'
+import { completeJwtKeys, parseDevVars } from '../bootstrap/dev-vars.ts'
 import {
   type CredentialRole,
   issueToken,
@@ -34,13 +36,19 @@ export const spec: CommandSpec = {
     },
     sub: { type: 'string', value: 'WHO', help: 'who the credential is for (an agent or a person)' },
     json: { type: 'boolean', help: 'print {token, kid, expires_at} as JSON' },
+    init: {
+      type: 'boolean',
+      help: 'write a signing key to .dev.vars if it has none (turns tenants on for npm start; restart it), then exit',
+    },
   },
   positionals: { max: 0 },
   env: {
     OMEGA_JWT_KEYS: 'JSON {kid: secret}; else read from .dev.vars',
     OMEGA_JWT_ACTIVE_KID: 'the kid that signs; else read from .dev.vars',
+    OMEGA_DEV_VARS: 'the .dev.vars file to read (and, with --init, write); default: the project folder’s',
   },
   examples: [
+    'npm run token -- --init',
     'npm run token -- --tenant acme --role write --resource holon:alpha --ttl 1h',
     'TOKEN=$(npm run -s token -- --tenant acme --role read)',
   ],
@@ -57,7 +65,27 @@ export function seconds(ttl: string): number {
 
 const { values } = command(spec)
 
+const devVarsFile = process.env.OMEGA_DEV_VARS || new URL('../.dev.vars', import.meta.url)
+
+/** Appends a key to .dev.vars when it has none: one HS256 secret of 32 random bytes, its kid the active one. */
+function init(): number {
+  const existing = existsSync(devVarsFile) ? readFileSync(devVarsFile, 'utf8') : ''
+  const { append } = completeJwtKeys(existing, (n) => randomBytes(n).toString('base64url'))
+  if (!append) {
+    console.error('.dev.vars already has OMEGA_JWT_KEYS: left as it is (rotation: docs/tenancy.md)')
+    return 0
+  }
+  appendFileSync(devVarsFile, append, { mode: 0o600 })
+  chmodSync(devVarsFile, 0o600) // it holds secrets; `mode` above only applies to a file it creates
+  console.error(
+    'Wrote OMEGA_JWT_KEYS and OMEGA_JWT_ACTIVE_KID to .dev.vars. Restart npm start: tenant credentials are on, and ' +
+      'stored resources are then read with a credential only (docs/tenancy.md).',
+  )
+  return 0
+}
+
 await run(spec, async () => {
+  if (values.init) return init()
   const tenant = values.tenant
   if (typeof tenant !== 'string' || !TENANT_ID.test(tenant))
     throw new UsageError('--tenant must be a tenant id (lower-case letters, digits, . _ -, at most 64)')
@@ -71,11 +99,10 @@ await run(spec, async () => {
   for (const r of res)
     if (!RESOURCE.test(r)) throw new UsageError(`--resource must be * or kind:id, got "${r}"`)
   const ttl = seconds(String(values.ttl))
-  const file = new URL('../.dev.vars', import.meta.url)
-  const local = existsSync(file) ? parseDevVars(readFileSync(file, 'utf8')) : {}
+  const local = existsSync(devVarsFile) ? parseDevVars(readFileSync(devVarsFile, 'utf8')) : {}
   const env = {
-    OMEGA_JWT_KEYS: process.env.OMEGA_JWT_KEYS ?? local.OMEGA_JWT_KEYS,
-    OMEGA_JWT_ACTIVE_KID: process.env.OMEGA_JWT_ACTIVE_KID ?? local.OMEGA_JWT_ACTIVE_KID,
+    OMEGA_JWT_KEYS: process.env.OMEGA_JWT_KEYS || local.OMEGA_JWT_KEYS,
+    OMEGA_JWT_ACTIVE_KID: process.env.OMEGA_JWT_ACTIVE_KID || local.OMEGA_JWT_ACTIVE_KID,
   }
   let keys: Map<string, string>
   try {
@@ -88,7 +115,7 @@ await run(spec, async () => {
   const secret = kid ? keys.get(kid) : undefined
   if (!kid || secret === undefined)
     throw new Error(
-      'no signing key: set OMEGA_JWT_KEYS and OMEGA_JWT_ACTIVE_KID (npm start writes them to .dev.vars)',
+      'no signing key: set OMEGA_JWT_KEYS and OMEGA_JWT_ACTIVE_KID, or run `npm run token -- --init` to write them to .dev.vars',
     )
   const iat = Math.floor(Date.now() / 1000)
   const token = await issueToken(kid, secret, {

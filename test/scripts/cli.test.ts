@@ -1,6 +1,6 @@
 // The npm scripts run as child processes: --help, unknown flags, bad values and secrets given as flags.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -136,6 +136,31 @@ describe('token', () => {
     expect(claims).toMatchObject({ ten: 'acme', role: 'write', res: ['holon:alpha'], sub: 'agent-7' })
     expect((claims.exp as number) - (claims.iat as number)).toBe(7200)
     expect(Date.parse(out.expires_at) / 1000).toBe(claims.exp)
+  })
+
+  it('--init writes a key to .dev.vars once (0600), which then signs; a second --init leaves it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-token-'))
+    try {
+      const file = join(dir, '.dev.vars')
+      writeFileSync(file, 'OMEGA_WRITE_TOKEN=w\n')
+      const env = { OMEGA_DEV_VARS: file, OMEGA_JWT_KEYS: '', OMEGA_JWT_ACTIVE_KID: '' }
+      const first = await runScript('scripts/token.ts', ['--init'], env)
+      expect(first.code).toBe(0)
+      const written = readFileSync(file, 'utf8')
+      expect(written).toMatch(/^OMEGA_WRITE_TOKEN=w\n/)
+      expect(written).toMatch(/\nOMEGA_JWT_KEYS=\{"k-[a-z0-9]+":"[A-Za-z0-9_-]{43}"\}\n/)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect((await runScript('scripts/token.ts', ['--init'], env)).code).toBe(0)
+      expect(readFileSync(file, 'utf8')).toBe(written)
+      // the key signs: the environment's empty values fall back to the file
+      const signed = await runScript('scripts/token.ts', ['--tenant', 'acme'], {
+        OMEGA_DEV_VARS: file,
+      })
+      expect(signed.code).toBe(0)
+      expect(signed.stdout.split('.')).toHaveLength(3)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('without a key it says where the key comes from, exit 1', async () => {

@@ -101,7 +101,7 @@ describe('npm run verify -- bill', () => {
     )
     await call('POST', `/v1/orchestrators/${o}/metrics`, { workloads: samples })
     await call('POST', `/v1/orchestrators/${o}/tick`)
-    await call('PUT', '/v1/holons/shop', { kernel: contractKernel }, ADMIN)
+    await call('PUT', '/v1/holons/shop?tenant=acme', { kernel: contractKernel }, ADMIN)
     const fair = (id: string) => ({ id, contributed: 100, returned: 98, trace_id: `t-${id}` })
     await call('POST', '/v1/holons/shop/events', { events: [fair('e1'), fair('e2')] })
     await call('POST', `/v1/orchestrators/${o}/tick`)
