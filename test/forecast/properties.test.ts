@@ -82,9 +82,12 @@ describe('AR(p)', () => {
           expect(Math.abs((f.phi[0] as number) - phi1)).toBeLessThan(0.07)
           expect(Math.abs((f.phi[1] as number) - phi2)).toBeLessThan(0.07)
           const mean = c / (1 - phi1 - phi2)
+          // the long-run mean's standard error is 1 / ((1 - phi1 - phi2) sqrt(3800)): up to 0.16 when phi1 + phi2
+          // is near 0.9, so a fixed 0.15 failed on valid fits (CI: phi 0.504 / 0.3, seed 576375); 4.5 of them
+          const se = 1 / ((1 - phi1 - phi2) * Math.sqrt(3800))
           expect(
             Math.abs(f.intercept / (1 - (f.phi[0] as number) - (f.phi[1] as number)) - mean),
-          ).toBeLessThan(0.15 + 0.02 * mean)
+          ).toBeLessThan(4.5 * se + 0.02 * mean)
         },
       ),
       { numRuns: 25 },
