@@ -327,9 +327,10 @@ export class OrchestratorObject extends DurableObject<Env> {
    * transaction. A tick that acts is always an entry; a tick that does nothing is a system entry, ledgered as
    * the verification level says. Its inputs are kept for replay (the ledger holds their digest). A fleet with
    * more workloads than `settings.chunk_workloads` is assessed in chunks, one per alarm (answer: the progress).
+   * `by`: the credential that asked for it (its ledger entry names it; a tick of the alarm is the system's).
    */
-  async tick(): Promise<R<PlanDoc | TickProgress>> {
-    const r = this.begin()
+  async tick(by?: Actor): Promise<R<PlanDoc | TickProgress>> {
+    const r = this.begin(by)
     if (r.ok && 'running' in r.value) await this.ctx.storage.setAlarm(Date.now())
     else if (r.ok && !('running' in r.value)) await this.mirror(r.value.tick)
     return r
@@ -381,7 +382,7 @@ export class OrchestratorObject extends DurableObject<Env> {
   }
 
   /** Runs a tick at once, or stores its inputs and progress for the chunks (synchronous: nothing interleaves). */
-  private begin(): R<PlanDoc | TickProgress> {
+  private begin(by?: Actor): R<PlanDoc | TickProgress> {
     const config = this.store.config()
     if (!config) return fail({ code: 'orchestrator_not_found' })
     const running = this.running()
@@ -390,12 +391,14 @@ export class OrchestratorObject extends DurableObject<Env> {
     const input = this.inputsAt(Date.now(), tick)
     if (input.workloads.length <= config.settings.chunk_workloads) {
       const planned = this.plan(input)
-      return planned.ok ? ok(this.apply(input, planned.value)) : planned
+      return planned.ok ? ok(this.apply(input, planned.value, by)) : planned
     }
     const progress: TickProgress = { running: { tick, assessed: 0, total: input.workloads.length } }
     this.db.transaction(() => {
       this.store.keepInputs(input, '')
       this.store.setMeta('running', JSON.stringify(progress.running))
+      // the credential that started a chunked tick is named by its decision, made by the last chunk
+      if (by) this.store.setMeta('running_by', JSON.stringify(by))
     })
     return ok(progress)
   }
@@ -424,7 +427,8 @@ export class OrchestratorObject extends DurableObject<Env> {
       }
       const all = [...this.store.assessed(running.tick), ...assessed]
       const plan = finishTick(ctx, all)
-      return ok(this.apply(input, plan))
+      const by = this.store.meta('running_by')
+      return ok(this.apply(input, plan, by === undefined ? undefined : (JSON.parse(by) as Actor)))
     } catch (e) {
       if (e instanceof BudgetExceededError) {
         this.db.transaction(() => this.store.dropRunning(running.tick))
@@ -435,22 +439,26 @@ export class OrchestratorObject extends DurableObject<Env> {
   }
 
   /** Applies a plan and ledgers it, in one transaction (a chunked tick's kept work goes in the same one). */
-  private apply(input: TickInput, p: TickPlan): PlanDoc {
+  private apply(input: TickInput, p: TickPlan, by?: Actor): PlanDoc {
     const tick = input.tick
     const acts = p.doc.actions.length > 0 || Object.keys(input.approved).length > 0
-    this.ledgerOf().transact((appends) => {
-      this.store.replaceReplicas(p.replicas)
-      this.store.markChanged(p.changed, tick)
-      this.store.setMeta('tick', String(tick))
-      this.store.setMeta('proposals', JSON.stringify({ tick, workloads: p.proposals }))
-      this.store.deleteMeta('approved')
-      this.store.dropRunning(tick)
-      const index =
-        acts || appends.due(`tick:${tick}`)
-          ? appends.append(acts ? 'orchestrator.decision' : 'orchestrator.tick', decisionData(p.doc))
-          : null
-      this.store.keepInputs(input, p.doc.plan_digest, index)
-    }, input.at)
+    this.ledgerOf().transact(
+      (appends) => {
+        this.store.replaceReplicas(p.replicas)
+        this.store.markChanged(p.changed, tick)
+        this.store.setMeta('tick', String(tick))
+        this.store.setMeta('proposals', JSON.stringify({ tick, workloads: p.proposals }))
+        this.store.deleteMeta('approved')
+        this.store.dropRunning(tick)
+        const index =
+          acts || appends.due(`tick:${tick}`)
+            ? appends.append(acts ? 'orchestrator.decision' : 'orchestrator.tick', decisionData(p.doc))
+            : null
+        this.store.keepInputs(input, p.doc.plan_digest, index)
+      },
+      input.at,
+      by,
+    )
     return p.doc
   }
 
@@ -476,7 +484,7 @@ export class OrchestratorObject extends DurableObject<Env> {
       undefined,
       by,
     )
-    return this.tick()
+    return this.tick(by)
   }
 
   /** Recomputes kept ticks from their inputs: each plan digest must equal the one the ledger recorded. */

@@ -237,6 +237,7 @@ export class OrchestratorStore {
   dropRunning(tick: number): void {
     this.db.run('DELETE FROM tick_work WHERE tick = ?', tick)
     this.deleteMeta('running')
+    this.deleteMeta('running_by')
   }
 
   /** `ledgerIndex`: the tick's ledger entry, when the verification level ledgered it. */

@@ -639,5 +639,32 @@ describe('every ledger entry names who acted', () => {
     const first = await o.receipt(0)
     expect(first.ok).toBe(true)
     expect(first.value.entry.by).toEqual({ tenant: A, kid: 'k1', sub: 'ops' })
+    // a tick asked for over HTTP names the credential that asked (an alarm's tick names the system)
+    const ticker = await jwt({ ten: A, role: 'write', sub: 'scheduler' })
+    // a fleet and a workload, so that the tick acts (a decision is always ledgered)
+    for (const part of ['nodes', 'workloads'])
+      expect(
+        (
+          await req(
+            'PUT',
+            `/v1/orchestrators/${id}/${part}`,
+            example(`put /v1/orchestrators/{id}/${part}`),
+            ticker,
+          )
+        ).status,
+      ).toBe(200)
+    const t = await req('POST', `/v1/orchestrators/${id}/tick`, undefined, ticker)
+    expect(t.status).toBe(200)
+    const entries = await req('GET', `/v1/orchestrators/${id}/decisions?limit=100`, undefined, admin)
+    expect(entries.status).toBe(200)
+    const ticks = entries.body.decisions.filter(
+      (d: { kind: string }) => d.kind === 'orchestrator.decision' || d.kind === 'orchestrator.tick',
+    )
+    expect(ticks.map((d: { kind: string }) => d.kind)).toEqual(['orchestrator.decision'])
+    expect((await o.receipt(ticks[0].index)).value.entry.by).toEqual({
+      tenant: A,
+      kid: 'k1',
+      sub: 'scheduler',
+    })
   })
 })

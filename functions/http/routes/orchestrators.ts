@@ -311,7 +311,8 @@ export const orchestrators = router()
   })
   .openapi(tick, async (c) => {
     const { id } = c.req.valid('param')
-    const r = unwrap(id, await (await existingOrchestrator(c.env, id, c.get('who'))).tick())
+    const { o, by } = await actingOnOrchestrator(c.env, id, c.get('who'))
+    const r = unwrap(id, await o.tick(by))
     return 'running' in r ? c.json(r, 202) : c.json(r, 200)
   })
   .openapi(approve, async (c) => {
