@@ -275,17 +275,9 @@ export function billOf(
     throw new BillRangeError(`the period [${range.from}, ${range.to}) is not a range of instants`)
   const lines = new Lines()
   let scanned = 0
-  const ordered = [...sources].sort((a, b) =>
-    a.resource.kind === b.resource.kind
-      ? a.resource.id < b.resource.id
-        ? -1
-        : a.resource.id > b.resource.id
-          ? 1
-          : 0
-      : a.resource.kind < b.resource.kind
-        ? -1
-        : 1,
-  )
+  // by kind, then id (kinds have no NUL, so the joined keys order exactly as the pairs do)
+  const key = (s: BillSource) => `${s.resource.kind}\u0000${s.resource.id}`
+  const ordered = [...sources].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
   for (const src of ordered) {
     scanned += src.entries.length
     if (src.resource.kind === 'orchestrator') foldOrchestrator(tenant, src, fromMs, toMs, prices, lines)

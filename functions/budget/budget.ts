@@ -35,12 +35,22 @@ export class StepBudget {
   readonly name: string
   readonly limit: number
   readonly cpuMs: number
+  private readonly unit: BudgetExceededError['unit']
+  private readonly detail: string | undefined
   private used = 0
 
-  constructor(name: string, limit: number, cpuMs: number) {
+  /** `unit` and `detail`: what the refusal says, for budgets counted in items rather than steps. */
+  constructor(
+    name: string,
+    limit: number,
+    cpuMs: number,
+    opts: { unit?: BudgetExceededError['unit']; detail?: string } = {},
+  ) {
     this.name = name
     this.limit = limit
     this.cpuMs = cpuMs
+    this.unit = opts.unit ?? 'steps'
+    this.detail = opts.detail
   }
 
   get spent(): number {
@@ -53,9 +63,10 @@ export class StepBudget {
       throw new BudgetExceededError(
         this.name,
         this.limit,
-        'steps',
+        this.unit,
         this.cpuMs,
-        `the ${this.name} budget of ${this.limit} steps (about ${this.cpuMs} ms of CPU) is exhausted`,
+        this.detail ??
+          `the ${this.name} budget of ${this.limit} ${this.unit} (about ${this.cpuMs} ms of CPU) is exhausted`,
       )
     }
   }

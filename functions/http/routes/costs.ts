@@ -12,7 +12,7 @@ import {
   type LedgerEntryWithHashes,
   parsePrices,
 } from '../../billing/index.ts'
-import { BudgetExceededError } from '../../budget/index.ts'
+import { StepBudget } from '../../budget/index.ts'
 import { jwtEnabled, type Principal, ROOT_TENANT, requireRole } from '../auth.ts'
 import { existingHolon, listHolons, listOrchestrators } from '../directory-client.ts'
 import { unwrap as unwrapHolon } from '../holon-client.ts'
@@ -77,25 +77,14 @@ const exporter = createRoute({
   },
 })
 
-/** Counts the entries a report reads against its budget (`OMEGA_BILL_MAX_ENTRIES`, default BILL_MAX_ENTRIES). */
-class EntryBudget {
-  used = 0
-  readonly limit: number
-  constructor(env: Env) {
-    const n = Number(env.OMEGA_BILL_MAX_ENTRIES || BILL_MAX_ENTRIES)
-    this.limit = Number.isSafeInteger(n) && n > 0 ? n : BILL_MAX_ENTRIES
-  }
-  spend(n: number): void {
-    this.used += n
-    if (this.used > this.limit)
-      throw new BudgetExceededError(
-        'bill_entries',
-        this.limit,
-        'items',
-        Math.ceil(this.limit / BILL_ENTRIES_PER_MS),
-        `a cost report reads at most ${this.limit} ledger entries; narrow it with ?to=, ?orchestrators= or ?holons=`,
-      )
-  }
+/** The entries a report may read (`OMEGA_BILL_MAX_ENTRIES`, default BILL_MAX_ENTRIES), as an item budget. */
+function entryBudget(env: Env): StepBudget {
+  const n = Number(env.OMEGA_BILL_MAX_ENTRIES || BILL_MAX_ENTRIES)
+  const limit = Number.isSafeInteger(n) && n > 0 ? n : BILL_MAX_ENTRIES
+  return new StepBudget('bill_entries', limit, Math.ceil(limit / BILL_ENTRIES_PER_MS), {
+    unit: 'items',
+    detail: `a cost report reads at most ${limit} ledger entries; narrow it with ?to=, ?orchestrators= or ?holons=`,
+  })
 }
 
 /**
@@ -107,7 +96,7 @@ async function orchestratorEntries(
   id: string,
   who: Principal | null,
   toMs: number,
-  budget: EntryBudget,
+  budget: StepBudget,
 ): Promise<BillSource> {
   await existingOrchestrator(env, id, who)
   const stub = billStub(env, id)
@@ -137,7 +126,7 @@ async function holonEntries(
   id: string,
   who: Principal | null,
   toMs: number,
-  budget: EntryBudget,
+  budget: StepBudget,
 ): Promise<BillSource> {
   const holon = await existingHolon(env, id, who)
   const entries: LedgerEntryWithHashes[] = []
@@ -217,7 +206,7 @@ export const billing = router()
       throw new ApiError('validation_failed', '`from` is after `to` (or after now)', {
         errors: [{ pointer: '/from', message: 'after the end of the period' }],
       })
-    const budget = new EntryBudget(c.env)
+    const budget = entryBudget(c.env)
     const sources: BillSource[] = []
     for (const id of q.orchestrators ?? (await allOrchestrators(c.env)))
       sources.push(await orchestratorEntries(c.env, id, q.orchestrators ? who : SCAN, toMs, budget))
