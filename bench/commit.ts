@@ -184,6 +184,7 @@ export async function commitModes(): Promise<void> {
         ]
       }),
     )
+    await objectAlone(tmp)
   } finally {
     for (const s of servers) s.dev.stop()
     await new Promise((r) => setTimeout(r, 500))
@@ -191,4 +192,61 @@ export async function commitModes(): Promise<void> {
       execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' })
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+/**
+ * The holon object alone in the same runtime: bench/holon-direct/worker.ts calls `HolonObject.commit` by RPC with
+ * events it generates, `batches` per request, so workerd's CPU is the object's (and the RPC's), not the HTTP front's.
+ * In a deployment the front runs in other isolates; the object, one per holon, is what serialises a holon's commits.
+ */
+export async function objectAlone(tmp: string): Promise<void> {
+  const dev = await startDev({
+    port: 8912,
+    quiet: true,
+    args: [join(root, 'bench', 'holon-direct', 'worker.ts'), '--persist-to', join(tmp, 'state-direct')],
+  })
+  const run = async (batches: number, minimal: boolean) => {
+    const res = await fetch(`${dev.base}/run?batches=${batches}&size=${BATCH}&minimal=${minimal ? 1 : 0}`, {
+      method: 'POST',
+    })
+    if (!res.ok) throw new Error(`holon-direct: ${res.status} ${await res.text()}`)
+    return (await res.json()) as { bytes: number }
+  }
+  const per = 20
+  const rates: Record<string, number[]> = {}
+  const record = (k: string, v: number) => {
+    rates[k] = [...(rates[k] ?? []), v]
+  }
+  try {
+    const created = await fetch(`${dev.base}/create`, { method: 'POST' })
+    if (created.status !== 201) throw new Error(`holon-direct: create ${created.status}`)
+    for (const minimal of [false, true]) await run(10, minimal) // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const minimal of round % 2 ? [true, false] : [false, true]) {
+        const k = minimal ? 'minimal' : 'full'
+        const cpu0 = workerdCpu(dev.child.pid ?? -1)
+        const t0 = performance.now()
+        const { bytes } = await run(per, minimal)
+        record(`${k} rate`, (per * BATCH) / ((performance.now() - t0) / 1000))
+        const cpu1 = workerdCpu(dev.child.pid ?? -1)
+        if (cpu0 !== null && cpu1 !== null) record(`${k} cpu`, ((cpu1 - cpu0) * 1000) / per)
+        record(`${k} bytes`, bytes / per)
+      }
+    }
+  } finally {
+    dev.stop()
+  }
+  const m = (k: string, d = 0) => (rates[k] ? fmt(median(rates[k] as number[]), d) : '-')
+  table(
+    `The holon object alone, called by RPC from a worker in the same runtime (no HTTP front), batches of ${BATCH}: ` +
+      `medians of ${ROUNDS} rounds of ${per} batches; load average ${(loadavg()[0] as number).toFixed(1)} at end`,
+    ['answer', 'events/s', 'workerd CPU ms/batch', 'events/s at that CPU', 'answer bytes/batch'],
+    (['full', 'minimal'] as const).map((k) => [
+      k === 'full' ? 'full receipts' : 'return=minimal',
+      m(`${k} rate`),
+      m(`${k} cpu`, 1),
+      rates[`${k} cpu`] ? fmt((1000 * BATCH) / median(rates[`${k} cpu`] as number[]), 0) : '-',
+      m(`${k} bytes`),
+    ]),
+  )
 }
