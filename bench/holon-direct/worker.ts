@@ -1,8 +1,9 @@
 // The holon object alone: a worker in the same runtime calls HolonObject.commit by RPC with events it generates
 // itself (no HTTP, JSON body, zod, auth or Hono in front), so workerd's CPU per batch is the object's own.
 // Run with the main wrangler.toml and this file as the entry: `wrangler dev bench/holon-direct/worker.ts`.
-import { FULL_AUDIT } from '../../schemas/ledger.ts'
+
 import { KernelSpec } from '../../schemas/kernel.ts'
+import { FULL_AUDIT } from '../../schemas/ledger.ts'
 import { benchKernel, events, take } from '../workload.ts'
 
 export { DirectoryObject } from '../../durable-objects/directory/directory-object.ts'
