@@ -86,7 +86,7 @@ describe('attribute', () => {
         const a = attribute(kernel, start, w, budget())
         expect(a.method).toBe('exact')
         const ref = bruteForce(kernel, start, w)
-        a.events.forEach((e, i) => expect(e.shapley).toBeCloseTo(ref[i] as number, 9))
+        for (const [i, e] of a.events.entries()) expect(e.shapley).toBeCloseTo(ref[i] as number, 9)
       }),
       { numRuns: 40 },
     )
