@@ -10,6 +10,7 @@ import { InboxBody, MeshPulse, PhasesBody, RhizomeArtifact } from './federation.
 import { ForecastRequest, ForecastResult } from './forecast.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
+import { CauseDoc, CounterfactualBody, CounterfactualDoc, RollbackBody, RollbackDoc } from './lab-cause.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { LiveMessage } from './live.ts'
 import { MomConfig } from './mom-config.ts'
@@ -78,6 +79,11 @@ export const PUBLISHED = {
   'mdp-request': [MdpRequest, 'input'],
   'mdp-result': [MdpResult, 'output'],
   'pareto-request': [ParetoRequest, 'input'],
+  'lab-cause': [CauseDoc, 'output'],
+  'lab-counterfactual-body': [CounterfactualBody, 'input'],
+  'lab-counterfactual': [CounterfactualDoc, 'output'],
+  'lab-rollback-body': [RollbackBody, 'input'],
+  'lab-rollback': [RollbackDoc, 'output'],
   'pareto-result': [ParetoResult, 'output'],
   'shapley-request': [ShapleyRequest, 'input'],
   'shapley-result': [ShapleyResult, 'output'],

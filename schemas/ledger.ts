@@ -30,6 +30,7 @@ const ENTRY_KINDS = [
   'orchestrator.decision',
   'orchestrator.tick',
   'orchestrator.approved',
+  'holon.rolled_back',
 ] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 

@@ -14,6 +14,13 @@ import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event } from '../../schemas/event.ts'
 import type { DryRun, EventsPage, HolonInfo, KernelInstall, StateDoc } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
+import type {
+  CauseDoc,
+  CauseQuery,
+  CounterfactualBody,
+  CounterfactualDoc,
+  RollbackDoc,
+} from '../../schemas/lab-cause.ts'
 import {
   type Actor,
   type CheckpointDoc,
@@ -34,6 +41,7 @@ import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, res
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
+import { cause, counterfactualOf, rollback } from './lab-cause.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -396,5 +404,28 @@ export class HolonObject extends DurableObject<Env> {
 
   async exportLedger(from: number, to?: number): Promise<Reply<ReadableStream<Uint8Array>>> {
     return this.read((ledger) => ledger.exportStream(from, to ?? ledger.size))
+  }
+
+  // --- kernel lab: cause ---
+  /** Root cause of a torsion change between two ledger indices, or of a refusal (lab-cause.ts); reads only. */
+  async labCause(q: CauseQuery): Promise<Reply<CauseDoc>> {
+    const { live, ledger, db } = this
+    return live && ledger ? cause({ db, live, ledger }, q) : fail({ code: 'holon_not_found' })
+  }
+
+  /** The attempted history replayed without some events or under another kernel; changes nothing. */
+  async labCounterfactual(body: CounterfactualBody): Promise<Reply<CounterfactualDoc>> {
+    const { live, ledger, db } = this
+    return live && ledger ? counterfactualOf({ db, live, ledger }, body) : fail({ code: 'holon_not_found' })
+  }
+
+  /** Ledgered compensation of every live event after `toIndex` (admin); the live view is reloaded after it. */
+  async rollback(toIndex: number, reason: string, by?: Actor): Promise<Reply<RollbackDoc>> {
+    const { live, ledger, db } = this
+    if (!live || !ledger) return fail({ code: 'holon_not_found' })
+    const transact = <T>(f: (appends: LedgerAppends) => T) => this.transact(f, undefined, by)
+    const reply = rollback({ db, live, ledger, transact }, toIndex, reason)
+    if (reply.ok && reply.value.ledger_index !== null) this.reload()
+    return reply
   }
 }

@@ -43,7 +43,7 @@ export function loadLive(db: Db): Live | undefined {
   )
   const states = kernel.aggregates.map((a) => JSON.parse(stored.get(a.name) ?? EMPTY_FOLD) as FoldState)
   const row = db.one<{ id: string; body: string; committed_at: string }>(
-    'SELECT id, body, committed_at FROM events ORDER BY seq DESC LIMIT 1',
+    'SELECT id, body, committed_at FROM events WHERE compensated_by IS NULL ORDER BY seq DESC LIMIT 1',
   )
   const last = row && { id: row.id, event: JSON.parse(row.body) as EventValue, at: row.committed_at }
   const count = (q: string) => Number(db.one<{ n: number }>(q)?.n ?? 0)

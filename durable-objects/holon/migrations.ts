@@ -37,4 +37,6 @@ export const MIGRATIONS: readonly string[] = [
      beat INTEGER NOT NULL, at_ms INTEGER NOT NULL, node TEXT NOT NULL, origin TEXT NOT NULL, holon TEXT NOT NULL,
      weight REAL NOT NULL, t_re REAL NOT NULL, t_im REAL NOT NULL, offset REAL NOT NULL,
      PRIMARY KEY (beat, node, origin, holon));`,
+  // kernel lab (cause): a rollback's ledger index on each event it compensated; such events no longer fold.
+  `ALTER TABLE events ADD COLUMN compensated_by INTEGER;`,
 ]

@@ -112,7 +112,7 @@ export class Rebuilder {
     const saved = new Map(rows.map((r) => [r.name, r.state]))
     let states = sub.aggregates.map((a) => JSON.parse(saved.get(a.name) ?? EMPTY) as FoldState)
     const events = this.db.all<{ seq: number; body: string }>(
-      'SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+      'SELECT seq, body FROM events WHERE seq > ? AND compensated_by IS NULL ORDER BY seq LIMIT ?',
       cursor,
       this.chunk,
     )

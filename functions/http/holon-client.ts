@@ -29,6 +29,9 @@ type HolonRpc = Pick<
   | 'pulseDoc'
   | 'temporal'
   | 'witness'
+  | 'labCause'
+  | 'labCounterfactual'
+  | 'rollback'
 >
 
 type FederationRpc = Pick<

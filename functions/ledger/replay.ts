@@ -46,11 +46,29 @@ interface Snapshot {
   last_event: EventValue | null
 }
 
-/** Folds every committed event under the kernel active at the time; a kernel switch refolds the history. */
+/** A rollback's compensated seqs: ranges [first, last] (or single seqs). */
+function compensatedSeqs(d: Record<string, unknown>): Set<number> {
+  const out = new Set<number>()
+  for (const c of (d.compensated as unknown[] | undefined) ?? []) {
+    const [first, last] = Array.isArray(c) ? [Number(c[0]), Number(c[1] ?? c[0])] : [Number(c), Number(c)]
+    for (let s = first; s <= last; s++) out.add(s)
+  }
+  return out
+}
+
+/** JSON text of fold states with the same numbers (both sides went through JSON: -0 and 0 agree). */
+const sameStates = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+/**
+ * Folds every committed event under the kernel active at the time; a kernel switch refolds the history. A
+ * `holon.rolled_back` entry removes the events it compensated from that history and resets the states to the
+ * fold of the rest, which must equal the aggregates the entry recorded.
+ */
 export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
   const tree = new CompactRange()
   const proposed = new Map<number, KernelSpec>()
-  const history: EventValue[] = []
+  let history: { seq: number; event: EventValue }[] = []
+  let seq = 0
   let kernel: CompiledKernel | undefined
   let version = 0
   let states: FoldState[] = []
@@ -64,6 +82,7 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
         version = Number(d.kernel_version)
         // A holon that predates its ledger starts from a snapshot of its aggregates.
         snapshot = d.snapshot as Snapshot | undefined
+        seq = snapshot?.events ?? 0
         states = snapshot
           ? kernel.aggregates.map((a) => ({ ...(snapshot?.aggregates[a.name] ?? { n: 0, v: 0, c: 0 }) }))
           : initialAggregates(kernel)
@@ -78,13 +97,29 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
         kernel = compileKernel(spec, { stored: true })
         version = Number(d.version)
         states = initialAggregates(kernel)
-        for (const e of history) states = step(kernel, states, e).states
+        for (const e of history) states = step(kernel, states, e.event).states
+        break
+      }
+      case 'holon.rolled_back': {
+        if (!kernel) throw new ReplayError(`rollback at entry ${entry.index} precedes the holon's creation`)
+        const gone = compensatedSeqs(d)
+        history = history.filter((e) => !gone.has(e.seq))
+        states = initialAggregates(kernel)
+        for (const e of history) states = step(kernel, states, e.event).states
+        const recorded = (d.aggregates ?? {}) as Record<string, FoldState>
+        const replayed = Object.fromEntries(kernel.aggregates.map((a, i) => [a.name, states[i]]))
+        if (
+          !sameStates(replayed, Object.fromEntries(kernel.aggregates.map((a) => [a.name, recorded[a.name]])))
+        )
+          throw new ReplayError(
+            `rollback at entry ${entry.index} records aggregates that differ from the replayed fold of the kept events`,
+          )
         break
       }
       case 'event.committed': {
         if (!kernel) throw new ReplayError(`event at entry ${entry.index} precedes the holon's creation`)
         const event = d.event as EventValue
-        history.push(event)
+        history.push({ seq: ++seq, event })
         states = step(kernel, states, event).states
         break
       }
@@ -96,7 +131,7 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
     kernelVersion: version,
     states,
     events: (snapshot?.events ?? 0) + history.length,
-    current: currentState(kernel, states, history.at(-1) ?? snapshot?.last_event ?? undefined),
+    current: currentState(kernel, states, history.at(-1)?.event ?? snapshot?.last_event ?? undefined),
     root: tree.root(sha3Tree),
     size: tree.size,
   }
