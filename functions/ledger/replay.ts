@@ -56,8 +56,9 @@ function compensatedSeqs(d: Record<string, unknown>): Set<number> {
   return out
 }
 
-/** JSON text of fold states with the same numbers (both sides went through JSON: -0 and 0 agree). */
-const sameStates = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+/** The same fold state: each field the same number once through JSON (canonical JSON sorts keys, -0 is 0). */
+const sameState = (a: FoldState, b: FoldState | undefined) =>
+  b !== undefined && (['n', 'v', 'c'] as const).every((f) => JSON.stringify(a[f]) === JSON.stringify(b[f]))
 
 /**
  * Folds every committed event under the kernel active at the time; a kernel switch refolds the history. A
@@ -107,10 +108,8 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
         states = initialAggregates(kernel)
         for (const e of history) states = step(kernel, states, e.event).states
         const recorded = (d.aggregates ?? {}) as Record<string, FoldState>
-        const replayed = Object.fromEntries(kernel.aggregates.map((a, i) => [a.name, states[i]]))
-        if (
-          !sameStates(replayed, Object.fromEntries(kernel.aggregates.map((a) => [a.name, recorded[a.name]])))
-        )
+        const folded = states
+        if (!kernel.aggregates.every((a, i) => sameState(folded[i] as FoldState, recorded[a.name])))
           throw new ReplayError(
             `rollback at entry ${entry.index} records aggregates that differ from the replayed fold of the kept events`,
           )
