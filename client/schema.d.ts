@@ -3944,6 +3944,207 @@ export interface paths {
       };
     };
   };
+  "/v1/holons/{id}/lab/cause": {
+    /**
+     * Root cause of a torsion rise between two ledger indices, or of a refusal (read)
+     * @description Per-invariant score deltas (weighted as torsion is) and the Shapley value of each event in the window for the game v(S) = torsion after folding the events of S in their order from the window start − torsion at the start: exact up to 12 events, seeded permutation sampling with 95 % intervals above. Default window: the last 20 events. `refusal` explains an `event.rejected` entry over the 19 events before it and the refused event. Bounded by the `cause_steps` budget (422 naming it).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description ledger index the window starts after (default: before the last 20 events) */
+          from?: number | null;
+          /** @description ledger index the window ends at, inclusive (default: the latest entry) */
+          to?: number | null;
+          /** @description ledger index of an `event.rejected` entry to explain instead */
+          refusal?: number | null;
+          /** @description permutations when sampled (> 12 events) */
+          samples?: number;
+          seed?: number | null;
+        };
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the attribution */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CauseDoc"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/lab/counterfactual": {
+    /**
+     * Replay the attempted history without some events or under another kernel; changes nothing (read)
+     * @description Committed and rejected events are gated again one at a time in ledger order (a refused event does not fold, an event admitted by override keeps its override; events compensated by a rollback are skipped). Without `kernel_version` or `kernel`, each event is gated by the kernel version that gated it. Answers the final state against the actual one and every verdict that would have changed. Bounded by `cause_steps`.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CounterfactualBody"];
+        };
+      };
+      responses: {
+        /** @description what would have happened */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CounterfactualDoc"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; kernel_invalid: The kernel does not compile; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/rollback": {
+    /**
+     * Return the holon's aggregates to their state at a ledger index by compensation (admin)
+     * @description Every committed event after `to_index` not already compensated is compensated by one `holon.rolled_back` ledger entry (reason, seq ranges, resulting aggregates); history is never rewritten. The aggregates become the fold of the kept events under the current kernel; later kernel rebuilds, ledger replay and counterfactuals skip compensated events. A `to_index` with no later event compensates nothing and writes no entry.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["RollbackBody"];
+        };
+      };
+      responses: {
+        /** @description rolled back (or nothing to compensate) */
+        200: {
+          content: {
+            "application/json": components["schemas"]["RollbackDoc"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -4265,7 +4466,7 @@ export interface components {
       at: string;
       by?: components["schemas"]["Actor"];
       /** @enum {string} */
-      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved";
+      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved" | "holon.rolled_back";
       data: {
         [key: string]: unknown;
       };
@@ -6794,6 +6995,91 @@ export interface components {
       ttl_seconds?: number;
       /** @description who the credential is for (an agent or a person) */
       sub?: string;
+    };
+    /** @description Root cause of the torsion change over a window: per-invariant deltas, and the Shapley value of each event in the game v(S) = torsion after folding S (window order) - torsion at the window start */
+    CauseDoc: {
+      holon: string;
+      kernel_version: number;
+      /** @description the window starts after this ledger index */
+      from: number;
+      to: number;
+      refusal?: number;
+      invariants: components["schemas"]["InvariantDelta"][];
+      events: components["schemas"]["EventShare"][];
+      /** @enum {string} */
+      method: "exact" | "sampled";
+      torsion_before: number;
+      torsion_after: number;
+      samples?: number;
+      seed?: number;
+    };
+    InvariantDelta: {
+      name: string;
+      before: number;
+      after: number;
+      delta: number;
+      /** @description weight * gap^2 after minus before; these sum to the torsion change */
+      weighted_delta: number;
+    };
+    EventShare: {
+      event_id: string;
+      /** @description ledger index */
+      index: number;
+      shapley: number;
+      ci95?: [number, number];
+    };
+    CounterfactualDoc: {
+      holon: string;
+      /** @description the kernel replayed under: a stored version, the inline kernel, or each event under its own version */
+      kernel: number | "inline" | "as_gated";
+      final: components["schemas"]["CounterfactualState"];
+      actual: components["schemas"]["CounterfactualState"];
+      changed_verdicts: {
+          event_id: string;
+          index: number;
+          actual: components["schemas"]["Verdict"];
+          counterfactual: components["schemas"]["Verdict"];
+        }[];
+      dropped: number;
+      replayed: number;
+    };
+    CounterfactualState: {
+      aggregates: {
+        [key: string]: number | null;
+      };
+      torsion: number;
+      state_vector: number[];
+    };
+    CounterfactualBody: {
+      /** @description event ids to leave out */
+      without?: string[];
+      /** @description replay under this stored kernel version */
+      kernel_version?: number;
+      kernel?: components["schemas"]["KernelSpec"];
+      /** @description events before this ledger index are folded as they were */
+      from?: number;
+      /** @description events after this ledger index are ignored */
+      to?: number;
+    };
+    RollbackDoc: {
+      holon: string;
+      to_index: number;
+      /** @description the `holon.rolled_back` entry; null when nothing was compensated */
+      ledger_index: number | null;
+      /** @description seq ranges [first, last] of the events compensated */
+      compensated: [number, number][];
+      /** @description events compensated */
+      events: number;
+      aggregates: {
+        [key: string]: number | null;
+      };
+      torsion: number;
+      message: string;
+    };
+    RollbackBody: {
+      /** @description ledger index whose aggregates the holon returns to */
+      to_index: number;
+      reason: string;
     };
   };
   responses: never;

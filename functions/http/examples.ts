@@ -122,6 +122,19 @@ export const EXAMPLES: Record<string, Example[]> = {
       },
     },
   ],
+  'post /v1/holons/{id}/lab/counterfactual': [
+    {
+      summary: 'what if these two exchanges had never been sent?',
+      value: { without: ['ex-1041', 'ex-1042'] },
+    },
+    { summary: 'the whole history gated by kernel version 1', value: { kernel_version: 1 } },
+  ],
+  'post /v1/holons/{id}/rollback': [
+    {
+      summary: 'undo a faulty import: back to the aggregates at ledger index 120 (admin)',
+      value: { to_index: 120, reason: 'batch import 2026-11-30 used the wrong currency' },
+    },
+  ],
   'post /v1/holons/{id}/evaluate': [
     { summary: 'would this exchange be admitted?', value: { event: spoliation } },
     { summary: 'a batch, in order', value: { events: [fair, fair2] } },

@@ -108,6 +108,9 @@ stored(
   'get /v1/holons/{id}/artifact',
   'get /v1/holons/{id}/compatibility',
   'get /v1/holons/{id}/ledger/cosignatures',
+  'get /v1/holons/{id}/lab/cause',
+  'post /v1/holons/{id}/lab/counterfactual',
+  'post /v1/holons/{id}/rollback',
 )
 stored(
   'topology',
