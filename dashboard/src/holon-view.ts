@@ -2,7 +2,7 @@
 import { enc, get } from './api.ts'
 import { barChart, lineChart } from './charts.ts'
 import { fill, h, num, table, time } from './dom.ts'
-import type { HistoryItem, HolonInfo, LedgerItem, StateDoc } from './types.ts'
+import type { CauseDoc, HistoryItem, HolonInfo, LedgerItem, StateDoc } from './types.ts'
 
 const HISTORY = 200
 const LEDGER_TAIL = 200
@@ -12,6 +12,8 @@ export interface HolonData {
   state: StateDoc
   history: HistoryItem[]
   ledger: LedgerItem[]
+  /** Root cause of the torsion change over the last 20 events; null when it could not be computed (budget). */
+  cause: CauseDoc | null
 }
 
 /** The last `HISTORY` events (pages are oldest first after a cursor) and the ledger's tail. */
@@ -22,11 +24,12 @@ export async function loadHolon(id: string): Promise<HolonData> {
   ])
   const after = Math.max(0, info.events - HISTORY)
   const from = Math.max(0, info.ledger.size - LEDGER_TAIL)
-  const [events, ledger] = await Promise.all([
+  const [events, ledger, cause] = await Promise.all([
     get<{ events: HistoryItem[] }>(`/v1/holons/${enc(id)}/events?cursor=${after}&limit=${HISTORY}`),
     get<{ entries: LedgerItem[] }>(`/v1/holons/${enc(id)}/ledger?cursor=${from}&limit=${LEDGER_TAIL}`),
+    get<CauseDoc>(`/v1/holons/${enc(id)}/lab/cause`).catch(() => null),
   ])
-  return { info, state, history: events.events, ledger: ledger.entries }
+  return { info, state, history: events.events, ledger: ledger.entries, cause }
 }
 
 const verdictBadge = (v: string) => h('span', { class: `badge ${v}` }, v)
@@ -106,6 +109,7 @@ export function renderHolon(d: HolonData): void {
       'refusals-table',
     ),
   )
+  renderCause(d.cause)
   const kernels = d.ledger.filter(
     (x) => x.entry.kind.startsWith('kernel.') || x.entry.kind === 'holon.created',
   )
@@ -130,6 +134,30 @@ export function renderHolon(d: HolonData): void {
         `v${String(x.entry.data.kernel_version ?? x.entry.data.version ?? '?')}`,
         time(x.entry.at),
       ]),
+    ),
+  )
+}
+
+/** The torsion change over the last events, the invariants that moved it and the events that caused it most. */
+function renderCause(c: CauseDoc | null): void {
+  if (!c) {
+    fill('cause', h('p', { class: 'muted' }, 'unavailable (see GET …/lab/cause)'))
+    return
+  }
+  const moved = c.invariants.filter((i) => i.weighted_delta !== 0)
+  const top = [...c.events].sort((a, b) => Math.abs(b.shapley) - Math.abs(a.shapley)).slice(0, 5)
+  fill(
+    'cause',
+    h(
+      'p',
+      {},
+      `ledger (${c.from}, ${c.to}]: torsion ${num(c.torsion_before, 4)} → ${num(c.torsion_after, 4)} (${c.method} Shapley)`,
+      moved.length ? ` · ${moved.map((i) => `${i.name} ${num(i.weighted_delta, 4)}`).join(', ')}` : '',
+    ),
+    table(
+      ['ledger', 'event', 'share of the change'],
+      top.map((e) => [e.index, e.event_id, num(e.shapley, 4)]),
+      'cause-table',
     ),
   )
 }

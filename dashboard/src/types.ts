@@ -32,6 +32,17 @@ export interface StateDoc {
     coherence: number | null
   }
 }
+/** GET /v1/holons/{id}/lab/cause (the last 20 events): what the page shows of it. */
+export interface CauseDoc {
+  from: number
+  to: number
+  method: 'exact' | 'sampled'
+  torsion_before: number
+  torsion_after: number
+  invariants: { name: string; weighted_delta: number }[]
+  events: { event_id: string; index: number; shapley: number }[]
+}
+
 export interface HistoryItem {
   seq: number
   event: { id: string }
