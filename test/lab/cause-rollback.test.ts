@@ -3,7 +3,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { type LedgerEntry, ReplayError, replayLedger } from '../../functions/ledger/index.ts'
+import { auditExport, type LedgerEntry, ReplayError, replayLedger } from '../../functions/ledger/index.ts'
 import type { KernelInput } from '../../schemas/kernel.ts'
 import { ADMIN, call, commit, createHolon, state, text, WRITE } from '../support/http.ts'
 
@@ -112,7 +112,11 @@ describe('rollback', () => {
     await expectSameState(id, reference)
     expect(await aggregatesOf(id)).toMatchObject({ good: { n: 2, v: 2 } })
 
-    const exported = entriesOf((await text(`/v1/holons/${id}/ledger/export`)).body)
+    const jsonl = (await text(`/v1/holons/${id}/ledger/export`)).body
+    // the offline verifier's audit accepts the rollback entries (chain, Merkle root, signature)
+    const vkey = (await call('GET', `/v1/holons/${id}`)).body.ledger.verifier_key as string
+    expect(auditExport(jsonl, vkey)).toMatchObject({ valid: true })
+    const exported = entriesOf(jsonl)
     const replayed = replayLedger(exported)
     const s = (await state(id)).body
     expect(replayed.current.state_vector).toEqual(s.state_vector)
