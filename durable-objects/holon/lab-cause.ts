@@ -116,7 +116,7 @@ export function cause(deps: Deps, q: CauseQuery): Reply<CauseDoc> {
       return ok({
         holon: live.holon,
         kernel_version: Number(data.kernel_version),
-        from: windowRows[0] ? windowRows[0].idx - 1 : q.refusal - 1,
+        from: split > 0 ? (prior[split - 1] as EventRow).idx : 0,
         to: q.refusal,
         refusal: q.refusal,
         ...run(kernel, prior.slice(0, split), windowRows, { idx: q.refusal, event: data.event }, q, budget),

@@ -70,7 +70,7 @@ describe('GET /lab/cause', () => {
     const index = refused.body.receipt.index as number
     const r = await cause(id, `?refusal=${index}`)
     expect(r.status).toBe(200)
-    expect(r.body.refusal).toBe(index)
+    expect(r.body).toMatchObject({ refusal: index, to: index, from: 0 })
     expect(r.body.events.at(-1)).toMatchObject({ event_id: 'x', index })
     expect(r.body.torsion_after).toBeCloseTo(refused.body.torsion, 12)
     // the three good events alone leave torsion 0: the refused event carries most of it
