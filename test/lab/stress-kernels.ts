@@ -1,6 +1,7 @@
 // Seeded kernels with planted holes (and two without) for the stress tester's tests and bench.
-import { type KernelInput, KernelSpec } from '../../schemas/kernel.ts'
+
 import type { Finding, StressInput } from '../../functions/lab/stress/index.ts'
+import { type KernelInput, KernelSpec } from '../../schemas/kernel.ts'
 
 export interface PlantedCase {
   name: string
@@ -56,7 +57,10 @@ export const PLANTED: PlantedCase[] = [
     input: {
       kernel: kernel({
         id: 'admit-improving',
-        aggregates: { debt: { fold: 'sum', expr: 'event.debt_delta' }, fees: { fold: 'sum', expr: 'event.fee' } },
+        aggregates: {
+          debt: { fold: 'sum', expr: 'event.debt_delta' },
+          fees: { fold: 'sum', expr: 'event.fee' },
+        },
         invariants: {
           Solvency: { score: 'clamp(1 - agg.debt / 100, 0, 1)', threshold: 0.5 },
           Fee_Cap: { score: 'agg.fees <= 30 ? 1 : 0', threshold: 1, weight: 0.01 },
@@ -97,10 +101,15 @@ export const PLANTED: PlantedCase[] = [
           returned: { fold: 'sum', expr: 'event.returned' },
         },
         invariants: {
-          Share: { score: 'agg.contributed == 0 ? 1 : min(1, agg.returned / agg.contributed)', threshold: 0.5 },
+          Share: {
+            score: 'agg.contributed == 0 ? 1 : min(1, agg.returned / agg.contributed)',
+            threshold: 0.5,
+          },
         },
       }),
-      intents: [{ name: 'half_or_less', never: 'agg.contributed > 0 && agg.returned / agg.contributed <= 0.5' }],
+      intents: [
+        { name: 'half_or_less', never: 'agg.contributed > 0 && agg.returned / agg.contributed <= 0.5' },
+      ],
       fields: { contributed: int(1, 1000), returned: int(0, 1000) },
     },
   },

@@ -1,5 +1,6 @@
 // Intents: compiled with the kernel's CEL compiler, evaluated after an event, with a distance to guide the search.
 import type { StepBudget } from '../../budget/index.ts'
+import { BudgetExceededError } from '../../budget/index.ts'
 import {
   type Aggregates,
   aggView,
@@ -11,7 +12,6 @@ import {
   initialAggregates,
   step,
 } from '../../kernel/index.ts'
-import { BudgetExceededError } from '../../budget/index.ts'
 import type { Intent } from './types.ts'
 
 /** A bad intent: the HTTP edge answers 400 with a pointer to `/intents/<i>/never`. */
@@ -46,16 +46,30 @@ export function compileIntents(intents: readonly Intent[], k: CompiledKernel): C
     const r = compileExpr(intent.never, { scope: 'intent', result: 'bool', aggregates })
     const unknownWin = winRefs(intent.never).find((n) => !aggregates.has(n))
     if (!r.ok) issues.push({ pointer, intent: intent.name, ...r.problem })
-    else if (unknownWin) issues.push({ pointer, intent: intent.name, message: `unknown aggregate 'win.${unknownWin}'` })
+    else if (unknownWin)
+      issues.push({ pointer, intent: intent.name, message: `unknown aggregate 'win.${unknownWin}'` })
     else if (unknownWin === undefined && intent.window === undefined && winRefs(intent.never).length > 0)
-      issues.push({ pointer, intent: intent.name, message: '`win.<aggregate>` needs the intent to set `window`' })
+      issues.push({
+        pointer,
+        intent: intent.name,
+        message: '`win.<aggregate>` needs the intent to set `window`',
+      })
     const never = r.ok ? r.expr : () => false
-    return { name: intent.name, window: intent.window, never, distance: distanceOf(intent.never, aggregates) ?? { op: 'bool' as const, expr: never } }
+    return {
+      name: intent.name,
+      window: intent.window,
+      never,
+      distance: distanceOf(intent.never, aggregates) ?? { op: 'bool' as const, expr: never },
+    }
   })
   const seen = new Set<string>()
   intents.forEach((intent, i) => {
     if (seen.has(intent.name))
-      issues.push({ pointer: `/intents/${i}/name`, intent: intent.name, message: 'intent names must be unique' })
+      issues.push({
+        pointer: `/intents/${i}/name`,
+        intent: intent.name,
+        message: 'intent names must be unique',
+      })
     seen.add(intent.name)
   })
   if (issues.length > 0) throw new IntentCompileError(issues)
@@ -64,7 +78,9 @@ export function compileIntents(intents: readonly Intent[], k: CompiledKernel): C
 
 /** `win.<name>` references outside string literals. */
 function winRefs(src: string): string[] {
-  return [...stripStrings(src).matchAll(/(?<![\w.])win\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string)
+  return [...stripStrings(src).matchAll(/(?<![\w.])win\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g)].map(
+    (m) => m[1] as string,
+  )
 }
 
 function stripStrings(src: string): string {
@@ -134,7 +150,9 @@ function distanceOf(src: string, aggregates: ReadonlySet<string>, depth = 0): Di
   }
   const cmp = splitTop(s, ['<=', '>=', '==', '!=', '<', '>'])
   if (cmp.parts.length === 2) {
-    const [l, r] = cmp.parts.map((p) => compileExpr(p.trim(), { scope: 'intent', result: 'number', aggregates }))
+    const [l, r] = cmp.parts.map((p) =>
+      compileExpr(p.trim(), { scope: 'intent', result: 'number', aggregates }),
+    )
     if (l?.ok && r?.ok) return { op: 'cmp', cmp: cmp.ops[0] as Cmp, lhs: l.expr, rhs: r.expr }
   }
   return bool()

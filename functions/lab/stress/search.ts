@@ -16,8 +16,22 @@ import {
   verdict,
 } from '../../kernel/index.ts'
 import { mulberry32 } from '../../random/index.ts'
-import { checkDomains, clampNumber, drawEvent, numericFields, type Rng, StressInputError } from './generate.ts'
-import { broken, type CompiledIntent, compileIntents, distance, type IntentVars, windowView } from './intent.ts'
+import {
+  checkDomains,
+  clampNumber,
+  drawEvent,
+  numericFields,
+  type Rng,
+  StressInputError,
+} from './generate.ts'
+import {
+  broken,
+  type CompiledIntent,
+  compileIntents,
+  distance,
+  type IntentVars,
+  windowView,
+} from './intent.ts'
 import { shrinkSequence } from './shrink.ts'
 import {
   DEFAULT_EDGE,
@@ -25,9 +39,9 @@ import {
   DEFAULT_SEED,
   type Finding,
   MAX_LENGTH,
+  type Strategy,
   type StressInput,
   type StressProgress,
-  type Strategy,
 } from './types.ts'
 
 /** Steps charged for the search's own work per candidate event (drawing, copying, bookkeeping), calibrated. */
@@ -98,8 +112,14 @@ function context(input: StressInput, strategy: Strategy, stored: boolean): Ctx {
   const policyPossible = k.gate.on_torsion === 'flag' || k.gate.admit_improving
   const targets: Target[] = [
     ...intents.map((it, i) => ({ key: `intent:${it.name}`, kind: 'intent' as const, intent: i })),
-    ...(policyPossible ? intents.map((it, i) => ({ key: `policy:${it.name}`, kind: 'policy' as const, intent: i })) : []),
-    ...edgeInvariants.map((i) => ({ key: `edge:${k.invariants[i]?.name}`, kind: 'edge' as const, invariant: i })),
+    ...(policyPossible
+      ? intents.map((it, i) => ({ key: `policy:${it.name}`, kind: 'policy' as const, intent: i }))
+      : []),
+    ...edgeInvariants.map((i) => ({
+      key: `edge:${k.invariants[i]?.name}`,
+      kind: 'edge' as const,
+      invariant: i,
+    })),
   ]
   return {
     k,
@@ -124,8 +144,18 @@ function readCursor(c: unknown, seed: number): Cursor {
   if (c === undefined || c === null) return { v: 1, seed, trial: 0, tried: 0, steps: 0, findings: [] }
   const x = c as Partial<Cursor>
   if (x.v !== 1 || x.seed !== seed || !Number.isInteger(x.trial) || !Array.isArray(x.findings))
-    throw new StressInputError('/cursor', 'the cursor does not belong to this search (another seed or version)')
-  return { v: 1, seed, trial: x.trial as number, tried: x.tried ?? 0, steps: x.steps ?? 0, findings: x.findings }
+    throw new StressInputError(
+      '/cursor',
+      'the cursor does not belong to this search (another seed or version)',
+    )
+  return {
+    v: 1,
+    seed,
+    trial: x.trial as number,
+    tried: x.tried ?? 0,
+    steps: x.steps ?? 0,
+    findings: x.findings,
+  }
 }
 
 /**
@@ -280,7 +310,8 @@ export function holdsFor(
   let holds: boolean
   if (t.kind === 'edge') holds = edgeHit(ctx, lastEval, t.invariant as number)
   else {
-    if (t.kind === 'intent' && !verdicts.every((v) => v === 'admit')) return { holds: false, results: out.results }
+    if (t.kind === 'intent' && !verdicts.every((v) => v === 'admit'))
+      return { holds: false, results: out.results }
     if (t.kind === 'policy' && !verdicts.some((v) => POLICY_VERDICTS.has(v)))
       return { holds: false, results: out.results }
     const intent = ctx.intents[t.intent as number] as CompiledIntent
@@ -314,7 +345,9 @@ function finding(ctx: Ctx, t: Target, raw: readonly EventValue[], budget: StepBu
   return {
     kind: t.kind,
     intent: name,
-    ...(t.kind === 'policy' ? { invariant: results.flatMap((r) => r.violations.map((v) => v.invariant))[0] } : {}),
+    ...(t.kind === 'policy'
+      ? { invariant: results.flatMap((r) => r.violations.map((v) => v.invariant))[0] }
+      : {}),
     events,
     original_length: raw.length,
     results,
@@ -380,7 +413,8 @@ function trial(ctx: Ctx, t: number, found: ReadonlySet<string>, budget: StepBudg
   let best = Number.POSITIVE_INFINITY
   while (seq.events.length < ctx.maxLength && stalls < MAX_STALLS) {
     const cands: Tried[] = []
-    for (let i = 0; i < GUIDED_CANDIDATES; i++) cands.push(tryEvent(ctx, seq, drawEvent(fields, r, nextId()), budget))
+    for (let i = 0; i < GUIDED_CANDIDATES; i++)
+      cands.push(tryEvent(ctx, seq, drawEvent(fields, r, nextId()), budget))
     const base = cands.find((c) => c.admitted) ?? cands[0]
     if (base && numeric.length > 0) cands.push(...towardBoundary(ctx, seq, base, numeric, r, nextId, budget))
     const ok = cands.filter((c) => c.admitted)

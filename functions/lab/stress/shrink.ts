@@ -4,8 +4,13 @@ import { clampNumber } from './generate.ts'
 import type { FieldDomain } from './types.ts'
 
 /** Bisection steps per real-valued field; integers bisect until adjacent. */
-const REAL_BISECTIONS = 16
-const MAX_ROUNDS = 6
+const REAL_BISECTIONS = 12
+const MAX_ROUNDS = 4
+/**
+ * Events value simplification may replay per finding (each check replays the whole sequence): deletion runs to
+ * its fixpoint whatever it costs, since 1-minimality is promised; simpler numbers are a courtesy.
+ */
+const SIMPLIFY_EVENTS = 4000
 
 /** The predicate is re-checked on every candidate; it must hold for `events`. Returns a 1-minimal sequence. */
 export function shrinkSequence(
@@ -14,12 +19,14 @@ export function shrinkSequence(
   holds: (events: EventValue[]) => boolean,
 ): EventValue[] {
   let cur = [...events]
+  const quota = { left: SIMPLIFY_EVENTS }
   // delta debugging: halves, quarters, ... down to single events
-  for (let size = Math.floor(cur.length / 2); size >= 1; size = Math.floor(size / 2)) cur = dropChunks(cur, size, holds)
+  for (let size = Math.floor(cur.length / 2); size >= 1; size = Math.floor(size / 2))
+    cur = dropChunks(cur, size, holds)
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = JSON.stringify(cur)
     cur = dropToFixpoint(cur, holds)
-    cur = simplifyValues(cur, fields, holds)
+    cur = simplifyValues(cur, fields, holds, quota)
     if (JSON.stringify(cur) === before) break
   }
   // values simplified last may allow another deletion: end on a deletion fixpoint so the result is 1-minimal
@@ -48,11 +55,13 @@ function simplifyValues(
   cur: EventValue[],
   fields: Record<string, FieldDomain>,
   holds: (e: EventValue[]) => boolean,
+  quota: { left: number },
 ): EventValue[] {
   const withValue = (i: number, name: string, v: unknown): EventValue[] =>
     cur.map((e, j) => (j === i ? { ...e, [name]: v } : e))
   const tryValue = (i: number, name: string, v: unknown): boolean => {
-    if (Object.is(cur[i]?.[name], v)) return false
+    if (Object.is(cur[i]?.[name], v) || quota.left <= 0) return false
+    quota.left -= cur.length
     const cand = withValue(i, name, v)
     if (!holds(cand)) return false
     cur = cand
@@ -83,7 +92,8 @@ function simplifyValues(
         }
         // a round number when one still holds
         if (!d.integer && !Number.isInteger(good)) {
-          for (const r of [Math.ceil(good), Math.round(good * 100) / 100]) if (r <= d.max && tryValue(i, name, r)) break
+          for (const r of [Math.ceil(good), Math.round(good * 100) / 100])
+            if (r <= d.max && tryValue(i, name, r)) break
         }
       }
     }
