@@ -3944,6 +3944,202 @@ export interface paths {
       };
     };
   };
+  "/v1/lab/stress": {
+    /**
+     * Stress a kernel: search event sequences the gate admits that break an intent (stores nothing)
+     * @description Seeded search (random sequences from the field domains, guided search toward the torsion margin and the intent's own distance, build-then-spend) for sequences the gate admits that make an intent's `never` true (`intent`), that do so only through `admit_flagged` / `admit_improving` events (`policy`), or that leave an invariant within `edge` of its threshold (`edge`). Findings are shrunk (1-minimal) and replayable as a dry run (`POST /v1/holons/{id}/evaluate`). The search runs for `budget_ms` of calibrated CPU; `done: false` says the budget was spent before every target was found (no findings then: none within the budget). Same input and seed give the same answer. See docs/kernel-lab-stress.md.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["StressRequest"];
+        };
+      };
+      responses: {
+        /** @description findings so far and the budget spent */
+        200: {
+          content: {
+            "application/json": components["schemas"]["StressResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); kernel_invalid: The kernel does not compile; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/lab/stress": {
+    /** The holon's stress job: status, sequences tried, findings so far, chunks run */
+    get: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the job */
+        200: {
+          content: {
+            "application/json": components["schemas"]["StressJob"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon; not_found: No such resource */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Start a stress search against the holon's active kernel and current state (write)
+     * @description Snapshots the holon's active kernel and current aggregates as the start, then searches for `budget_ms` of calibrated CPU in total, in chunks of about 200 ms on the holon alarm (a due pulse beat waits at most one chunk). One job per holon: a new POST replaces a running one (`replaced: true`). Findings are stored with the job and never ledgered; nothing of the holon changes. Poll with GET.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["StressJobRequest"];
+        };
+      };
+      responses: {
+        /** @description started; the first chunk runs on the alarm */
+        202: {
+          content: {
+            "application/json": components["schemas"]["StressJob"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+      };
+    };
+    /** Cancel the holon's stress job (write); its findings so far stay readable */
+    delete: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the job, cancelled unless it had ended */
+        200: {
+          content: {
+            "application/json": components["schemas"]["StressJob"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description not_found: No such resource */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -6794,6 +6990,114 @@ export interface components {
       ttl_seconds?: number;
       /** @description who the credential is for (an agent or a person) */
       sub?: string;
+    };
+    StressResult: {
+      /** @description sequences tried */
+      tried: number;
+      /** @description budget steps spent */
+      steps: number;
+      findings: components["schemas"]["StressFinding"][];
+      /** @description every target found; false: the budget was spent first (no finding then means none was found) */
+      done: boolean;
+      seed: number;
+      /** @description the budget, in CPU milliseconds */
+      budget_ms: number;
+    };
+    StressFinding: {
+      /**
+       * @description intent: admitted with zero torsion, the intent breaks; policy: it breaks only through admit_flagged / admit_improving events; edge: an invariant ends within `edge` of its threshold, admissibly
+       * @enum {string}
+       */
+      kind: "intent" | "edge" | "policy";
+      intent?: string;
+      invariant?: string;
+      /** @description shrunk: dropping any single event loses the finding; replay it as a dry run */
+      events: components["schemas"]["Event"][];
+      original_length: number;
+      /** @description the gate's results replaying `events` from the start state */
+      results: components["schemas"]["GateResult"][];
+      detail: string;
+    };
+    StressRequest: {
+      kernel: components["schemas"]["KernelSpec"];
+      intents: components["schemas"]["StressIntent"][];
+      /** @description the event generator's domain, one entry per event member; ids are generated */
+      fields: {
+        [key: string]: components["schemas"]["StressFieldDomain"];
+      };
+      /** @description longest sequence (admitted events); default 50 */
+      max_length?: number;
+      /** @description distance above a threshold that counts as the edge; default 0.01 */
+      edge?: number;
+      /** @description default 1 */
+      seed?: number;
+      /** @description the state searched from (fold states by aggregate name); default a fresh holon */
+      start?: {
+        aggregates: {
+          [key: string]: {
+            n: number;
+            v: number;
+            c: number;
+          };
+        };
+        last_event?: components["schemas"]["Event"];
+      };
+      /** @description CPU milliseconds of search (calibrated steps); default 1000 */
+      budget_ms?: number;
+    };
+    StressIntent: {
+      name: string;
+      /** @description CEL boolean that must never become true: over `agg` (the kernel aggregates after each admitted event), `event` (that event) and `win` (the aggregates folded over the last `window` admitted events) */
+      never: string;
+      /** @description events `win.<aggregate>` folds over */
+      window?: number;
+    };
+    /** @description what the generator draws for one event member */
+    StressFieldDomain: OneOf<[{
+      /** @enum {string} */
+      kind: "number";
+      min: number;
+      max: number;
+      integer?: boolean;
+    }, {
+      /** @enum {string} */
+      kind: "enum";
+      values: (string | number | boolean)[];
+    }, {
+      /** @enum {string} */
+      kind: "string";
+      prefix?: string;
+    }, {
+      /** @enum {string} */
+      kind: "const";
+      value: string | number | boolean | null;
+    }]>;
+    StressJob: components["schemas"]["StressResult"] & ({
+      /** @enum {string} */
+      status: "running" | "done" | "spent" | "cancelled" | "failed";
+      /** @description alarm chunks run */
+      chunks: number;
+      kernel_id: string;
+      started_at: string;
+      updated_at: string;
+      error?: string;
+      /** @description this POST replaced a running job */
+      replaced?: boolean;
+    });
+    StressJobRequest: {
+      intents: components["schemas"]["StressIntent"][];
+      /** @description the event generator's domain, one entry per event member; ids are generated */
+      fields: {
+        [key: string]: components["schemas"]["StressFieldDomain"];
+      };
+      /** @description longest sequence (admitted events); default 50 */
+      max_length?: number;
+      /** @description distance above a threshold that counts as the edge; default 0.01 */
+      edge?: number;
+      /** @description default 1 */
+      seed?: number;
+      /** @description CPU milliseconds in total, run in chunks of about 200 ms on the holon alarm; default 10,000 */
+      budget_ms?: number;
     };
   };
   responses: never;

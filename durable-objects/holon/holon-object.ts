@@ -14,6 +14,7 @@ import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event } from '../../schemas/event.ts'
 import type { DryRun, EventsPage, HolonInfo, KernelInstall, StateDoc } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
+import type { StressJob, StressJobRequest } from '../../schemas/lab-stress.ts'
 import {
   type Actor,
   type CheckpointDoc,
@@ -34,6 +35,7 @@ import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, res
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
+import { StressJobs } from './lab-stress.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -54,12 +56,14 @@ export class HolonObject extends DurableObject<Env> {
   private issued?: { key: string; artifact: RhizomeArtifact }
   private pulse!: HolonPulse
   private readonly sockets: LiveSockets
+  private readonly stressJobs: StressJobs
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.sockets = new LiveSockets(ctx)
     this.db = new Db(ctx.storage)
     this.rebuilder = new Rebuilder(this.db, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
+    this.stressJobs = new StressJobs(this.db)
     ctx.blockConcurrencyWhile(async () => {
       this.db.transaction(() => migrate(ctx.storage.sql, MIGRATIONS))
       const live = loadLive(this.db)
@@ -206,9 +210,13 @@ export class HolonObject extends DurableObject<Env> {
     return done
   }
 
-  /** One alarm serves both a pending rebuild (due now) and the pulse (due at its next beat): the earliest. */
+  /**
+   * One alarm serves a pending rebuild (due now), the pulse (due at its next beat) and a kernel-lab stress job
+   * (due now while running): the earliest.
+   */
   private async schedule(): Promise<void> {
-    const times = [this.rebuilder.rebuilding() ? Date.now() : null, this.pulse.nextAt()].filter(
+    const stressing = this.stressJobs.running() ? Date.now() : null
+    const times = [this.rebuilder.rebuilding() ? Date.now() : null, this.pulse.nextAt(), stressing].filter(
       (t): t is number => t !== null,
     )
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
@@ -249,6 +257,8 @@ export class HolonObject extends DurableObject<Env> {
         await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
       }
     }
+    // after the beat: a due beat waits for at most one stress chunk (about 200 ms of work)
+    if (this.live && this.stressJobs.running()) this.stressJobs.runChunk(now())
     await this.schedule()
   }
 
@@ -396,5 +406,25 @@ export class HolonObject extends DurableObject<Env> {
 
   async exportLedger(from: number, to?: number): Promise<Reply<ReadableStream<Uint8Array>>> {
     return this.read((ledger) => ledger.exportStream(from, to ?? ledger.size))
+  }
+
+  // --- kernel lab: stress ---
+  /** Starts a stress search against the active kernel and the current state (replacing a running one). */
+  async labStressStart(req: StressJobRequest): Promise<Reply<StressJob>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    const r = this.stressJobs.start(this.live, req, now())
+    await this.schedule()
+    return r
+  }
+
+  async labStressGet(): Promise<Reply<StressJob | null>> {
+    return this.live ? ok(this.stressJobs.doc()) : fail({ code: 'holon_not_found' })
+  }
+
+  async labStressCancel(): Promise<Reply<StressJob | null>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    const doc = this.stressJobs.cancel(now())
+    await this.schedule()
+    return ok(doc)
   }
 }

@@ -37,4 +37,10 @@ export const MIGRATIONS: readonly string[] = [
      beat INTEGER NOT NULL, at_ms INTEGER NOT NULL, node TEXT NOT NULL, origin TEXT NOT NULL, holon TEXT NOT NULL,
      weight REAL NOT NULL, t_re REAL NOT NULL, t_im REAL NOT NULL, offset REAL NOT NULL,
      PRIMARY KEY (beat, node, origin, holon));`,
+  // kernel lab (stress): the holon's one stress job, its input snapshot (kernel, start state), cursor and progress.
+  `CREATE TABLE lab_stress (
+     id INTEGER PRIMARY KEY CHECK (id = 1), status TEXT NOT NULL, input TEXT NOT NULL, kernel_id TEXT NOT NULL,
+     budget_ms INTEGER NOT NULL, budget_steps INTEGER NOT NULL, spent_steps INTEGER NOT NULL,
+     chunk_steps INTEGER NOT NULL, chunks INTEGER NOT NULL, cursor TEXT, progress TEXT, error TEXT,
+     started_at TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ]

@@ -29,6 +29,9 @@ type HolonRpc = Pick<
   | 'pulseDoc'
   | 'temporal'
   | 'witness'
+  | 'labStressStart'
+  | 'labStressGet'
+  | 'labStressCancel'
 >
 
 type FederationRpc = Pick<
@@ -95,6 +98,8 @@ function failureError(holon: string, f: Refusal): ApiError {
       })
     case 'budget_exceeded':
       return budgetProblem(f)
+    case 'validation_failed':
+      return new ApiError('validation_failed', f.message, { errors: f.errors })
     case 'inadmissible': {
       const r = f.result
       const d = f.dissipating

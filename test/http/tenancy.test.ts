@@ -108,6 +108,9 @@ stored(
   'get /v1/holons/{id}/artifact',
   'get /v1/holons/{id}/compatibility',
   'get /v1/holons/{id}/ledger/cosignatures',
+  'post /v1/holons/{id}/lab/stress',
+  'get /v1/holons/{id}/lab/stress',
+  'delete /v1/holons/{id}/lab/stress',
 )
 stored(
   'topology',
@@ -159,6 +162,7 @@ other(
   'post /v1/markets/auction',
   'post /v1/markets/shapley',
   'post /v1/markets/equilibrium',
+  'post /v1/lab/stress',
 )
 other(
   'deployment',
