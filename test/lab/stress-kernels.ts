@@ -143,6 +143,40 @@ export const PLANTED: PlantedCase[] = [
     },
   },
   {
+    name: 'threshold-exact-wide',
+    hole: 'as threshold-exact, over amounts up to 100,000: a random pair rarely lands on exactly one half',
+    expect: { kind: 'intent', intent: 'half_or_less' },
+    input: {
+      kernel: kernel({
+        id: 'threshold-exact-wide',
+        aggregates: {
+          contributed: { fold: 'sum', expr: 'event.contributed' },
+          returned: { fold: 'sum', expr: 'event.returned' },
+        },
+        invariants: {
+          Share: { score: 'agg.contributed == 0 ? 1 : min(1, agg.returned / agg.contributed)', threshold: 0.5 },
+        },
+      }),
+      intents: [{ name: 'half_or_less', never: 'agg.contributed > 0 && agg.returned / agg.contributed <= 0.5' }],
+      fields: { contributed: int(1, 100_000), returned: int(0, 100_000) },
+    },
+  },
+  {
+    name: 'mean-vs-max-deep',
+    hole: 'as mean-vs-max, but the big item needs 40 events of slack first (mean <= 10, max > 400)',
+    expect: { kind: 'intent', intent: 'big_item' },
+    input: {
+      kernel: kernel({
+        id: 'mean-vs-max-deep',
+        aggregates: { mean_x: { fold: 'mean', expr: 'event.x' }, max_x: { fold: 'max', expr: 'event.x' } },
+        invariants: { Mean_Cap: { score: 'agg.mean_x <= 10 ? 1 : 0', threshold: 1 } },
+      }),
+      intents: [{ name: 'big_item', never: 'agg.max_x > 400' }],
+      fields: { x: { kind: 'number', min: 0, max: 1000 } },
+      max_length: 60,
+    },
+  },
+  {
     name: 'no-hole-mirror',
     hole: null,
     input: {

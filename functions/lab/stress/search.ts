@@ -81,6 +81,8 @@ interface Cursor {
   tried: number
   steps: number
   findings: Finding[]
+  /** When each finding was made: sequences tried and steps spent before its trial ended (bench, docs). */
+  at: { tried: number; steps: number }[]
 }
 
 export interface StressOptions {
@@ -141,7 +143,7 @@ function context(input: StressInput, strategy: Strategy, stored: boolean): Ctx {
 const keyOf = (f: Finding) => `${f.kind}:${f.kind === 'edge' ? f.invariant : f.intent}`
 
 function readCursor(c: unknown, seed: number): Cursor {
-  if (c === undefined || c === null) return { v: 1, seed, trial: 0, tried: 0, steps: 0, findings: [] }
+  if (c === undefined || c === null) return { v: 1, seed, trial: 0, tried: 0, steps: 0, findings: [], at: [] }
   const x = c as Partial<Cursor>
   if (x.v !== 1 || x.seed !== seed || !Number.isInteger(x.trial) || !Array.isArray(x.findings))
     throw new StressInputError(
@@ -155,6 +157,7 @@ function readCursor(c: unknown, seed: number): Cursor {
     tried: x.tried ?? 0,
     steps: x.steps ?? 0,
     findings: x.findings,
+    at: Array.isArray(x.at) ? x.at : [],
   }
 }
 
@@ -184,13 +187,14 @@ export function stress(
       throw e
     }
     budget.spend(sub.spent)
-    for (const f of finds) {
-      found.add(keyOf(f))
-      cur.findings.push(f)
-    }
     cur.trial++
     cur.tried++
     cur.steps += sub.spent
+    for (const f of finds) {
+      found.add(keyOf(f))
+      cur.findings.push(f)
+      cur.at.push({ tried: cur.tried, steps: cur.steps })
+    }
   }
   const done = allFound()
   return {
@@ -199,7 +203,7 @@ export function stress(
     findings: cur.findings,
     done,
     seed: ctx.seed,
-    cursor: { ...cur, findings: [...cur.findings] },
+    cursor: { ...cur, findings: [...cur.findings], at: [...cur.at] },
   }
 }
 
@@ -400,7 +404,13 @@ function trial(ctx: Ctx, t: number, found: ReadonlySet<string>, budget: StepBudg
   }
   if (mode === 'build') {
     // build slack with one repeated event, then spend it guided: many holes need both phases
-    const template = drawEvent(fields, r, '')
+    // the simplest events (every number at its minimum, or its maximum) build slack in many kernels: idle,
+    // zero-valued or maximal events; otherwise a random one
+    const u = r()
+    const template =
+      u < 0.5
+        ? extremeEvent(fields, u < 0.35 ? 'min' : 'max', drawEvent(fields, r, ''))
+        : drawEvent(fields, r, '')
     const reps = 1 + Math.floor(r() * (ctx.maxLength - 1))
     for (let i = 0; i < reps; i++) {
       const tr = tryEvent(ctx, seq, { ...template, id: nextId() }, budget)
@@ -431,6 +441,14 @@ function trial(ctx: Ctx, t: number, found: ReadonlySet<string>, budget: StepBudg
     admitted(choice.c)
   }
   return finds
+}
+
+/** `base` with every numeric member at its domain's minimum or maximum. */
+function extremeEvent(fields: Ctx['input']['fields'], end: 'min' | 'max', base: EventValue): EventValue {
+  const e = { ...base }
+  for (const [name, d] of Object.entries(fields))
+    if (d.kind === 'number' && name !== 'id') e[name] = clampNumber(d, d[end])
+  return e
 }
 
 /**
