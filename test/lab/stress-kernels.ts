@@ -154,10 +154,15 @@ export const PLANTED: PlantedCase[] = [
           returned: { fold: 'sum', expr: 'event.returned' },
         },
         invariants: {
-          Share: { score: 'agg.contributed == 0 ? 1 : min(1, agg.returned / agg.contributed)', threshold: 0.5 },
+          Share: {
+            score: 'agg.contributed == 0 ? 1 : min(1, agg.returned / agg.contributed)',
+            threshold: 0.5,
+          },
         },
       }),
-      intents: [{ name: 'half_or_less', never: 'agg.contributed > 0 && agg.returned / agg.contributed <= 0.5' }],
+      intents: [
+        { name: 'half_or_less', never: 'agg.contributed > 0 && agg.returned / agg.contributed <= 0.5' },
+      ],
       fields: { contributed: int(1, 100_000), returned: int(0, 100_000) },
     },
   },
