@@ -411,7 +411,8 @@ function trial(ctx: Ctx, t: number, found: ReadonlySet<string>, budget: StepBudg
       u < 0.5
         ? extremeEvent(fields, u < 0.35 ? 'min' : 'max', drawEvent(fields, r, ''))
         : drawEvent(fields, r, '')
-    const reps = 1 + Math.floor(r() * (ctx.maxLength - 1))
+    // long runs of slack more often than short ones: short prefixes are what random trials already cover
+    const reps = 1 + Math.floor(Math.sqrt(r()) * (ctx.maxLength - 1))
     for (let i = 0; i < reps; i++) {
       const tr = tryEvent(ctx, seq, { ...template, id: nextId() }, budget)
       if (!tr.admitted) break
