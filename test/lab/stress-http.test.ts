@@ -7,6 +7,7 @@ import type { KernelInput } from '../../schemas/kernel.ts'
 import { ADMIN, call, commit, createHolon, freshId, WRITE } from '../support/http.ts'
 import { PLANTED, type PlantedCase } from './stress-kernels.ts'
 
+const templates = import.meta.glob('../../bootstrap/holons/*.json', { eager: true, import: 'default' })
 const planted = (name: string) => PLANTED.find((c) => c.name === name) as PlantedCase
 const mean = planted('mean-vs-max')
 const sound = planted('no-hole-mirror')
@@ -51,6 +52,27 @@ describe('POST /v1/lab/stress', () => {
     })
     expect(unknown.status).toBe(400)
     expect(unknown.body.errors[0].message).toContain("unknown aggregate 'nope'")
+  })
+
+  it("the README example: brussels-tax's refunds exceed 10% of the tax within 5 events, admitted", async () => {
+    const kernel = (templates['../../bootstrap/holons/brussels-tax.json'] as { kernel: unknown }).kernel
+    const r = await call('POST', '/v1/lab/stress', {
+      kernel,
+      intents: [{ name: 'refund_spree', never: 'win.refunds > 0.1 * win.tax_total', window: 5 }],
+      fields: {
+        kind: { kind: 'enum', values: ['assessment', 'refund'] },
+        income_eur: { kind: 'number', min: 1, max: 100000, integer: true },
+        tax_eur: { kind: 'number', min: 0, max: 40000, integer: true },
+        amount_eur: { kind: 'number', min: 0, max: 5000, integer: true },
+        legal_basis: { kind: 'const', value: 'Ord. 2024/17 art. 3' },
+      },
+      seed: 1,
+      budget_ms: 1000,
+    })
+    expect(r.status).toBe(200)
+    const f = r.body.findings.find((x: { intent?: string }) => x.intent === 'refund_spree')
+    expect(f?.kind).toBe('intent')
+    expect(f?.events.length).toBeGreaterThan(1)
   })
 
   it('refuses bad domains, budgets and kernels with 400s, never a 500', async () => {
