@@ -2,6 +2,7 @@
 // run in chunks of about 200 ms of calibrated work on the holon's alarm; findings are stored, never ledgered.
 import { StepBudget } from '../../functions/budget/index.ts'
 import {
+  type Finding,
   IntentCompileError,
   type StressInput,
   StressInputError,
@@ -112,13 +113,17 @@ export class StressJobs {
   doc(): StressJob | null {
     const r = this.row()
     if (!r) return null
-    const p = r.progress ? (JSON.parse(r.progress) as Omit<StressProgress, 'cursor'>) : undefined
+    // the cursor holds the findings and counts; `progress` only what the cursor does not (done, seed)
+    const c = r.cursor
+      ? (JSON.parse(r.cursor) as { tried: number; steps: number; findings: Finding[] })
+      : undefined
+    const p = r.progress ? (JSON.parse(r.progress) as { done: boolean; seed: number }) : undefined
     const input = JSON.parse(r.input) as StressInput
     return {
       status: r.status,
-      tried: p?.tried ?? 0,
-      steps: p?.steps ?? 0,
-      findings: p?.findings ?? [],
+      tried: c?.tried ?? 0,
+      steps: c?.steps ?? 0,
+      findings: c?.findings ?? [],
       done: p?.done ?? false,
       seed: p?.seed ?? input.seed ?? 1,
       budget_ms: r.budget_ms,
@@ -152,7 +157,7 @@ export class StressJobs {
       )
       return
     }
-    const old = r.progress ? (JSON.parse(r.progress) as { tried: number }).tried : 0
+    const old = r.cursor ? (JSON.parse(r.cursor) as { tried: number }).tried : 0
     // a chunk ended by the budget spent all of it, including a trial it could not finish
     const spent = r.spent_steps + (p.done ? budget.spent : size)
     const stalled = !p.done && p.tried === old
@@ -166,7 +171,8 @@ export class StressJobs {
         error = `one search trial needs more than ${CHUNK_GROWTH * CHUNK_MS} ms of work: shorten max_length or simplify the intents`
       }
     }
-    const { cursor, ...progress } = p
+    const progress = { done: p.done, seed: p.seed }
+    const cursor = p.cursor
     this.db.run(
       `UPDATE lab_stress SET status = ?, spent_steps = ?, chunk_steps = ?, chunks = chunks + 1, cursor = ?,
          progress = ?, error = ?, updated_at = ? WHERE id = 1`,

@@ -81,6 +81,7 @@ describe('POST /v1/lab/stress', () => {
       { ...mean.input, fields: { id: { kind: 'const', value: 'x' } } },
       { ...mean.input, budget_ms: 5001 },
       { ...mean.input, max_length: 501 },
+      { ...mean.input, start: { aggregates: { nope: { n: 1, v: 1, c: 0 } } } },
       {
         ...mean.input,
         kernel: { ...mean.input.kernel, invariants: { A: { score: 'agg.zzz', threshold: 1 } } },

@@ -99,6 +99,10 @@ function context(input: StressInput, strategy: Strategy, stored: boolean): Ctx {
   if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > MAX_LENGTH)
     throw new StressInputError('/max_length', `max_length is an integer from 1 to ${MAX_LENGTH}`)
   const start = initialAggregates(k)
+  const known = new Set(k.aggregates.map((a) => a.name))
+  const stranger = Object.keys(input.start?.aggregates ?? {}).find((n) => !known.has(n))
+  if (stranger !== undefined)
+    throw new StressInputError(`/start/aggregates/${stranger}`, `the kernel has no aggregate '${stranger}'`)
   if (input.start) {
     k.aggregates.forEach((a, i) => {
       const s = input.start?.aggregates[a.name]
