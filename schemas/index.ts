@@ -11,6 +11,7 @@ import { ForecastRequest, ForecastResult } from './forecast.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
 import { CauseDoc, CounterfactualBody, CounterfactualDoc, RollbackBody, RollbackDoc } from './lab-cause.ts'
+import { StressJob, StressJobRequest, StressRequest, StressResult } from './lab-stress.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { LiveMessage } from './live.ts'
 import { MomConfig } from './mom-config.ts'
@@ -92,6 +93,10 @@ export const PUBLISHED = {
   'auction-request': [AuctionRequest, 'input'],
   'auction-result': [AuctionResult, 'output'],
   bill: [Bill, 'output'],
+  'lab-stress-request': [StressRequest, 'input'],
+  'lab-stress-result': [StressResult, 'output'],
+  'lab-stress-job-request': [StressJobRequest, 'input'],
+  'lab-stress-job': [StressJob, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -114,6 +119,7 @@ export * from './forecast.ts'
 export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
+export * from './lab-stress.ts'
 export * from './ledger.ts'
 export * from './live.ts'
 export * from './mom-config.ts'

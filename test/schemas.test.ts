@@ -92,6 +92,8 @@ describe('OpenAPI', () => {
         '/v1/markets/equilibrium',
         '/v1/markets/auction',
         '/v1/tenants/{tenant}/credentials',
+        '/v1/lab/stress',
+        '/v1/holons/{id}/lab/stress',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -21,6 +21,7 @@ import type {
   CounterfactualDoc,
   RollbackDoc,
 } from '../../schemas/lab-cause.ts'
+import type { StressJob, StressJobRequest } from '../../schemas/lab-stress.ts'
 import {
   type Actor,
   type CheckpointDoc,
@@ -42,6 +43,7 @@ import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
 import { cause, counterfactualOf, rollback } from './lab-cause.ts'
+import { StressJobs } from './lab-stress.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -62,12 +64,14 @@ export class HolonObject extends DurableObject<Env> {
   private issued?: { key: string; artifact: RhizomeArtifact }
   private pulse!: HolonPulse
   private readonly sockets: LiveSockets
+  private readonly stressJobs: StressJobs
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.sockets = new LiveSockets(ctx)
     this.db = new Db(ctx.storage)
     this.rebuilder = new Rebuilder(this.db, Number(env.OMEGA_REBUILD_CHUNK ?? 2000))
+    this.stressJobs = new StressJobs(this.db)
     ctx.blockConcurrencyWhile(async () => {
       this.db.transaction(() => migrate(ctx.storage.sql, MIGRATIONS))
       const live = loadLive(this.db)
@@ -214,9 +218,13 @@ export class HolonObject extends DurableObject<Env> {
     return done
   }
 
-  /** One alarm serves both a pending rebuild (due now) and the pulse (due at its next beat): the earliest. */
+  /**
+   * One alarm serves a pending rebuild (due now), the pulse (due at its next beat) and a kernel-lab stress job
+   * (due now while running): the earliest.
+   */
   private async schedule(): Promise<void> {
-    const times = [this.rebuilder.rebuilding() ? Date.now() : null, this.pulse.nextAt()].filter(
+    const stressing = this.stressJobs.running() ? Date.now() : null
+    const times = [this.rebuilder.rebuilding() ? Date.now() : null, this.pulse.nextAt(), stressing].filter(
       (t): t is number => t !== null,
     )
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
@@ -257,6 +265,8 @@ export class HolonObject extends DurableObject<Env> {
         await raiseAlert(this.env, ledger, l.holon, value.snapshot, at)
       }
     }
+    // after the beat: a due beat waits for at most one stress chunk (about 200 ms of work)
+    if (this.live && this.stressJobs.running()) this.stressJobs.runChunk(now())
     await this.schedule()
   }
 
@@ -427,5 +437,25 @@ export class HolonObject extends DurableObject<Env> {
     const reply = rollback({ db, live, ledger, transact }, toIndex, reason)
     if (reply.ok && reply.value.ledger_index !== null) this.reload()
     return reply
+  }
+
+  // --- kernel lab: stress ---
+  /** Starts a stress search against the active kernel and the current state (replacing a running one). */
+  async labStressStart(req: StressJobRequest): Promise<Reply<StressJob>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    const r = this.stressJobs.start(this.live, req, now())
+    await this.schedule()
+    return r
+  }
+
+  async labStressGet(): Promise<Reply<StressJob | null>> {
+    return this.live ? ok(this.stressJobs.doc()) : fail({ code: 'holon_not_found' })
+  }
+
+  async labStressCancel(): Promise<Reply<StressJob | null>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    const doc = this.stressJobs.cancel(now())
+    await this.schedule()
+    return ok(doc)
   }
 }

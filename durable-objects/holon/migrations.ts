@@ -39,4 +39,10 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (beat, node, origin, holon));`,
   // kernel lab (cause): a rollback's ledger index on each event it compensated; such events no longer fold.
   `ALTER TABLE events ADD COLUMN compensated_by INTEGER;`,
+  // kernel lab (stress): the holon's one stress job, its input snapshot (kernel, start state), cursor and progress.
+  `CREATE TABLE lab_stress (
+     id INTEGER PRIMARY KEY CHECK (id = 1), status TEXT NOT NULL, input TEXT NOT NULL, kernel_id TEXT NOT NULL,
+     budget_ms INTEGER NOT NULL, budget_steps INTEGER NOT NULL, spent_steps INTEGER NOT NULL,
+     chunk_steps INTEGER NOT NULL, chunks INTEGER NOT NULL, cursor TEXT, progress TEXT, error TEXT,
+     started_at TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ]

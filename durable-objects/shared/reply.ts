@@ -25,6 +25,8 @@ export type Refusal =
   | { code: 'ledger_range'; message: string }
   | { code: 'idempotency_conflict'; index: number; event_id: string }
   | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }
+  /** a request member the object checks itself (kernel lab: intents against the holon's kernel) */
+  | { code: 'validation_failed'; message: string; errors: { pointer: string; message: string }[] }
 
 /** The reply of every object RPC method: a value, or a refusal of type `F`. */
 export type Reply<T, F = Refusal> = { ok: true; value: T } | { ok: false; failure: F }

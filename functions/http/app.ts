@@ -15,6 +15,7 @@ import { forecasting } from './routes/forecast.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { labCause } from './routes/lab-cause.ts'
+import { labStress } from './routes/lab-stress.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
 import { marketsAuction } from './routes/markets-auction.ts'
@@ -68,6 +69,7 @@ export function createApp() {
   app.route('/', tenants)
   app.route('/', dashboard)
   app.route('/', labCause)
+  app.route('/', labStress)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -345,6 +345,45 @@ export const EXAMPLES: Record<string, Example[]> = {
   'post /v1/orchestrators/{id}/approve': [
     { summary: 'approve the proposal for checkout', value: { workloads: ['checkout'] } },
   ],
+  'post /v1/lab/stress': [
+    {
+      summary: 'can admitted exchanges leave a member with less than 90% back?',
+      value: {
+        kernel,
+        intents: [
+          { name: 'spoliation', never: 'agg.contributed > 0 && agg.returned / agg.contributed < 0.9' },
+        ],
+        fields: {
+          contributed: { kind: 'number', min: 1, max: 500, integer: true },
+          returned: { kind: 'number', min: 0, max: 500, integer: true },
+          trace_id: { kind: 'string', prefix: 'tr-' },
+        },
+        max_length: 20,
+        seed: 1,
+        budget_ms: 200,
+      },
+    },
+  ],
+  'post /v1/holons/{id}/lab/stress': [
+    {
+      summary: 'search the holon for a window of 10 exchanges returning under half',
+      value: {
+        intents: [
+          {
+            name: 'bad_window',
+            never: 'win.contributed > 0 && win.returned / win.contributed < 0.5',
+            window: 10,
+          },
+        ],
+        fields: {
+          contributed: { kind: 'number', min: 1, max: 500, integer: true },
+          returned: { kind: 'number', min: 0, max: 500, integer: true },
+          trace_id: { kind: 'string', prefix: 'tr-' },
+        },
+        budget_ms: 2000,
+      },
+    },
+  ],
   'post /v1/forecast': [
     {
       summary: 'four seasons of a period-4 series, one season ahead',

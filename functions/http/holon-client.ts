@@ -32,6 +32,9 @@ type HolonRpc = Pick<
   | 'labCause'
   | 'labCounterfactual'
   | 'rollback'
+  | 'labStressStart'
+  | 'labStressGet'
+  | 'labStressCancel'
 >
 
 type FederationRpc = Pick<
@@ -98,6 +101,8 @@ function failureError(holon: string, f: Refusal): ApiError {
       })
     case 'budget_exceeded':
       return budgetProblem(f)
+    case 'validation_failed':
+      return new ApiError('validation_failed', f.message, { errors: f.errors })
     case 'inadmissible': {
       const r = f.result
       const d = f.dissipating

@@ -7,7 +7,7 @@ import { scanSource } from './literals.ts'
 import { type CelNode, instrument, metered, spend } from './meter.ts'
 import { matches } from './regex.ts'
 
-type ExprScope = 'event' | 'score'
+type ExprScope = 'event' | 'score' | 'intent'
 
 /** A compiled expression: call it with the variables of its scope and the request's step budget. */
 export type CompiledExpr = (vars: Record<string, unknown>, budget: StepBudget) => unknown
@@ -81,6 +81,12 @@ const envs: Record<ExprScope, Environment> = {
     .clone()
     .registerVariable('event', 'map<string, dyn>')
     .registerVariable('agg', 'map<string, double>'),
+  // the kernel lab's intents (functions/lab/stress): scores' variables plus `win`, aggregates over a window
+  intent: shared
+    .clone()
+    .registerVariable('event', 'map<string, dyn>')
+    .registerVariable('agg', 'map<string, double>')
+    .registerVariable('win', 'map<string, double>'),
 }
 
 const allowedTypes: Record<'number' | 'bool', Set<string>> = {

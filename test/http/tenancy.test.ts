@@ -111,6 +111,9 @@ stored(
   'get /v1/holons/{id}/lab/cause',
   'post /v1/holons/{id}/lab/counterfactual',
   'post /v1/holons/{id}/rollback',
+  'post /v1/holons/{id}/lab/stress',
+  'get /v1/holons/{id}/lab/stress',
+  'delete /v1/holons/{id}/lab/stress',
 )
 stored(
   'topology',
@@ -162,6 +165,7 @@ other(
   'post /v1/markets/auction',
   'post /v1/markets/shapley',
   'post /v1/markets/equilibrium',
+  'post /v1/lab/stress',
 )
 other(
   'deployment',
