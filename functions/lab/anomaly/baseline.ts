@@ -16,7 +16,8 @@ export interface Expectation {
  * Expectation at `i` from `clean[from..i-1]` (`from` >= the last restart). Non-seasonal: a robust local line
  * through the window. Seasonal (when a full cycle since the restart is known): the median of the same phase in
  * up to three past cycles, plus the median residual of the window (the level has moved since those cycles).
- * The spread is the robust scale of the window's residuals. Null while fewer than `warmup` points are known.
+ * The spread is the robust scale of the window's residuals. Null while fewer than `warmup` points (seasonal:
+ * a cycle plus `warmup`) are known since the start or the last restart.
  */
 export function expectAt(
   clean: readonly number[],
@@ -27,29 +28,26 @@ export function expectAt(
   period: number,
 ): Expectation | null {
   const from = Math.max(restart, i - window)
-  if (i - from < warmup) return null
-  if (period > 1 && i - period >= restart) {
-    const ref = (j: number): number | null => {
+  if (period > 1) {
+    // a seasonal series is judged only once a full cycle and `warmup` points of its residuals are known: the
+    // first cycle alone says nothing about what is normal at each phase
+    if (i - restart < period + warmup) return null
+    const ref = (j: number): number => {
       const past: number[] = []
       for (let k = 1; k <= SEASON_CYCLES && j - k * period >= restart; k++)
         past.push(clean[j - k * period] as number)
-      return past.length > 0 ? median(past) : null
+      return median(past)
     }
     const residuals: number[] = []
-    for (let j = from; j < i; j++) {
-      const r = ref(j)
-      if (r !== null) residuals.push((clean[j] as number) - r)
-    }
-    if (residuals.length >= warmup) {
-      const level = median(residuals)
-      const centred = residuals.map((r) => r - level)
-      return {
-        expected: (ref(i) as number) + level,
-        scale: robustScale(centred),
-        cost: (i - from) * (SEASON_CYCLES + 2),
-      }
+    for (let j = Math.max(from, restart + period); j < i; j++) residuals.push((clean[j] as number) - ref(j))
+    const level = median(residuals)
+    return {
+      expected: ref(i) + level,
+      scale: robustScale(residuals.map((r) => r - level)),
+      cost: (i - from) * (SEASON_CYCLES + 2),
     }
   }
+  if (i - from < warmup) return null
   const line = localLine(clean.slice(from, i))
   return { expected: line.next, scale: robustScale(line.residuals), cost: (i - from) * 3 }
 }
