@@ -7,6 +7,11 @@ export const SEASON_CYCLES = 3
 
 export interface Expectation {
   expected: number
+  /**
+   * What a flagged point leaves in the history: the seasonal expectation, or without a season the recent level
+   * without the line's slope (an extrapolated slope fed back into the history would steepen itself: a runaway)
+   */
+  fill: number
   scale: number
   /** comparisons spent, for the step budget */
   cost: number
@@ -43,13 +48,14 @@ export function expectAt(
     const level = median(residuals)
     return {
       expected: ref(i) + level,
+      fill: ref(i) + level,
       scale: robustScale(residuals.map((r) => r - level)),
       cost: (i - from) * (SEASON_CYCLES + 2),
     }
   }
   if (i - from < warmup) return null
   const line = localLine(clean.slice(from, i))
-  return { expected: line.next, scale: robustScale(line.residuals), cost: (i - from) * 3 }
+  return { expected: line.next, fill: line.level, scale: robustScale(line.residuals), cost: (i - from) * 3 }
 }
 
 /** Largest |score| reported: a point off a window whose spread is exactly 0 (a constant stretch). */

@@ -13,7 +13,7 @@ import { ANOMALY_METHODS, AnomalyInputError, type AnomalyOptions, type Detection
 export const DEFAULTS = {
   method: 'robust_z',
   threshold: { robust_z: 5, cusum: 12 },
-  warmup: 12,
+  warmup: 24,
   window: 60,
   shift_after: 5,
 } as const

@@ -36,7 +36,7 @@ export function robustZ(series: readonly number[], p: RobustZParams, budget?: St
       runSign = sign
     }
     out.push({ index: i, value: x, expected: e.expected, score: z, kind: z > 0 ? 'spike' : 'drop', at: i })
-    clean.push(e.expected)
+    clean.push(e.fill)
     if (i - runStart + 1 >= p.shiftAfter) {
       // persistent: a new level, not outliers. Date it to the run's start, restore the run's raw values and
       // restart the baseline there.

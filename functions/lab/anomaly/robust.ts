@@ -31,13 +31,13 @@ export function robustScale(residuals: readonly number[]): number {
  * A robust local line through `xs` (equally spaced, oldest first), extrapolated one step past the end: the
  * median of the newer half plus the slope between the medians of the two halves, times the distance from the
  * newer half's centre. A slowly varying level (a diurnal ramp) is then not mistaken for a run of outliers.
- * Returns the prediction and the residuals of the window's own points around the line.
+ * Returns the prediction, the newer half's median (`level`) and the residuals of the window's points around the line.
  */
-export function localLine(xs: readonly number[]): { next: number; residuals: number[] } {
+export function localLine(xs: readonly number[]): { next: number; level: number; residuals: number[] } {
   const n = xs.length
   if (n < 4) {
     const m = median(xs)
-    return { next: m, residuals: xs.map((x) => x - m) }
+    return { next: m, level: m, residuals: xs.map((x) => x - m) }
   }
   const h = n >> 1
   const older = xs.slice(0, n - h)
@@ -48,5 +48,5 @@ export function localLine(xs: readonly number[]): { next: number; residuals: num
   const m1 = median(newer)
   const slope = (m1 - m0) / (c1 - c0)
   const at = (i: number) => m1 + slope * (i - c1)
-  return { next: at(n), residuals: xs.map((x, i) => x - at(i)) }
+  return { next: at(n), level: m1, residuals: xs.map((x, i) => x - at(i)) }
 }
