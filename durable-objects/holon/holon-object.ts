@@ -34,6 +34,12 @@ import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, res
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
+import {
+  type AnomalySeries,
+  type AnomalySeriesQuery,
+  type AnomalySeriesRefusal,
+  anomalySeries,
+} from './lab-anomaly.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -396,5 +402,11 @@ export class HolonObject extends DurableObject<Env> {
 
   async exportLedger(from: number, to?: number): Promise<Reply<ReadableStream<Uint8Array>>> {
     return this.read((ledger) => ledger.exportStream(from, to ?? ledger.size))
+  }
+
+  // --- kernel lab: anomaly ---
+  /** The numeric series of the recent committed events the worker runs the anomaly detector on (read-only). */
+  async labAnomalySeries(q: AnomalySeriesQuery): Promise<Reply<AnomalySeries, AnomalySeriesRefusal>> {
+    return this.live ? anomalySeries(this.db, this.live.kernel, q) : fail({ code: 'holon_not_found' })
   }
 }

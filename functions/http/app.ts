@@ -14,6 +14,7 @@ import { federation } from './routes/federation.ts'
 import { forecasting } from './routes/forecast.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
+import { labAnomaly } from './routes/lab-anomaly.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
 import { marketsAuction } from './routes/markets-auction.ts'
@@ -63,6 +64,7 @@ export function createApp() {
   app.route('/', marketsShapley)
   app.route('/', marketsEquilibrium)
   app.route('/', marketsAuction)
+  app.route('/', labAnomaly)
   app.route('/', mcp)
   app.route('/', tenants)
   app.route('/', dashboard)

@@ -108,6 +108,7 @@ stored(
   'get /v1/holons/{id}/artifact',
   'get /v1/holons/{id}/compatibility',
   'get /v1/holons/{id}/ledger/cosignatures',
+  'get /v1/holons/{id}/lab/anomalies',
 )
 stored(
   'topology',
@@ -159,6 +160,7 @@ other(
   'post /v1/markets/auction',
   'post /v1/markets/shapley',
   'post /v1/markets/equilibrium',
+  'post /v1/lab/anomalies',
 )
 other(
   'deployment',
