@@ -38,7 +38,14 @@ const CONFIGS: { name: string; opts: (s: Stream) => AnomalyOptions }[] = [
   },
 ]
 
+/** Held-out detection table, the simulator comparison (short: 240 minutes, seed 1; --simulate for more), calibration. */
 export async function run(quick = false): Promise<void> {
+  heldOutTable(quick)
+  simulateFilter(true)
+  calibration(quick)
+}
+
+export function heldOutTable(quick = false): void {
   const heldOut = quick ? HELD_OUT_SEEDS.slice(0, 5) : HELD_OUT_SEEDS
   const streams = heldOut.flatMap((seed) => makeStreams(seed))
   const rows: (string | number)[][] = []
@@ -70,8 +77,10 @@ export async function run(quick = false): Promise<void> {
     ['method', 'streams', 'planted', 'FPR %', 'recall %', 'delay (steps)', 'µs / point'],
     rows,
   )
+}
 
-  // calibration of anomaly_steps: steps per CPU ms on long series (where the budget binds)
+/** anomaly_steps calibration: steps per CPU ms on long series (where the budget binds). */
+export function calibration(quick = false): void {
   const cal: (string | number)[][] = []
   for (const n of quick ? [10_000] : [1_000, 10_000]) {
     const long = Array.from({ length: n }, (_, i) => 100 + 10 * Math.sin(i / 50) + ((i * 7919) % 13))
@@ -82,7 +91,6 @@ export async function run(quick = false): Promise<void> {
         cal.push([method, period, n, budget.spent, fmt(ms, 1), fmt(budget.spent / ms, 0)])
       }
   }
-  simulateFilter(quick)
   table(
     `anomaly_steps calibration (budget rate used: ${STEPS_PER_MS} steps / ms)`,
     ['method', 'period', 'points', 'steps', 'CPU ms', 'steps / ms'],
@@ -105,11 +113,15 @@ export function withBlips(trace: Trace, perWorkload: number, seed: number): Trac
 }
 
 /** `npm run simulate`'s orchestrator with and without the anomaly filter, on the plain trace and with blips. */
-export function simulateFilter(quick = false): void {
-  const minutes = quick ? 240 : 720
+export function simulateFilter(
+  quick = false,
+  seeds = quick ? [1] : [1, 2],
+  blipCounts = [0, 6],
+  minutes = quick ? 240 : 720,
+): void {
   const rows: (string | number)[][] = []
-  for (const seed of quick ? [1] : [1, 2]) {
-    for (const blips of [0, 6]) {
+  for (const seed of seeds) {
+    for (const blips of blipCounts) {
       const trace = withBlips(makeTrace({ seed, minutes }), blips, seed + 1000)
       const report = compare(
         trace,
@@ -152,5 +164,15 @@ export function simulateFilter(quick = false): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`)
-  if (process.argv.includes('--simulate')) simulateFilter(process.argv.includes('--quick'))
-  else await run(process.argv.includes('--quick'))
+  if (process.argv.includes('--simulate')) {
+    // --simulate [--quick] [seed blips minutes]: one cell of the table, so cells can run in parallel
+    const [seed, blips, minutes] = process.argv
+      .slice(3)
+      .filter((a) => /^[0-9]+$/.test(a))
+      .map(Number)
+    if (seed === undefined) simulateFilter(process.argv.includes('--quick'))
+    else simulateFilter(false, [seed], [blips ?? 0], minutes ?? 720)
+  } else if (process.argv.includes('--held-out')) {
+    heldOutTable(process.argv.includes('--quick'))
+    calibration(process.argv.includes('--quick'))
+  } else await run(process.argv.includes('--quick'))
