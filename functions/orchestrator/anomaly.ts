@@ -3,6 +3,12 @@
 // (and the replicas). Level shifts are kept: a lasting change is demand the forecast must follow.
 import { type Anomaly, anomalyBudget, detect } from '../lab/anomaly/index.ts'
 
+/**
+ * Newest points scanned: at most about 870,000 anomaly_steps with a season (5 x window per point), within one
+ * request's budget however long the retention; older outliers weigh little in a forecast fitted on recent steps.
+ */
+export const FILTER_POINTS = 2_880
+
 /** Anomalies a plan records per workload (the newest): a receipt, not the full history. */
 export const MAX_PLAN_ANOMALIES = 16
 
@@ -26,8 +32,13 @@ export interface FilteredDemand {
  * seasonal when `season` > 1 and the history covers it). Deterministic: same series, same result.
  */
 export function filterDemand(series: readonly number[], season: number): FilteredDemand {
-  const period = season > 1 && series.length >= 2 * season ? season : 1
-  const found = detect(series, { method: 'robust_z', period }, anomalyBudget()).anomalies
+  const from = Math.max(0, series.length - FILTER_POINTS)
+  const tail = series.slice(from)
+  const period = season > 1 && tail.length >= 2 * season ? season : 1
+  const found = detect(tail, { method: 'robust_z', period }, anomalyBudget()).anomalies.map((a) => ({
+    ...a,
+    index: a.index + from,
+  }))
   const out = [...series]
   for (const a of found) if (a.kind !== 'level_shift') out[a.index] = a.expected
   const n = series.length

@@ -1,7 +1,7 @@
 // The orchestrator's opt-in anomaly filter: a planted one-off demand spike moves the replicas without the filter
 // and not with it, the plan receipts the flag, and a lasting level shift still reaches the forecast.
 import { describe, expect, it } from 'vitest'
-import { planTick } from '../../functions/orchestrator/index.ts'
+import { FILTER_POINTS, filterDemand, planTick } from '../../functions/orchestrator/index.ts'
 import { mulberry32 } from '../../functions/random/index.ts'
 import { strategy, tickInput } from '../orchestrator/inputs.ts'
 
@@ -46,5 +46,19 @@ describe('orchestrator anomaly filter (settings.anomaly_filter)', () => {
     expect(filtered?.target).toBe(raw?.target)
     expect(filtered?.target).toBeGreaterThan(target(calm)?.target as number)
     expect(filtered?.anomalies?.some((a) => a.kind === 'level_shift' && a.steps_ago === 14)).toBe(true)
+  })
+})
+
+describe('filterDemand on the longest retention', () => {
+  it('scans only the newest FILTER_POINTS, within the anomaly budget, and maps indices back', () => {
+    const r = mulberry32(2)
+    const long = Array.from({ length: 20_000 }, () => 100 + 4 * (r() - 0.5))
+    long[19_990] = 400
+    long[100] = 400 // older than the scanned tail: left as it was
+    const f = filterDemand(long, 60)
+    expect(f.anomalies).toEqual([expect.objectContaining({ steps_ago: 9, kind: 'spike', value: 400 })])
+    expect(f.series[19_990]).toBeLessThan(110)
+    expect(f.series[100]).toBe(400)
+    expect(FILTER_POINTS).toBeLessThan(20_000)
   })
 })
