@@ -3881,6 +3881,128 @@ export interface paths {
       };
     };
   };
+  "/v1/lab/anomalies": {
+    /**
+     * Flag anomalies (spikes, drops, level shifts) in a series (advisory)
+     * @description robust_z (default): each point against a causal baseline from the trailing window only (a robust local line, or with `period` the median of the same phase in up to three past cycles), scaled by 1.4826 x MAD of the window's residuals; |z| > threshold (5) is a spike or drop, `shift_after` (5) in a row a level shift. cusum: a two-sided CUSUM on the clipped robust z, level shifts only. Defaults chosen on seeded training traces; held-out false-positive rate and recall in docs/kernel-lab-anomaly.md. Work: about `window` x 3 anomaly_steps per point; past the budget a 422 `budget_exceeded`.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["LabAnomalyRequest"];
+        };
+      };
+      responses: {
+        /** @description the flagged points, oldest first */
+        200: {
+          content: {
+            "application/json": components["schemas"]["LabAnomalyResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/lab/anomalies": {
+    /**
+     * Flag anomalies in a holon's recent committed events: torsion, an event member, or an aggregate's input (advisory)
+     * @description Reads the newest `limit` committed events and the number each gives: `torsion` (default), a member (`field=amount`, dotted for nested members), or `aggregate=NAME`: what that aggregate folds (its `expr` over the events its `where` admits). Events without a number there are skipped. Advisory: nothing is written or gated by it. robust_z (default): each point against a causal baseline from the trailing window only (a robust local line, or with `period` the median of the same phase in up to three past cycles), scaled by 1.4826 x MAD of the window's residuals; |z| > threshold (5) is a spike or drop, `shift_after` (5) in a row a level shift. cusum: a two-sided CUSUM on the clipped robust z, level shifts only. Defaults chosen on seeded training traces; held-out false-positive rate and recall in docs/kernel-lab-anomaly.md. Work: about `window` x 3 anomaly_steps per point; past the budget a 422 `budget_exceeded`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `torsion` (the default) or a numeric member of the event, dotted for nested members (payload.amount) */
+          field?: string;
+          /** @description instead of field: the numbers an aggregate folds (its `expr` over the events its `where` admits) */
+          aggregate?: string;
+          /** @description most recent events read */
+          limit?: number;
+          /** @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only */
+          method?: "robust_z" | "cusum";
+          threshold?: number;
+          period?: number;
+          transform?: "none" | "log";
+        };
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the flagged events, oldest first */
+        200: {
+          content: {
+            "application/json": components["schemas"]["HolonAnomalyResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/tenants/{tenant}/credentials": {
     /**
      * Issue a tenant's credential (operator admin token only)
@@ -5986,6 +6108,11 @@ export interface components {
       /** @description a stored topology holding the fleet nodes under the same ids: each tick mirrors the replicas onto it as nodes linked to their hosts */
       topology?: string;
       /**
+       * @description robust_z: demand spikes and drops (robust z against a causal median/MAD baseline) are replaced by the expected value before the forecast is fitted and recorded in the plan; off (the default when absent)
+       * @enum {string}
+       */
+      anomaly_filter?: "off" | "robust_z";
+      /**
        * @description run ticks on the alarm; false: only POST .../tick
        * @default true
        */
@@ -6207,6 +6334,15 @@ export interface components {
           action: string;
         }[];
       reasons: string[];
+      /** @description settings.anomaly_filter: demand anomalies seen this tick, newest first (spikes and drops were replaced by `expected` before the forecast was fitted) */
+      anomalies?: ({
+          steps_ago: number;
+          value: number;
+          expected: number;
+          score: number;
+          /** @enum {string} */
+          kind: "spike" | "drop" | "level_shift";
+        })[];
     };
     OrchestratorAction: OneOf<[{
       /** @enum {string} */
@@ -6959,6 +7095,88 @@ export interface components {
           /** @description what winning this bundle is worth to the bidder */
           value: number;
         }[];
+    };
+    LabAnomalyResult: {
+      /**
+       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
+       * @enum {string}
+       */
+      method: "robust_z" | "cusum";
+      points: number;
+      anomalies: components["schemas"]["AnomalyPoint"][];
+      /** @description anomaly_steps spent */
+      steps: number;
+      /**
+       * @description a statistical flag for a person to look at, never acted on by itself
+       * @enum {boolean}
+       */
+      advisory: true;
+    };
+    AnomalyPoint: {
+      /** @description position in the series (a level shift: where it began) */
+      index: number;
+      value: number;
+      /** @description what the causal baseline expected there */
+      expected: number;
+      /** @description robust z (cusum: the alarm sum), signed; capped at 1e9 when the baseline had no spread */
+      score: number;
+      /** @enum {string} */
+      kind: "spike" | "drop" | "level_shift";
+      /** @description index at which the detector knew (>= index) */
+      at: number;
+    };
+    LabAnomalyRequest: {
+      /** @description values per step, oldest first */
+      series: number[];
+      options?: components["schemas"]["AnomalyOptions"];
+    };
+    AnomalyOptions: {
+      /**
+       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
+       * @enum {string}
+       */
+      method?: "robust_z" | "cusum";
+      /** @description seasonal period in steps; 1 (default): none */
+      period?: number;
+      /** @description robust_z: |z| above which a point is flagged (default 5); cusum: decision interval h (default 12) */
+      threshold?: number;
+      /** @description points before scoring starts (default 24) */
+      warmup?: number;
+      /** @description trailing points of the baseline (default 60) */
+      window?: number;
+      /** @description robust_z: flags in a row that make a level shift (default 5) */
+      shift_after?: number;
+      /**
+       * @description log: detect on log(x), for positive multiplicative streams
+       * @enum {string}
+       */
+      transform?: "none" | "log";
+    };
+    HolonAnomalyResult: {
+      holon: string;
+      /** @description `torsion`, `event.<path>` or `aggregate.<name>` */
+      source: string;
+      /**
+       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
+       * @enum {string}
+       */
+      method: "robust_z" | "cusum";
+      events: number;
+      points: number;
+      first_seq: number | null;
+      last_seq: number | null;
+      anomalies: components["schemas"]["HolonAnomalyPoint"][];
+      steps: number;
+      /**
+       * @description a statistical flag for a person to look at, never acted on by itself
+       * @enum {boolean}
+       */
+      advisory: true;
+    };
+    HolonAnomalyPoint: components["schemas"]["AnomalyPoint"] & {
+      /** @description the event */
+      seq: number;
+      committed_at: string;
     };
     CredentialIssued: {
       /** @description an HS256 JWT: send as Authorization: Bearer <token> */

@@ -12,6 +12,7 @@ import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc 
 import { KernelSpec } from './kernel.ts'
 import { CauseDoc, CounterfactualBody, CounterfactualDoc, RollbackBody, RollbackDoc } from './lab-cause.ts'
 import { StressJob, StressJobRequest, StressRequest, StressResult } from './lab-stress.ts'
+import { HolonAnomalyResult, LabAnomalyRequest, LabAnomalyResult } from './lab-anomaly.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { LiveMessage } from './live.ts'
 import { MomConfig } from './mom-config.ts'
@@ -97,6 +98,9 @@ export const PUBLISHED = {
   'lab-stress-result': [StressResult, 'output'],
   'lab-stress-job-request': [StressJobRequest, 'input'],
   'lab-stress-job': [StressJob, 'output'],
+  'lab-anomaly-request': [LabAnomalyRequest, 'input'],
+  'lab-anomaly-result': [LabAnomalyResult, 'output'],
+  'holon-anomaly-result': [HolonAnomalyResult, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -120,6 +124,7 @@ export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
 export * from './lab-stress.ts'
+export * from './lab-anomaly.ts'
 export * from './ledger.ts'
 export * from './live.ts'
 export * from './mom-config.ts'

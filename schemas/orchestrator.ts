@@ -169,6 +169,12 @@ export const OrchestratorSettings = z
       .describe(
         'a stored topology holding the fleet nodes under the same ids: each tick mirrors the replicas onto it as nodes linked to their hosts',
       ),
+    anomaly_filter: z
+      .enum(['off', 'robust_z'])
+      .optional()
+      .describe(
+        'robust_z: demand spikes and drops (robust z against a causal median/MAD baseline) are replaced by the expected value before the forecast is fitted and recorded in the plan; off (the default when absent)',
+      ),
     auto_tick: z.boolean().default(true).describe('run ticks on the alarm; false: only POST .../tick'),
     chunk_workloads: z
       .number()
@@ -288,6 +294,20 @@ export const WorkloadPlan = z
       .nullable(),
     failover: z.array(z.object({ node: z.string(), health: Health, action: z.string() })),
     reasons: z.array(z.string()),
+    anomalies: z
+      .array(
+        z.object({
+          steps_ago: z.number().int(),
+          value: z.number(),
+          expected: z.number(),
+          score: z.number(),
+          kind: z.enum(['spike', 'drop', 'level_shift']),
+        }),
+      )
+      .optional()
+      .describe(
+        'settings.anomaly_filter: demand anomalies seen this tick, newest first (spikes and drops were replaced by `expected` before the forecast was fitted)',
+      ),
   })
   .openapi('WorkloadPlan')
 

@@ -94,6 +94,8 @@ describe('OpenAPI', () => {
         '/v1/tenants/{tenant}/credentials',
         '/v1/lab/stress',
         '/v1/holons/{id}/lab/stress',
+        '/v1/lab/anomalies',
+        '/v1/holons/{id}/lab/anomalies',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec

@@ -44,6 +44,12 @@ import { createdData, startLedger } from './entry-data.ts'
 import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
 import { cause, counterfactualOf, rollback } from './lab-cause.ts'
 import { StressJobs } from './lab-stress.ts'
+import {
+  type AnomalySeries,
+  type AnomalySeriesQuery,
+  type AnomalySeriesRefusal,
+  anomalySeries,
+} from './lab-anomaly.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -457,5 +463,11 @@ export class HolonObject extends DurableObject<Env> {
     const doc = this.stressJobs.cancel(now())
     await this.schedule()
     return ok(doc)
+  }
+
+  // --- kernel lab: anomaly ---
+  /** The numeric series of the recent committed events the worker runs the anomaly detector on (read-only). */
+  async labAnomalySeries(q: AnomalySeriesQuery): Promise<Reply<AnomalySeries, AnomalySeriesRefusal>> {
+    return this.live ? anomalySeries(this.db, this.live.kernel, q) : fail({ code: 'holon_not_found' })
   }
 }

@@ -16,6 +16,7 @@ import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
 import { labCause } from './routes/lab-cause.ts'
 import { labStress } from './routes/lab-stress.ts'
+import { labAnomaly } from './routes/lab-anomaly.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
 import { marketsAuction } from './routes/markets-auction.ts'
@@ -65,6 +66,7 @@ export function createApp() {
   app.route('/', marketsShapley)
   app.route('/', marketsEquilibrium)
   app.route('/', marketsAuction)
+  app.route('/', labAnomaly)
   app.route('/', mcp)
   app.route('/', tenants)
   app.route('/', dashboard)

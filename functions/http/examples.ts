@@ -412,6 +412,19 @@ export const EXAMPLES: Record<string, Example[]> = {
       },
     },
   ],
+  'post /v1/lab/anomalies': [
+    {
+      summary: 'a request rate with a one-off spike at index 30 and a level shift from index 45',
+      value: {
+        series: [
+          100, 102, 99, 101, 98, 100, 103, 101, 99, 100, 102, 98, 101, 100, 99, 103, 100, 101, 98, 102, 100,
+          99, 101, 102, 100, 98, 101, 99, 100, 102, 180, 101, 99, 100, 102, 98, 101, 100, 99, 102, 100, 101,
+          99, 100, 98, 150, 151, 149, 152, 150, 148, 151, 150, 149, 152,
+        ],
+        options: { method: 'robust_z' },
+      },
+    },
+  ],
   'post /v1/mdp': [
     {
       summary: 'failover policy learnt from a health history',

@@ -1,6 +1,7 @@
 // The MOM orchestrator's pure core: situations and strategies, scaling, failover, placement by mode, actions.
 export * from './act.ts'
 export * from './allocate.ts'
+export * from './anomaly.ts'
 export * from './digest.ts'
 export * from './fleet.ts'
 export * from './mirror.ts'

@@ -23,6 +23,7 @@ import {
 import { greedyRoute, Topology } from '../routing/index.ts'
 import { applyPlacement } from './act.ts'
 import { auctionScarce, shareCost } from './allocate.ts'
+import { filterDemand } from './anomaly.ts'
 import { digestOf } from './digest.ts'
 import type { ResolvedNode, TickInput } from './model.ts'
 import { fits, placeByMode } from './modes.ts'
@@ -149,7 +150,11 @@ export function assessWorkload(ctx: TickContext, w: Workload): Assessed {
   const s = chooseStrategy(w, situation, input.strategies)
   const mine = ctx.byWorkload.get(w.id) ?? []
   const level = s.resilience_policy.redundancy_level
-  const series = input.demand[w.id] ?? []
+  const observed = input.demand[w.id] ?? []
+  // opt-in: one-off spikes and drops do not enter the forecast's fit (functions/orchestrator/anomaly.ts)
+  const filtered =
+    input.settings.anomaly_filter === 'robust_z' ? filterDemand(observed, input.settings.season) : null
+  const series = filtered ? filtered.series : observed
   const lastChange = input.last_change[w.id] ?? Number.NEGATIVE_INFINITY
   const spread = level !== 'none' || s.resilience_policy.failover_strategy === 'active_active'
   // replicas the fleet could host for this workload alone (one per node when they must be on distinct nodes)
@@ -236,6 +241,7 @@ export function assessWorkload(ctx: TickContext, w: Workload): Assessed {
     },
     failover,
     reasons,
+    ...(filtered && filtered.anomalies.length > 0 && { anomalies: filtered.anomalies }),
   }
   return { plan, demand, ...(proposal !== undefined && { proposal }) }
 }

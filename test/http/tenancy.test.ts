@@ -114,6 +114,7 @@ stored(
   'post /v1/holons/{id}/lab/stress',
   'get /v1/holons/{id}/lab/stress',
   'delete /v1/holons/{id}/lab/stress',
+  'get /v1/holons/{id}/lab/anomalies',
 )
 stored(
   'topology',
@@ -166,6 +167,7 @@ other(
   'post /v1/markets/shapley',
   'post /v1/markets/equilibrium',
   'post /v1/lab/stress',
+  'post /v1/lab/anomalies',
 )
 other(
   'deployment',
