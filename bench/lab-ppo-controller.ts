@@ -105,9 +105,8 @@ export class PpoController implements Controller {
     o.workloads.forEach((w, i) => {
       const v = views[i] as WorkloadView
       const a = this.choose(features(v), i, o)
-      placements[w.id] = reconcile(nodes, w.request, w.replicas, nextReplicas(v.replicas, a))
+      placements[w.id] = reconcile(nodes, w.request, w.replicas, nextReplicas(v, a))
     })
     return { placements }
   }
 }
-

@@ -34,13 +34,13 @@ export const HYPER = {
   clip: 0.2,
   epochs: 4,
   minibatch: 512,
-  lr_actor: 3e-4,
+  lr_actor: 1e-3,
   lr_critic: 1e-3,
   entropy: 0.01,
   max_grad_norm: 0.5,
   train_seeds: 32,
   minutes: 1440,
-  validate_every: 5,
+  validate_every: 3,
 }
 
 interface Sample {
@@ -148,7 +148,10 @@ export function update(
 }
 
 /** Rounds parameters to 7 significant digits for the stored file (inference runs on the rounded values). */
-const stored = (net: Mlp) => ({ sizes: net.sizes, params: [...net.params].map((x) => Number(x.toPrecision(7))) })
+const stored = (net: Mlp) => ({
+  sizes: net.sizes,
+  params: [...net.params].map((x) => Number(x.toPrecision(7))),
+})
 
 export function toWeights(actor: Mlp, critic: Mlp, training: Record<string, unknown>): PpoWeights {
   return {
@@ -178,9 +181,10 @@ export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      iterations: { type: 'string', default: '60' },
+      iterations: { type: 'string', default: '30' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string', default: 'functions/lab/learned/ppo-weights.json' },
+      'lr-actor': { type: 'string', default: String(HYPER.lr_actor) },
     },
     strict: true,
   })
@@ -188,6 +192,7 @@ export async function main(args: string[]): Promise<void> {
   const seed = Number(values.seed)
   if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(seed))
     throw new Error('--iterations is a positive integer, --seed an integer')
+  HYPER.lr_actor = Number(values['lr-actor'])
   const rand = mulberry32(seed)
   const sizes = [FEATURES.length, HYPER.hidden, HYPER.hidden]
   const actor = initMlp([...sizes, ACTIONS.length], seed * 2 + 1, 0.01)

@@ -76,7 +76,8 @@ describe('advantage normalisation', () => {
         expect(mean).toBeCloseTo(0, 6)
         expect(sd).toBeCloseTo(1, 5)
         for (let i = 1; i < xs.length; i++)
-          if ((xs[i] as number) > (xs[i - 1] as number)) expect(z[i]).toBeGreaterThanOrEqual(z[i - 1] as number)
+          if ((xs[i] as number) > (xs[i - 1] as number))
+            expect(z[i]).toBeGreaterThanOrEqual(z[i - 1] as number)
       }),
     )
   })
@@ -165,7 +166,8 @@ describe('networks', () => {
   it('Adam descends a quadratic', () => {
     const p = Float64Array.from([3, -2])
     const opt = new Adam(2)
-    for (let i = 0; i < 500; i++) opt.step(p, Float64Array.from([2 * (p[0] as number), 2 * (p[1] as number)]), 0.05)
+    for (let i = 0; i < 500; i++)
+      opt.step(p, Float64Array.from([2 * (p[0] as number), 2 * (p[1] as number)]), 0.05)
     expect(Math.abs(p[0] as number)).toBeLessThan(0.05)
     expect(Math.abs(p[1] as number)).toBeLessThan(0.05)
   })
@@ -196,8 +198,13 @@ describe('features and actions', () => {
       on_degraded: 0,
     })
     expect(x).toEqual([0, 3, 0.5, 2, 0, 0, -1, 0.25, 0])
-    expect(nextReplicas(10, 4)).toBe(10)
-    expect(nextReplicas(1, 0)).toBe(1)
-    expect(nextReplicas(4, 3)).toBe(5)
+    // keep; size for 50 %: ceil(330 / 50) = 7; for 80 %: ceil(330 / 80) = 5; bounded by 1..10
+    const v = { demand: 330, per_replica: 100, replicas: 3 }
+    expect(nextReplicas(v, 0)).toBe(3)
+    expect(nextReplicas(v, 2)).toBe(7)
+    expect(nextReplicas(v, 5)).toBe(5)
+    expect(nextReplicas({ ...v, demand: 5000 }, 1)).toBe(10)
+    expect(nextReplicas({ ...v, demand: 0 }, 1)).toBe(1)
+    expect(nextReplicas({ ...v, replicas: 0 }, 0)).toBe(1)
   })
 })

@@ -1,10 +1,15 @@
 // The learned scaling policy at inference: what it observes of one workload (features), its action set
-// (replica change -2..+2), the stored weights and a pure, deterministic forward pass that picks the action.
+// (keep the replicas, or size them for a target utilisation), the stored weights and a pure, deterministic
+// forward pass that picks the action.
 import { forward, type Mlp } from './mlp.ts'
 import { softmax } from './ppo.ts'
 
-/** Replica change per workload and step. */
-export const ACTIONS = [-2, -1, 0, 1, 2] as const
+/**
+ * The multiplicative action per workload and step: 0 keeps the placed replicas; u > 0 sizes them for
+ * utilisation u of the demand just seen, ceil(demand / (per_replica x u)): the current count times
+ * (load on it / u), the HPA's rule with a target the policy picks each step.
+ */
+export const ACTIONS = [0, 0.4, 0.5, 0.6, 0.7, 0.8] as const
 
 /** Replicas per workload, the same bounds as the baselines (HPA and the orchestrator run 1 to 10). */
 export const MIN_REPLICAS = 1
@@ -98,7 +103,11 @@ export function greedyAction(actor: Mlp, x: readonly number[]): number {
 }
 
 /** Index of an action drawn from the policy with a uniform draw u in [0, 1), and its probabilities. */
-export function sampleAction(actor: Mlp, x: readonly number[], u: number): { action: number; p: Float64Array } {
+export function sampleAction(
+  actor: Mlp,
+  x: readonly number[],
+  u: number,
+): { action: number; p: Float64Array } {
   const p = softmax(forward(actor, x))
   let acc = 0
   for (let i = 0; i < p.length; i++) {
@@ -108,7 +117,9 @@ export function sampleAction(actor: Mlp, x: readonly number[], u: number): { act
   return { action: p.length - 1, p }
 }
 
-/** The next replica count: the change applied to the placed replicas, within MIN_REPLICAS..MAX_REPLICAS. */
-export function nextReplicas(current: number, action: number): number {
-  return clip(current + (ACTIONS[action] ?? 0), MIN_REPLICAS, MAX_REPLICAS)
+/** The next replica count for an action index, within MIN_REPLICAS..MAX_REPLICAS. */
+export function nextReplicas(v: Pick<WorkloadView, 'demand' | 'per_replica' | 'replicas'>, action: number): number {
+  const u = ACTIONS[action] ?? 0
+  const n = u === 0 ? v.replicas : Math.ceil(v.demand / (Math.max(v.per_replica, 1e-9) * u))
+  return clip(n, MIN_REPLICAS, MAX_REPLICAS)
 }

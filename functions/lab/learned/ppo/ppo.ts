@@ -66,7 +66,8 @@ export function softmax(logits: ArrayLike<number>): Float64Array {
 
 export function entropy(p: ArrayLike<number>): number {
   let h = 0
-  for (let i = 0; i < p.length; i++) if ((p[i] as number) > 0) h -= (p[i] as number) * Math.log(p[i] as number)
+  for (let i = 0; i < p.length; i++)
+    if ((p[i] as number) > 0) h -= (p[i] as number) * Math.log(p[i] as number)
   return h
 }
 
