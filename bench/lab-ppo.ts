@@ -106,7 +106,7 @@ export async function run(quick = false): Promise<void> {
   const rows = heldOut(seeds, names)
   const wall = performance.now() - t0
   table(
-    `PPO scaling policy on held-out seeds ${seeds[0]}..${seeds[seeds.length - 1]} (one day each, 30 s steps, 120 s start-up)`,
+    `PPO scaling policy on held-out seeds ${seeds.join(', ')} (one day each, 30 s steps, 120 s start-up)`,
     ['seed', ...names.flatMap((n) => [`${n} SLA min`, `${n} replica-h`])],
     seeds.map((s) => [
       s,
@@ -143,5 +143,6 @@ export async function run(quick = false): Promise<void> {
   )
 }
 
-const self = (globalThis as { process?: { argv: string[] } }).process?.argv[1] ?? ''
-if (self.endsWith('lab-ppo.ts')) await run(self.includes('--quick'))
+// `node bench/lab-ppo.ts [--quick]` runs it alone
+const argv = (globalThis as { process?: { argv: string[] } }).process?.argv ?? []
+if ((argv[1] ?? '').endsWith('lab-ppo.ts')) await run(argv.includes('--quick'))

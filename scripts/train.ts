@@ -9,3 +9,6 @@ if (!load) {
   process.exit(2)
 }
 await (await load()).main(rest)
+
+// a module (top-level await), not a script
+export {}
