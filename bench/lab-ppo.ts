@@ -1,7 +1,7 @@
 // Kernel lab bench, `ppo`: the learned scaling policy against the HPA baseline and static peak on held-out
 // seeds of the fleet simulator (SLA-violation minutes, replica-hours, mean and spread), and its training time.
 
-import type { PpoWeights } from '../functions/lab/learned/ppo/index.ts'
+import { ACTIONS, type PpoWeights } from '../functions/lab/learned/ppo/index.ts'
 import weightsFile from '../functions/lab/learned/ppo-weights.json' with { type: 'json' }
 import { PpoController, REWARD } from './lab-ppo-controller.ts'
 import { fmt, table } from './report.ts'
@@ -29,8 +29,12 @@ export interface Row {
 
 type Make = (trace: Trace) => Controller
 
+/** The best constant action on the validation seeds (size every step for 60 % utilisation): the ablation. */
+export const FIXED_TARGET = 0.6
+
 export const CONTROLLERS: Record<string, Make> = {
   ppo: () => PpoController.fromWeights(weights),
+  fixed60: () => new PpoController(() => ACTIONS.indexOf(FIXED_TARGET), 'fixed 60 %'),
   hpa: () => new HpaController(),
   static: (t) => new StaticPeakController(t),
   // about 5 minutes of CPU per simulated day on this machine (a forecast and an MPC per workload per tick)
@@ -97,7 +101,7 @@ export function summarise(rows: Row[]): Summary[] {
 
 export async function run(quick = false): Promise<void> {
   const seeds = quick ? HELD_OUT.slice(0, 5) : HELD_OUT
-  const names = ['ppo', 'hpa', 'static']
+  const names = ['ppo', 'fixed60', 'hpa', 'static']
   // the orchestrator costs minutes per seed: only when asked for (PPO_BENCH_ORCHESTRATOR=1)
   const withOrchestrator = (globalThis as { process?: { env: Record<string, string | undefined> } }).process
     ?.env.PPO_BENCH_ORCHESTRATOR
