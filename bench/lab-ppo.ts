@@ -1,7 +1,7 @@
 // Kernel lab bench, `ppo`: the learned scaling policy against the HPA baseline and static peak on held-out
 // seeds of the fleet simulator (SLA-violation minutes, replica-hours, mean and spread), and its training time.
 
-import { ACTIONS, type PpoWeights } from '../functions/lab/learned/ppo/index.ts'
+import { ACTIONS, greedyAction, loadActor, type PpoWeights } from '../functions/lab/learned/ppo/index.ts'
 import weightsFile from '../functions/lab/learned/ppo-weights.json' with { type: 'json' }
 import { PpoController, REWARD } from './lab-ppo-controller.ts'
 import { fmt, table } from './report.ts'
@@ -99,6 +99,20 @@ export function summarise(rows: Row[]): Summary[] {
   })
 }
 
+/** How often the stored policy picks each action over one held-out day (all workloads, every step). */
+export function actionMix(seed: number): number[] {
+  const actor = loadActor(weights)
+  const counts = ACTIONS.map(() => 0)
+  const controller = new PpoController((x) => {
+    const a = greedyAction(actor, x)
+    counts[a] = (counts[a] as number) + 1
+    return a
+  })
+  compare(makeTrace({ seed, minutes: 1440 }), [controller], { startup_seconds: 120 })
+  const total = counts.reduce((a, b) => a + b, 0)
+  return counts.map((c) => c / total)
+}
+
 export async function run(quick = false): Promise<void> {
   const seeds = quick ? HELD_OUT.slice(0, 5) : HELD_OUT
   const names = ['ppo', 'fixed60', 'hpa', 'static']
@@ -130,6 +144,11 @@ export async function run(quick = false): Promise<void> {
       `${fmt(s.rh_mean, 1)} ± ${fmt(s.rh_sd, 1)}`,
       fmt(s.cost_mean, 1),
     ]),
+  )
+  table(
+    `Actions of the stored policy over held-out seed ${seeds[0]} (share of workload-steps)`,
+    ACTIONS.map((a) => (a === 0 ? 'keep' : `size for ${Math.round(a * 100)} %`)),
+    [actionMix(seeds[0] as number).map((x) => fmt(100 * x, 1))],
   )
   const t = weights.training
   table(

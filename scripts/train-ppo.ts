@@ -181,7 +181,7 @@ export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      iterations: { type: 'string', default: '30' },
+      iterations: { type: 'string', default: '40' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string', default: 'functions/lab/learned/ppo-weights.json' },
       'lr-actor': { type: 'string', default: String(HYPER.lr_actor) },
@@ -224,7 +224,8 @@ export async function main(args: string[]): Promise<void> {
       const w = toWeights(actor, critic, meta(it))
       const cost = validationCost(w)
       line += ` validation ${cost.toFixed(1)}`
-      if (!best || cost < best.cost) best = { cost, weights: w, iteration: it }
+      // among equal validation costs, the most trained policy
+      if (!best || cost <= best.cost) best = { cost, weights: w, iteration: it }
     }
     console.error(line)
   }

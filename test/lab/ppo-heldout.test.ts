@@ -88,19 +88,25 @@ describe('the stored policy', () => {
 })
 
 describe('held out: the documented conclusion, computed', () => {
-  it('on three held-out seeds, fewer replica-hours than HPA on each and a lower cost (4 x minutes + replica-hours) in all', () => {
+  it('on three held-out seeds: fewer replica-hours than HPA on each and a lower cost in all; no clear win over the fixed 60 % rule', () => {
     const seeds = HELD_OUT.slice(0, 3)
-    const rows = heldOut(seeds, ['ppo', 'hpa'])
-    let ppoCost = 0
-    let hpaCost = 0
+    const rows = heldOut(seeds, ['ppo', 'fixed60', 'hpa'])
+    const cost = (name: string) =>
+      rows
+        .filter((r) => r.controller === name)
+        .reduce(
+          (a, r) =>
+            a + REWARD.violation_minute * r.sla_violation_minutes + REWARD.replica_hour * r.replica_hours,
+          0,
+        )
     for (const seed of seeds) {
       const ppo = rows.find((r) => r.seed === seed && r.controller === 'ppo')
       const hpa = rows.find((r) => r.seed === seed && r.controller === 'hpa')
       if (!ppo || !hpa) throw new Error('both ran')
       expect(ppo.replica_hours).toBeLessThan(hpa.replica_hours)
-      ppoCost += REWARD.violation_minute * ppo.sla_violation_minutes + ppo.replica_hours
-      hpaCost += REWARD.violation_minute * hpa.sla_violation_minutes + hpa.replica_hours
     }
-    expect(ppoCost).toBeLessThan(hpaCost)
+    expect(cost('ppo')).toBeLessThan(cost('hpa'))
+    // the learned policy is not kept: within 3 % of the best constant action's cost (docs/kernel-lab-ppo.md)
+    expect(Math.abs(cost('ppo') - cost('fixed60')) / cost('fixed60')).toBeLessThan(0.03)
   }, 60_000)
 })
