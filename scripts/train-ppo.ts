@@ -7,19 +7,15 @@ import { compare, makeTrace, simulate } from '../bench/simulate/index.ts'
 import {
   ACTIONS,
   Adam,
-  backward,
-  clippedSurrogate,
   FEATURES,
   forward,
-  forwardTrace,
   gae,
   initMlp,
   type Mlp,
-  normalise,
   type PpoWeights,
-  policyLogitGrad,
+  type Sample,
   sampleAction,
-  softmax,
+  update,
 } from '../functions/lab/learned/ppo/index.ts'
 import { mulberry32 } from '../functions/random/index.ts'
 
@@ -41,14 +37,6 @@ export const HYPER = {
   train_seeds: 32,
   minutes: 1440,
   validate_every: 3,
-}
-
-interface Sample {
-  x: number[]
-  action: number
-  logp: number
-  advantage: number
-  ret: number
 }
 
 /** One simulated day with the stochastic policy: per workload a trajectory, advantages by GAE. */
@@ -94,57 +82,6 @@ export function rollout(actor: Mlp, critic: Mlp, seed: number, rand: () => numbe
       })
   }
   return out
-}
-
-/** PPO epochs over one batch: clipped surrogate + entropy for the actor, squared error for the critic. */
-export function update(
-  actor: Mlp,
-  critic: Mlp,
-  optA: Adam,
-  optC: Adam,
-  batch: Sample[],
-  rand: () => number,
-): { clipped: number; entropy: number } {
-  const adv = normalise(batch.map((s) => s.advantage))
-  const order = batch.map((_, i) => i)
-  let clippedCount = 0
-  let seen = 0
-  let ent = 0
-  const gA = new Float64Array(actor.params.length)
-  const gC = new Float64Array(critic.params.length)
-  for (let e = 0; e < HYPER.epochs; e++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1))
-      ;[order[i], order[j]] = [order[j] as number, order[i] as number]
-    }
-    for (let start = 0; start < order.length; start += HYPER.minibatch) {
-      const idx = order.slice(start, start + HYPER.minibatch)
-      gA.fill(0)
-      gC.fill(0)
-      for (const k of idx) {
-        const s = batch[k] as Sample
-        const ta = forwardTrace(actor, s.x)
-        const p = softmax(ta[ta.length - 1] as Float64Array)
-        const logp = Math.log(Math.max(1e-12, p[s.action] as number))
-        const { dLogp } = clippedSurrogate(logp, s.logp, adv[k] as number, HYPER.clip)
-        if (dLogp === 0) clippedCount++
-        seen++
-        const g = policyLogitGrad(p, s.action, dLogp, HYPER.entropy)
-        // ascend objective + entropy: descend its negative, averaged over the minibatch
-        for (let q = 0; q < g.length; q++) g[q] = -(g[q] as number) / idx.length
-        backward(actor, ta, g, gA)
-        let h = 0
-        for (const pi of p) if (pi > 0) h -= pi * Math.log(pi)
-        ent += h
-        const tc = forwardTrace(critic, s.x)
-        const v = (tc[tc.length - 1] as Float64Array)[0] as number
-        backward(critic, tc, [(v - s.ret) / idx.length], gC)
-      }
-      optA.step(actor.params, gA, HYPER.lr_actor, HYPER.max_grad_norm)
-      optC.step(critic.params, gC, HYPER.lr_critic, HYPER.max_grad_norm)
-    }
-  }
-  return { clipped: clippedCount / seen, entropy: ent / seen }
 }
 
 /** Rounds parameters to 7 significant digits for the stored file (inference runs on the rounded values). */
@@ -218,7 +155,7 @@ export async function main(args: string[]): Promise<void> {
     const traceSeed = TRAIN_SEED_BASE + ((it - 1) % HYPER.train_seeds)
     const batch = rollout(actor, critic, traceSeed, rand)
     const meanReward = batch.reduce((a, s) => a + s.ret, 0) / batch.length
-    const stats = update(actor, critic, optA, optC, batch, rand)
+    const stats = update(actor, critic, optA, optC, batch, HYPER, rand)
     let line = `iter ${it} seed ${traceSeed} samples ${batch.length} mean return ${meanReward.toFixed(3)} clipped ${stats.clipped.toFixed(3)} entropy ${stats.entropy.toFixed(3)} cpu ${cpuS().toFixed(0)} s`
     if (it % HYPER.validate_every === 0 || it === iterations) {
       const w = toWeights(actor, critic, meta(it))

@@ -15,9 +15,12 @@ import {
   nextReplicas,
   normalise,
   policyLogitGrad,
+  type Sample,
   sampleAction,
   softmax,
+  update,
 } from '../../functions/lab/learned/ppo/index.ts'
+import { mulberry32 } from '../../functions/random/index.ts'
 
 describe('GAE', () => {
   it('a 3-step episode, by hand', () => {
@@ -206,5 +209,55 @@ describe('features and actions', () => {
     expect(nextReplicas({ ...v, demand: 5000 }, 1)).toBe(10)
     expect(nextReplicas({ ...v, demand: 0 }, 1)).toBe(1)
     expect(nextReplicas({ ...v, replicas: 0 }, 0)).toBe(1)
+  })
+})
+
+describe('one PPO update, end to end', () => {
+  /** A contextual bandit: arm 1 pays 1 in context +1, arm 0 pays 1 in context -1; one-step episodes. */
+  function trainBandit(seed: number) {
+    const rand = mulberry32(seed)
+    const actor = initMlp([1, 8, 2], seed, 0.01)
+    const critic = initMlp([1, 8, 1], seed + 1)
+    const optA = new Adam(actor.params.length)
+    const optC = new Adam(critic.params.length)
+    const hyper = {
+      clip: 0.2,
+      epochs: 4,
+      minibatch: 64,
+      lr_actor: 3e-3,
+      lr_critic: 3e-3,
+      entropy: 0,
+      max_grad_norm: 1,
+    }
+    for (let it = 0; it < 30; it++) {
+      const batch: Sample[] = []
+      for (let i = 0; i < 256; i++) {
+        const x = [rand() < 0.5 ? -1 : 1]
+        const { action, p } = sampleAction(actor, x, rand())
+        const r = (x[0] === 1) === (action === 1) ? 1 : 0
+        const v = forward(critic, x)[0] as number
+        const { advantages, returns } = gae([r], [v], 0, 0.99, 0.95)
+        batch.push({
+          x,
+          action,
+          logp: Math.log(p[action] as number),
+          advantage: advantages[0] as number,
+          ret: returns[0] as number,
+        })
+      }
+      update(actor, critic, optA, optC, batch, hyper, rand)
+    }
+    return { actor, critic }
+  }
+
+  it('learns the paying arm in each context, and its critic the payoff', () => {
+    const { actor, critic } = trainBandit(3)
+    expect(softmax(forward(actor, [1]))[1]).toBeGreaterThan(0.9)
+    expect(softmax(forward(actor, [-1]))[0]).toBeGreaterThan(0.9)
+    expect(forward(critic, [1])[0]).toBeGreaterThan(0.7)
+  })
+
+  it('is seeded: the same seed trains the same parameters', () => {
+    expect([...trainBandit(5).actor.params]).toEqual([...trainBandit(5).actor.params])
   })
 })

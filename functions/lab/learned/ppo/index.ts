@@ -3,3 +3,4 @@
 export * from './mlp.ts'
 export * from './policy.ts'
 export * from './ppo.ts'
+export * from './update.ts'

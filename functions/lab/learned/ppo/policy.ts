@@ -118,7 +118,10 @@ export function sampleAction(
 }
 
 /** The next replica count for an action index, within MIN_REPLICAS..MAX_REPLICAS. */
-export function nextReplicas(v: Pick<WorkloadView, 'demand' | 'per_replica' | 'replicas'>, action: number): number {
+export function nextReplicas(
+  v: Pick<WorkloadView, 'demand' | 'per_replica' | 'replicas'>,
+  action: number,
+): number {
   const u = ACTIONS[action] ?? 0
   const n = u === 0 ? v.replicas : Math.ceil(v.demand / (Math.max(v.per_replica, 1e-9) * u))
   return clip(n, MIN_REPLICAS, MAX_REPLICAS)
