@@ -12,6 +12,7 @@ import {
   MAX_PERIOD,
   MAX_SERIES,
 } from './budgets.ts'
+import { lstmForecaster } from '../lab/learned/forecaster.ts'
 import { holtWinters } from './holt-winters.ts'
 import type { Forecaster } from './model.ts'
 import { normalQuantile, quantile } from './numeric.ts'
@@ -22,6 +23,7 @@ import {
   ForecastInputError,
   type ForecastModel,
   type ForecastOptions,
+  DEFAULT_MODELS,
   MODELS,
 } from './types.ts'
 
@@ -29,6 +31,7 @@ const FORECASTERS: Record<ForecastModel, Forecaster> = {
   seasonal_naive: seasonalNaive,
   holt_winters: holtWinters,
   ar,
+  lstm: lstmForecaster,
 }
 
 /** Relative difference under which two backtest errors tie (and the simpler model wins). */
@@ -68,7 +71,7 @@ export const trainingMinimum = (model: ForecastModel, period: number): number =>
 
 /** Fewest series points with which `forecast` answers (some model fits one backtest origin of the horizon). */
 export function minimumLength(options: ForecastOptions): number {
-  const models = options.models ?? MODELS
+  const models = options.models ?? DEFAULT_MODELS
   return Math.min(...models.map((m) => trainingMinimum(m, options.period))) + options.horizon
 }
 
@@ -87,7 +90,7 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
   const { horizon: h, period: m } = options
   const level = options.level ?? 0.9
   const n = series.length
-  const asked = MODELS.filter((x) => (options.models ?? MODELS).includes(x))
+  const asked = MODELS.filter((x) => (options.models ?? DEFAULT_MODELS).includes(x))
   const skipped: Backtest[] = []
   const usable: ForecastModel[] = []
   for (const model of asked) {

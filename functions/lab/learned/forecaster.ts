@@ -1,0 +1,32 @@
+// The stored LSTM as a forecaster of functions/forecast: no per-series fit (one global model), a budgeted forecast.
+import type { StepBudget } from '../../budget/index.ts'
+import type { Fitted, Forecaster } from '../../forecast/model.ts'
+import { type LstmWeights, lstmForecast, lstmMinLength, parameterCount } from './lstm.ts'
+import stored from './lstm-weights.json' with { type: 'json' }
+
+export const LSTM_WEIGHTS = stored as LstmWeights
+
+/**
+ * Multiply-adds of the forward pass per forecast budget step. A budget step is calibrated at 50,000 per CPU ms
+ * (functions/forecast/budgets.ts); `npm run bench -- lab` measures the forward pass (bench/lab-lstm.ts) at about
+ * twice that rate in steps counted this way, so the milliseconds stay an upper estimate.
+ */
+export const LSTM_WORK_PER_STEP = 2
+
+export function lstmForecasterOf(w: LstmWeights): Forecaster {
+  return {
+    model: 'lstm',
+    minLength: (m) => lstmMinLength(w, m),
+    fit(_train, m): Fitted {
+      return {
+        model: 'lstm',
+        params: { hidden: w.hidden, context: w.context, parameters: parameterCount(w), period: m },
+        forecastFrom: (y, origin, h, budget: StepBudget) =>
+          lstmForecast(w, y, origin, m, h, (work) => budget.spend(Math.ceil(work / LSTM_WORK_PER_STEP))),
+      }
+    },
+  }
+}
+
+/** The forecaster over the weights stored in the repository. */
+export const lstmForecaster: Forecaster = lstmForecasterOf(LSTM_WEIGHTS)
