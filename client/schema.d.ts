@@ -6231,7 +6231,7 @@ export interface components {
      * @description the chosen model: lowest backtest MASE (MAE when MASE is undefined)
      * @enum {string}
      */
-    ForecastModel: "seasonal_naive" | "holt_winters" | "ar";
+    ForecastModel: "seasonal_naive" | "holt_winters" | "ar" | "lstm";
     ForecastBacktest: {
       model: components["schemas"]["ForecastModel"];
       /** @description mean absolute scaled error; null when undefined or skipped */
@@ -6251,7 +6251,7 @@ export interface components {
       horizon: number;
       /** @description prediction interval coverage; default 0.9 */
       level?: number;
-      /** @description models to backtest and choose from; default all three */
+      /** @description models to backtest and choose from; default seasonal_naive, holt_winters and ar (lstm only when named) */
       models?: components["schemas"]["ForecastModel"][];
       /** @description most rolling origins of the backtest; default 20 */
       origins?: number;

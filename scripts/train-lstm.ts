@@ -5,7 +5,7 @@
 // worker runs functions/lab/learned/lstm.ts' hand-written forward pass over the stored weights.
 import { writeFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
-import { corpus, TRAIN_SEEDS } from '../bench/lab-lstm-corpus.ts'
+import { corpus, FAMILIES, TRAIN_SEEDS } from '../bench/lab-lstm-corpus.ts'
 import {
   LSTM_INPUTS,
   type LstmWeights,
@@ -20,11 +20,12 @@ export const HIDDEN = 16
 export const CONTEXT = 24
 /** Teacher-forced steps after the origin in each training window (the window is CONTEXT + FUTURE steps). */
 export const FUTURE = 12
-/** Every STRIDE-th origin of each series makes a window. */
-const STRIDE = 5
+/** Windows drawn per series family (a seeded sample of every possible origin), so that no family dominates. */
+const WINDOWS_PER_FAMILY = 3000
 const SEED = 14
-const BATCH = 512
+const BATCH = 128
 const LEARNING_RATE = 0.01
+const EPOCHS = 5
 export const WEIGHTS_PATH = new URL('../functions/lab/learned/lstm-weights.json', import.meta.url)
 
 /** The network: an LSTM with sigmoid gates and a dense output at every step (what lstm.ts computes by hand). */
@@ -42,7 +43,9 @@ export function buildLstmModel(hidden = HIDDEN, seed = SEED): tf.LayersModel {
       unitForgetBias: true,
     }),
   )
-  model.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }))
+  model.add(
+    tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
+  )
   return model
 }
 
@@ -55,29 +58,37 @@ export function modelFromWeights(w: LstmWeights): tf.LayersModel {
   return model
 }
 
-/** Training windows: inputs [window][step][feature] and targets [window][step][1], shuffled by a seeded generator. */
+/** Training windows: inputs [window][step][feature] and targets [window][step][1], in a seeded random order. */
 export function trainingWindows(seeds: readonly number[]): { xs: number[][][]; ys: number[][][] } {
+  const r = mulberry32(SEED)
+  const shuffle = <T>(a: T[]): T[] => {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1))
+      ;[a[i], a[j]] = [a[j] as T, a[i] as T]
+    }
+    return a
+  }
+  const chosen: { y: number[]; m: number; o: number }[] = []
+  for (const family of FAMILIES) {
+    const all: { y: number[]; m: number; o: number }[] = []
+    for (const { y, period: m } of corpus(seeds, [family]))
+      for (let o = CONTEXT + 2 * m; o + FUTURE + 1 <= y.length; o++) all.push({ y, m, o })
+    chosen.push(...shuffle(all).slice(0, WINDOWS_PER_FAMILY))
+  }
+  shuffle(chosen)
   const xs: number[][][] = []
   const ys: number[][][] = []
-  for (const { y, period: m } of corpus(seeds)) {
+  for (const { y, m, o } of chosen) {
     const at = (t: number) => y[t] as number
-    for (let o = CONTEXT + 2 * m; o + FUTURE + 1 <= y.length; o += STRIDE) {
-      const s = lstmScale(y, o, m, CONTEXT)
-      const x: number[][] = []
-      const target: number[][] = []
-      for (let t = o - CONTEXT; t < o + FUTURE; t++) {
-        x.push(lstmInput(at, t, m, s))
-        target.push([lstmTarget(y, t, m, s)])
-      }
-      xs.push(x)
-      ys.push(target)
+    const s = lstmScale(y, o, m, CONTEXT)
+    const x: number[][] = []
+    const target: number[][] = []
+    for (let t = o - CONTEXT; t < o + FUTURE; t++) {
+      x.push(lstmInput(at, t, m, s))
+      target.push([lstmTarget(y, t, m, s)])
     }
-  }
-  const r = mulberry32(SEED)
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1))
-    ;[xs[i], xs[j]] = [xs[j] as number[][], xs[i] as number[][]]
-    ;[ys[i], ys[j]] = [ys[j] as number[][], ys[i] as number[][]]
+    xs.push(x)
+    ys.push(target)
   }
   return { xs, ys }
 }
@@ -98,8 +109,9 @@ export async function trainLstm(epochs: number): Promise<LstmWeights> {
     verbose: 0,
     callbacks: {
       onEpochEnd: (epoch, logs) => {
-        losses.push(Number((logs?.loss as number).toFixed(5)))
-        console.log(`epoch ${epoch + 1}/${epochs}: loss ${logs?.loss}`)
+        const loss = Number(logs?.loss ?? Number.NaN)
+        losses.push(Number(loss.toFixed(5)))
+        console.log(`epoch ${epoch + 1}/${epochs}: loss ${loss}`)
       },
     },
   })
@@ -122,6 +134,7 @@ export async function trainLstm(epochs: number): Promise<LstmWeights> {
       library: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)`,
       seeds: `${TRAIN_SEEDS[0]}..${TRAIN_SEEDS.at(-1)}`,
       windows: xs.length,
+      windows_per_family: WINDOWS_PER_FAMILY,
       window_steps: CONTEXT + FUTURE,
       epochs,
       batch: BATCH,
@@ -138,7 +151,7 @@ export async function trainLstm(epochs: number): Promise<LstmWeights> {
 
 export async function main(args: string[]): Promise<void> {
   const i = args.indexOf('--epochs')
-  const epochs = i >= 0 ? Number(args[i + 1]) : 30
+  const epochs = i >= 0 ? Number(args[i + 1]) : EPOCHS
   const w = await trainLstm(epochs)
   writeFileSync(WEIGHTS_PATH, `${JSON.stringify(w, null, 1)}\n`)
   console.log(

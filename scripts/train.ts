@@ -9,3 +9,5 @@ if (!load) {
   process.exit(2)
 }
 await (await load()).main(rest)
+
+export {}

@@ -1,6 +1,7 @@
 // forecast(): backtest each model by rolling origin, choose the lowest MASE, refit it on the whole series, and
 // put empirical prediction intervals around its forecast.
 import { BudgetExceededError, type StepBudget } from '../budget/index.ts'
+import { LSTM_DEFAULT_STEPS, lstmForecaster, lstmSteps } from '../lab/learned/forecaster.ts'
 import { ar } from './ar.ts'
 import { type BacktestRun, backtest, naiveScales, rollingOrigins } from './backtest.ts'
 import {
@@ -12,7 +13,6 @@ import {
   MAX_PERIOD,
   MAX_SERIES,
 } from './budgets.ts'
-import { lstmForecaster } from '../lab/learned/forecaster.ts'
 import { holtWinters } from './holt-winters.ts'
 import type { Forecaster } from './model.ts'
 import { normalQuantile, quantile } from './numeric.ts'
@@ -23,7 +23,6 @@ import {
   ForecastInputError,
   type ForecastModel,
   type ForecastOptions,
-  DEFAULT_MODELS,
   MODELS,
 } from './types.ts'
 
@@ -71,7 +70,7 @@ export const trainingMinimum = (model: ForecastModel, period: number): number =>
 
 /** Fewest series points with which `forecast` answers (some model fits one backtest origin of the horizon). */
 export function minimumLength(options: ForecastOptions): number {
-  const models = options.models ?? DEFAULT_MODELS
+  const models = options.models ?? MODELS
   return Math.min(...models.map((m) => trainingMinimum(m, options.period))) + options.horizon
 }
 
@@ -90,13 +89,15 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
   const { horizon: h, period: m } = options
   const level = options.level ?? 0.9
   const n = series.length
-  const asked = MODELS.filter((x) => (options.models ?? DEFAULT_MODELS).includes(x))
+  const asked = MODELS.filter((x) => (options.models ?? MODELS).includes(x))
   const skipped: Backtest[] = []
   const usable: ForecastModel[] = []
+  const origins0 = options.origins ?? DEFAULT_ORIGINS
   for (const model of asked) {
     const need = trainingMinimum(model, m)
-    if (need + h <= n) usable.push(model)
-    else
+    // unnamed, the learned model may not turn a request the classic models answer into a budget refusal
+    const cost = model === 'lstm' && !options.models ? lstmSteps(origins0 + 1, h) : 0
+    if (need + h > n)
       skipped.push({
         model,
         mase: null,
@@ -104,6 +105,15 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
         origins: 0,
         skipped: `needs at least ${need + h} points (${need} to train, ${h} to test one origin); the series has ${n}`,
       })
+    else if (cost > LSTM_DEFAULT_STEPS)
+      skipped.push({
+        model,
+        mase: null,
+        mae: null,
+        origins: 0,
+        skipped: `would spend about ${cost} budget steps, more than the ${LSTM_DEFAULT_STEPS} it gets unless named in models`,
+      })
+    else usable.push(model)
   }
   if (usable.length === 0)
     throw new ForecastInputError(

@@ -2,14 +2,12 @@
 
 export type ForecastModel = 'seasonal_naive' | 'holt_winters' | 'ar' | 'lstm'
 
-/** Every model a request may name, simplest first: a tie in backtest error goes to the earlier model of this list. */
-export const MODELS: readonly ForecastModel[] = ['seasonal_naive', 'holt_winters', 'ar', 'lstm']
-
 /**
- * The models tried when a request names none. The learned `lstm` (functions/lab/learned) is not among them: it
- * lost to Holt-Winters on held-out traces (docs/kernel-lab-lstm.md), so it is selectable only by name.
+ * Simplest first: a tie in backtest error goes to the earlier model of this list. The learned `lstm`
+ * (functions/lab/learned) beat Holt-Winters on held-out traces (docs/kernel-lab-lstm.md), so it is a candidate
+ * too; unnamed, it is tried only within its share of the budget (LSTM_DEFAULT_STEPS).
  */
-export const DEFAULT_MODELS: readonly ForecastModel[] = ['seasonal_naive', 'holt_winters', 'ar']
+export const MODELS: readonly ForecastModel[] = ['seasonal_naive', 'holt_winters', 'ar', 'lstm']
 
 export interface ForecastOptions {
   horizon: number
@@ -17,7 +15,7 @@ export interface ForecastOptions {
   period: number
   /** Coverage of the prediction interval, in (0, 1); default 0.9. */
   level?: number
-  /** The models to try (default: DEFAULT_MODELS). */
+  /** The models to try (default: all four, the LSTM within LSTM_DEFAULT_STEPS). */
   models?: ForecastModel[]
   /** Most rolling origins of the backtest (default DEFAULT_ORIGINS). */
   origins?: number

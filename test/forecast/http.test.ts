@@ -19,7 +19,7 @@ describe('POST /v1/forecast', () => {
     expect(body.point).toHaveLength(12)
     expect(body.level).toBe(0.9)
     expect(body.backtest[0]).toMatchObject({ model: body.model, chosen: true, origins: 20 })
-    expect(body.backtest).toHaveLength(3)
+    expect(body.backtest).toHaveLength(4)
     for (let j = 0; j < 12; j++) {
       expect(body.lower[j]).toBeLessThanOrEqual(body.point[j] as number)
       expect(body.point[j]).toBeLessThanOrEqual(body.upper[j] as number)

@@ -71,7 +71,11 @@ describe('the LSTM forward pass', () => {
       const [lstm, dense] = model.layers as [tf.layers.Layer, tf.layers.Layer]
       const [k, rk] = lstm.getWeights()
       const r = mulberry32(seed)
-      lstm.setWeights([k as tf.Tensor, rk as tf.Tensor, tf.tensor1d(Array.from({ length: 4 * hidden }, () => r() - 0.5))])
+      lstm.setWeights([
+        k as tf.Tensor,
+        rk as tf.Tensor,
+        tf.tensor1d(Array.from({ length: 4 * hidden }, () => r() - 0.5)),
+      ])
       dense.setWeights([
         tf.tensor2d(Array.from({ length: hidden }, () => [2 * r() - 1])),
         tf.tensor1d([r() - 0.5]),

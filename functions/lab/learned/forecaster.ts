@@ -1,7 +1,8 @@
 // The stored LSTM as a forecaster of functions/forecast: no per-series fit (one global model), a budgeted forecast.
 import type { StepBudget } from '../../budget/index.ts'
+import { FORECAST_CPU_MS, STEPS_PER_MS } from '../../forecast/budgets.ts'
 import type { Fitted, Forecaster } from '../../forecast/model.ts'
-import { type LstmWeights, lstmForecast, lstmMinLength, parameterCount } from './lstm.ts'
+import { cellWork, type LstmWeights, lstmForecast, lstmMinLength, parameterCount } from './lstm.ts'
 import stored from './lstm-weights.json' with { type: 'json' }
 
 export const LSTM_WEIGHTS = stored as LstmWeights
@@ -12,6 +13,17 @@ export const LSTM_WEIGHTS = stored as LstmWeights
  * twice that rate in steps counted this way, so the milliseconds stay an upper estimate.
  */
 export const LSTM_WORK_PER_STEP = 2
+
+/**
+ * Budget steps an unnamed LSTM may cost a forecast request: a tenth of the request's budget (25 CPU ms), so that
+ * adding it to the default models never turns a request the classic models answer (at most about 11 million of
+ * the 12.5 million steps) into a budget refusal. Named in `models`, it may spend the whole budget.
+ */
+export const LSTM_DEFAULT_STEPS = (FORECAST_CPU_MS * STEPS_PER_MS) / 10
+
+/** Budget steps of `forecasts` forecasts of horizon h with the stored weights (a backtest is origins + the final one). */
+export const lstmSteps = (forecasts: number, h: number, w: LstmWeights = LSTM_WEIGHTS): number =>
+  forecasts * (w.context + h - 1) * Math.ceil(cellWork(w) / LSTM_WORK_PER_STEP)
 
 export function lstmForecasterOf(w: LstmWeights): Forecaster {
   return {
