@@ -6251,7 +6251,7 @@ export interface components {
       horizon: number;
       /** @description prediction interval coverage; default 0.9 */
       level?: number;
-      /** @description models to backtest and choose from; default seasonal_naive, holt_winters and ar (lstm only when named) */
+      /** @description models to backtest and choose from; default all four, lstm only for periods 12 to 48 within a tenth of the budget */
       models?: components["schemas"]["ForecastModel"][];
       /** @description most rolling origins of the backtest; default 20 */
       origins?: number;

@@ -6,7 +6,7 @@ export const ForecastModelName = z
   .enum(['seasonal_naive', 'holt_winters', 'ar', 'lstm'])
   .openapi('ForecastModel', {
     description:
-      'seasonal naive, Holt-Winters (additive season), AR(p), or the learned LSTM (only when named: docs/kernel-lab-lstm.md)',
+      'seasonal naive, Holt-Winters (additive season), AR(p), or the learned LSTM (docs/kernel-lab-lstm.md)',
   })
 
 export const ForecastRequest = z
@@ -25,7 +25,7 @@ export const ForecastRequest = z
       .max(4)
       .optional()
       .describe(
-        'models to backtest and choose from; default seasonal_naive, holt_winters and ar (lstm only when named)',
+        'models to backtest and choose from; default all four, lstm only for periods 12 to 48 within a tenth of the budget',
       ),
     origins: z
       .number()

@@ -1,7 +1,7 @@
 // forecast(): backtest each model by rolling origin, choose the lowest MASE, refit it on the whole series, and
 // put empirical prediction intervals around its forecast.
 import { BudgetExceededError, type StepBudget } from '../budget/index.ts'
-import { LSTM_DEFAULT_STEPS, lstmForecaster, lstmSteps } from '../lab/learned/forecaster.ts'
+import { lstmByDefault, lstmForecaster } from '../lab/learned/forecaster.ts'
 import { ar } from './ar.ts'
 import { type BacktestRun, backtest, naiveScales, rollingOrigins } from './backtest.ts'
 import {
@@ -95,8 +95,8 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
   const origins0 = options.origins ?? DEFAULT_ORIGINS
   for (const model of asked) {
     const need = trainingMinimum(model, m)
-    // unnamed, the learned model may not turn a request the classic models answer into a budget refusal
-    const cost = model === 'lstm' && !options.models ? lstmSteps(origins0 + 1, h) : 0
+    // unnamed, the learned model runs only where it was shown to win, and within a share of the budget
+    const why = model === 'lstm' && !options.models ? lstmByDefault(m, h, origins0) : undefined
     if (need + h > n)
       skipped.push({
         model,
@@ -105,14 +105,7 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
         origins: 0,
         skipped: `needs at least ${need + h} points (${need} to train, ${h} to test one origin); the series has ${n}`,
       })
-    else if (cost > LSTM_DEFAULT_STEPS)
-      skipped.push({
-        model,
-        mase: null,
-        mae: null,
-        origins: 0,
-        skipped: `would spend about ${cost} budget steps, more than the ${LSTM_DEFAULT_STEPS} it gets unless named in models`,
-      })
+    else if (why) skipped.push({ model, mase: null, mae: null, origins: 0, skipped: why })
     else usable.push(model)
   }
   if (usable.length === 0)

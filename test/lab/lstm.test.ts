@@ -148,15 +148,29 @@ describe('in the forecaster', () => {
   })
 
   it('unnamed, it is skipped beyond its share of the budget; named, the same request runs it', () => {
-    const y = diurnal(24 * 40, 96)
+    const y = diurnal(24 * 40, 48)
     // 21 forecasts of (24 + 199) cell steps exceed LSTM_DEFAULT_STEPS
     expect(lstmSteps(21, 200)).toBeGreaterThan(LSTM_DEFAULT_STEPS)
     expect(lstmSteps(21, 12)).toBeLessThanOrEqual(LSTM_DEFAULT_STEPS)
-    const plain = forecast(y, { horizon: 200, period: 96 })
+    const plain = forecast(y, { horizon: 200, period: 48 })
     expect(plain.backtest.find((b) => b.model === 'lstm')).toMatchObject({ origins: 0, mase: null })
     expect(plain.backtest.find((b) => b.model === 'lstm')?.skipped).toMatch(/budget steps/)
-    const named = forecast(y, { horizon: 200, period: 96, models: ['holt_winters', 'lstm'] })
+    const named = forecast(y, { horizon: 200, period: 48, models: ['holt_winters', 'lstm'] })
     expect(named.backtest.find((b) => b.model === 'lstm')?.origins).toBe(20)
+  })
+
+  it('unnamed, it is tried only for the seasons it was judged on (12 to 48); named, for any', () => {
+    for (const m of [1, 6, 60, 96]) {
+      const y = diurnal(24 + 2 * m + 12 + 40, m)
+      const plain = forecast(y, { horizon: 12, period: m })
+      expect(plain.backtest.find((b) => b.model === 'lstm')?.skipped).toMatch(/periods 12 to 48/)
+      const named = forecast(y, { horizon: 12, period: m, models: ['lstm'] })
+      expect(named.model).toBe('lstm')
+    }
+    for (const m of [12, 48]) {
+      const plain = forecast(diurnal(24 + 2 * m + 12 + 40, m), { horizon: 12, period: m })
+      expect(plain.backtest.find((b) => b.model === 'lstm')?.origins).toBe(20)
+    }
   })
 
   it('POST /v1/forecast with models: [lstm] answers in workerd', async () => {

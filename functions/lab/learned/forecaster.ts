@@ -21,6 +21,23 @@ export const LSTM_WORK_PER_STEP = 2
  */
 export const LSTM_DEFAULT_STEPS = (FORECAST_CPU_MS * STEPS_PER_MS) / 10
 
+/**
+ * Seasons an unnamed LSTM is tried for: those of the families it was trained and judged on (12, 24 and 48 steps;
+ * docs/kernel-lab-lstm.md). Elsewhere (no season, long seasons) there is no held-out evidence that it wins, so it
+ * runs only when named.
+ */
+export const LSTM_DEFAULT_PERIODS = { min: 12, max: 48 } as const
+
+/** Whether an unnamed LSTM is tried for season m and horizon h: within its seasons and its share of the budget. */
+export const lstmByDefault = (m: number, h: number, origins: number): string | undefined => {
+  if (m < LSTM_DEFAULT_PERIODS.min || m > LSTM_DEFAULT_PERIODS.max)
+    return `tried unless named only for periods ${LSTM_DEFAULT_PERIODS.min} to ${LSTM_DEFAULT_PERIODS.max}, where it was shown to win`
+  const cost = lstmSteps(origins + 1, h)
+  if (cost > LSTM_DEFAULT_STEPS)
+    return `would spend about ${cost} budget steps, more than the ${LSTM_DEFAULT_STEPS} it gets unless named in models`
+  return undefined
+}
+
 /** Budget steps of `forecasts` forecasts of horizon h with the stored weights (a backtest is origins + the final one). */
 export const lstmSteps = (forecasts: number, h: number, w: LstmWeights = LSTM_WEIGHTS): number =>
   forecasts * (w.context + h - 1) * Math.ceil(cellWork(w) / LSTM_WORK_PER_STEP)

@@ -62,7 +62,7 @@ function flat(w: LstmWeights): Flat {
 }
 
 /** A running cell: feed one input vector, get the output r_t; the state stays inside. */
-export function lstmCell(w: LstmWeights): (x: readonly number[]) => number {
+export function lstmCell(w: LstmWeights): (x: ArrayLike<number>) => number {
   const H = w.hidden
   const G = 4 * H
   const I = w.inputs
@@ -138,17 +138,27 @@ export function lstmForecast(
   const at = (t: number) => (t < origin ? (y[t] as number) : (out[t - origin] as number))
   const cell = lstmCell(w)
   const work = cellWork(w)
+  // lstmInput without its allocations (the hot path of every backtest origin)
+  const x = new Float64Array(LSTM_INPUTS)
+  const input = (t: number) => {
+    x[0] = at(t) / s - 1
+    x[1] = at(t - m) / s - 1
+    x[2] = at(t - 2 * m) / s - 1
+    x[3] = at(t + 1 - m) / s - 1
+    x[4] = at(t + 1 - 2 * m) / s - 1
+    return x
+  }
   let r = 0
   for (let t = origin - w.context; t < origin; t++) {
     spend(work)
-    r = cell(lstmInput(at, t, m, s))
+    r = cell(input(t))
   }
   for (let j = 0; j < h; j++) {
     // the last cell output predicts y_{origin+j}; demand is never negative, so neither is what feeds back
     out.push(Math.max(0, lstmBase(at, origin + j, m) + s * r))
     if (j + 1 < h) {
       spend(work)
-      r = cell(lstmInput(at, origin + j, m, s))
+      r = cell(input(origin + j))
     }
   }
   return out
