@@ -80,6 +80,20 @@ export function compare(series: readonly Series[]): FamilyResult[] {
   return [...per, summarise('overall', runs), families]
 }
 
+/** Median CPU milliseconds of `runs` calls after two warm-ups. */
+function cpuMs(f: () => void, runs: number): number {
+  f()
+  f()
+  const xs: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.cpuUsage()
+    f()
+    const d = process.cpuUsage(t0)
+    xs.push((d.user + d.system) / 1000)
+  }
+  return median(xs)
+}
+
 /** Median CPU microseconds of one LSTM forecast (context plus horizon) and its steps per CPU ms. */
 function forecastCost(s: Series, runs: number): { us: number; stepsPerMs: number } {
   const budget = new StepBudget('bench', 1e15, 1e9)
@@ -145,6 +159,23 @@ export async function run(quick = false): Promise<void> {
     'CPU per LSTM forecast (one origin, median of runs after warm-up)',
     ['family', 'period', 'horizon', 'cell steps', 'CPU µs', 'budget steps per CPU ms'],
     rows,
+  )
+  const request = (y: number[], m: number, h: number, models: ForecastModel[]) =>
+    cpuMs(() => forecast(y, { horizon: h, period: m, models }), quick ? 5 : 21)
+  const sim = (corpus([HELD_OUT_SEEDS[0] as number], ['sim'])[0] as Series).y
+  table(
+    'CPU of one forecast request (20-origin backtest and the final forecast; median ms)',
+    ['series', 'period', 'horizon', 'classic models ms', 'with the LSTM ms'],
+    [
+      ['simulator, first 96 steps', 24, 12, sim.slice(0, 96)],
+      ['simulator, 240 steps', 48, 12, sim],
+    ].map(([name, m, h, y]) => [
+      name as string,
+      m as number,
+      h as number,
+      fmt(request(y as number[], m as number, h as number, ['seasonal_naive', 'holt_winters', 'ar']), 2),
+      fmt(request(y as number[], m as number, h as number, [...MODELS]), 2),
+    ]),
   )
   console.log(`\nTraining (scripts/train-lstm.ts): ${LSTM_WEIGHTS.training.cpu_ms} CPU ms`)
 }
