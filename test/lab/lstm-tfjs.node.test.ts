@@ -1,7 +1,7 @@
 // The worker's hand-written LSTM forward pass equals tfjs' own model.predict (Node: tfjs never runs in the worker).
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { corpus, HELD_OUT_SEEDS } from '../../bench/lab-lstm-corpus.ts'
+import { corpus, HELD_OUT_SEEDS, TRAIN_SEEDS } from '../../bench/lab-lstm-corpus.ts'
 import {
   LSTM_INPUTS,
   LSTM_WEIGHTS,
@@ -11,7 +11,13 @@ import {
   lstmSequence,
 } from '../../functions/lab/learned/index.ts'
 import { mulberry32 } from '../../functions/random/index.ts'
-import { buildLstmModel, modelFromWeights } from '../../scripts/train-lstm.ts'
+import {
+  buildLstmModel,
+  CONTEXT,
+  FUTURE,
+  modelFromWeights,
+  trainingWindows,
+} from '../../scripts/train-lstm.ts'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -96,5 +102,16 @@ describe('the LSTM forward pass', () => {
       }
       expectClose(randomSequences(seed, 4, 30, 2), w, model)
     }
+  })
+})
+
+describe('the training corpus', () => {
+  it('never uses a held-out seed, and its windows are the same on every run (seeded)', () => {
+    expect(TRAIN_SEEDS.filter((s) => HELD_OUT_SEEDS.includes(s))).toEqual([])
+    const a = trainingWindows(TRAIN_SEEDS.slice(0, 2))
+    const b = trainingWindows(TRAIN_SEEDS.slice(0, 2))
+    expect(a).toEqual(b)
+    expect(a.xs.length).toBeGreaterThan(100)
+    for (const x of a.xs.slice(0, 20)) expect(x).toHaveLength(CONTEXT + FUTURE)
   })
 })
