@@ -28,15 +28,15 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/p2p/**', 'test/scripts/**'],
+          exclude: ['test/p2p/**', 'test/scripts/**', 'test/**/*.node.test.ts'],
           testTimeout: 30_000,
         },
       },
       {
         test: {
           name: 'node',
-          // the p2p node (real sockets) and the CLIs (run as child processes)
-          include: ['test/p2p/**/*.test.ts', 'test/scripts/**/*.test.ts'],
+          // the p2p node (real sockets), the CLIs (run as child processes), and *.node tests (tfjs, Node only)
+          include: ['test/p2p/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/**/*.node.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },

@@ -6563,7 +6563,7 @@ export interface components {
      * @description the chosen model: lowest backtest MASE (MAE when MASE is undefined)
      * @enum {string}
      */
-    ForecastModel: "seasonal_naive" | "holt_winters" | "ar";
+    ForecastModel: "seasonal_naive" | "holt_winters" | "ar" | "lstm";
     ForecastBacktest: {
       model: components["schemas"]["ForecastModel"];
       /** @description mean absolute scaled error; null when undefined or skipped */
@@ -6583,7 +6583,7 @@ export interface components {
       horizon: number;
       /** @description prediction interval coverage; default 0.9 */
       level?: number;
-      /** @description models to backtest and choose from; default all three */
+      /** @description models to backtest and choose from; default all four, lstm only for periods 12 to 48 within a tenth of the budget */
       models?: components["schemas"]["ForecastModel"][];
       /** @description most rolling origins of the backtest; default 20 */
       origins?: number;

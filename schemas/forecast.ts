@@ -3,8 +3,11 @@ import { z } from '@hono/zod-openapi'
 import { MAX_HORIZON, MAX_ORIGINS, MAX_PERIOD, MAX_SERIES } from '../functions/forecast/budgets.ts'
 
 export const ForecastModelName = z
-  .enum(['seasonal_naive', 'holt_winters', 'ar'])
-  .openapi('ForecastModel', { description: 'seasonal naive, Holt-Winters (additive season), or AR(p)' })
+  .enum(['seasonal_naive', 'holt_winters', 'ar', 'lstm'])
+  .openapi('ForecastModel', {
+    description:
+      'seasonal naive, Holt-Winters (additive season), AR(p), or the learned LSTM (docs/kernel-lab-lstm.md)',
+  })
 
 export const ForecastRequest = z
   .strictObject({
@@ -19,9 +22,11 @@ export const ForecastRequest = z
     models: z
       .array(ForecastModelName)
       .min(1)
-      .max(3)
+      .max(4)
       .optional()
-      .describe('models to backtest and choose from; default all three'),
+      .describe(
+        'models to backtest and choose from; default all four, lstm only for periods 12 to 48 within a tenth of the budget',
+      ),
     origins: z
       .number()
       .int()

@@ -2,6 +2,7 @@
 const [name, ...rest] = process.argv.slice(2)
 const trainers: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   ppo: () => import('./train-ppo.ts'),
+  lstm: () => import('./train-lstm.ts'),
 }
 const load = name ? trainers[name] : undefined
 if (!load) {
@@ -10,5 +11,4 @@ if (!load) {
 }
 await (await load()).main(rest)
 
-// a module (top-level await), not a script
 export {}

@@ -1,6 +1,7 @@
 // forecast(): backtest each model by rolling origin, choose the lowest MASE, refit it on the whole series, and
 // put empirical prediction intervals around its forecast.
 import { BudgetExceededError, type StepBudget } from '../budget/index.ts'
+import { lstmByDefault, lstmForecaster } from '../lab/learned/forecaster.ts'
 import { ar } from './ar.ts'
 import { type BacktestRun, backtest, naiveScales, rollingOrigins } from './backtest.ts'
 import {
@@ -29,6 +30,7 @@ const FORECASTERS: Record<ForecastModel, Forecaster> = {
   seasonal_naive: seasonalNaive,
   holt_winters: holtWinters,
   ar,
+  lstm: lstmForecaster,
 }
 
 /** Relative difference under which two backtest errors tie (and the simpler model wins). */
@@ -90,10 +92,12 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
   const asked = MODELS.filter((x) => (options.models ?? MODELS).includes(x))
   const skipped: Backtest[] = []
   const usable: ForecastModel[] = []
+  const origins0 = options.origins ?? DEFAULT_ORIGINS
   for (const model of asked) {
     const need = trainingMinimum(model, m)
-    if (need + h <= n) usable.push(model)
-    else
+    // unnamed, the learned model runs only where it was shown to win, and within a share of the budget
+    const why = model === 'lstm' && !options.models ? lstmByDefault(m, h, origins0) : undefined
+    if (need + h > n)
       skipped.push({
         model,
         mase: null,
@@ -101,6 +105,8 @@ export function forecast(series: readonly number[], options: ForecastOptions, bu
         origins: 0,
         skipped: `needs at least ${need + h} points (${need} to train, ${h} to test one origin); the series has ${n}`,
       })
+    else if (why) skipped.push({ model, mase: null, mae: null, origins: 0, skipped: why })
+    else usable.push(model)
   }
   if (usable.length === 0)
     throw new ForecastInputError(

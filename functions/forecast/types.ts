@@ -1,9 +1,13 @@
 // The forecast contract the orchestrator calls (issue 10, "Predict"), and the named refusal of bad input.
 
-export type ForecastModel = 'seasonal_naive' | 'holt_winters' | 'ar'
+export type ForecastModel = 'seasonal_naive' | 'holt_winters' | 'ar' | 'lstm'
 
-/** Simplest first: a tie in backtest error goes to the earlier model of this list. */
-export const MODELS: readonly ForecastModel[] = ['seasonal_naive', 'holt_winters', 'ar']
+/**
+ * Simplest first: a tie in backtest error goes to the earlier model of this list. The learned `lstm`
+ * (functions/lab/learned) beat Holt-Winters on held-out traces (docs/kernel-lab-lstm.md), so it is a candidate
+ * too; unnamed, it is tried only for seasons of 12 to 48 steps and within a share of the budget (lstmByDefault).
+ */
+export const MODELS: readonly ForecastModel[] = ['seasonal_naive', 'holt_winters', 'ar', 'lstm']
 
 export interface ForecastOptions {
   horizon: number
@@ -11,7 +15,7 @@ export interface ForecastOptions {
   period: number
   /** Coverage of the prediction interval, in (0, 1); default 0.9. */
   level?: number
-  /** The models to try (default: all three). */
+  /** The models to try (default: all four, the LSTM only where lstmByDefault allows). */
   models?: ForecastModel[]
   /** Most rolling origins of the backtest (default DEFAULT_ORIGINS). */
   origins?: number

@@ -19,7 +19,7 @@ describe('POST /v1/forecast', () => {
     expect(body.point).toHaveLength(12)
     expect(body.level).toBe(0.9)
     expect(body.backtest[0]).toMatchObject({ model: body.model, chosen: true, origins: 20 })
-    expect(body.backtest).toHaveLength(3)
+    expect(body.backtest).toHaveLength(4)
     for (let j = 0; j < 12; j++) {
       expect(body.lower[j]).toBeLessThanOrEqual(body.point[j] as number)
       expect(body.point[j]).toBeLessThanOrEqual(body.upper[j] as number)
@@ -53,7 +53,7 @@ describe('POST /v1/forecast', () => {
     const r = await call('POST', '/v1/forecast', { series: Array(48).fill(3), period: 6, horizon: 4 })
     expect(r.status).toBe(200)
     expect(r.body.point).toEqual([3, 3, 3, 3])
-    expect(r.body.backtest.map((b: { mase: unknown }) => b.mase)).toEqual([null, null, null])
+    expect(r.body.backtest.map((b: { mase: unknown }) => b.mase)).toEqual([null, null, null, null])
   })
 
   it('a series too short for every model: 422 series_too_short naming the minimum', async () => {
@@ -69,7 +69,7 @@ describe('POST /v1/forecast', () => {
     ['a negative demand', { series: [1, -2, 3], period: 1, horizon: 1 }, '/series/1'],
     ['a fractional period', { series: [1, 2, 3], period: 1.5, horizon: 1 }, '/period'],
     ['level 1', { series: [1, 2, 3], period: 1, horizon: 1, level: 1 }, '/level'],
-    ['an unknown model', { series: [1, 2, 3], period: 1, horizon: 1, models: ['lstm'] }, '/models/0'],
+    ['an unknown model', { series: [1, 2, 3], period: 1, horizon: 1, models: ['prophet'] }, '/models/0'],
     ['an unknown member', { series: [1, 2, 3], period: 1, horizon: 1, seed: 4 }, ''],
     ['too long a series', { series: Array(MAX_SERIES + 1).fill(1), period: 1, horizon: 1 }, '/series'],
   ])('%s: 400 validation_failed pointing at it', async (_, body, at) => {

@@ -152,7 +152,12 @@ describe('forecast', () => {
             expect(f.lower[j]).toBeLessThanOrEqual(f.point[j] as number)
             expect(f.point[j]).toBeLessThanOrEqual(f.upper[j] as number)
           }
-          expect(f.backtest.map((b) => b.model).sort()).toEqual(['ar', 'holt_winters', 'seasonal_naive'])
+          expect(f.backtest.map((b) => b.model).sort()).toEqual([
+            'ar',
+            'holt_winters',
+            'lstm',
+            'seasonal_naive',
+          ])
           expect(f.backtest[0]).toMatchObject({ model: f.model, chosen: true })
           const key = (b: (typeof f.backtest)[0]) => b.mase ?? b.mae ?? Number.POSITIVE_INFINITY
           for (const b of f.backtest)
