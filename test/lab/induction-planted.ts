@@ -1,0 +1,38 @@
+// Planted histories for the induction tests and bench: known score quantiles, ratios and bounds.
+import { mulberry32 } from '../../functions/random/index.ts'
+import type { KernelInput } from '../../schemas/kernel.ts'
+
+/**
+ * A shop: `amount` uniform in [10, 100], refunds a uniform share of it in [0, 0.06] (so refunds/amount tends
+ * to 0.03), `quality` uniform in [0, 1] (so the Quality score's q-quantile is q). `amount` never exceeds 100.
+ */
+export const shopKernel: KernelInput = {
+  id: 'shop',
+  aggregates: {
+    amount: { fold: 'sum', expr: 'event.amount' },
+    refunds: { fold: 'sum', expr: 'event.refund' },
+    sales: { fold: 'count' },
+    biggest: { fold: 'max', expr: 'event.amount' },
+    quality: { fold: 'last', expr: 'event.quality' },
+  },
+  invariants: {
+    Quality: { score: 'agg.quality', threshold: 0 },
+    Refund_Cap: { score: 'agg.amount == 0.0 ? 1.0 : 1.0 - agg.refunds / agg.amount', threshold: 0.5 },
+  },
+}
+
+export interface ShopEvent {
+  id: string
+  amount: number
+  refund: number
+  quality: number
+  [k: string]: unknown
+}
+
+export function shopHistory(seed: number, n: number, prefix = 'e'): ShopEvent[] {
+  const r = mulberry32(seed)
+  return Array.from({ length: n }, (_, i) => {
+    const amount = 10 + 90 * r()
+    return { id: `${prefix}${i + 1}`, amount, refund: amount * 0.06 * r(), quality: r() }
+  })
+}
