@@ -3944,6 +3944,261 @@ export interface paths {
       };
     };
   };
+  "/v1/holons/{id}/kernel/proposals": {
+    /** The open (undecided) induced kernel proposals with their evidence */
+    get: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description open proposals, oldest first */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OpenProposals"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Induce kernel proposals from the stored history and file them (write; never activates)
+     * @description Replays the last `max_events` committed events under the active kernel: for each invariant, the threshold that would have admitted `coverage` of past states (its quantile with a distribution-free order-statistics interval at `level`); and candidate invariants (stable ratios between aggregates, bounded aggregates). Each is simulated by replaying the history with the kernel plus that change (how many past events it would have refused, which first) and filed as a `kernel.proposed` ledger entry with its own kernel version, status `proposed`. The active kernel is never changed: only an admin activates a proposal. Work is bounded by the `induction_steps` budget (422).
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["InductionBody"];
+        };
+      };
+      responses: {
+        /** @description the proposals, with versions and ledger indices */
+        201: {
+          content: {
+            "application/json": components["schemas"]["ProposalFiling"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/kernel/proposals/{version}/activate": {
+    /**
+     * Activate an induced proposal (admin: a governance change)
+     * @description Through the kernel install path: the proposal becomes the pending kernel under its own version (no second `kernel.proposed` entry), changed aggregates are refolded from history and `kernel.activated` follows. The reason is ledgered as `kernel.decided`. A proposal induced under an older kernel is refused (409).
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+          /** @example example */
+          version: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ProposalDecisionBody"];
+        };
+      };
+      responses: {
+        /** @description active */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ProposalActivation"];
+          };
+        };
+        /** @description accepted; rebuilding aggregates from history */
+        202: {
+          content: {
+            "application/json": components["schemas"]["ProposalActivation"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon; proposal_not_found: No such induced kernel proposal */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description proposal_closed: The kernel proposal is no longer open (decided, or the kernel changed since) */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/kernel/proposals/{version}/reject": {
+    /** Reject an induced proposal (admin): it is marked abandoned, the reason ledgered as `kernel.decided` */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+          /** @example example */
+          version: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ProposalDecisionBody"];
+        };
+      };
+      responses: {
+        /** @description abandoned */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ProposalRejection"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon; proposal_not_found: No such induced kernel proposal */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description proposal_closed: The kernel proposal is no longer open (decided, or the kernel changed since) */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -4265,7 +4520,7 @@ export interface components {
       at: string;
       by?: components["schemas"]["Actor"];
       /** @enum {string} */
-      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved";
+      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved" | "kernel.decided";
       data: {
         [key: string]: unknown;
       };
@@ -6794,6 +7049,102 @@ export interface components {
       ttl_seconds?: number;
       /** @description who the credential is for (an agent or a person) */
       sub?: string;
+    };
+    ProposalFiling: {
+      holon: string;
+      /** @description the active version: never changed by filing */
+      kernel_version: number;
+      /** @description committed events in the window examined */
+      events: number;
+      first_seq: number;
+      coverage: number;
+      level: number;
+      /** @description induction_steps spent */
+      steps: number;
+      proposals: components["schemas"]["KernelProposal"][];
+    };
+    KernelProposal: {
+      /** @description the kernel version it would install (same sequence as installs) */
+      version: number;
+      /** @description its `kernel.proposed` entry */
+      ledger_index: number;
+      digest: string;
+      /** @enum {string} */
+      kind: "threshold" | "candidate";
+      /** @description the active kernel it was induced under */
+      base_version: number;
+      proposal: components["schemas"]["ThresholdProposal"] | components["schemas"]["CandidateInvariant"];
+      simulation: components["schemas"]["InductionSimulation"];
+      created_at: string;
+      /** @description an open proposal with this kernel existed: it was not filed again */
+      duplicate: boolean;
+    };
+    ThresholdProposal: {
+      invariant: string;
+      current: number;
+      proposed: number;
+      /** @description 1 − coverage */
+      quantile: number;
+      /** @description distribution-free interval of that quantile (order statistics, binomial) at `level` */
+      interval: [number, number];
+      /** @description states the score was evaluated on */
+      n: number;
+    };
+    CandidateInvariant: {
+      name: string;
+      /** @description CEL over `agg`: 1.0 inside the observed band, 0.0 outside */
+      score: string;
+      threshold: number;
+      /** @description what the history showed */
+      basis: string;
+      /** @description 1 / (1 + cv + drift) over the second half of the history */
+      stability: number;
+    };
+    InductionSimulation: {
+      /** @description past events the proposed kernel would not have admitted cleanly */
+      refused: number;
+      first_refused?: {
+        seq: number;
+        event_id: string;
+      };
+      /** @description seqs of the first (at most 100) of them */
+      refused_at: number[];
+    };
+    InductionBody: {
+      /**
+       * @description the fraction of past states a proposed threshold keeps admitted (its quantile is 1 − coverage)
+       * @default 0.99
+       */
+      coverage?: number;
+      /**
+       * @description confidence level of the quantile intervals
+       * @default 0.95
+       */
+      level?: number;
+      /**
+       * @description history window: the last this many committed events
+       * @default 10000
+       */
+      max_events?: number;
+    };
+    OpenProposals: {
+      holon: string;
+      kernel_version: number;
+      proposals: components["schemas"]["KernelProposal"][];
+    };
+    ProposalActivation: components["schemas"]["KernelInstall"] & {
+      /** @description the `kernel.decided` entry recording the admin and reason */
+      ledger_index: number;
+    };
+    ProposalDecisionBody: {
+      /** @description why: recorded in the ledger */
+      reason: string;
+    };
+    ProposalRejection: {
+      version: number;
+      /** @enum {string} */
+      status: "abandoned";
+      ledger_index: number;
     };
   };
   responses: never;

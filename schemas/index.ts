@@ -10,6 +10,7 @@ import { InboxBody, MeshPulse, PhasesBody, RhizomeArtifact } from './federation.
 import { ForecastRequest, ForecastResult } from './forecast.ts'
 import { CommitReceipt, CreateBody, EventsPage, HolonInfo, KernelBody, StateDoc } from './holon.ts'
 import { KernelSpec } from './kernel.ts'
+import { InductionBody, ProposalFiling } from './lab-induction.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { LiveMessage } from './live.ts'
 import { MomConfig } from './mom-config.ts'
@@ -86,6 +87,8 @@ export const PUBLISHED = {
   'auction-request': [AuctionRequest, 'input'],
   'auction-result': [AuctionResult, 'output'],
   bill: [Bill, 'output'],
+  'induction-body': [InductionBody, 'input'],
+  'proposal-filing': [ProposalFiling, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -108,6 +111,7 @@ export * from './forecast.ts'
 export * from './geometry.ts'
 export * from './holon.ts'
 export * from './kernel.ts'
+export * from './lab-induction.ts'
 export * from './ledger.ts'
 export * from './live.ts'
 export * from './mom-config.ts'

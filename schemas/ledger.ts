@@ -30,6 +30,7 @@ const ENTRY_KINDS = [
   'orchestrator.decision',
   'orchestrator.tick',
   'orchestrator.approved',
+  'kernel.decided',
 ] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 

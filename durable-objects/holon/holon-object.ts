@@ -7,6 +7,7 @@ import {
   KernelCompileError,
   kernelDigest,
 } from '../../functions/kernel/index.ts'
+import { inductionBudget } from '../../functions/lab/induction/index.ts'
 import { beatMessage, hello } from '../../functions/live/index.ts'
 import { type Explanation, explainEvent } from '../../functions/mcp/explain.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
@@ -14,6 +15,13 @@ import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
 import type { Event } from '../../schemas/event.ts'
 import type { DryRun, EventsPage, HolonInfo, KernelInstall, StateDoc } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
+import type {
+  InductionBody,
+  OpenProposals,
+  ProposalActivation,
+  ProposalFiling,
+  ProposalRejection,
+} from '../../schemas/lab-induction.ts'
 import {
   type Actor,
   type CheckpointDoc,
@@ -34,6 +42,7 @@ import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, res
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
+import * as induction from './lab-induction.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -396,5 +405,68 @@ export class HolonObject extends DurableObject<Env> {
 
   async exportLedger(from: number, to?: number): Promise<Reply<ReadableStream<Uint8Array>>> {
     return this.read((ledger) => ledger.exportStream(from, to ?? ledger.size))
+  }
+
+  // --- kernel lab: induction ---
+  /** Files proposals induced from the stored history as `proposed` kernel versions (write); never activates. */
+  async proposeKernels(body: InductionBody, by?: Actor): Promise<Reply<ProposalFiling>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const budget = inductionBudget()
+    const induced = induction.induceFromHistory(this.db, l, body, budget)
+    if (!induced.ok) return induced
+    const { value: proposals } = this.transact(
+      (appends) => induction.fileProposals(this.db, l, induced.value.induction, appends),
+      undefined,
+      by,
+    )
+    const { events, firstSeq } = induced.value
+    const head = { holon: l.holon, kernel_version: l.version, events, first_seq: firstSeq }
+    return ok({ ...head, coverage: body.coverage, level: body.level, steps: budget.spent, proposals })
+  }
+
+  async kernelProposals(): Promise<Reply<OpenProposals>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    return ok({ holon: l.holon, kernel_version: l.version, proposals: induction.openProposals(this.db) })
+  }
+
+  /** Activates an open proposal through the kernel path (pending, refold, `kernel.activated`) under its version. */
+  async activateProposal(version: number, reason: string, by?: Actor): Promise<Reply<ProposalActivation>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const open = induction.openProposal(this.db, l, version)
+    if (!open.ok) return open
+    const { value } = this.transact(
+      (appends) => ({
+        started: this.rebuilder.startProposed(version, appends),
+        index: induction.decide(this.db, version, 'activated', reason, appends),
+      }),
+      undefined,
+      by,
+    )
+    const done = await this.rebuildStep()
+    await this.schedule()
+    const progress = this.rebuilder.progress()
+    return ok({
+      version,
+      status: done ? 'active' : 'rebuilding',
+      rebuilt_aggregates: value.started?.rebuilt ?? [],
+      ledger_index: value.index,
+      ...(progress && { rebuild: progress }),
+    })
+  }
+
+  async rejectProposal(version: number, reason: string, by?: Actor): Promise<Reply<ProposalRejection>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const open = induction.openProposal(this.db, l, version, false)
+    if (!open.ok) return open
+    const { value } = this.transact(
+      (appends) => induction.decide(this.db, version, 'rejected', reason, appends),
+      undefined,
+      by,
+    )
+    return ok({ version, status: 'abandoned', ledger_index: value })
   }
 }

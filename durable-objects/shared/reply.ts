@@ -25,6 +25,8 @@ export type Refusal =
   | { code: 'ledger_range'; message: string }
   | { code: 'idempotency_conflict'; index: number; event_id: string }
   | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }
+  | { code: 'proposal_not_found'; version: number }
+  | { code: 'proposal_closed'; version: number; message: string }
 
 /** The reply of every object RPC method: a value, or a refusal of type `F`. */
 export type Reply<T, F = Refusal> = { ok: true; value: T } | { ok: false; failure: F }

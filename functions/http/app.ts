@@ -14,6 +14,7 @@ import { federation } from './routes/federation.ts'
 import { forecasting } from './routes/forecast.ts'
 import { geometry } from './routes/geometry.ts'
 import { holons } from './routes/holons.ts'
+import { labInduction } from './routes/lab-induction.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
 import { marketsAuction } from './routes/markets-auction.ts'
@@ -66,6 +67,7 @@ export function createApp() {
   app.route('/', mcp)
   app.route('/', tenants)
   app.route('/', dashboard)
+  app.route('/', labInduction)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -29,6 +29,10 @@ type HolonRpc = Pick<
   | 'pulseDoc'
   | 'temporal'
   | 'witness'
+  | 'proposeKernels'
+  | 'kernelProposals'
+  | 'activateProposal'
+  | 'rejectProposal'
 >
 
 type FederationRpc = Pick<
@@ -95,6 +99,16 @@ function failureError(holon: string, f: Refusal): ApiError {
       })
     case 'budget_exceeded':
       return budgetProblem(f)
+    case 'proposal_not_found':
+      return new ApiError(
+        'proposal_not_found',
+        `holon '${holon}' has no induced kernel proposal ${f.version}`,
+        {
+          version: f.version,
+        },
+      )
+    case 'proposal_closed':
+      return new ApiError('proposal_closed', f.message, { version: f.version })
     case 'inadmissible': {
       const r = f.result
       const d = f.dissipating

@@ -108,6 +108,10 @@ stored(
   'get /v1/holons/{id}/artifact',
   'get /v1/holons/{id}/compatibility',
   'get /v1/holons/{id}/ledger/cosignatures',
+  'post /v1/holons/{id}/kernel/proposals',
+  'get /v1/holons/{id}/kernel/proposals',
+  'post /v1/holons/{id}/kernel/proposals/{version}/activate',
+  'post /v1/holons/{id}/kernel/proposals/{version}/reject',
 )
 stored(
   'topology',

@@ -34,7 +34,7 @@ export interface ThresholdProposal {
   n: number
 }
 
-export type Proposal = ThresholdProposal | Omit<CandidateInvariant, 'stability'>
+export type Proposal = ThresholdProposal | CandidateInvariant
 
 export interface Induction {
   thresholds: (ThresholdProposal & { simulation: Simulation })[]
