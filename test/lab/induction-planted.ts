@@ -29,10 +29,11 @@ export interface ShopEvent {
   [k: string]: unknown
 }
 
-export function shopHistory(seed: number, n: number, prefix = 'e'): ShopEvent[] {
+/** `share`: refunds are a uniform share in [0, share] of each amount (refunds/amount tends to share / 2); `cap`: amounts in [10, cap]. */
+export function shopHistory(seed: number, n: number, prefix = 'e', share = 0.06, cap = 100): ShopEvent[] {
   const r = mulberry32(seed)
   return Array.from({ length: n }, (_, i) => {
-    const amount = 10 + 90 * r()
-    return { id: `${prefix}${i + 1}`, amount, refund: amount * 0.06 * r(), quality: r() }
+    const amount = 10 + (cap - 10) * r()
+    return { id: `${prefix}${i + 1}`, amount, refund: amount * share * r(), quality: r() }
   })
 }
