@@ -200,7 +200,7 @@ describe('degenerate histories', () => {
         zero: { fold: 'sum', expr: '0' },
         q: { fold: 'last', expr: 'event.x' },
       },
-      invariants: { I: { score: 'agg.q', threshold: 0 } },
+      invariants: { I: { score: 'agg.q', threshold: 0 }, Flat: { score: '1.0', threshold: 0.5 } },
     })
     const r = mulberry32(5)
     const events = Array.from({ length: 200 }, (_, i) => ({ id: `z${i}`, x: r() }))
@@ -208,6 +208,8 @@ describe('degenerate histories', () => {
       thresholds: [],
       candidates: [],
     })
+    // a constant score has no quantile to speak of: only I gets a threshold proposal
+    expect(induce({ kernel: k, events }, big()).thresholds.map((t) => t.invariant)).toEqual(['I'])
     const { values } = replaySeries(k, events, undefined, big())
     const cands = candidatesOf(k, values, big())
     expect(cands.some((c) => c.basis.includes('agg.zero'))).toBe(false)

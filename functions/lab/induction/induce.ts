@@ -66,7 +66,8 @@ export function induce(input: InductionInput, budget: StepBudget): Induction {
   const thresholds: ThresholdProposal[] = []
   kernel.invariants.forEach((inv, i) => {
     const xs = (series.scores[i] ?? []).filter((x) => !Number.isNaN(x))
-    if (xs.length < MIN_STATES) return
+    // Too few states, or a constant score (no spread to take a quantile of): nothing to propose.
+    if (xs.length < MIN_STATES || xs.every((x) => x === xs[0])) return
     budget.spend(xs.length)
     const q = quantileWithInterval(xs, p, level, [0, 1])
     if (q.value === inv.spec.threshold) return
