@@ -4064,7 +4064,7 @@ export interface paths {
         path: {
           /** @example circular-economy */
           id: string;
-          /** @example example */
+          /** @example 2 */
           version: string;
         };
       };
@@ -4138,7 +4138,7 @@ export interface paths {
         path: {
           /** @example circular-economy */
           id: string;
-          /** @example example */
+          /** @example 2 */
           version: string;
         };
       };
