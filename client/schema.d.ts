@@ -7122,7 +7122,7 @@ export interface components {
        */
       level?: number;
       /**
-       * @description history window: the last this many committed events
+       * @description history window: the last this many committed events (read into memory at once, hence the maximum)
        * @default 10000
        */
       max_events?: number;

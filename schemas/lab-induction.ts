@@ -22,9 +22,11 @@ export const InductionBody = z
       .number()
       .int()
       .min(30)
-      .max(100_000)
+      .max(50_000)
       .default(10_000)
-      .describe('history window: the last this many committed events'),
+      .describe(
+        'history window: the last this many committed events (read into memory at once, hence the maximum)',
+      ),
   })
   .openapi('InductionBody')
 

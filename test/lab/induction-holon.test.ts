@@ -183,6 +183,8 @@ describe('kernel proposals from history', () => {
   it('refuses bad bodies, writers without write, and an exhausted budget with a 422 naming it', async () => {
     const { id } = await shop(100)
     expect((await propose(id, { coverage: 2 })).status).toBe(400)
+    expect((await propose(id, { max_events: 50_001 })).status).toBe(400)
+    expect((await propose(id, { max_events: 20, extra: 1 })).status).toBe(400)
     expect((await propose(id, {}, '')).status).toBe(401)
     expect((await call('GET', '/v1/holons/nope-never/kernel/proposals')).status).toBe(404)
     // the object's budget is the production one: too small a history never reaches it, so spend it directly
