@@ -3881,128 +3881,6 @@ export interface paths {
       };
     };
   };
-  "/v1/lab/anomalies": {
-    /**
-     * Flag anomalies (spikes, drops, level shifts) in a series (advisory)
-     * @description robust_z (default): each point against a causal baseline from the trailing window only (a robust local line, or with `period` the median of the same phase in up to three past cycles), scaled by 1.4826 x MAD of the window's residuals; |z| > threshold (5) is a spike or drop, `shift_after` (5) in a row a level shift. cusum: a two-sided CUSUM on the clipped robust z, level shifts only. Defaults chosen on seeded training traces; held-out false-positive rate and recall in docs/kernel-lab-anomaly.md. Work: about `window` x 3 anomaly_steps per point; past the budget a 422 `budget_exceeded`.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["LabAnomalyRequest"];
-        };
-      };
-      responses: {
-        /** @description the flagged points, oldest first */
-        200: {
-          content: {
-            "application/json": components["schemas"]["LabAnomalyResult"];
-          };
-        };
-        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
-        400: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description unauthorized: Missing or invalid credentials */
-        401: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description forbidden: These credentials may not do this */
-        403: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description payload_too_large: The request body is too large */
-        413: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description unsupported_media_type: Request bodies must be application/json */
-        415: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
-        422: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
-  };
-  "/v1/holons/{id}/lab/anomalies": {
-    /**
-     * Flag anomalies in a holon's recent committed events: torsion, an event member, or an aggregate's input (advisory)
-     * @description Reads the newest `limit` committed events and the number each gives: `torsion` (default), a member (`field=amount`, dotted for nested members), or `aggregate=NAME`: what that aggregate folds (its `expr` over the events its `where` admits). Events without a number there are skipped. Advisory: nothing is written or gated by it. robust_z (default): each point against a causal baseline from the trailing window only (a robust local line, or with `period` the median of the same phase in up to three past cycles), scaled by 1.4826 x MAD of the window's residuals; |z| > threshold (5) is a spike or drop, `shift_after` (5) in a row a level shift. cusum: a two-sided CUSUM on the clipped robust z, level shifts only. Defaults chosen on seeded training traces; held-out false-positive rate and recall in docs/kernel-lab-anomaly.md. Work: about `window` x 3 anomaly_steps per point; past the budget a 422 `budget_exceeded`.
-     */
-    get: {
-      parameters: {
-        query?: {
-          /** @description `torsion` (the default) or a numeric member of the event, dotted for nested members (payload.amount) */
-          field?: string;
-          /** @description instead of field: the numbers an aggregate folds (its `expr` over the events its `where` admits) */
-          aggregate?: string;
-          /** @description most recent events read */
-          limit?: number;
-          /** @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only */
-          method?: "robust_z" | "cusum";
-          threshold?: number;
-          period?: number;
-          transform?: "none" | "log";
-        };
-        path: {
-          /** @example circular-economy */
-          id: string;
-        };
-      };
-      responses: {
-        /** @description the flagged events, oldest first */
-        200: {
-          content: {
-            "application/json": components["schemas"]["HolonAnomalyResult"];
-          };
-        };
-        /** @description validation_failed: The request does not match its schema */
-        400: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description unauthorized: Missing or invalid credentials */
-        401: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description forbidden: These credentials may not do this */
-        403: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description holon_not_found: No such holon */
-        404: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
-        422: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
-  };
   "/v1/tenants/{tenant}/credentials": {
     /**
      * Issue a tenant's credential (operator admin token only)
@@ -4066,25 +3944,23 @@ export interface paths {
       };
     };
   };
-  "/v1/lab/stress": {
-    /**
-     * Stress a kernel: search event sequences the gate admits that break an intent (stores nothing)
-     * @description Seeded search (random sequences from the field domains, guided search toward the torsion margin and the intent's own distance, build-then-spend) for sequences the gate admits that make an intent's `never` true (`intent`), that do so only through `admit_flagged` / `admit_improving` events (`policy`), or that leave an invariant within `edge` of its threshold (`edge`). Findings are shrunk (1-minimal) and replayable as a dry run (`POST /v1/holons/{id}/evaluate`). The search runs for `budget_ms` of calibrated CPU; `done: false` says the budget was spent before every target was found (no findings then: none within the budget). Same input and seed give the same answer. See docs/kernel-lab-stress.md.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["StressRequest"];
+  "/v1/holons/{id}/kernel/proposals": {
+    /** The open (undecided) induced kernel proposals with their evidence */
+    get: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
         };
       };
       responses: {
-        /** @description findings so far and the budget spent */
+        /** @description open proposals, oldest first */
         200: {
           content: {
-            "application/json": components["schemas"]["StressResult"];
+            "application/json": components["schemas"]["OpenProposals"];
           };
         };
-        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); kernel_invalid: The kernel does not compile; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        /** @description validation_failed: The request does not match its schema */
         400: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
@@ -4102,56 +3978,7 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
-        /** @description payload_too_large: The request body is too large */
-        413: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description unsupported_media_type: Request bodies must be application/json */
-        415: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
-        422: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
-  };
-  "/v1/holons/{id}/lab/stress": {
-    /** The holon's stress job: status, sequences tried, findings so far, chunks run */
-    get: {
-      parameters: {
-        path: {
-          /** @example circular-economy */
-          id: string;
-        };
-      };
-      responses: {
-        /** @description the job */
-        200: {
-          content: {
-            "application/json": components["schemas"]["StressJob"];
-          };
-        };
-        /** @description unauthorized: Missing or invalid credentials */
-        401: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description forbidden: These credentials may not do this */
-        403: {
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description holon_not_found: No such holon; not_found: No such resource */
+        /** @description holon_not_found: No such holon */
         404: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
@@ -4160,8 +3987,8 @@ export interface paths {
       };
     };
     /**
-     * Start a stress search against the holon's active kernel and current state (write)
-     * @description Snapshots the holon's active kernel and current aggregates as the start, then searches for `budget_ms` of calibrated CPU in total, in chunks of about 200 ms on the holon alarm (a due pulse beat waits at most one chunk). One job per holon: a new POST replaces a running one (`replaced: true`). Findings are stored with the job and never ledgered; nothing of the holon changes. Poll with GET.
+     * Induce kernel proposals from the stored history and file them (write; never activates)
+     * @description Replays the last `max_events` committed events under the active kernel: for each invariant, the threshold that would have admitted `coverage` of past states (its quantile with a distribution-free order-statistics interval at `level`); and candidate invariants (stable ratios between aggregates, bounded aggregates). Each is simulated by replaying the history with the kernel plus that change (how many past events it would have refused, which first) and filed as a `kernel.proposed` ledger entry with its own kernel version, status `proposed`. The active kernel is never changed: only an admin activates a proposal. Work is bounded by the `induction_steps` budget (422).
      */
     post: {
       parameters: {
@@ -4172,14 +3999,14 @@ export interface paths {
       };
       requestBody: {
         content: {
-          "application/json": components["schemas"]["StressJobRequest"];
+          "application/json": components["schemas"]["InductionBody"];
         };
       };
       responses: {
-        /** @description started; the first chunk runs on the alarm */
-        202: {
+        /** @description the proposals, with versions and ledger indices */
+        201: {
           content: {
-            "application/json": components["schemas"]["StressJob"];
+            "application/json": components["schemas"]["ProposalFiling"];
           };
         };
         /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
@@ -4218,24 +4045,48 @@ export interface paths {
             "application/problem+json": Record<string, never>;
           };
         };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
-    /** Cancel the holon's stress job (write); its findings so far stay readable */
-    delete: {
+  };
+  "/v1/holons/{id}/kernel/proposals/{version}/activate": {
+    /**
+     * Activate an induced proposal (admin: a governance change)
+     * @description Through the kernel install path: the proposal becomes the pending kernel under its own version (no second `kernel.proposed` entry), changed aggregates are refolded from history and `kernel.activated` follows. The reason is ledgered as `kernel.decided`. A proposal induced under an older kernel is refused (409).
+     */
+    post: {
       parameters: {
         path: {
           /** @example circular-economy */
           id: string;
+          /** @example 2 */
+          version: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ProposalDecisionBody"];
         };
       };
       responses: {
-        /** @description the job, cancelled unless it had ended */
+        /** @description active */
         200: {
           content: {
-            "application/json": components["schemas"]["StressJob"];
+            "application/json": components["schemas"]["ProposalActivation"];
           };
         };
-        /** @description validation_failed: The request does not match its schema */
+        /** @description accepted; rebuilding aggregates from history */
+        202: {
+          content: {
+            "application/json": components["schemas"]["ProposalActivation"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
         400: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
@@ -4253,10 +4104,96 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
-        /** @description not_found: No such resource */
+        /** @description holon_not_found: No such holon; proposal_not_found: No such induced kernel proposal */
         404: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description proposal_closed: The kernel proposal is no longer open (decided, or the kernel changed since) */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/kernel/proposals/{version}/reject": {
+    /** Reject an induced proposal (admin): it is marked abandoned, the reason ledgered as `kernel.decided` */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+          /** @example 2 */
+          version: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ProposalDecisionBody"];
+        };
+      };
+      responses: {
+        /** @description abandoned */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ProposalRejection"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon; proposal_not_found: No such induced kernel proposal */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description proposal_closed: The kernel proposal is no longer open (decided, or the kernel changed since) */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
           };
         };
       };
@@ -4583,7 +4520,7 @@ export interface components {
       at: string;
       by?: components["schemas"]["Actor"];
       /** @enum {string} */
-      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved";
+      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved" | "kernel.decided";
       data: {
         [key: string]: unknown;
       };
@@ -6108,11 +6045,6 @@ export interface components {
       /** @description a stored topology holding the fleet nodes under the same ids: each tick mirrors the replicas onto it as nodes linked to their hosts */
       topology?: string;
       /**
-       * @description robust_z: demand spikes and drops (robust z against a causal median/MAD baseline) are replaced by the expected value before the forecast is fitted and recorded in the plan; off (the default when absent)
-       * @enum {string}
-       */
-      anomaly_filter?: "off" | "robust_z";
-      /**
        * @description run ticks on the alarm; false: only POST .../tick
        * @default true
        */
@@ -6334,15 +6266,6 @@ export interface components {
           action: string;
         }[];
       reasons: string[];
-      /** @description settings.anomaly_filter: demand anomalies seen this tick, newest first (spikes and drops were replaced by `expected` before the forecast was fitted) */
-      anomalies?: ({
-          steps_ago: number;
-          value: number;
-          expected: number;
-          score: number;
-          /** @enum {string} */
-          kind: "spike" | "drop" | "level_shift";
-        })[];
     };
     OrchestratorAction: OneOf<[{
       /** @enum {string} */
@@ -6563,7 +6486,7 @@ export interface components {
      * @description the chosen model: lowest backtest MASE (MAE when MASE is undefined)
      * @enum {string}
      */
-    ForecastModel: "seasonal_naive" | "holt_winters" | "ar" | "lstm";
+    ForecastModel: "seasonal_naive" | "holt_winters" | "ar";
     ForecastBacktest: {
       model: components["schemas"]["ForecastModel"];
       /** @description mean absolute scaled error; null when undefined or skipped */
@@ -6583,7 +6506,7 @@ export interface components {
       horizon: number;
       /** @description prediction interval coverage; default 0.9 */
       level?: number;
-      /** @description models to backtest and choose from; default all four, lstm only for periods 12 to 48 within a tenth of the budget */
+      /** @description models to backtest and choose from; default all three */
       models?: components["schemas"]["ForecastModel"][];
       /** @description most rolling origins of the backtest; default 20 */
       origins?: number;
@@ -7096,88 +7019,6 @@ export interface components {
           value: number;
         }[];
     };
-    LabAnomalyResult: {
-      /**
-       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
-       * @enum {string}
-       */
-      method: "robust_z" | "cusum";
-      points: number;
-      anomalies: components["schemas"]["AnomalyPoint"][];
-      /** @description anomaly_steps spent */
-      steps: number;
-      /**
-       * @description a statistical flag for a person to look at, never acted on by itself
-       * @enum {boolean}
-       */
-      advisory: true;
-    };
-    AnomalyPoint: {
-      /** @description position in the series (a level shift: where it began) */
-      index: number;
-      value: number;
-      /** @description what the causal baseline expected there */
-      expected: number;
-      /** @description robust z (cusum: the alarm sum), signed; capped at 1e9 when the baseline had no spread */
-      score: number;
-      /** @enum {string} */
-      kind: "spike" | "drop" | "level_shift";
-      /** @description index at which the detector knew (>= index) */
-      at: number;
-    };
-    LabAnomalyRequest: {
-      /** @description values per step, oldest first */
-      series: number[];
-      options?: components["schemas"]["AnomalyOptions"];
-    };
-    AnomalyOptions: {
-      /**
-       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
-       * @enum {string}
-       */
-      method?: "robust_z" | "cusum";
-      /** @description seasonal period in steps; 1 (default): none */
-      period?: number;
-      /** @description robust_z: |z| above which a point is flagged (default 5); cusum: decision interval h (default 12) */
-      threshold?: number;
-      /** @description points before scoring starts (default 24) */
-      warmup?: number;
-      /** @description trailing points of the baseline (default 60) */
-      window?: number;
-      /** @description robust_z: flags in a row that make a level shift (default 5) */
-      shift_after?: number;
-      /**
-       * @description log: detect on log(x), for positive multiplicative streams
-       * @enum {string}
-       */
-      transform?: "none" | "log";
-    };
-    HolonAnomalyResult: {
-      holon: string;
-      /** @description `torsion`, `event.<path>` or `aggregate.<name>` */
-      source: string;
-      /**
-       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
-       * @enum {string}
-       */
-      method: "robust_z" | "cusum";
-      events: number;
-      points: number;
-      first_seq: number | null;
-      last_seq: number | null;
-      anomalies: components["schemas"]["HolonAnomalyPoint"][];
-      steps: number;
-      /**
-       * @description a statistical flag for a person to look at, never acted on by itself
-       * @enum {boolean}
-       */
-      advisory: true;
-    };
-    HolonAnomalyPoint: components["schemas"]["AnomalyPoint"] & {
-      /** @description the event */
-      seq: number;
-      committed_at: string;
-    };
     CredentialIssued: {
       /** @description an HS256 JWT: send as Authorization: Bearer <token> */
       token: string;
@@ -7209,113 +7050,101 @@ export interface components {
       /** @description who the credential is for (an agent or a person) */
       sub?: string;
     };
-    StressResult: {
-      /** @description sequences tried */
-      tried: number;
-      /** @description budget steps spent */
+    ProposalFiling: {
+      holon: string;
+      /** @description the active version: never changed by filing */
+      kernel_version: number;
+      /** @description committed events in the window examined */
+      events: number;
+      first_seq: number;
+      coverage: number;
+      level: number;
+      /** @description induction_steps spent */
       steps: number;
-      findings: components["schemas"]["StressFinding"][];
-      /** @description every target found; false: the budget was spent first (no finding then means none was found) */
-      done: boolean;
-      seed: number;
-      /** @description the budget, in CPU milliseconds */
-      budget_ms: number;
+      proposals: components["schemas"]["KernelProposal"][];
     };
-    StressFinding: {
-      /**
-       * @description intent: admitted with zero torsion, the intent breaks; policy: it breaks only through admit_flagged / admit_improving events; edge: an invariant ends within `edge` of its threshold, admissibly
-       * @enum {string}
-       */
-      kind: "intent" | "edge" | "policy";
-      intent?: string;
-      invariant?: string;
-      /** @description shrunk: dropping any single event loses the finding; replay it as a dry run */
-      events: components["schemas"]["Event"][];
-      original_length: number;
-      /** @description the gate's results replaying `events` from the start state */
-      results: components["schemas"]["GateResult"][];
-      detail: string;
+    KernelProposal: {
+      /** @description the kernel version it would install (same sequence as installs) */
+      version: number;
+      /** @description its `kernel.proposed` entry */
+      ledger_index: number;
+      digest: string;
+      /** @enum {string} */
+      kind: "threshold" | "candidate";
+      /** @description the active kernel it was induced under */
+      base_version: number;
+      proposal: components["schemas"]["ThresholdProposal"] | components["schemas"]["CandidateInvariant"];
+      simulation: components["schemas"]["InductionSimulation"];
+      created_at: string;
+      /** @description an open proposal with this kernel existed: it was not filed again */
+      duplicate: boolean;
     };
-    StressRequest: {
-      kernel: components["schemas"]["KernelSpec"];
-      intents: components["schemas"]["StressIntent"][];
-      /** @description the event generator's domain, one entry per event member; ids are generated */
-      fields: {
-        [key: string]: components["schemas"]["StressFieldDomain"];
-      };
-      /** @description longest sequence (admitted events); default 50 */
-      max_length?: number;
-      /** @description distance above a threshold that counts as the edge; default 0.01 */
-      edge?: number;
-      /** @description default 1 */
-      seed?: number;
-      /** @description the state searched from (fold states by aggregate name); default a fresh holon */
-      start?: {
-        aggregates: {
-          [key: string]: {
-            n: number;
-            v: number;
-            c: number;
-          };
-        };
-        last_event?: components["schemas"]["Event"];
-      };
-      /** @description CPU milliseconds of search (calibrated steps); default 1000 */
-      budget_ms?: number;
+    ThresholdProposal: {
+      invariant: string;
+      current: number;
+      proposed: number;
+      /** @description 1 − coverage */
+      quantile: number;
+      /** @description distribution-free interval of that quantile (order statistics, binomial) at `level` */
+      interval: [number, number];
+      /** @description states the score was evaluated on */
+      n: number;
     };
-    StressIntent: {
+    CandidateInvariant: {
       name: string;
-      /** @description CEL boolean that must never become true: over `agg` (the kernel aggregates after each admitted event), `event` (that event) and `win` (the aggregates folded over the last `window` admitted events) */
-      never: string;
-      /** @description events `win.<aggregate>` folds over */
-      window?: number;
+      /** @description CEL over `agg`: 1.0 inside the observed band, 0.0 outside */
+      score: string;
+      threshold: number;
+      /** @description what the history showed */
+      basis: string;
+      /** @description 1 / (1 + cv + drift) over the second half of the history */
+      stability: number;
     };
-    /** @description what the generator draws for one event member */
-    StressFieldDomain: OneOf<[{
-      /** @enum {string} */
-      kind: "number";
-      min: number;
-      max: number;
-      integer?: boolean;
-    }, {
-      /** @enum {string} */
-      kind: "enum";
-      values: (string | number | boolean)[];
-    }, {
-      /** @enum {string} */
-      kind: "string";
-      prefix?: string;
-    }, {
-      /** @enum {string} */
-      kind: "const";
-      value: string | number | boolean | null;
-    }]>;
-    StressJob: components["schemas"]["StressResult"] & ({
-      /** @enum {string} */
-      status: "running" | "done" | "spent" | "cancelled" | "failed";
-      /** @description alarm chunks run */
-      chunks: number;
-      kernel_id: string;
-      started_at: string;
-      updated_at: string;
-      error?: string;
-      /** @description this POST replaced a running job */
-      replaced?: boolean;
-    });
-    StressJobRequest: {
-      intents: components["schemas"]["StressIntent"][];
-      /** @description the event generator's domain, one entry per event member; ids are generated */
-      fields: {
-        [key: string]: components["schemas"]["StressFieldDomain"];
+    InductionSimulation: {
+      /** @description past events the proposed kernel would not have admitted cleanly */
+      refused: number;
+      first_refused?: {
+        seq: number;
+        event_id: string;
       };
-      /** @description longest sequence (admitted events); default 50 */
-      max_length?: number;
-      /** @description distance above a threshold that counts as the edge; default 0.01 */
-      edge?: number;
-      /** @description default 1 */
-      seed?: number;
-      /** @description CPU milliseconds in total, run in chunks of about 200 ms on the holon alarm; default 10,000 */
-      budget_ms?: number;
+      /** @description seqs of the first (at most 100) of them */
+      refused_at: number[];
+    };
+    InductionBody: {
+      /**
+       * @description the fraction of past states a proposed threshold keeps admitted (its quantile is 1 − coverage)
+       * @default 0.99
+       */
+      coverage?: number;
+      /**
+       * @description confidence level of the quantile intervals
+       * @default 0.95
+       */
+      level?: number;
+      /**
+       * @description history window: the last this many committed events (read into memory at once, hence the maximum)
+       * @default 10000
+       */
+      max_events?: number;
+    };
+    OpenProposals: {
+      holon: string;
+      kernel_version: number;
+      proposals: components["schemas"]["KernelProposal"][];
+    };
+    ProposalActivation: components["schemas"]["KernelInstall"] & {
+      /** @description the `kernel.decided` entry recording the admin and reason */
+      ledger_index: number;
+    };
+    ProposalDecisionBody: {
+      /** @description why: recorded in the ledger */
+      reason: string;
+    };
+    ProposalRejection: {
+      version: number;
+      /** @enum {string} */
+      status: "abandoned";
+      ledger_index: number;
     };
   };
   responses: never;

@@ -13,6 +13,7 @@ import { KernelSpec } from './kernel.ts'
 import { CauseDoc, CounterfactualBody, CounterfactualDoc, RollbackBody, RollbackDoc } from './lab-cause.ts'
 import { StressJob, StressJobRequest, StressRequest, StressResult } from './lab-stress.ts'
 import { HolonAnomalyResult, LabAnomalyRequest, LabAnomalyResult } from './lab-anomaly.ts'
+import { InductionBody, ProposalFiling } from './lab-induction.ts'
 import { LedgerEntry, Receipt, VerifyReport, VerifyRequest } from './ledger.ts'
 import { LiveMessage } from './live.ts'
 import { MomConfig } from './mom-config.ts'
@@ -101,6 +102,8 @@ export const PUBLISHED = {
   'lab-anomaly-request': [LabAnomalyRequest, 'input'],
   'lab-anomaly-result': [LabAnomalyResult, 'output'],
   'holon-anomaly-result': [HolonAnomalyResult, 'output'],
+  'induction-body': [InductionBody, 'input'],
+  'proposal-filing': [ProposalFiling, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -125,6 +128,7 @@ export * from './holon.ts'
 export * from './kernel.ts'
 export * from './lab-stress.ts'
 export * from './lab-anomaly.ts'
+export * from './lab-induction.ts'
 export * from './ledger.ts'
 export * from './live.ts'
 export * from './mom-config.ts'

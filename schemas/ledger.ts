@@ -31,6 +31,7 @@ const ENTRY_KINDS = [
   'orchestrator.tick',
   'orchestrator.approved',
   'holon.rolled_back',
+  'kernel.decided',
 ] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 

@@ -7,6 +7,7 @@ import {
   KernelCompileError,
   kernelDigest,
 } from '../../functions/kernel/index.ts'
+import { inductionBudget } from '../../functions/lab/induction/index.ts'
 import { beatMessage, hello } from '../../functions/live/index.ts'
 import { type Explanation, explainEvent } from '../../functions/mcp/explain.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
@@ -22,6 +23,12 @@ import type {
   RollbackDoc,
 } from '../../schemas/lab-cause.ts'
 import type { StressJob, StressJobRequest } from '../../schemas/lab-stress.ts'
+  InductionBody,
+  OpenProposals,
+  ProposalActivation,
+  ProposalFiling,
+  ProposalRejection,
+} from '../../schemas/lab-induction.ts'
 import {
   type Actor,
   type CheckpointDoc,
@@ -50,6 +57,7 @@ import {
   type AnomalySeriesRefusal,
   anomalySeries,
 } from './lab-anomaly.ts'
+import * as induction from './lab-induction.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
@@ -469,5 +477,68 @@ export class HolonObject extends DurableObject<Env> {
   /** The numeric series of the recent committed events the worker runs the anomaly detector on (read-only). */
   async labAnomalySeries(q: AnomalySeriesQuery): Promise<Reply<AnomalySeries, AnomalySeriesRefusal>> {
     return this.live ? anomalySeries(this.db, this.live.kernel, q) : fail({ code: 'holon_not_found' })
+  }
+
+  // --- kernel lab: induction ---
+  /** Files proposals induced from the stored history as `proposed` kernel versions (write); never activates. */
+  async proposeKernels(body: InductionBody, by?: Actor): Promise<Reply<ProposalFiling>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const budget = inductionBudget()
+    const induced = induction.induceFromHistory(this.db, l, body, budget)
+    if (!induced.ok) return induced
+    const { value: proposals } = this.transact(
+      (appends) => induction.fileProposals(this.db, l, induced.value.induction, appends),
+      undefined,
+      by,
+    )
+    const { events, firstSeq } = induced.value
+    const head = { holon: l.holon, kernel_version: l.version, events, first_seq: firstSeq }
+    return ok({ ...head, coverage: body.coverage, level: body.level, steps: budget.spent, proposals })
+  }
+
+  async kernelProposals(): Promise<Reply<OpenProposals>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    return ok({ holon: l.holon, kernel_version: l.version, proposals: induction.openProposals(this.db) })
+  }
+
+  /** Activates an open proposal through the kernel path (pending, refold, `kernel.activated`) under its version. */
+  async activateProposal(version: number, reason: string, by?: Actor): Promise<Reply<ProposalActivation>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const open = induction.openProposal(this.db, l, version)
+    if (!open.ok) return open
+    const { value } = this.transact(
+      (appends) => ({
+        started: this.rebuilder.startProposed(version, appends),
+        index: induction.decide(this.db, version, 'activated', reason, appends),
+      }),
+      undefined,
+      by,
+    )
+    const done = await this.rebuildStep()
+    await this.schedule()
+    const progress = this.rebuilder.progress()
+    return ok({
+      version,
+      status: done ? 'active' : 'rebuilding',
+      rebuilt_aggregates: value.started?.rebuilt ?? [],
+      ledger_index: value.index,
+      ...(progress && { rebuild: progress }),
+    })
+  }
+
+  async rejectProposal(version: number, reason: string, by?: Actor): Promise<Reply<ProposalRejection>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const open = induction.openProposal(this.db, l, version, false)
+    if (!open.ok) return open
+    const { value } = this.transact(
+      (appends) => induction.decide(this.db, version, 'rejected', reason, appends),
+      undefined,
+      by,
+    )
+    return ok({ version, status: 'abandoned', ledger_index: value })
   }
 }

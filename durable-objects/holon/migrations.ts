@@ -45,4 +45,18 @@ export const MIGRATIONS: readonly string[] = [
      budget_ms INTEGER NOT NULL, budget_steps INTEGER NOT NULL, spent_steps INTEGER NOT NULL,
      chunk_steps INTEGER NOT NULL, chunks INTEGER NOT NULL, cursor TEXT, progress TEXT, error TEXT,
      started_at TEXT NOT NULL, updated_at TEXT NOT NULL);`,
+  // lab induction: a kernel version may be `proposed` (filed from history, waiting for an admin's decision).
+  // SQLite cannot alter a CHECK constraint: the kernels table is rebuilt with its rows copied.
+  `CREATE TABLE kernels_induction (
+     version INTEGER PRIMARY KEY, digest TEXT NOT NULL, spec TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('active', 'pending', 'superseded', 'abandoned', 'proposed')),
+     created_at TEXT NOT NULL, activated_at TEXT);
+   INSERT INTO kernels_induction (version, digest, spec, status, created_at, activated_at)
+     SELECT version, digest, spec, status, created_at, activated_at FROM kernels;
+   DROP TABLE kernels;
+   ALTER TABLE kernels_induction RENAME TO kernels;
+   CREATE TABLE kernel_proposals (
+     version INTEGER PRIMARY KEY, origin TEXT NOT NULL, base_version INTEGER NOT NULL, kind TEXT NOT NULL,
+     evidence TEXT NOT NULL, ledger_index INTEGER NOT NULL, created_at TEXT NOT NULL,
+     decision TEXT, reason TEXT, decided_at TEXT);`,
 ]

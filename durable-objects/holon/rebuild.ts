@@ -50,21 +50,49 @@ export class Rebuilder {
 
   /** Registers `next` as the pending kernel (replacing any earlier pending one). Call inside a transaction. */
   start(next: CompiledKernel, appends: LedgerAppends): { version: number; rebuilt: string[] } {
+    const version = Number(this.db.one<{ v: number }>('SELECT max(version) AS v FROM kernels')?.v ?? 0) + 1
+    const rebuilt = this.pend(next, version, appends.at)
+    appends.append('kernel.proposed', {
+      version,
+      digest: next.digest,
+      kernel: next.spec,
+      dimensions: next.dimensions,
+      rebuild: rebuilt,
+    })
+    return { version, rebuilt }
+  }
+
+  /**
+   * Makes an already proposed version (status `proposed`, its `kernel.proposed` entry already in the ledger)
+   * the pending kernel: no second entry, the same version. Undefined when no such proposal is open.
+   */
+  startProposed(version: number, appends: LedgerAppends): { version: number; rebuilt: string[] } | undefined {
+    const row = this.db.one<{ spec: string }>(
+      "SELECT spec FROM kernels WHERE version = ? AND status = 'proposed'",
+      version,
+    )
+    if (!row) return undefined
+    const next = compileKernel(JSON.parse(row.spec) as KernelSpec, { stored: true })
+    return { version, rebuilt: this.pend(next, version, appends.at) }
+  }
+
+  /** The pending kernel's rows: its version row, the aggregates to refold and the cursor. */
+  private pend(next: CompiledKernel, version: number, at: string): string[] {
     const digests = new Map(
       this.db
         .all<{ name: string; digest: string }>('SELECT name, digest FROM aggregates')
         .map((r) => [r.name, r.digest]),
     )
     const rebuilt = next.aggregates.filter((a) => digests.get(a.name) !== a.digest).map((a) => a.name)
-    const version = Number(this.db.one<{ v: number }>('SELECT max(version) AS v FROM kernels')?.v ?? 0) + 1
     this.db.run("UPDATE kernels SET status = 'abandoned' WHERE status = 'pending'")
     this.db.run('DELETE FROM rebuild')
     this.db.run(
-      "INSERT INTO kernels (version, digest, spec, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
+      `INSERT INTO kernels (version, digest, spec, status, created_at) VALUES (?, ?, ?, 'pending', ?)
+       ON CONFLICT (version) DO UPDATE SET status = 'pending'`,
       version,
       next.digest,
       JSON.stringify(next.spec),
-      appends.at,
+      at,
     )
     for (const name of rebuilt) {
       const a = next.aggregates.find((x) => x.name === name)
@@ -74,16 +102,9 @@ export class Rebuilder {
       "INSERT OR REPLACE INTO meta (k, v) VALUES ('rebuild_version', ?), ('rebuild_cursor', '0')",
       String(version),
     )
-    appends.append('kernel.proposed', {
-      version,
-      digest: next.digest,
-      kernel: next.spec,
-      dimensions: next.dimensions,
-      rebuild: rebuilt,
-    })
     this.cached = { version, kernel: next }
     this.isPending = true
-    return { version, rebuilt }
+    return rebuilt
   }
 
   private pending(version: number): CompiledKernel {

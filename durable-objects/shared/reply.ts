@@ -27,6 +27,8 @@ export type Refusal =
   | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }
   /** a request member the object checks itself (kernel lab: intents against the holon's kernel) */
   | { code: 'validation_failed'; message: string; errors: { pointer: string; message: string }[] }
+  | { code: 'proposal_not_found'; version: number }
+  | { code: 'proposal_closed'; version: number; message: string }
 
 /** The reply of every object RPC method: a value, or a refusal of type `F`. */
 export type Reply<T, F = Refusal> = { ok: true; value: T } | { ok: false; failure: F }

@@ -17,6 +17,7 @@ import { holons } from './routes/holons.ts'
 import { labCause } from './routes/lab-cause.ts'
 import { labStress } from './routes/lab-stress.ts'
 import { labAnomaly } from './routes/lab-anomaly.ts'
+import { labInduction } from './routes/lab-induction.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
 import { marketsAuction } from './routes/markets-auction.ts'
@@ -72,6 +73,7 @@ export function createApp() {
   app.route('/', dashboard)
   app.route('/', labCause)
   app.route('/', labStress)
+  app.route('/', labInduction)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

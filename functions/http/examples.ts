@@ -135,6 +135,22 @@ export const EXAMPLES: Record<string, Example[]> = {
       value: { to_index: 120, reason: 'batch import 2026-11-30 used the wrong currency' },
     },
   ],
+  'post /v1/holons/{id}/kernel/proposals': [
+    { summary: 'thresholds that kept 99% of past states, intervals at 95%', value: {} },
+    {
+      summary: 'the last 5,000 events, 99.9% coverage',
+      value: { coverage: 0.999, level: 0.9, max_events: 5000 },
+    },
+  ],
+  'post /v1/holons/{id}/kernel/proposals/{version}/activate': [
+    {
+      summary: 'an admin adopts an induced invariant',
+      value: { reason: 'reviewed at the board meeting of 1 Dec' },
+    },
+  ],
+  'post /v1/holons/{id}/kernel/proposals/{version}/reject': [
+    { summary: 'an admin declines an induced invariant', value: { reason: 'seasonal ratio, not a rule' } },
+  ],
   'post /v1/holons/{id}/evaluate': [
     { summary: 'would this exchange be admitted?', value: { event: spoliation } },
     { summary: 'a batch, in order', value: { events: [fair, fair2] } },
@@ -545,4 +561,5 @@ const PARAMETERS: Record<string, string> = {
   index: '1',
   workload: 'checkout',
   tick: '1',
+  version: '2',
 }

@@ -35,6 +35,10 @@ type HolonRpc = Pick<
   | 'labStressStart'
   | 'labStressGet'
   | 'labStressCancel'
+  | 'proposeKernels'
+  | 'kernelProposals'
+  | 'activateProposal'
+  | 'rejectProposal'
 >
 
 type FederationRpc = Pick<
@@ -103,6 +107,16 @@ function failureError(holon: string, f: Refusal): ApiError {
       return budgetProblem(f)
     case 'validation_failed':
       return new ApiError('validation_failed', f.message, { errors: f.errors })
+    case 'proposal_not_found':
+      return new ApiError(
+        'proposal_not_found',
+        `holon '${holon}' has no induced kernel proposal ${f.version}`,
+        {
+          version: f.version,
+        },
+      )
+    case 'proposal_closed':
+      return new ApiError('proposal_closed', f.message, { version: f.version })
     case 'inadmissible': {
       const r = f.result
       const d = f.dissipating

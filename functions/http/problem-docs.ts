@@ -176,6 +176,28 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
       errors: [{ pointer: '/workloads/0/workload', message: 'unknown workload' }],
     },
   },
+  proposal_not_found: {
+    explanation:
+      'The holon has no kernel version with this number filed by induction (POST .../kernel/proposals files them).',
+    remedy:
+      'List the open proposals with GET /v1/holons/{id}/kernel/proposals and use one of their versions.',
+    example: {
+      instance: `${H}/kernel/proposals/9/activate`,
+      detail: "holon 'circular-economy' has no induced kernel proposal 9",
+      version: 9,
+    },
+  },
+  proposal_closed: {
+    explanation:
+      'The proposal was already activated or rejected, or another kernel became active after it was induced: activating it would undo that install.',
+    remedy:
+      'Induce again (POST /v1/holons/{id}/kernel/proposals) under the active kernel and decide on the new proposal.',
+    example: {
+      instance: `${H}/kernel/proposals/4/activate`,
+      detail: 'kernel version 4 is abandoned, no longer open',
+      version: 4,
+    },
+  },
   nothing_to_approve: {
     explanation:
       'The orchestrator has no proposal waiting: it runs in automatic mode, or the proposal was applied or superseded.',

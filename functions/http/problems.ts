@@ -35,6 +35,8 @@ export const PROBLEMS = {
   topology_not_found: [404, 'No such stored topology'],
   orchestrator_not_found: [404, 'No such orchestrator'],
   unknown_id: [400, 'A node or workload id is not known to this orchestrator'],
+  proposal_not_found: [404, 'No such induced kernel proposal'],
+  proposal_closed: [409, 'The kernel proposal is no longer open (decided, or the kernel changed since)'],
   nothing_to_approve: [409, 'No proposal is waiting for approval'],
   tick_in_progress: [409, 'A chunked tick is running; retry when it has finished'],
   upgrade_required: [426, 'This resource speaks WebSocket only: send Upgrade: websocket'],

@@ -115,6 +115,10 @@ stored(
   'get /v1/holons/{id}/lab/stress',
   'delete /v1/holons/{id}/lab/stress',
   'get /v1/holons/{id}/lab/anomalies',
+  'post /v1/holons/{id}/kernel/proposals',
+  'get /v1/holons/{id}/kernel/proposals',
+  'post /v1/holons/{id}/kernel/proposals/{version}/activate',
+  'post /v1/holons/{id}/kernel/proposals/{version}/reject',
 )
 stored(
   'topology',
