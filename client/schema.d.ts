@@ -3881,6 +3881,128 @@ export interface paths {
       };
     };
   };
+  "/v1/lab/anomalies": {
+    /**
+     * Flag anomalies (spikes, drops, level shifts) in a series (advisory)
+     * @description robust_z (default): each point against a causal baseline from the trailing window only (a robust local line, or with `period` the median of the same phase in up to three past cycles), scaled by 1.4826 x MAD of the window's residuals; |z| > threshold (5) is a spike or drop, `shift_after` (5) in a row a level shift. cusum: a two-sided CUSUM on the clipped robust z, level shifts only. Defaults chosen on seeded training traces; held-out false-positive rate and recall in docs/kernel-lab-anomaly.md. Work: about `window` x 3 anomaly_steps per point; past the budget a 422 `budget_exceeded`.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["LabAnomalyRequest"];
+        };
+      };
+      responses: {
+        /** @description the flagged points, oldest first */
+        200: {
+          content: {
+            "application/json": components["schemas"]["LabAnomalyResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/lab/anomalies": {
+    /**
+     * Flag anomalies in a holon's recent committed events: torsion, an event member, or an aggregate's input (advisory)
+     * @description Reads the newest `limit` committed events and the number each gives: `torsion` (default), a member (`field=amount`, dotted for nested members), or `aggregate=NAME`: what that aggregate folds (its `expr` over the events its `where` admits). Events without a number there are skipped. Advisory: nothing is written or gated by it. robust_z (default): each point against a causal baseline from the trailing window only (a robust local line, or with `period` the median of the same phase in up to three past cycles), scaled by 1.4826 x MAD of the window's residuals; |z| > threshold (5) is a spike or drop, `shift_after` (5) in a row a level shift. cusum: a two-sided CUSUM on the clipped robust z, level shifts only. Defaults chosen on seeded training traces; held-out false-positive rate and recall in docs/kernel-lab-anomaly.md. Work: about `window` x 3 anomaly_steps per point; past the budget a 422 `budget_exceeded`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `torsion` (the default) or a numeric member of the event, dotted for nested members (payload.amount) */
+          field?: string;
+          /** @description instead of field: the numbers an aggregate folds (its `expr` over the events its `where` admits) */
+          aggregate?: string;
+          /** @description most recent events read */
+          limit?: number;
+          /** @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only */
+          method?: "robust_z" | "cusum";
+          threshold?: number;
+          period?: number;
+          transform?: "none" | "log";
+        };
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the flagged events, oldest first */
+        200: {
+          content: {
+            "application/json": components["schemas"]["HolonAnomalyResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/v1/tenants/{tenant}/credentials": {
     /**
      * Issue a tenant's credential (operator admin token only)
@@ -3937,6 +4059,403 @@ export interface paths {
         };
         /** @description unavailable: The service cannot answer now; retry later */
         503: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/lab/cause": {
+    /**
+     * Root cause of a torsion rise between two ledger indices, or of a refusal (read)
+     * @description Per-invariant score deltas (weighted as torsion is) and the Shapley value of each event in the window for the game v(S) = torsion after folding the events of S in their order from the window start − torsion at the start: exact up to 12 events, seeded permutation sampling with 95 % intervals above. Default window: the last 20 events. `refusal` explains an `event.rejected` entry over the 19 events before it and the refused event. Bounded by the `cause_steps` budget (422 naming it).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description ledger index the window starts after (default: before the last 20 events) */
+          from?: number | null;
+          /** @description ledger index the window ends at, inclusive (default: the latest entry) */
+          to?: number | null;
+          /** @description ledger index of an `event.rejected` entry to explain instead */
+          refusal?: number | null;
+          /** @description permutations when sampled (> 12 events) */
+          samples?: number;
+          seed?: number | null;
+        };
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the attribution */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CauseDoc"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/lab/counterfactual": {
+    /**
+     * Replay the attempted history without some events or under another kernel; changes nothing (read)
+     * @description Committed and rejected events are gated again one at a time in ledger order (a refused event does not fold, an event admitted by override keeps its override; events compensated by a rollback are skipped). Without `kernel_version` or `kernel`, each event is gated by the kernel version that gated it. Answers the final state against the actual one and every verdict that would have changed. Bounded by `cause_steps`.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CounterfactualBody"];
+        };
+      };
+      responses: {
+        /** @description what would have happened */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CounterfactualDoc"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; kernel_invalid: The kernel does not compile; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/rollback": {
+    /**
+     * Return the holon's aggregates to their state at a ledger index by compensation (admin)
+     * @description Every committed event after `to_index` not already compensated is compensated by one `holon.rolled_back` ledger entry (reason, seq ranges, resulting aggregates); history is never rewritten. The aggregates become the fold of the kept events under the current kernel; later kernel rebuilds, ledger replay and counterfactuals skip compensated events. A `to_index` with no later event compensates nothing and writes no entry.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["RollbackBody"];
+        };
+      };
+      responses: {
+        /** @description rolled back (or nothing to compensate) */
+        200: {
+          content: {
+            "application/json": components["schemas"]["RollbackDoc"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/lab/stress": {
+    /**
+     * Stress a kernel: search event sequences the gate admits that break an intent (stores nothing)
+     * @description Seeded search (random sequences from the field domains, guided search toward the torsion margin and the intent's own distance, build-then-spend) for sequences the gate admits that make an intent's `never` true (`intent`), that do so only through `admit_flagged` / `admit_improving` events (`policy`), or that leave an invariant within `edge` of its threshold (`edge`). Findings are shrunk (1-minimal) and replayable as a dry run (`POST /v1/holons/{id}/evaluate`). The search runs for `budget_ms` of calibrated CPU; `done: false` says the budget was spent before every target was found (no findings then: none within the budget). Same input and seed give the same answer. See docs/kernel-lab-stress.md.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["StressRequest"];
+        };
+      };
+      responses: {
+        /** @description findings so far and the budget spent */
+        200: {
+          content: {
+            "application/json": components["schemas"]["StressResult"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); kernel_invalid: The kernel does not compile; unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description budget_exceeded: The request exceeds a work budget (steps, sizes, CPU milliseconds) */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/lab/stress": {
+    /** The holon's stress job: status, sequences tried, findings so far, chunks run */
+    get: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the job */
+        200: {
+          content: {
+            "application/json": components["schemas"]["StressJob"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon; not_found: No such resource */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Start a stress search against the holon's active kernel and current state (write)
+     * @description Snapshots the holon's active kernel and current aggregates as the start, then searches for `budget_ms` of calibrated CPU in total, in chunks of about 200 ms on the holon alarm (a due pulse beat waits at most one chunk). One job per holon: a new POST replaces a running one (`replaced: true`). Findings are stored with the job and never ledgered; nothing of the holon changes. Poll with GET.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["StressJobRequest"];
+        };
+      };
+      responses: {
+        /** @description started; the first chunk runs on the alarm */
+        202: {
+          content: {
+            "application/json": components["schemas"]["StressJob"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+      };
+    };
+    /** Cancel the holon's stress job (write); its findings so far stay readable */
+    delete: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description the job, cancelled unless it had ended */
+        200: {
+          content: {
+            "application/json": components["schemas"]["StressJob"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description not_found: No such resource */
+        404: {
           content: {
             "application/problem+json": components["schemas"]["Problem"];
           };
@@ -4520,7 +5039,7 @@ export interface components {
       at: string;
       by?: components["schemas"]["Actor"];
       /** @enum {string} */
-      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved" | "kernel.decided";
+      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved" | "holon.rolled_back" | "kernel.decided";
       data: {
         [key: string]: unknown;
       };
@@ -6045,6 +6564,11 @@ export interface components {
       /** @description a stored topology holding the fleet nodes under the same ids: each tick mirrors the replicas onto it as nodes linked to their hosts */
       topology?: string;
       /**
+       * @description robust_z: demand spikes and drops (robust z against a causal median/MAD baseline) are replaced by the expected value before the forecast is fitted and recorded in the plan; off (the default when absent)
+       * @enum {string}
+       */
+      anomaly_filter?: "off" | "robust_z";
+      /**
        * @description run ticks on the alarm; false: only POST .../tick
        * @default true
        */
@@ -6266,6 +6790,15 @@ export interface components {
           action: string;
         }[];
       reasons: string[];
+      /** @description settings.anomaly_filter: demand anomalies seen this tick, newest first (spikes and drops were replaced by `expected` before the forecast was fitted) */
+      anomalies?: ({
+          steps_ago: number;
+          value: number;
+          expected: number;
+          score: number;
+          /** @enum {string} */
+          kind: "spike" | "drop" | "level_shift";
+        })[];
     };
     OrchestratorAction: OneOf<[{
       /** @enum {string} */
@@ -6486,7 +7019,7 @@ export interface components {
      * @description the chosen model: lowest backtest MASE (MAE when MASE is undefined)
      * @enum {string}
      */
-    ForecastModel: "seasonal_naive" | "holt_winters" | "ar";
+    ForecastModel: "seasonal_naive" | "holt_winters" | "ar" | "lstm";
     ForecastBacktest: {
       model: components["schemas"]["ForecastModel"];
       /** @description mean absolute scaled error; null when undefined or skipped */
@@ -6506,7 +7039,7 @@ export interface components {
       horizon: number;
       /** @description prediction interval coverage; default 0.9 */
       level?: number;
-      /** @description models to backtest and choose from; default all three */
+      /** @description models to backtest and choose from; default all four, lstm only for periods 12 to 48 within a tenth of the budget */
       models?: components["schemas"]["ForecastModel"][];
       /** @description most rolling origins of the backtest; default 20 */
       origins?: number;
@@ -7019,6 +7552,88 @@ export interface components {
           value: number;
         }[];
     };
+    LabAnomalyResult: {
+      /**
+       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
+       * @enum {string}
+       */
+      method: "robust_z" | "cusum";
+      points: number;
+      anomalies: components["schemas"]["AnomalyPoint"][];
+      /** @description anomaly_steps spent */
+      steps: number;
+      /**
+       * @description a statistical flag for a person to look at, never acted on by itself
+       * @enum {boolean}
+       */
+      advisory: true;
+    };
+    AnomalyPoint: {
+      /** @description position in the series (a level shift: where it began) */
+      index: number;
+      value: number;
+      /** @description what the causal baseline expected there */
+      expected: number;
+      /** @description robust z (cusum: the alarm sum), signed; capped at 1e9 when the baseline had no spread */
+      score: number;
+      /** @enum {string} */
+      kind: "spike" | "drop" | "level_shift";
+      /** @description index at which the detector knew (>= index) */
+      at: number;
+    };
+    LabAnomalyRequest: {
+      /** @description values per step, oldest first */
+      series: number[];
+      options?: components["schemas"]["AnomalyOptions"];
+    };
+    AnomalyOptions: {
+      /**
+       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
+       * @enum {string}
+       */
+      method?: "robust_z" | "cusum";
+      /** @description seasonal period in steps; 1 (default): none */
+      period?: number;
+      /** @description robust_z: |z| above which a point is flagged (default 5); cusum: decision interval h (default 12) */
+      threshold?: number;
+      /** @description points before scoring starts (default 24) */
+      warmup?: number;
+      /** @description trailing points of the baseline (default 60) */
+      window?: number;
+      /** @description robust_z: flags in a row that make a level shift (default 5) */
+      shift_after?: number;
+      /**
+       * @description log: detect on log(x), for positive multiplicative streams
+       * @enum {string}
+       */
+      transform?: "none" | "log";
+    };
+    HolonAnomalyResult: {
+      holon: string;
+      /** @description `torsion`, `event.<path>` or `aggregate.<name>` */
+      source: string;
+      /**
+       * @description robust_z (default): spikes, drops, level shifts by persistence; cusum: level shifts only
+       * @enum {string}
+       */
+      method: "robust_z" | "cusum";
+      events: number;
+      points: number;
+      first_seq: number | null;
+      last_seq: number | null;
+      anomalies: components["schemas"]["HolonAnomalyPoint"][];
+      steps: number;
+      /**
+       * @description a statistical flag for a person to look at, never acted on by itself
+       * @enum {boolean}
+       */
+      advisory: true;
+    };
+    HolonAnomalyPoint: components["schemas"]["AnomalyPoint"] & {
+      /** @description the event */
+      seq: number;
+      committed_at: string;
+    };
     CredentialIssued: {
       /** @description an HS256 JWT: send as Authorization: Bearer <token> */
       token: string;
@@ -7049,6 +7664,199 @@ export interface components {
       ttl_seconds?: number;
       /** @description who the credential is for (an agent or a person) */
       sub?: string;
+    };
+    /** @description Root cause of the torsion change over a window: per-invariant deltas, and the Shapley value of each event in the game v(S) = torsion after folding S (window order) - torsion at the window start */
+    CauseDoc: {
+      holon: string;
+      kernel_version: number;
+      /** @description the window starts after this ledger index */
+      from: number;
+      to: number;
+      refusal?: number;
+      invariants: components["schemas"]["InvariantDelta"][];
+      events: components["schemas"]["EventShare"][];
+      /** @enum {string} */
+      method: "exact" | "sampled";
+      torsion_before: number;
+      torsion_after: number;
+      samples?: number;
+      seed?: number;
+    };
+    InvariantDelta: {
+      name: string;
+      before: number;
+      after: number;
+      delta: number;
+      /** @description weight * gap^2 after minus before; these sum to the torsion change */
+      weighted_delta: number;
+    };
+    EventShare: {
+      event_id: string;
+      /** @description ledger index */
+      index: number;
+      shapley: number;
+      ci95?: [number, number];
+    };
+    CounterfactualDoc: {
+      holon: string;
+      /** @description the kernel replayed under: a stored version, the inline kernel, or each event under its own version */
+      kernel: number | "inline" | "as_gated";
+      final: components["schemas"]["CounterfactualState"];
+      actual: components["schemas"]["CounterfactualState"];
+      changed_verdicts: {
+          event_id: string;
+          index: number;
+          actual: components["schemas"]["Verdict"];
+          counterfactual: components["schemas"]["Verdict"];
+        }[];
+      dropped: number;
+      replayed: number;
+    };
+    CounterfactualState: {
+      aggregates: {
+        [key: string]: number | null;
+      };
+      torsion: number;
+      state_vector: number[];
+    };
+    CounterfactualBody: {
+      /** @description event ids to leave out */
+      without?: string[];
+      /** @description replay under this stored kernel version */
+      kernel_version?: number;
+      kernel?: components["schemas"]["KernelSpec"];
+      /** @description events before this ledger index are folded as they were */
+      from?: number;
+      /** @description events after this ledger index are ignored */
+      to?: number;
+    };
+    RollbackDoc: {
+      holon: string;
+      to_index: number;
+      /** @description the `holon.rolled_back` entry; null when nothing was compensated */
+      ledger_index: number | null;
+      /** @description seq ranges [first, last] of the events compensated */
+      compensated: [number, number][];
+      /** @description events compensated */
+      events: number;
+      aggregates: {
+        [key: string]: number | null;
+      };
+      torsion: number;
+      message: string;
+    };
+    RollbackBody: {
+      /** @description ledger index whose aggregates the holon returns to */
+      to_index: number;
+      reason: string;
+    };
+    StressResult: {
+      /** @description sequences tried */
+      tried: number;
+      /** @description budget steps spent */
+      steps: number;
+      findings: components["schemas"]["StressFinding"][];
+      /** @description every target found; false: the budget was spent first (no finding then means none was found) */
+      done: boolean;
+      seed: number;
+      /** @description the budget, in CPU milliseconds */
+      budget_ms: number;
+    };
+    StressFinding: {
+      /**
+       * @description intent: admitted with zero torsion, the intent breaks; policy: it breaks only through admit_flagged / admit_improving events; edge: an invariant ends within `edge` of its threshold, admissibly
+       * @enum {string}
+       */
+      kind: "intent" | "edge" | "policy";
+      intent?: string;
+      invariant?: string;
+      /** @description shrunk: dropping any single event loses the finding; replay it as a dry run */
+      events: components["schemas"]["Event"][];
+      original_length: number;
+      /** @description the gate's results replaying `events` from the start state */
+      results: components["schemas"]["GateResult"][];
+      detail: string;
+    };
+    StressRequest: {
+      kernel: components["schemas"]["KernelSpec"];
+      intents: components["schemas"]["StressIntent"][];
+      /** @description the event generator's domain, one entry per event member; ids are generated */
+      fields: {
+        [key: string]: components["schemas"]["StressFieldDomain"];
+      };
+      /** @description longest sequence (admitted events); default 50 */
+      max_length?: number;
+      /** @description distance above a threshold that counts as the edge; default 0.01 */
+      edge?: number;
+      /** @description default 1 */
+      seed?: number;
+      /** @description the state searched from (fold states by aggregate name); default a fresh holon */
+      start?: {
+        aggregates: {
+          [key: string]: {
+            n: number;
+            v: number;
+            c: number;
+          };
+        };
+        last_event?: components["schemas"]["Event"];
+      };
+      /** @description CPU milliseconds of search (calibrated steps); default 1000 */
+      budget_ms?: number;
+    };
+    StressIntent: {
+      name: string;
+      /** @description CEL boolean that must never become true: over `agg` (the kernel aggregates after each admitted event), `event` (that event) and `win` (the aggregates folded over the last `window` admitted events) */
+      never: string;
+      /** @description events `win.<aggregate>` folds over */
+      window?: number;
+    };
+    /** @description what the generator draws for one event member */
+    StressFieldDomain: OneOf<[{
+      /** @enum {string} */
+      kind: "number";
+      min: number;
+      max: number;
+      integer?: boolean;
+    }, {
+      /** @enum {string} */
+      kind: "enum";
+      values: (string | number | boolean)[];
+    }, {
+      /** @enum {string} */
+      kind: "string";
+      prefix?: string;
+    }, {
+      /** @enum {string} */
+      kind: "const";
+      value: string | number | boolean | null;
+    }]>;
+    StressJob: components["schemas"]["StressResult"] & ({
+      /** @enum {string} */
+      status: "running" | "done" | "spent" | "cancelled" | "failed";
+      /** @description alarm chunks run */
+      chunks: number;
+      kernel_id: string;
+      started_at: string;
+      updated_at: string;
+      error?: string;
+      /** @description this POST replaced a running job */
+      replaced?: boolean;
+    });
+    StressJobRequest: {
+      intents: components["schemas"]["StressIntent"][];
+      /** @description the event generator's domain, one entry per event member; ids are generated */
+      fields: {
+        [key: string]: components["schemas"]["StressFieldDomain"];
+      };
+      /** @description longest sequence (admitted events); default 50 */
+      max_length?: number;
+      /** @description distance above a threshold that counts as the edge; default 0.01 */
+      edge?: number;
+      /** @description default 1 */
+      seed?: number;
+      /** @description CPU milliseconds in total, run in chunks of about 200 ms on the holon alarm; default 10,000 */
+      budget_ms?: number;
     };
     ProposalFiling: {
       holon: string;

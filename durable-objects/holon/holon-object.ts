@@ -22,13 +22,14 @@ import type {
   CounterfactualDoc,
   RollbackDoc,
 } from '../../schemas/lab-cause.ts'
-import type { StressJob, StressJobRequest } from '../../schemas/lab-stress.ts'
+import type {
   InductionBody,
   OpenProposals,
   ProposalActivation,
   ProposalFiling,
   ProposalRejection,
 } from '../../schemas/lab-induction.ts'
+import type { StressJob, StressJobRequest } from '../../schemas/lab-stress.ts'
 import {
   type Actor,
   type CheckpointDoc,
@@ -49,15 +50,15 @@ import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, res
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
 import { announce, beatContext, forgetPulse, raiseAlert, reportPulse } from './federation-calls.ts'
-import { cause, counterfactualOf, rollback } from './lab-cause.ts'
-import { StressJobs } from './lab-stress.ts'
 import {
   type AnomalySeries,
   type AnomalySeriesQuery,
   type AnomalySeriesRefusal,
   anomalySeries,
 } from './lab-anomaly.ts'
+import { cause, counterfactualOf, rollback } from './lab-cause.ts'
 import * as induction from './lab-induction.ts'
+import { StressJobs } from './lab-stress.ts'
 import * as docs from './ledger-docs.ts'
 import { applyChange, type Live, loadLive } from './live.ts'
 import { MIGRATIONS } from './migrations.ts'
