@@ -1,4 +1,5 @@
 // The stress tester (S44) on planted holes: found, replayable, 1-minimal, deterministic, resumable; no false holes.
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { StepBudget } from '../../functions/budget/index.ts'
 import {
@@ -14,6 +15,7 @@ import {
   type Finding,
   IntentCompileError,
   type StressInput,
+  shrinkSequence,
   stress,
 } from '../../functions/lab/stress/index.ts'
 import { KernelSpec } from '../../schemas/kernel.ts'
@@ -269,3 +271,54 @@ const examples: Record<string, Omit<StressInput, 'kernel'>> = {
     },
   },
 }
+
+describe('shrinking (properties)', () => {
+  const fields = { x: { kind: 'number' as const, min: 0, max: 100, integer: true } }
+  it('keeps the property, is 1-minimal, and moves numbers to the least that still holds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 400 }),
+        (xs, k) => {
+          const events = xs.map((x, i) => ({ id: `e${i}`, x }))
+          const sum = (es: EventValue[]) => es.reduce((s, e) => s + (e.x as number), 0)
+          fc.pre(sum(events) >= k)
+          const holds = (es: EventValue[]) => sum(es) >= k
+          const out = shrinkSequence(events, fields, holds)
+          expect(holds(out)).toBe(true)
+          for (let i = 0; i < out.length; i++) expect(holds(out.filter((_, j) => j !== i))).toBe(false)
+          // the ids are a subsequence of the original, in order
+          const ids = events.map((e) => e.id)
+          const at = out.map((e) => ids.indexOf(e.id as string))
+          expect(at).toEqual([...at].sort((a, b) => a - b))
+          // numbers end as small as the property allows one at a time: lowering any by 1 breaks it
+          for (let i = 0; i < out.length; i++) {
+            const x = out[i]?.x as number
+            if (x > 0) expect(holds(out.map((e, j) => (j === i ? { ...e, x: x - 1 } : e)))).toBe(false)
+          }
+        },
+      ),
+      { numRuns: 200, seed: 14 },
+    )
+  })
+
+  it('every finding replays and is 1-minimal, whatever the seed', () => {
+    const c = PLANTED.find((x) => x.name === 'per-event-cap') as PlantedCase
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (seed) => {
+        for (const f of run(c, seed, 400_000).findings) {
+          expect(claimHolds(c.input, f, f.events)).toBe(true)
+          for (let i = 0; i < f.events.length; i++)
+            expect(
+              claimHolds(
+                c.input,
+                f,
+                f.events.filter((_, j) => j !== i),
+              ),
+            ).toBe(false)
+        }
+      }),
+      { numRuns: 8, seed: 14 },
+    )
+  })
+})
