@@ -222,3 +222,27 @@ describe('degenerate histories', () => {
     expect(() => induce({ kernel: k, events: shopHistory(1, 500) }, tiny)).toThrow(/induction_steps/)
   })
 })
+
+describe('duplicated aggregates', () => {
+  it('two aggregates that always agreed give one set of candidates, not two', () => {
+    const k = compile({
+      id: 'twins',
+      aggregates: {
+        paid: { fold: 'sum', expr: 'event.paid' },
+        events: { fold: 'count' },
+        traced: { fold: 'count', where: 'has(event.trace)' },
+      },
+      invariants: { I: { score: '1.0', threshold: 1 } },
+    })
+    const r = mulberry32(9)
+    const events = Array.from({ length: 200 }, (_, i) => ({ id: `t${i}`, paid: 50 + 10 * r(), trace: 'x' }))
+    const { values } = replaySeries(k, events, undefined, big())
+    const names = candidatesOf(k, values, big()).map((c) => c.name)
+    expect(names).toContain('induced.ratio.events.paid')
+    expect(names.filter((n) => n.includes('traced'))).toEqual([])
+    // once traced differs from events, it is a candidate of its own again
+    const mixed = events.map((e, i) => (i % 3 === 0 ? { id: e.id, paid: e.paid } : e))
+    const v2 = replaySeries(k, mixed, undefined, big()).values
+    expect(candidatesOf(k, v2, big()).some((c) => c.name.includes('traced'))).toBe(true)
+  })
+})

@@ -75,7 +75,8 @@ function freeName(base: string, taken: Set<string>): string {
  * Ratio candidates a/b over the states where both are present and b > 0 (pairs whose denominator is ever
  * negative, or positive in fewer than MIN_STATES states, are degenerate), oriented so the typical ratio is at
  * most 1; range candidates over each aggregate's present values. Constant series and trends (drift above
- * MAX_DRIFT) are skipped. Each costs one budget step per state examined.
+ * MAX_DRIFT) are skipped, and so is an aggregate repeating an earlier one's series. Each costs one budget step
+ * per state examined.
  */
 export function candidatesOf(
   kernel: CompiledKernel,
@@ -84,7 +85,16 @@ export function candidatesOf(
 ): CandidateInvariant[] {
   const names = kernel.aggregates.map((a) => a.name)
   const out: CandidateInvariant[] = []
+  // An aggregate whose series repeats an earlier one's (e.g. two counts that always agreed) adds no candidate.
+  const seen = new Set<string>()
+  const twin = names.map((_, i) => {
+    const key = (values[i] ?? []).join(',')
+    if (seen.has(key)) return true
+    seen.add(key)
+    return false
+  })
   names.forEach((a, i) => {
+    if (twin[i]) return
     const xs = (values[i] ?? []).filter((x) => !Number.isNaN(x))
     budget.spend(xs.length)
     if (xs.length < MIN_STATES) return
@@ -105,6 +115,7 @@ export function candidatesOf(
   const considered = Math.min(names.length, MAX_PAIR_AGGREGATES)
   for (let i = 0; i < considered; i++) {
     for (let j = i + 1; j < considered; j++) {
+      if (twin[i] || twin[j]) continue
       const c = ratioCandidate(names, values, i, j, budget)
       if (c) out.push(c)
     }
