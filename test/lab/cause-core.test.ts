@@ -272,6 +272,46 @@ describe('counterfactual', () => {
     ])
   })
 
+  it('as gated: each event under its own kernel version, the kept history refolded at a switch', () => {
+    const lenient = compile({
+      id: 'q0',
+      aggregates: { good: { fold: 'sum', expr: 'event.good' }, n: { fold: 'count' } },
+      invariants: { Quality: { score: 'agg.n == 0 ? 1.0 : agg.good / agg.n', threshold: 0.2 } },
+    })
+    // v1 (lenient) gated a, b, c; v2 (strict, 0.5) gated d, e
+    const v1 = record(lenient, [
+      { id: 'a', good: 1 },
+      { id: 'b', good: 0 },
+      { id: 'c', good: 0 },
+    ])
+    let states = initialAggregates(strict)
+    for (const h of v1) states = step(strict, states, h.event).states
+    const d = gateBatch(strict, states, [{ id: 'd', good: 0 }], { last: { id: 'c', good: 0 } })
+    expect(d.results[0]?.verdict).toBe('reject') // 1/4 under v2
+    const e = gateBatch(strict, states, [{ id: 'e', good: 1 }], { last: { id: 'c', good: 0 } })
+    expect(e.results[0]?.verdict).toBe('admit') // 2/4 = 0.5
+    const history: HistoryItem[] = [
+      ...v1,
+      { index: 4, seq: null, event: { id: 'd', good: 0 }, verdict: 'reject', torsion: 0, kernel_version: 2 },
+      { index: 5, seq: 4, event: { id: 'e', good: 1 }, verdict: 'admit', torsion: 0, kernel_version: 2 },
+    ]
+    const kernelOf = (v: number) => (v === 1 ? lenient : strict)
+    const cf = counterfactual({ kernel: strict, history, kernelOf, current: strict }, budget())
+    expect(cf.changed_verdicts).toEqual([])
+    expect(cf.final).toEqual(cf.actual)
+    // dropping b and c: v2 refolds a alone, so d (1/2) is admitted
+    const without = counterfactual(
+      { kernel: strict, history, kernelOf, current: strict, without: new Set(['b', 'c']) },
+      budget(),
+    )
+    expect(without.changed_verdicts).toEqual([
+      { event_id: 'd', index: 4, actual: 'reject', counterfactual: 'admit' },
+    ])
+    // the same history all under v2: c (1/3) is refused at once
+    const flat = counterfactual({ kernel: strict, history }, budget())
+    expect(flat.changed_verdicts.map((c) => c.event_id)).toEqual(['c'])
+  })
+
   it('final state equals the fold of exactly the events it admitted (random histories)', () => {
     fc.assert(
       fc.property(
