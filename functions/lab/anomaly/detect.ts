@@ -6,9 +6,10 @@ import { robustZ } from './robust-z.ts'
 import { ANOMALY_METHODS, AnomalyInputError, type AnomalyOptions, type Detection } from './types.ts'
 
 /**
- * Defaults, chosen by a grid search on the training seeds of the planted-anomaly traces (bench/lab-anomaly.ts,
+ * Defaults, chosen by a grid search on the training seeds of the planted-anomaly traces (test/lab/anomaly-traces.ts,
  * seeds 1-20) for the highest recall at a false-positive rate of at most 1 % (robust_z: window 60, |z| > 5, 5 flags
- * in a row are a level shift). No CUSUM setting reached 1 %: its threshold is the one with the lowest rate.
+ * in a row are a level shift); warmup 24 after a noise-only check (12 let short windows' MAD estimates flag calm
+ * noise). No CUSUM setting reached 1 %: its threshold is the one with the lowest rate.
  */
 export const DEFAULTS = {
   method: 'robust_z',
@@ -24,8 +25,8 @@ export const ANOMALY_MAX_WINDOW = 1_000
 
 /**
  * One step is one comparison-sized unit of baseline work (about a window's length per point). Measured with
- * `node bench/lab-anomaly.ts`: about 5,000 steps per CPU ms on 10,000-point series (2026-12-01); half that keeps the
- * milliseconds an upper estimate.
+ * `node bench/lab-anomaly.ts --held-out`: 3,000 to 5,800 steps per CPU ms (2026-12-01, Node 22, loaded 2-core
+ * machine); 2,500 keeps the milliseconds an upper estimate.
  */
 export const STEPS_PER_MS = 2_500
 export const ANOMALY_CPU_MS = 400
