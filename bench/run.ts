@@ -98,6 +98,13 @@ const SECTIONS: Record<string, Section> = {
       await (await import('./markets-allocate.ts')).run()
     },
   },
+  lab: {
+    about: 'kernel lab: stress search, induction, root cause, anomaly detection, learned forecaster and policy',
+    run: async (quick) => {
+      for (const name of ['stress', 'induction', 'cause', 'anomaly', 'lstm', 'ppo'])
+        await ((await import(`./lab-${name}.ts`)) as { run(quick: boolean): Promise<void> }).run(quick)
+    },
+  },
 }
 
 const QUICK_BUDGET_S = 100
