@@ -108,11 +108,12 @@ describe('README blocks against a local worker', () => {
   })
 
   it('runs the Try it, ledger, route, orchestrator and pulse blocks as written, in one shell', async () => {
-    // one shell, as the README says ("from the same shell"); the only change: O points at this worker's port
+    // one shell, as the README says ("from the same shell"); the only change: O (set again by some blocks, so each
+    // also runs alone) points at this worker's port
     const script = runnable
       .map((b) => b.code)
       .join('\n')
-      .replace('O=http://127.0.0.1:8787', `O=${base}`)
+      .replaceAll('O=http://127.0.0.1:8787', `O=${base}`)
     expect(script).toContain(`O=${base}`)
     const out = await sh(script, dir)
     expect(out.code, out.stderr.slice(-2000)).toBe(0)
