@@ -99,7 +99,8 @@ const SECTIONS: Record<string, Section> = {
     },
   },
   lab: {
-    about: 'kernel lab: stress search, induction, root cause, anomaly detection, learned forecaster and policy',
+    about:
+      'kernel lab: stress search, induction, root cause, anomaly detection, learned forecaster and policy',
     run: async (quick) => {
       for (const name of ['stress', 'induction', 'cause', 'anomaly', 'lstm', 'ppo'])
         await ((await import(`./lab-${name}.ts`)) as { run(quick: boolean): Promise<void> }).run(quick)
