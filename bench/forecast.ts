@@ -1,21 +1,9 @@
 // Forecast benchmarks: backtest MASE per model on seeded diurnal series, and the step-to-CPU-ms calibration.
 import { performance } from 'node:perf_hooks'
 import { type ForecastModel, forecast, STEPS_PER_MS } from '../functions/forecast/index.ts'
-import { mulberry32 } from '../functions/random/index.ts'
 import { mlpVersusHoltWinters } from './forecast-mlp.ts'
-import { fmt, median, table } from './report.ts'
-
-/** A diurnal demand curve (two harmonics, a slow weekly swell, a gentle trend) with Gaussian noise; seeded. */
-export function diurnalSeries(n: number, m: number, noise: number, seed: number): number[] {
-  const r = mulberry32(seed)
-  const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())
-  return Array.from({ length: n }, (_, t) => {
-    const day = (2 * Math.PI * t) / m
-    const base =
-      200 + 0.02 * t + 80 * Math.sin(day - Math.PI / 2) + 25 * Math.sin(2 * day) + 15 * Math.sin(day / 7)
-    return Math.max(0, base + noise * g())
-  })
-}
+import { diurnalSeries } from './lab-lstm-corpus.ts'
+import { cpuMs, fmt, table } from './report.ts'
 
 const MODELS: ForecastModel[] = ['seasonal_naive', 'holt_winters', 'ar']
 const CASES = [
@@ -24,20 +12,6 @@ const CASES = [
   { name: '5-minute, 7 days', n: 288 * 7, m: 288, h: 288, noise: 10 },
   { name: '5-minute, 34 days (the maximum)', n: 10_000, m: 288, h: 288, noise: 10 },
 ]
-
-/** Median CPU milliseconds of `runs` calls after two warm-ups. */
-function cpuMs(f: () => void, runs: number): number {
-  f()
-  f()
-  const xs: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.cpuUsage()
-    f()
-    const d = process.cpuUsage(t0)
-    xs.push((d.user + d.system) / 1000)
-  }
-  return median(xs)
-}
 
 export function forecastBench(quick: boolean): void {
   const rows: (string | number)[][] = []

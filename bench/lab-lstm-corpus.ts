@@ -25,8 +25,11 @@ export interface Series {
 export const TRAIN_SEEDS = Array.from({ length: 60 }, (_, i) => 1000 + i)
 export const HELD_OUT_SEEDS = Array.from({ length: 20 }, (_, i) => 1 + i)
 
-/** bench/forecast.ts' diurnalSeries, repeated here so that workerd tests can import the corpus (that file needs node:). */
-function diurnalSeries(n: number, m: number, noise: number, seed: number): number[] {
+/**
+ * A diurnal demand curve (two harmonics, a slow weekly swell, a gentle trend) with Gaussian noise; seeded. Here, not in
+ * bench/forecast.ts (which needs node:), so that workerd tests can import the corpus; that bench imports it from here.
+ */
+export function diurnalSeries(n: number, m: number, noise: number, seed: number): number[] {
   const r = mulberry32(seed)
   const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())
   return Array.from({ length: n }, (_, t) => {

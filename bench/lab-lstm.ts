@@ -9,7 +9,7 @@ import {
   parameterCount,
 } from '../functions/lab/learned/index.ts'
 import { corpus, FAMILIES, type Family, HELD_OUT_SEEDS, type Series } from './lab-lstm-corpus.ts'
-import { fmt, median, table } from './report.ts'
+import { cpuMs, fmt, median, table } from './report.ts'
 
 export interface FamilyResult {
   /** 'overall': every series weighs the same; 'families': every family weighs the same (series counts families). */
@@ -78,20 +78,6 @@ export function compare(series: readonly Series[]): FamilyResult[] {
     coverage: { holt_winters: mean((r) => r.coverage.holt_winters), lstm: mean((r) => r.coverage.lstm) },
   }
   return [...per, summarise('overall', runs), families]
-}
-
-/** Median CPU milliseconds of `runs` calls after two warm-ups. */
-function cpuMs(f: () => void, runs: number): number {
-  f()
-  f()
-  const xs: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.cpuUsage()
-    f()
-    const d = process.cpuUsage(t0)
-    xs.push((d.user + d.system) / 1000)
-  }
-  return median(xs)
 }
 
 /** Median CPU microseconds of one LSTM forecast (context plus horizon) and its steps per CPU ms. */

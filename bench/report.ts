@@ -9,3 +9,17 @@ export function table(title: string, head: string[], rows: (string | number)[][]
   console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`)
   for (const r of rows) console.log(`| ${r.join(' | ')} |`)
 }
+
+/** Median CPU milliseconds of `runs` calls after two warm-ups. */
+export function cpuMs(f: () => void, runs: number): number {
+  f()
+  f()
+  const xs: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.cpuUsage()
+    f()
+    const d = process.cpuUsage(t0)
+    xs.push((d.user + d.system) / 1000)
+  }
+  return median(xs)
+}

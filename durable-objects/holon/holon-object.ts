@@ -212,15 +212,20 @@ export class HolonObject extends DurableObject<Env> {
       undefined,
       by,
     )
+    return ok(await this.rebuildStarted(started.version, started.rebuilt))
+  }
+
+  /** After a kernel version became pending: its first rebuild chunk now, the rest on the alarm. */
+  private async rebuildStarted(version: number, rebuilt: string[]): Promise<KernelInstall> {
     const done = await this.rebuildStep()
     await this.schedule()
     const progress = this.rebuilder.progress()
-    return ok({
-      version: started.version,
+    return {
+      version,
       status: done ? 'active' : 'rebuilding',
-      rebuilt_aggregates: started.rebuilt,
+      rebuilt_aggregates: rebuilt,
       ...(progress && { rebuild: progress }),
-    })
+    }
   }
 
   /** One bounded chunk of a kernel rebuild; the caller schedules the next one on the alarm. */
@@ -518,16 +523,8 @@ export class HolonObject extends DurableObject<Env> {
       undefined,
       by,
     )
-    const done = await this.rebuildStep()
-    await this.schedule()
-    const progress = this.rebuilder.progress()
-    return ok({
-      version,
-      status: done ? 'active' : 'rebuilding',
-      rebuilt_aggregates: value.started?.rebuilt ?? [],
-      ledger_index: value.index,
-      ...(progress && { rebuild: progress }),
-    })
+    const started = await this.rebuildStarted(version, value.started?.rebuilt ?? [])
+    return ok({ ...started, ledger_index: value.index })
   }
 
   async rejectProposal(version: number, reason: string, by?: Actor): Promise<Reply<ProposalRejection>> {
