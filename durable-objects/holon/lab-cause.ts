@@ -61,6 +61,11 @@ interface EventRow extends Record<string, SqlStorageValue> {
   idx: number
 }
 
+/** Refuses (BudgetExceededError) before reading rows whose folding would not fit what is left of the budget. */
+function refuseBeyond(budget: StepBudget, work: number): void {
+  if (work > budget.limit - budget.spent) budget.spend(work)
+}
+
 /**
  * Committed events live at ledger index `at` (compensated only by a later rollback), in seq order, ledger index
  * `-1` for events older than the ledger. Refuses before reading when folding them would exceed the budget.
@@ -73,7 +78,7 @@ function liveEventsAt(db: Db, at: number, budget: StepBudget, aggregates: number
       at,
     )?.n ?? 0,
   )
-  if (n * Math.max(1, aggregates) > budget.limit - budget.spent) budget.spend(n * Math.max(1, aggregates))
+  refuseBeyond(budget, n * Math.max(1, aggregates))
   return db.all<EventRow>(
     `SELECT seq, body, coalesce(ledger_index, -1) AS idx FROM events
      WHERE coalesce(ledger_index, -1) <= ? AND (compensated_by IS NULL OR compensated_by > ?) ORDER BY seq`,
@@ -175,7 +180,7 @@ export function history(db: Db, budget: StepBudget, aggregates: number): History
     db.one<{ n: number }>('SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM rejections) AS n')
       ?.n ?? 0,
   )
-  if (n * Math.max(1, aggregates) > budget.limit - budget.spent) budget.spend(n * Math.max(1, aggregates))
+  refuseBeyond(budget, n * Math.max(1, aggregates))
   const committed = db
     .all<{
       seq: number

@@ -84,7 +84,7 @@ export class StressJobs {
       if (r) return fail(r)
       throw e
     }
-    const replaced = this.row()?.status === 'running'
+    const replaced = this.running()
     this.db.run('DELETE FROM lab_stress')
     this.db.run(
       `INSERT INTO lab_stress (id, status, input, kernel_id, budget_ms, budget_steps, spent_steps, chunk_steps, chunks,
@@ -101,8 +101,9 @@ export class StressJobs {
     return ok({ ...(this.doc() as StressJob), ...(replaced && { replaced: true }) })
   }
 
+  /** Asked on every alarm and beat: the status column only, not the job's input and cursor. */
   running(): boolean {
-    return this.row()?.status === 'running'
+    return this.db.one<{ status: string }>('SELECT status FROM lab_stress WHERE id = 1')?.status === 'running'
   }
 
   cancel(at: string): StressJob | null {
