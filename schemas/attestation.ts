@@ -1,0 +1,79 @@
+// Zero-knowledge attestation (S45): committing a holon's aggregates, their opening, and Groth16 proofs.
+import { z } from '@hono/zod-openapi'
+import { HolonId } from './holon.ts'
+
+/** A field element or coordinate as snarkjs writes it: canonical decimal, no sign, no leading zeros. */
+const decimal = z.string().regex(/^(0|[1-9][0-9]{0,76})$/, 'a canonical decimal integer')
+
+export const Groth16Proof = z
+  .strictObject({
+    pi_a: z.tuple([decimal, decimal, decimal]),
+    pi_b: z.tuple([z.tuple([decimal, decimal]), z.tuple([decimal, decimal]), z.tuple([decimal, decimal])]),
+    pi_c: z.tuple([decimal, decimal, decimal]),
+    protocol: z.literal('groth16'),
+    curve: z.literal('bn128'),
+  })
+  .openapi('Groth16Proof', { description: 'a Groth16 proof on BN254 exactly as snarkjs writes it (projective, z = 1)' })
+
+const invariantName = z.string().min(1).max(128)
+
+export const AttestBody = z
+  .strictObject({
+    invariants: z
+      .array(invariantName)
+      .min(1)
+      .max(8)
+      .refine((xs) => new Set(xs).size === xs.length, 'invariant names repeat')
+      .optional()
+      .describe('the invariants to state (default: every invariant of the active kernel)'),
+  })
+  .openapi('AttestBody')
+
+export const StatedInvariant = z.object({
+  name: z.string(),
+  threshold: z.number(),
+  clauses: z.number().int().describe('cases of its condition in the statement'),
+})
+
+export const Attestation = z
+  .object({
+    holon: HolonId,
+    ledger_index: z.number().int().describe('the `attestation.committed` entry'),
+    circuit: z.string().describe('the circuit and setup the statement is for (its verification key digest)'),
+    kernel_version: z.number().int(),
+    kernel_digest: z.string(),
+    events: z.number().int().describe('events folded into the committed aggregates'),
+    commitment: decimal.describe('Poseidon(values, presence bits, blinding) over BN254'),
+    invariants: z.array(StatedInvariant),
+    slots: z.array(z.string()).describe('the aggregates committed, in slot order'),
+    at: z.string(),
+  })
+  .openapi('Attestation')
+
+export const AttestationList = z
+  .object({ holon: HolonId, attestations: z.array(Attestation) })
+  .openapi('AttestationList')
+
+export const AttestationOpening = Attestation.extend({
+  kernel: z.record(z.string(), z.unknown()).describe('the kernel at that version (what the statement is built from)'),
+  values: z.array(z.string()).describe('signed fixed-point values, round(v * 2^32), per slot (absent: 0)'),
+  present: z.array(z.boolean()),
+  blinding: decimal,
+}).openapi('AttestationOpening', {
+  description: 'the secret opening of a commitment: whoever holds it can prove, and can recompute the values',
+})
+
+export const AttestationParams = z.object({
+  id: HolonId,
+  index: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,14})$/, 'a ledger index is a non-negative integer')
+    .transform(Number)
+    .openapi({ param: { name: 'index', in: 'path' }, example: '42' }),
+})
+
+export type Groth16Proof = z.infer<typeof Groth16Proof>
+export type AttestBody = z.infer<typeof AttestBody>
+export type Attestation = z.infer<typeof Attestation>
+export type AttestationList = z.infer<typeof AttestationList>
+export type AttestationOpening = z.infer<typeof AttestationOpening>
