@@ -1,19 +1,9 @@
 // Zero-knowledge attestation (S45): committing a holon's aggregates, their opening, and Groth16 proofs.
 import { z } from '@hono/zod-openapi'
+import { decimal, Groth16Proof } from './groth16.ts'
 import { HolonId } from './holon.ts'
 
-/** A field element or coordinate as snarkjs writes it: canonical decimal, no sign, no leading zeros. */
-const decimal = z.string().regex(/^(0|[1-9][0-9]{0,76})$/, 'a canonical decimal integer')
-
-export const Groth16Proof = z
-  .strictObject({
-    pi_a: z.tuple([decimal, decimal, decimal]),
-    pi_b: z.tuple([z.tuple([decimal, decimal]), z.tuple([decimal, decimal]), z.tuple([decimal, decimal])]),
-    pi_c: z.tuple([decimal, decimal, decimal]),
-    protocol: z.literal('groth16'),
-    curve: z.literal('bn128'),
-  })
-  .openapi('Groth16Proof', { description: 'a Groth16 proof on BN254 exactly as snarkjs writes it (projective, z = 1)' })
+export { Groth16Proof }
 
 const invariantName = z.string().min(1).max(128)
 
@@ -72,7 +62,6 @@ export const AttestationParams = z.object({
     .openapi({ param: { name: 'index', in: 'path' }, example: '42' }),
 })
 
-export type Groth16Proof = z.infer<typeof Groth16Proof>
 export type AttestBody = z.infer<typeof AttestBody>
 export type Attestation = z.infer<typeof Attestation>
 export type AttestationList = z.infer<typeof AttestationList>

@@ -1,5 +1,6 @@
 // Ledger documents: entries, receipts, checkpoints, proofs, exports and verification requests and reports.
 import { z } from '@hono/zod-openapi'
+import { Groth16Proof } from './groth16.ts'
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'a 32-byte hash in lowercase hex')
 const note = z.string().min(1).max(16_384).describe('a C2SP signed note (tlog-checkpoint body)')
@@ -32,6 +33,7 @@ const ENTRY_KINDS = [
   'orchestrator.approved',
   'holon.rolled_back',
   'kernel.decided',
+  'attestation.committed',
 ] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 
@@ -179,6 +181,14 @@ export const VerifyRequest = z
       kind: z.literal('export'),
       export: z.string().min(1).describe('JSONL ledger export (header line + entries)'),
       verifier_key: verifierKey.optional().describe("the key you trust; without it the export's own is used"),
+    }),
+    z.strictObject({
+      kind: z.literal('zk'),
+      circuit: z.literal('kernel'),
+      receipt: Receipt.describe('the receipt of the `attestation.committed` entry'),
+      kernel: z.record(z.string(), z.unknown()).describe('the kernel at the version the entry names'),
+      proof: Groth16Proof,
+      verifier_key: verifierKey,
     }),
   ])
   .openapi('VerifyRequest')

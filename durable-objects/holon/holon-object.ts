@@ -45,6 +45,8 @@ import { Db } from '../shared/db.ts'
 import { migrate } from '../shared/migrations.ts'
 import { budgetRefusal, fail, ok, type Reply } from '../shared/reply.ts'
 import { type LedgerAppends, LedgerRangeError, type Sealed, SqlLedger } from '../shared/sql-ledger.ts'
+import type { Attestation, AttestationList, AttestationOpening } from '../../schemas/attestation.ts'
+import * as attestation from './attestation.ts'
 import { holonArtifact } from './artifact.ts'
 import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
@@ -538,5 +540,25 @@ export class HolonObject extends DurableObject<Env> {
       by,
     )
     return ok({ version, status: 'abandoned', ledger_index: value })
+  }
+  // --- attestation (issue 15) ---
+  /** Commits the current aggregates for a zero-knowledge proof (write); refuses, writing nothing, if unprovable. */
+  async attest(invariants: readonly string[] | undefined, by?: Actor): Promise<Reply<Attestation>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    const p = attestation.prepare(l, invariants)
+    if (!p.ok) return p
+    return ok(this.transact((appends) => attestation.record(this.db, l, p.value, appends), undefined, by).value)
+  }
+
+  async attestations(): Promise<Reply<AttestationList>> {
+    const l = this.live
+    if (!l) return fail({ code: 'holon_not_found' })
+    return ok({ holon: l.holon, attestations: attestation.list(this.db) })
+  }
+
+  async attestationOpening(index: number): Promise<Reply<AttestationOpening>> {
+    if (!this.live) return fail({ code: 'holon_not_found' })
+    return attestation.opening(this.db, index)
   }
 }

@@ -59,4 +59,6 @@ export const MIGRATIONS: readonly string[] = [
      version INTEGER PRIMARY KEY, origin TEXT NOT NULL, base_version INTEGER NOT NULL, kind TEXT NOT NULL,
      evidence TEXT NOT NULL, ledger_index INTEGER NOT NULL, created_at TEXT NOT NULL,
      decision TEXT, reason TEXT, decided_at TEXT);`,
+  // attestation (issue 15): each commitment's document and its secret opening (values, presence, blinding).
+  `CREATE TABLE attestations (ledger_index INTEGER PRIMARY KEY, doc TEXT NOT NULL, opening TEXT NOT NULL);`,
 ]

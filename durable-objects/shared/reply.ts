@@ -29,6 +29,9 @@ export type Refusal =
   | { code: 'validation_failed'; message: string; errors: { pointer: string; message: string }[] }
   | { code: 'proposal_not_found'; version: number }
   | { code: 'proposal_closed'; version: number; message: string }
+  /** attestation: what cannot be proved now, invariant by invariant ('*': the whole statement) */
+  | { code: 'attestation_refused'; refusals: { invariant: string; reason: string }[] }
+  | { code: 'attestation_not_found'; index: number }
 
 /** The reply of every object RPC method: a value, or a refusal of type `F`. */
 export type Reply<T, F = Refusal> = { ok: true; value: T } | { ok: false; failure: F }

@@ -1,5 +1,5 @@
 // Verifies a kernel attestation bundle: the ledger receipt, the statement rebuilt from the kernel, the proof.
-import type { Groth16Proof } from '../../schemas/attestation.ts'
+import type { Groth16Proof } from '../../schemas/groth16.ts'
 import { KernelSpec } from '../../schemas/kernel.ts'
 import type { Receipt } from '../../schemas/ledger.ts'
 import { kernelDigest } from '../kernel/index.ts'

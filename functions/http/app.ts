@@ -17,6 +17,7 @@ import { holons } from './routes/holons.ts'
 import { labAnomaly } from './routes/lab-anomaly.ts'
 import { labCause } from './routes/lab-cause.ts'
 import { labInduction } from './routes/lab-induction.ts'
+import { attestations } from './routes/attestations.ts'
 import { labStress } from './routes/lab-stress.ts'
 import { ledger } from './routes/ledger.ts'
 import { liveChannel } from './routes/live.ts'
@@ -74,6 +75,7 @@ export function createApp() {
   app.route('/', labCause)
   app.route('/', labStress)
   app.route('/', labInduction)
+  app.route('/', attestations)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -39,6 +39,9 @@ type HolonRpc = Pick<
   | 'kernelProposals'
   | 'activateProposal'
   | 'rejectProposal'
+  | 'attest'
+  | 'attestations'
+  | 'attestationOpening'
 >
 
 type FederationRpc = Pick<
@@ -115,6 +118,16 @@ function failureError(holon: string, f: Refusal): ApiError {
           version: f.version,
         },
       )
+    case 'attestation_refused':
+      return new ApiError(
+        'attestation_refused',
+        f.refusals.map((r) => `${r.invariant}: ${r.reason}`).join('; '),
+        { refusals: f.refusals },
+      )
+    case 'attestation_not_found':
+      return new ApiError('attestation_not_found', `holon '${holon}' has no attestation at ledger index ${f.index}`, {
+        index: f.index,
+      })
     case 'proposal_closed':
       return new ApiError('proposal_closed', f.message, { version: f.version })
     case 'inadmissible': {

@@ -187,6 +187,26 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
       version: 9,
     },
   },
+  attestation_refused: {
+    explanation:
+      "Nothing was written. Each refusal names an invariant ('*' for the whole statement) and why it cannot be proved now: its score is outside the circuit's class (it reads `event`, multiplies two aggregates, compares three at once, calls a function other than min, max, clamp or abs), the kernel exceeds the circuit's sizes, the invariant is violated now, or the gate passes it in floating point while it fails exactly on the committed values.",
+    remedy:
+      'Name only provable invariants in `invariants`, rewrite the score in the supported shapes (docs/attestation.md), or attest after the state satisfies the invariants.',
+    example: {
+      instance: `${H}/attestations`,
+      detail: 'Rate_Ceiling: it calls `sqrt` (the circuit handles min, max, clamp and abs)',
+      refusals: [{ invariant: 'Rate_Ceiling', reason: 'it calls `sqrt` (the circuit handles min, max, clamp and abs)' }],
+    },
+  },
+  attestation_not_found: {
+    explanation: 'The holon has no attestation whose `attestation.committed` entry is at this ledger index.',
+    remedy: 'List them with GET /v1/holons/{id}/attestations and use one of their `ledger_index` values.',
+    example: {
+      instance: `${H}/attestations/12/opening`,
+      detail: "holon 'brussels-tax' has no attestation at ledger index 12",
+      index: 12,
+    },
+  },
   proposal_closed: {
     explanation:
       'The proposal was already activated or rejected, or another kernel became active after it was induced: activating it would undo that install.',

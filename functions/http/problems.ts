@@ -53,6 +53,11 @@ export const PROBLEMS = {
     422,
     'No node satisfies the placement policy (avoided, down, too far, outside the locality)',
   ],
+  attestation_refused: [
+    422,
+    'The holon cannot commit an attestation now: an invariant is outside the provable class, violated, or fails exactly',
+  ],
+  attestation_not_found: [404, 'No such attestation'],
   budget_exceeded: [422, 'The request exceeds a work budget (steps, sizes, CPU milliseconds)'],
   internal: [500, 'Internal error'],
   unavailable: [503, 'The service cannot answer now; retry later'],

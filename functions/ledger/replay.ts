@@ -115,6 +115,12 @@ export function replayLedger(entries: Iterable<LedgerEntry>): Replayed {
           )
         break
       }
+      case 'attestation.committed':
+        if (!kernel || Number(d.kernel_version) !== version || d.kernel_digest !== kernel.digest)
+          throw new ReplayError(
+            `attestation at entry ${entry.index} names kernel version ${String(d.kernel_version)}, not the active ${version}`,
+          )
+        break
       case 'event.committed': {
         if (!kernel) throw new ReplayError(`event at entry ${entry.index} precedes the holon's creation`)
         const event = d.event as EventValue

@@ -11,6 +11,7 @@ import {
   verifyCheckpoint,
   verifyReceipt,
 } from '../../ledger/index.ts'
+import { verifyKernelBundle } from '../../attestation/verify.ts'
 import { sha3Tree, verifyConsistency, verifyInclusion } from '../../merkle/index.ts'
 import { json, jsonBody, problems, router } from '../openapi.ts'
 
@@ -19,10 +20,12 @@ const route = createRoute({
   path: '/v1/verify',
   tags: ['ledger'],
   summary:
-    'Verify a receipt, a proof, a checkpoint signature, two checkpoints for equivocation, or an export',
+    'Verify a receipt, a proof, a checkpoint signature, two checkpoints for equivocation, an export, or a zero-knowledge attestation',
   description:
     'Stateless. Answers 200 with `valid` and every check by name; `first_bad_index` places the first bad ledger ' +
-    'entry when it can be placed. Hashes are SHA3-256 (RFC 6962 tree shape).',
+    'entry when it can be placed. Hashes are SHA3-256 (RFC 6962 tree shape). Kind `zk` checks an attestation bundle ' +
+    '(`npm run prove`): the receipt of its `attestation.committed` entry, the statement rebuilt from the kernel, and the ' +
+    'Groth16 proof on BN254 (pure TypeScript pairing, about 10 ms of CPU, docs/attestation.md).',
   request: { body: jsonBody(VerifyRequest) },
   responses: {
     200: json(VerifyReportSchema, 'the verdict and its checks'),
@@ -76,6 +79,8 @@ function verify(req: VerifyRequest): VerifyReport {
       return detectEquivocation(req.checkpoints[0], req.checkpoints[1], req.verifier_key)
     case 'export':
       return auditExport(req.export, req.verifier_key)
+    case 'zk':
+      return verifyKernelBundle(req)
   }
 }
 
