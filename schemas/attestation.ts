@@ -45,7 +45,9 @@ export const AttestationList = z
   .openapi('AttestationList')
 
 export const AttestationOpening = Attestation.extend({
-  kernel: z.record(z.string(), z.unknown()).describe('the kernel at that version (what the statement is built from)'),
+  kernel: z
+    .record(z.string(), z.unknown())
+    .describe('the kernel at that version (what the statement is built from)'),
   values: z.array(z.string()).describe('signed fixed-point values, round(v * 2^32), per slot (absent: 0)'),
   present: z.array(z.boolean()),
   blinding: decimal,

@@ -12,6 +12,8 @@ export const Groth16Proof = z
     protocol: z.literal('groth16'),
     curve: z.literal('bn128'),
   })
-  .openapi('Groth16Proof', { description: 'a Groth16 proof on BN254 exactly as snarkjs writes it (projective, z = 1)' })
+  .openapi('Groth16Proof', {
+    description: 'a Groth16 proof on BN254 exactly as snarkjs writes it (projective, z = 1)',
+  })
 
 export type Groth16Proof = z.infer<typeof Groth16Proof>

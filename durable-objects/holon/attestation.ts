@@ -7,7 +7,11 @@ import {
   openingFor,
   randomBlinding,
 } from '../../functions/attestation/opening.ts'
-import { kernelStatement, type KernelStatement, StatementError } from '../../functions/attestation/statement.ts'
+import {
+  type KernelStatement,
+  kernelStatement,
+  StatementError,
+} from '../../functions/attestation/statement.ts'
 import { ATTESTATION_ENTRY } from '../../functions/attestation/verify.ts'
 import { aggView, score } from '../../functions/kernel/index.ts'
 import type { Attestation, AttestationOpening } from '../../schemas/attestation.ts'
@@ -40,7 +44,8 @@ export function prepare(live: Live, invariants?: readonly string[]): Reply<Prepa
   try {
     opening = openingFor(statement, agg, randomBlinding())
   } catch (e) {
-    if (e instanceof OpeningError) return fail({ code: 'attestation_refused', refusals: [{ invariant: '*', reason: e.message }] })
+    if (e instanceof OpeningError)
+      return fail({ code: 'attestation_refused', refusals: [{ invariant: '*', reason: e.message }] })
     throw e
   }
   const evaluation = score(live.kernel, agg, {})

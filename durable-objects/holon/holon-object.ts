@@ -12,6 +12,7 @@ import { beatMessage, hello } from '../../functions/live/index.ts'
 import { type Explanation, explainEvent } from '../../functions/mcp/explain.ts'
 import { PulseConfigError } from '../../functions/pulse/index.ts'
 import type { RhizomeArtifact } from '../../functions/rhizome/index.ts'
+import type { Attestation, AttestationList, AttestationOpening } from '../../schemas/attestation.ts'
 import type { Event } from '../../schemas/event.ts'
 import type { DryRun, EventsPage, HolonInfo, KernelInstall, StateDoc } from '../../schemas/holon.ts'
 import type { KernelSpec } from '../../schemas/kernel.ts'
@@ -45,9 +46,8 @@ import { Db } from '../shared/db.ts'
 import { migrate } from '../shared/migrations.ts'
 import { budgetRefusal, fail, ok, type Reply } from '../shared/reply.ts'
 import { type LedgerAppends, LedgerRangeError, type Sealed, SqlLedger } from '../shared/sql-ledger.ts'
-import type { Attestation, AttestationList, AttestationOpening } from '../../schemas/attestation.ts'
-import * as attestation from './attestation.ts'
 import { holonArtifact } from './artifact.ts'
+import * as attestation from './attestation.ts'
 import { type CommitAnswer, type CommitOptions, commitEvents, gate, prepare, resultOf } from './commit.ts'
 import { infoDoc, stateDoc } from './documents.ts'
 import { createdData, startLedger } from './entry-data.ts'
@@ -548,7 +548,9 @@ export class HolonObject extends DurableObject<Env> {
     if (!l) return fail({ code: 'holon_not_found' })
     const p = attestation.prepare(l, invariants)
     if (!p.ok) return p
-    return ok(this.transact((appends) => attestation.record(this.db, l, p.value, appends), undefined, by).value)
+    return ok(
+      this.transact((appends) => attestation.record(this.db, l, p.value, appends), undefined, by).value,
+    )
   }
 
   async attestations(): Promise<Reply<AttestationList>> {

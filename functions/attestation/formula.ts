@@ -45,7 +45,12 @@ export function compare(rel: Rel, lin: Lin, facts: Facts): Formula {
     const up = qSign(only[1]) > 0
     const k = qSign(lin.k)
     const decided: Record<Rel, boolean | undefined> = up
-      ? { ge: k >= 0 || undefined, gt: k > 0 || undefined, eq: k > 0 ? false : undefined, ne: k > 0 || undefined }
+      ? {
+          ge: k >= 0 || undefined,
+          gt: k > 0 || undefined,
+          eq: k > 0 ? false : undefined,
+          ne: k > 0 || undefined,
+        }
       : {
           ge: k < 0 ? false : undefined,
           gt: k <= 0 ? false : undefined,
@@ -106,7 +111,8 @@ function contradicts(x: Atom, y: Atom): boolean {
   if (!flipped) return (rels.has('eq') && rels.has('gt')) || (x.rel === 'gt' && y.rel === 'eq')
   // L rel1 0 and -L rel2 0
   const strict = (r: Rel) => r === 'gt'
-  if ((x.rel === 'ge' || x.rel === 'gt') && (y.rel === 'ge' || y.rel === 'gt')) return strict(x.rel) || strict(y.rel)
+  if ((x.rel === 'ge' || x.rel === 'gt') && (y.rel === 'ge' || y.rel === 'gt'))
+    return strict(x.rel) || strict(y.rel)
   return (x.rel === 'eq' && y.rel === 'gt') || (y.rel === 'eq' && x.rel === 'gt')
 }
 

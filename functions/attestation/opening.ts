@@ -33,7 +33,11 @@ export function randomBlinding(): bigint {
 }
 
 /** The slots' values from the kernel's `agg` view (absent aggregates are value 0, presence 0). */
-export function openingFor(st: KernelStatement, agg: Readonly<Record<string, number>>, blinding: bigint): Opening {
+export function openingFor(
+  st: KernelStatement,
+  agg: Readonly<Record<string, number>>,
+  blinding: bigint,
+): Opening {
   const values: bigint[] = []
   const present: boolean[] = []
   for (let i = 0; i < SLOTS; i++) {

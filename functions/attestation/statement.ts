@@ -60,7 +60,9 @@ function circuitAtom(a: Atom, slot: (name: string) => number): CircuitAtom {
   }
   const { terms, k } = integerForm(a.lin)
   if (terms.length > 2)
-    throw new Unsupported(`\`${terms.map(([n]) => n).join(', ')}\` are compared at once (the circuit compares two)`)
+    throw new Unsupported(
+      `\`${terms.map(([n]) => n).join(', ')}\` are compared at once (the circuit compares two)`,
+    )
   const [[na, ca], [nb, cb] = [na, 0n]] = terms as [[string, bigint], [string, bigint]?]
   const text = `${terms.map(([n, c]) => `${c}*${n}`).join(' + ')} + ${k} ${REL_TEXT[a.rel]} 0`
   const K = k << BigInt(FRACTION_BITS)
@@ -94,15 +96,18 @@ export function kernelStatement(spec: KernelSpec, only?: readonly string[]): Ker
     throw whole(`${perInvariant.length} invariants; the circuit states at most ${INVARIANTS}`)
   // an invariant whose condition is always true needs no clause at all
   const atomKeys = new Map<string, Atom>()
-  for (const { clauses } of perInvariant) for (const c of clauses) for (const [key, a] of c) atomKeys.set(key, a)
+  for (const { clauses } of perInvariant)
+    for (const c of clauses) for (const [key, a] of c) atomKeys.set(key, a)
   const slots = [...new Set([...atomKeys.values()].flatMap(names))].sort()
   if (slots.length > SLOTS) throw whole(`it reads ${slots.length} aggregates; the circuit has ${SLOTS} slots`)
   if (atomKeys.size > ATOMS) throw whole(`it needs ${atomKeys.size} comparisons; the circuit has ${ATOMS}`)
   const index = [...atomKeys.keys()]
   const atoms = [...atomKeys.values()].map((a) => circuitAtom(a, (n) => slots.indexOf(n)))
   const clauses = perInvariant.flatMap(({ clauses }, i) =>
-    clauses
-      .map((c) => ({ mask: [...c.keys()].reduce((m, key) => m | (1n << BigInt(index.indexOf(key))), 0n), owner: i + 1 })),
+    clauses.map((c) => ({
+      mask: [...c.keys()].reduce((m, key) => m | (1n << BigInt(index.indexOf(key))), 0n),
+      owner: i + 1,
+    })),
   )
   if (clauses.length > CLAUSES) throw whole(`it needs ${clauses.length} cases; the circuit has ${CLAUSES}`)
   return {

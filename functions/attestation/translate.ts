@@ -83,7 +83,12 @@ class Translator {
           lin = linNeg(lin)
           r = rel === 'lt' ? 'gt' : 'ge'
         } else r = rel
-        const both: Piece = { when: and(a.when, b.when), num: lin, den: a.den, reads: union(a.reads, b.reads) }
+        const both: Piece = {
+          when: and(a.when, b.when),
+          num: lin,
+          den: a.den,
+          reads: union(a.reads, b.reads),
+        }
         const base = and(both.when, this.present(both, lin))
         const neg: Rel = r === 'ge' ? 'gt' : r === 'gt' ? 'ge' : r === 'eq' ? 'ne' : 'eq'
         const negLin = r === 'ge' || r === 'gt' ? linNeg(lin) : lin
@@ -112,7 +117,11 @@ class Translator {
         return { t: or(x.t, y.t), f: and(x.f, y.f) }
       }
       case '?:': {
-        const [c, x, y] = [this.truth(args[0] as Node), this.truth(args[1] as Node), this.truth(args[2] as Node)]
+        const [c, x, y] = [
+          this.truth(args[0] as Node),
+          this.truth(args[1] as Node),
+          this.truth(args[2] as Node),
+        ]
         return { t: or(and(c.t, x.t), and(c.f, y.t)), f: or(and(c.t, x.f), and(c.f, y.f)) }
       }
       case '>=':
@@ -207,7 +216,8 @@ class Translator {
         const when = and(a.when, b.when)
         if (isConst(den)) {
           const s = qSign(den.k)
-          if (s !== 0) out.push(s > 0 ? { when, num, den, reads } : { when, num: linNeg(num), den: linNeg(den), reads })
+          if (s !== 0)
+            out.push(s > 0 ? { when, num, den, reads } : { when, num: linNeg(num), den: linNeg(den), reads })
           continue // a constant zero denominator: never finite
         }
         const pos = and(when, compare('gt', den, this.facts))

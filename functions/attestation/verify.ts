@@ -30,16 +30,24 @@ export function verifyKernelBundle(b: KernelBundle): VerifyReport {
   if (!checks.add(`the entry is an ${ATTESTATION_ENTRY}`, b.receipt.entry.kind === ATTESTATION_ENTRY))
     return checks.report()
   const id = circuitId('kernel')
-  checks.add('the commitment was made for this circuit and setup', d.circuit === id, `entry ${String(d.circuit)}, here ${id}`)
+  checks.add(
+    'the commitment was made for this circuit and setup',
+    d.circuit === id,
+    `entry ${String(d.circuit)}, here ${id}`,
+  )
   const parsed = KernelSpec.safeParse(b.kernel)
-  if (!checks.add('the kernel is a kernel', parsed.success, parsed.error?.issues[0]?.message)) return checks.report()
+  if (!checks.add('the kernel is a kernel', parsed.success, parsed.error?.issues[0]?.message))
+    return checks.report()
   const spec = parsed.data as KernelSpec
-  checks.add("the kernel is the one the entry names (digest)", kernelDigest(spec) === d.kernel_digest)
+  checks.add('the kernel is the one the entry names (digest)', kernelDigest(spec) === d.kernel_digest)
   const names = Array.isArray(d.invariants) ? (d.invariants as unknown[]).map(String) : []
   let signals: string[] | undefined
   try {
     const st = kernelStatement(spec, names)
-    checks.add('the statement commits the same aggregates', JSON.stringify(st.slots) === JSON.stringify(d.slots))
+    checks.add(
+      'the statement commits the same aggregates',
+      JSON.stringify(st.slots) === JSON.stringify(d.slots),
+    )
     signals = publicSignals(st, BigInt(String(d.commitment)))
   } catch (e) {
     if (!(e instanceof StatementError || e instanceof SyntaxError)) throw e

@@ -11,12 +11,14 @@ import { compileKernel, score } from '../../functions/kernel/index.ts'
 import { KernelSpec } from '../../schemas/kernel.ts'
 
 const examples = { brussels, circular, logistics }
-const spec = (aggregates: object, invariants: object) =>
-  KernelSpec.parse({ id: 't', aggregates, invariants })
+const spec = (aggregates: object, invariants: object) => KernelSpec.parse({ id: 't', aggregates, invariants })
 
 /** Whether each invariant passes the real gate on these aggregate values (absent = undefined). */
 function gate(k: KernelSpec, agg: Record<string, number | undefined>): boolean[] {
-  const view = Object.fromEntries(Object.entries(agg).filter(([, v]) => v !== undefined)) as Record<string, number>
+  const view = Object.fromEntries(Object.entries(agg).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    number
+  >
   const ev = score(compileKernel(k), view, {})
   const failed = new Set(ev.violations.map((v) => v.invariant))
   return Object.keys(k.invariants).map((n) => !failed.has(n))
@@ -31,7 +33,8 @@ function values(k: KernelSpec, nonZero: readonly string[] = []) {
         ? fc.integer({ min: 0, max: 12 })
         : fc.integer({ min: -40, max: 40 }).map((x) => x / 8)
     const v = nonZero.includes(name) ? n.filter((x) => x !== 0) : n
-    record[name] = a.fold === 'count' || a.fold === 'sum' || a.empty !== undefined ? v : fc.option(v, { nil: undefined })
+    record[name] =
+      a.fold === 'count' || a.fold === 'sum' || a.empty !== undefined ? v : fc.option(v, { nil: undefined })
   }
   return fc.record(record)
 }
@@ -42,7 +45,10 @@ function agrees(k: KernelSpec, runs = 400, nonZero: readonly string[] = []) {
   const st = kernelStatement(k)
   fc.assert(
     fc.property(values(k, nonZero), (agg) => {
-      const view = Object.fromEntries(Object.entries(agg).filter(([, v]) => v !== undefined)) as Record<string, number>
+      const view = Object.fromEntries(Object.entries(agg).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        number
+      >
       const proved = evaluateStatement(st, openingFor(st, view, 1n))
       expect(proved).toEqual(gate(k, agg))
     }),
@@ -62,7 +68,11 @@ describe('kernel statements', () => {
     })
 
   it('agrees with the gate on min, max, clamp, abs, booleans, nested conditions and threshold 0', () => {
-    const aggs = { a: { fold: 'sum', expr: 'event.x' }, b: { fold: 'sum', expr: 'event.y' }, n: { fold: 'count' } }
+    const aggs = {
+      a: { fold: 'sum', expr: 'event.x' },
+      b: { fold: 'sum', expr: 'event.y' },
+      n: { fold: 'count' },
+    }
     const shapes: [string, number, string[]?][] = [
       ['min(1, agg.a / agg.b)', 0.5, ['b']],
       ['max(agg.a, agg.b) - 1', 0.25],
@@ -75,13 +85,17 @@ describe('kernel statements', () => {
       ['agg.n == 0 ? 1 : agg.a / agg.n + 0.25', 0.6],
       ['!(agg.a == agg.b)', 1],
     ]
-    for (const [score, threshold, nonZero] of shapes) agrees(spec(aggs, { I: { score, threshold } }), 300, nonZero)
+    for (const [score, threshold, nonZero] of shapes)
+      agrees(spec(aggs, { I: { score, threshold } }), 300, nonZero)
   })
 
   it('states a mean that may be absent: reading it where it is absent never passes', () => {
     const k = spec(
       { m: { fold: 'mean', expr: 'event.x' }, n: { fold: 'count' } },
-      { I: { score: 'agg.m', threshold: 0.5 }, J: { score: '!has(agg.m) || agg.m > 1 ? 1 : 0', threshold: 1 } },
+      {
+        I: { score: 'agg.m', threshold: 0.5 },
+        J: { score: '!has(agg.m) || agg.m > 1 ? 1 : 0', threshold: 1 },
+      },
     )
     agrees(k)
     const st = kernelStatement(k)
@@ -89,7 +103,11 @@ describe('kernel statements', () => {
   })
 
   it('refuses what the circuit cannot state, naming each invariant and why', () => {
-    const aggs = { a: { fold: 'sum', expr: 'event.x' }, b: { fold: 'sum', expr: 'event.y' }, c: { fold: 'count' } }
+    const aggs = {
+      a: { fold: 'sum', expr: 'event.x' },
+      b: { fold: 'sum', expr: 'event.y' },
+      c: { fold: 'count' },
+    }
     const cases: [string, RegExp][] = [
       ['agg.a * agg.b', /multiplies two aggregates/],
       ['event.x > 1 ? 1 : 0', /reads `event`/],
@@ -98,7 +116,10 @@ describe('kernel statements', () => {
       ['agg.a + agg.b >= agg.c ? 1 : 0', /`a, b, c` are compared at once/],
     ]
     for (const [score, why] of cases) {
-      const k = spec(aggs, { Fine: { score: 'agg.a >= 0 ? 1 : 0', threshold: 1 }, Bad: { score, threshold: 0.5 } })
+      const k = spec(aggs, {
+        Fine: { score: 'agg.a >= 0 ? 1 : 0', threshold: 1 },
+        Bad: { score, threshold: 0.5 },
+      })
       const e = (() => {
         try {
           kernelStatement(k)
@@ -115,9 +136,21 @@ describe('kernel statements', () => {
 
   it('refuses kernels beyond the circuit sizes, naming the limit', () => {
     const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`a${i}`, { fold: 'count' }]))
-    const wide = spec(many, { I: { score: Object.keys(many).map((n) => `agg.${n} < 3`).join(' && '), threshold: 1 } })
+    const wide = spec(many, {
+      I: {
+        score: Object.keys(many)
+          .map((n) => `agg.${n} < 3`)
+          .join(' && '),
+        threshold: 1,
+      },
+    })
     expect(() => kernelStatement(wide)).toThrow(/9 aggregates; the circuit has 8 slots/)
-    const invs = Object.fromEntries(Array.from({ length: INVARIANTS + 1 }, (_, i) => [`I${i}`, { score: `agg.a0 < ${i + 1}`, threshold: 1 }]))
+    const invs = Object.fromEntries(
+      Array.from({ length: INVARIANTS + 1 }, (_, i) => [
+        `I${i}`,
+        { score: `agg.a0 < ${i + 1}`, threshold: 1 },
+      ]),
+    )
     expect(() => kernelStatement(spec(many, invs))).toThrow(/9 invariants; the circuit states at most 8/)
     const atoms = spec(many, {
       I: { score: Array.from({ length: 40 }, (_, i) => `agg.a${i % 8} != ${i}`).join(' && '), threshold: 1 },

@@ -4,8 +4,8 @@ import {
   AttestationList,
   AttestationOpening,
   AttestationParams,
-  AttestBody,
   Attestation as AttestationSchema,
+  AttestBody,
 } from '../../../schemas/attestation.ts'
 import { requireRole } from '../auth.ts'
 import { actingOnHolon, existingHolon } from '../directory-client.ts'
@@ -20,10 +20,10 @@ const attest = createRoute({
   tags,
   summary: 'Commit the current aggregates for a zero-knowledge proof that the invariants hold (write)',
   description:
-    "Builds the statement that every named invariant (default: all) holds, from the active kernel: each score at its " +
+    'Builds the statement that every named invariant (default: all) holds, from the active kernel: each score at its ' +
     'threshold as cases of linear comparisons between at most two aggregates (docs/attestation.md). Refused (422 ' +
     '`attestation_refused`, nothing written) when an invariant is outside that class, violated now, or passes the ' +
-    "gate in floating point but fails exactly on the committed values. Otherwise appends an `attestation.committed` " +
+    'gate in floating point but fails exactly on the committed values. Otherwise appends an `attestation.committed` ' +
     'entry with the Poseidon commitment of the aggregates (fixed point, 2^-32) and a random blinding kept in the ' +
     'holon; `npm run prove` makes the proof from the opening and `POST /v1/verify` (kind `zk`) checks it.',
   security: bearerAuth,
