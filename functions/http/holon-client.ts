@@ -125,9 +125,13 @@ function failureError(holon: string, f: Refusal): ApiError {
         { refusals: f.refusals },
       )
     case 'attestation_not_found':
-      return new ApiError('attestation_not_found', `holon '${holon}' has no attestation at ledger index ${f.index}`, {
-        index: f.index,
-      })
+      return new ApiError(
+        'attestation_not_found',
+        `holon '${holon}' has no attestation at ledger index ${f.index}`,
+        {
+          index: f.index,
+        },
+      )
     case 'proposal_closed':
       return new ApiError('proposal_closed', f.message, { version: f.version })
     case 'inadmissible': {

@@ -195,7 +195,12 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
     example: {
       instance: `${H}/attestations`,
       detail: 'Rate_Ceiling: it calls `sqrt` (the circuit handles min, max, clamp and abs)',
-      refusals: [{ invariant: 'Rate_Ceiling', reason: 'it calls `sqrt` (the circuit handles min, max, clamp and abs)' }],
+      refusals: [
+        {
+          invariant: 'Rate_Ceiling',
+          reason: 'it calls `sqrt` (the circuit handles min, max, clamp and abs)',
+        },
+      ],
     },
   },
   attestation_not_found: {

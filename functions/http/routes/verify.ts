@@ -1,6 +1,7 @@
 // POST /v1/verify: stateless verification of receipts, proofs, checkpoints, equivocation and exports.
 import { createRoute } from '@hono/zod-openapi'
 import { VerifyReport as VerifyReportSchema, VerifyRequest } from '../../../schemas/ledger.ts'
+import { verifyKernelBundle } from '../../attestation/verify.ts'
 import {
   auditExport,
   Checks,
@@ -11,7 +12,6 @@ import {
   verifyCheckpoint,
   verifyReceipt,
 } from '../../ledger/index.ts'
-import { verifyKernelBundle } from '../../attestation/verify.ts'
 import { sha3Tree, verifyConsistency, verifyInclusion } from '../../merkle/index.ts'
 import { json, jsonBody, problems, router } from '../openapi.ts'
 
