@@ -10,7 +10,7 @@ import type { AttestationOpening } from '../schemas/attestation.ts'
 import { KernelSpec } from '../schemas/kernel.ts'
 import type { Receipt } from '../schemas/ledger.ts'
 import { type CommandSpec, command, run, UsageError } from './cli.ts'
-import { proveKernel } from './zk/prove-core.ts'
+import { proveKernel, terminateZk } from './zk/prove-core.ts'
 
 export const spec: CommandSpec = {
   name: 'npm run prove --',
