@@ -1,6 +1,6 @@
 // `npm run prove -- <holon> <ledger index>`: a Groth16 proof that a holon's committed aggregates met its
 // invariants, as a bundle `POST /v1/verify` (kind `zk`) and the browser page check. Proving runs here, in Node.
-import { writeFileSync } from 'node:fs'
+import { writeFileSync, writeSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { commitment, evaluateStatement, type Opening } from '../functions/attestation/opening.ts'
 import { kernelStatement } from '../functions/attestation/statement.ts'
@@ -94,3 +94,5 @@ await run(spec, async () => {
   )
   return 0
 })
+// snarkjs's worker threads can outlive the proof (message ports stay open): the work is done, so exit.
+process.exit()
