@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bn254_Fr } from '@noble/curves/bn254.js'
 import fc from 'fast-check'
 import { poseidon10 } from 'poseidon-lite'
 import * as snarkjs from 'snarkjs'
@@ -25,7 +26,7 @@ import {
 } from '../../scripts/zk/prove-core.ts'
 
 const { S, P, C, I } = KERNEL_SHAPE
-const FIELD = 21888242871839275222246405745257518808548364400416034343698204186575808495617n
+const FIELD = bn254_Fr.ORDER
 const enc = (x: bigint) => (((x % FIELD) + FIELD) % FIELD).toString()
 
 interface Atom {
@@ -70,7 +71,10 @@ function holds(st: Statement, value: bigint[], present: boolean[]): boolean {
   for (let i = 1; i <= I; i++) {
     if (!st.enabled[i - 1]) continue
     const some = st.clauses.some(
-      (c) => c.owner === i && truth.every((t, a) => ((c.mask >> a) & 1) === 0 || t),
+      // atoms beyond the statement's are unused (kind 0): false, so a mask naming one fails its clause
+      (c) =>
+        c.owner === i &&
+        Array.from({ length: P }, (_, a) => ((c.mask >> a) & 1) === 0 || truth[a] === true).every(Boolean),
     )
     if (!some) return false
   }

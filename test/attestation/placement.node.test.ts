@@ -1,5 +1,6 @@
 // The placement circuit and its statement encoder: a proof exists iff the exact rational inequality holds on the
 // rounded points, the bound agrees with functions/geometry's float distance, and tampered signals fail.
+import { bn254_Fr } from '@noble/curves/bn254.js'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
@@ -35,6 +36,11 @@ const point = (dim: number) =>
     })
 
 describe('placement bound (pure)', () => {
+  it('FIELD is the BN254 scalar field order (@noble/curves), the field circom and snarkjs work in', () => {
+    // regression: a mistyped constant encoded negative coordinates as the wrong field elements
+    expect(FIELD).toBe(bn254_Fr.ORDER)
+  })
+
   it('qn/qd is a lower bound of cosh(max_distance sqrt(kappa)) - 1, tight to ~2^-40', () => {
     fc.assert(
       fc.property(
