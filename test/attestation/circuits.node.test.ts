@@ -1,5 +1,6 @@
 // The kernel circuit against an independent BigInt evaluator: a proof exists iff the statement holds, verifies
 // with snarkjs and the committed vkey, and fails once a public signal is tampered with; the artifacts match the source.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   CIRCUITS,
   compileCircuit,
+  root,
   sha256File,
   transcriptPath,
   vkeyPath,
@@ -182,7 +184,7 @@ describe('kernel circuit', () => {
           refused++
         }
       }),
-      { numRuns: 20, seed: 15 },
+      { numRuns: 30, seed: 15 },
     )
     console.log(`kernel property: ${proved} proved, ${refused} refused`)
     expect(proved).toBeGreaterThan(2)
@@ -292,4 +294,22 @@ describe('committed artifacts match the circuit sources', () => {
       )
     },
   )
+})
+
+describe('npm run zk:setup', () => {
+  it('refuses an unknown circuit and an entropy flag before doing any work (exit 2)', () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(root, 'scripts/zk/setup.ts'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+      })
+    const unknown = run('nope')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown circuit "nope"/)
+    const entropy = run('--entropy', 'abc')
+    expect(entropy.status).toBe(2)
+    const help = run('--help')
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/--contribute/)
+  })
 })
