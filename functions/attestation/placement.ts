@@ -6,7 +6,7 @@ import { poseidon9 } from 'poseidon-lite/poseidon9'
 export const PLACEMENT_DIM = 8
 export const PLACEMENT_F = 32
 /** The BN254 scalar field: circuit signals live here, negative integers as FIELD - |x|. */
-export const FIELD = 21888242871839275222246405745257518808548364400416034343698204186575808495617n
+export const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n
 /** qn and qd are range-checked below 2^64 in the circuit. */
 const Q_MAX = 2n ** 64n - 1n
 /**

@@ -1,8 +1,10 @@
 // The kernel circuit against an independent BigInt evaluator: a proof exists iff the statement holds, verifies
 // with snarkjs and the committed vkey, and fails once a public signal is tampered with; the artifacts match the source.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bn254_Fr } from '@noble/curves/bn254.js'
 import fc from 'fast-check'
 import { poseidon10 } from 'poseidon-lite'
 import * as snarkjs from 'snarkjs'
@@ -10,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   CIRCUITS,
   compileCircuit,
+  root,
   sha256File,
   transcriptPath,
   vkeyPath,
@@ -25,7 +28,7 @@ import {
 } from '../../scripts/zk/prove-core.ts'
 
 const { S, P, C, I } = KERNEL_SHAPE
-const FIELD = 21888242871839275222246405745257518808548364400416034343698204186575808495617n
+const FIELD = bn254_Fr.ORDER
 const enc = (x: bigint) => (((x % FIELD) + FIELD) % FIELD).toString()
 
 interface Atom {
@@ -70,7 +73,10 @@ function holds(st: Statement, value: bigint[], present: boolean[]): boolean {
   for (let i = 1; i <= I; i++) {
     if (!st.enabled[i - 1]) continue
     const some = st.clauses.some(
-      (c) => c.owner === i && truth.every((t, a) => ((c.mask >> a) & 1) === 0 || t),
+      // atoms beyond the statement's are unused (kind 0): false, so a mask naming one fails its clause
+      (c) =>
+        c.owner === i &&
+        Array.from({ length: P }, (_, a) => ((c.mask >> a) & 1) === 0 || truth[a] === true).every(Boolean),
     )
     if (!some) return false
   }
@@ -178,7 +184,7 @@ describe('kernel circuit', () => {
           refused++
         }
       }),
-      { numRuns: 20, seed: 15 },
+      { numRuns: 30, seed: 15 },
     )
     console.log(`kernel property: ${proved} proved, ${refused} refused`)
     expect(proved).toBeGreaterThan(2)
@@ -288,4 +294,22 @@ describe('committed artifacts match the circuit sources', () => {
       )
     },
   )
+})
+
+describe('npm run zk:setup', () => {
+  it('refuses an unknown circuit and an entropy flag before doing any work (exit 2)', () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(root, 'scripts/zk/setup.ts'), ...args], {
+        cwd: root,
+        encoding: 'utf8',
+      })
+    const unknown = run('nope')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown circuit "nope"/)
+    const entropy = run('--entropy', 'abc')
+    expect(entropy.status).toBe(2)
+    const help = run('--help')
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/--contribute/)
+  })
 })
