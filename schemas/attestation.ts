@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { decimal, Groth16Proof } from './groth16.ts'
 import { HolonId } from './holon.ts'
+import { Receipt } from './ledger.ts'
 
 export { Groth16Proof }
 
@@ -68,3 +69,55 @@ export type AttestBody = z.infer<typeof AttestBody>
 export type Attestation = z.infer<typeof Attestation>
 export type AttestationList = z.infer<typeof AttestationList>
 export type AttestationOpening = z.infer<typeof AttestationOpening>
+
+/** At most this many replicas per placement attestation: each proof costs ~0.1 s of CPU to verify. */
+export const MAX_ATTESTED_PLACEMENTS = 16
+
+export const PlacementAttestBody = z
+  .strictObject({
+    max_distance: z
+      .number()
+      .gt(0)
+      .max(40)
+      .describe(
+        'the hyperbolic distance (curvature −kappa of the fleet) every replica must be within of its affinity',
+      ),
+    workloads: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(MAX_ATTESTED_PLACEMENTS)
+      .refine((xs) => new Set(xs).size === xs.length, 'workload ids repeat')
+      .optional()
+      .describe('default: every workload with an affinity point'),
+  })
+  .openapi('PlacementAttestBody')
+
+export const PlacementAttestation = z
+  .object({
+    orchestrator: z.string(),
+    ledger_index: z.number().int(),
+    circuit: z.string(),
+    tick: z.number().int(),
+    max_distance: z.number(),
+    curvature: z.number(),
+    placements: z.array(
+      z.object({
+        workload: z.string(),
+        slot: z.number().int(),
+        node: z.string(),
+        replica: decimal.describe('Poseidon commitment of the replica node’s point'),
+        affinity: decimal.describe('Poseidon commitment of the workload’s affinity point'),
+      }),
+    ),
+    at: z.string(),
+  })
+  .openapi('PlacementAttestation')
+
+export const PlacementOpening = PlacementAttestation.extend({
+  receipt: Receipt.describe('the entry’s receipt against the latest checkpoint'),
+  witnesses: z
+    .array(z.record(z.string(), z.unknown()))
+    .describe('the placement circuit inputs: fixed-point coordinates, blindings, bound'),
+}).openapi('PlacementOpening')
+
+export type PlacementAttestBody = z.infer<typeof PlacementAttestBody>

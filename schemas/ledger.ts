@@ -182,14 +182,27 @@ export const VerifyRequest = z
       export: z.string().min(1).describe('JSONL ledger export (header line + entries)'),
       verifier_key: verifierKey.optional().describe("the key you trust; without it the export's own is used"),
     }),
-    z.strictObject({
-      kind: z.literal('zk'),
-      circuit: z.literal('kernel'),
-      receipt: Receipt.describe('the receipt of the `attestation.committed` entry'),
-      kernel: z.record(z.string(), z.unknown()).describe('the kernel at the version the entry names'),
-      proof: Groth16Proof,
-      verifier_key: verifierKey,
-    }),
+    z.discriminatedUnion('circuit', [
+      z.strictObject({
+        kind: z.literal('zk'),
+        circuit: z.literal('kernel'),
+        receipt: Receipt.describe("the receipt of a holon's `attestation.committed` entry"),
+        kernel: z.record(z.string(), z.unknown()).describe('the kernel at the version the entry names'),
+        proof: Groth16Proof,
+        verifier_key: verifierKey,
+      }),
+      z.strictObject({
+        kind: z.literal('zk'),
+        circuit: z.literal('placement'),
+        receipt: Receipt.describe("the receipt of an orchestrator's `attestation.committed` entry"),
+        proofs: z
+          .array(Groth16Proof)
+          .min(1)
+          .max(16)
+          .describe('one per committed placement, in the entry order'),
+        verifier_key: verifierKey,
+      }),
+    ]),
   ])
   .openapi('VerifyRequest')
 

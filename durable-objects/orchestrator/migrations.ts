@@ -19,6 +19,8 @@ const MIGRATIONS: readonly string[] = [
      ledger_index INTEGER);
    CREATE TABLE tick_work (tick INTEGER NOT NULL, workload TEXT NOT NULL, assessed TEXT NOT NULL);
    ${LEDGER_TABLES}`,
+  // attestation (issue 15): placement commitments' documents and their secret openings.
+  `CREATE TABLE attestations (ledger_index INTEGER PRIMARY KEY, doc TEXT NOT NULL, opening TEXT NOT NULL);`,
 ]
 
 /** Applies the migrations the database has not seen yet (the shared runner, with this list). */

@@ -1,6 +1,7 @@
 // The orchestrator Durable Object: a fleet, its workloads and metrics in SQLite, the MOM loop on its alarm,
 // every decision in its own ledger (hash chain, Merkle tree, signed checkpoints, receipts), replayable.
 import { DurableObject } from 'cloudflare:workers'
+import type { PlacementWitnessInput } from '../../functions/attestation/placement.ts'
 import type { LedgerEntryWithHashes } from '../../functions/billing/index.ts'
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { type Forecast, minimumLength } from '../../functions/forecast/index.ts'
@@ -35,6 +36,7 @@ import { Db } from '../shared/db.ts'
 import { budgetRefusal, fail, ok, type Reply } from '../shared/reply.ts'
 import { LedgerRangeError, SqlLedger } from '../shared/sql-ledger.ts'
 import type { TopologyObject } from '../topology/topology-object.ts'
+import * as attestation from './attestation.ts'
 import { migrate } from './migrations.ts'
 import type { OrchestratorRefusal } from './refusals.ts'
 import { KEPT_INPUTS, OrchestratorStore } from './store.ts'
@@ -540,6 +542,34 @@ export class OrchestratorObject extends DurableObject<Env> {
       tick: Number(this.store.meta('tick')),
       replicas: this.store.replicas(),
     })
+  }
+
+  /** Commits every current replica's point and its workload's affinity for a distance proof (write). */
+  async attestPlacements(
+    body: attestation.PlacementAttestBody,
+    by?: Actor,
+  ): Promise<R<attestation.PlacementAttestation>> {
+    const busy = this.busy()
+    if (busy) return fail(busy)
+    const items = attestation.prepare(this.store, body)
+    if (!items.ok) return items
+    const ledger = this.ledgerOf()
+    return ok(
+      ledger.transact(
+        (appends) => attestation.record(this.db, this.store, body, items.value, appends),
+        undefined,
+        by,
+      ).value,
+    )
+  }
+
+  /** The secret opening of a placement attestation: the circuit inputs, coordinates and blindings (admin). */
+  async placementOpening(
+    index: number,
+  ): Promise<R<attestation.PlacementAttestation & { witnesses: PlacementWitnessInput[]; receipt: Receipt }>> {
+    if (!this.store.config()) return fail({ code: 'orchestrator_not_found' })
+    const o = attestation.opening(this.db, index)
+    return o.ok ? ok({ ...o.value, receipt: this.ledgerOf().receiptFor(index) }) : o
   }
 
   /** The forecast the next tick would use for one workload (with the history it comes from). */

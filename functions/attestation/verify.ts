@@ -4,15 +4,109 @@ import { KernelSpec } from '../../schemas/kernel.ts'
 import type { Receipt } from '../../schemas/ledger.ts'
 import { kernelDigest } from '../kernel/index.ts'
 import { Checks, type VerifyReport, verifyReceipt } from '../ledger/index.ts'
-import { verifyGroth16 } from './groth16.ts'
-import { circuitId, VKEYS } from './keys.ts'
+import { verifyGroth16, ZkFormatError } from './groth16.ts'
+import { type CircuitName, circuitId, VKEYS } from './keys.ts'
+import { PlacementAttestError, placementBound } from './placement.ts'
 import { kernelStatement, publicSignals, StatementError } from './statement.ts'
 
 export interface KernelBundle {
+  kind: 'zk'
+  circuit: 'kernel'
   receipt: Receipt
   kernel: unknown
   proof: Groth16Proof
   verifier_key: string
+}
+
+export interface PlacementBundle {
+  kind: 'zk'
+  circuit: 'placement'
+  receipt: Receipt
+  /** one proof per committed placement, in the entry's order */
+  proofs: Groth16Proof[]
+  verifier_key: string
+}
+
+export type Bundle = KernelBundle | PlacementBundle
+
+export const verifyBundle = (b: Bundle): VerifyReport =>
+  b.circuit === 'kernel' ? verifyKernelBundle(b) : verifyPlacementBundle(b)
+
+/** The receipt's own checks, then whether its entry commits for `name`'s circuit and setup. */
+function committedEntry(b: Bundle, name: CircuitName, checks: Checks): Record<string, unknown> | undefined {
+  for (const c of verifyReceipt(b.receipt, b.verifier_key).checks) checks.add(c.check, c.ok, c.detail)
+  const d = b.receipt.entry.data
+  if (!checks.add(`the entry is an ${ATTESTATION_ENTRY}`, b.receipt.entry.kind === ATTESTATION_ENTRY))
+    return undefined
+  const id = circuitId(name)
+  checks.add(
+    'the commitment was made for this circuit and setup',
+    d.circuit === id,
+    `entry ${String(d.circuit)}, here ${id}`,
+  )
+  return d
+}
+
+/** A Groth16 verification as a check; a structurally bad proof is a failed check, not an exception. */
+function proofCheck(
+  checks: Checks,
+  name: CircuitName,
+  signals: string[],
+  proof: unknown,
+  what: string,
+): void {
+  let v: { valid: boolean; reason?: string }
+  try {
+    v = verifyGroth16(VKEYS[name], signals, proof)
+  } catch (e) {
+    if (!(e instanceof ZkFormatError)) throw e
+    v = { valid: false, reason: e.message }
+  }
+  checks.add(what, v.valid, v.reason)
+}
+
+/**
+ * Valid when the receipt is the orchestrator's, its entry commits placements under this circuit, and each
+ * proof verifies for its replica and affinity commitments and the bound the entry states (cosh d - 1 <= qn/qd,
+ * recomputed here from max_distance and curvature).
+ */
+export function verifyPlacementBundle(b: PlacementBundle): VerifyReport {
+  const checks = new Checks()
+  const d = committedEntry(b, 'placement', checks)
+  if (!d) return checks.report()
+  const placements = Array.isArray(d.placements)
+    ? (d.placements as { replica: string; affinity: string; workload: string; slot: number }[])
+    : []
+  if (
+    !checks.add(
+      'one proof per committed placement',
+      placements.length === b.proofs.length,
+      `${placements.length} placements, ${b.proofs.length} proofs`,
+    )
+  )
+    return checks.report()
+  let bound: { qn: bigint; qd: bigint } | undefined
+  try {
+    bound = placementBound(Number(d.max_distance), Number(d.curvature))
+  } catch (e) {
+    if (!(e instanceof PlacementAttestError)) throw e
+    checks.add('the entry states a usable bound', false, e.message)
+  }
+  if (bound)
+    for (const [i, p] of placements.entries())
+      proofCheck(
+        checks,
+        'placement',
+        [String(p.replica), String(p.affinity), String(bound.qn), String(bound.qd)],
+        b.proofs[i],
+        `replica ${p.slot} of ${p.workload} lies within ${String(d.max_distance)} of its affinity (Groth16)`,
+      )
+  if (checks.list.every((c) => c.ok))
+    checks.note(
+      `at ledger index ${b.receipt.index} (tick ${String(d.tick)}): ${placements.length} replica(s) within hyperbolic ` +
+        `distance ${String(d.max_distance)} (curvature -${String(d.curvature)}) of their workload's affinity (coordinates not revealed)`,
+    )
+  return checks.report()
 }
 
 /** The entry kind that carries a commitment, and the members the statement needs from it. */
@@ -24,17 +118,8 @@ export const ATTESTATION_ENTRY = 'attestation.committed'
  */
 export function verifyKernelBundle(b: KernelBundle): VerifyReport {
   const checks = new Checks()
-  const receipt = verifyReceipt(b.receipt, b.verifier_key)
-  for (const c of receipt.checks) checks.add(c.check, c.ok, c.detail)
-  const d = b.receipt.entry.data
-  if (!checks.add(`the entry is an ${ATTESTATION_ENTRY}`, b.receipt.entry.kind === ATTESTATION_ENTRY))
-    return checks.report()
-  const id = circuitId('kernel')
-  checks.add(
-    'the commitment was made for this circuit and setup',
-    d.circuit === id,
-    `entry ${String(d.circuit)}, here ${id}`,
-  )
+  const d = committedEntry(b, 'kernel', checks)
+  if (!d) return checks.report()
   const parsed = KernelSpec.safeParse(b.kernel)
   if (!checks.add('the kernel is a kernel', parsed.success, parsed.error?.issues[0]?.message))
     return checks.report()
@@ -53,10 +138,14 @@ export function verifyKernelBundle(b: KernelBundle): VerifyReport {
     if (!(e instanceof StatementError || e instanceof SyntaxError)) throw e
     checks.add('the statement can be rebuilt from the kernel', false, e.message)
   }
-  if (signals) {
-    const v = verifyGroth16(VKEYS.kernel, signals, b.proof)
-    checks.add('the Groth16 proof verifies for the statement and commitment', v.valid, v.reason)
-  }
+  if (signals)
+    proofCheck(
+      checks,
+      'kernel',
+      signals,
+      b.proof,
+      'the Groth16 proof verifies for the statement and commitment',
+    )
   if (checks.list.every((c) => c.ok))
     checks.note(
       `at ledger index ${b.receipt.index}, after ${String(d.events)} events, kernel version ${String(d.kernel_version)}: ` +

@@ -25,6 +25,7 @@ import { marketsAuction } from './routes/markets-auction.ts'
 import { marketsEquilibrium } from './routes/markets-equilibrium.ts'
 import { marketsShapley } from './routes/markets-shapley.ts'
 import { mcp } from './routes/mcp.ts'
+import { orchestratorAttestations } from './routes/orchestrator-attestations.ts'
 import { orchestrators } from './routes/orchestrators.ts'
 import { placement } from './routes/placement.ts'
 import { pulse } from './routes/pulse.ts'
@@ -76,6 +77,7 @@ export function createApp() {
   app.route('/', labStress)
   app.route('/', labInduction)
   app.route('/', attestations)
+  app.route('/', orchestratorAttestations)
   mountDocs(app)
   app.notFound(methodNotAllowed(app))
   app.onError((err, c) => {

@@ -2,7 +2,7 @@
 import type { FederationObject } from '../../durable-objects/federation/federation-object.ts'
 import type { HolonObject } from '../../durable-objects/holon/holon-object.ts'
 import type { Refusal, Reply } from '../../durable-objects/shared/reply.ts'
-import { ApiError, budgetProblem, holonNotFound, kernelInvalid } from './problems.ts'
+import { ApiError, attestationProblem, budgetProblem, holonNotFound, kernelInvalid } from './problems.ts'
 
 /**
  * The object's RPC methods as declared. Their values are plain structured-clonable data; the typed
@@ -119,19 +119,8 @@ function failureError(holon: string, f: Refusal): ApiError {
         },
       )
     case 'attestation_refused':
-      return new ApiError(
-        'attestation_refused',
-        f.refusals.map((r) => `${r.invariant}: ${r.reason}`).join('; '),
-        { refusals: f.refusals },
-      )
     case 'attestation_not_found':
-      return new ApiError(
-        'attestation_not_found',
-        `holon '${holon}' has no attestation at ledger index ${f.index}`,
-        {
-          index: f.index,
-        },
-      )
+      return attestationProblem(f, `holon '${holon}'`)
     case 'proposal_closed':
       return new ApiError('proposal_closed', f.message, { version: f.version })
     case 'inadmissible': {

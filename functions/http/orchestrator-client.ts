@@ -5,7 +5,7 @@ import type { Reply } from '../../durable-objects/shared/reply.ts'
 import type { Actor } from '../../schemas/ledger.ts'
 import { actorFor, type Principal } from './auth.ts'
 import { access } from './directory-client.ts'
-import { ApiError, budgetProblem } from './problems.ts'
+import { ApiError, attestationProblem, budgetProblem } from './problems.ts'
 
 type OrchestratorRpc = Pick<
   OrchestratorObject,
@@ -19,6 +19,8 @@ type OrchestratorRpc = Pick<
   | 'replay'
   | 'inputsOf'
   | 'placements'
+  | 'attestPlacements'
+  | 'placementOpening'
   | 'forecastOf'
   | 'decisions'
   | 'info'
@@ -91,5 +93,8 @@ export function unwrapOrchestrator<T>(id: string, reply: Reply<T, OrchestratorRe
       throw new ApiError('validation_failed', f.message)
     case 'budget_exceeded':
       throw budgetProblem(f)
+    case 'attestation_refused':
+    case 'attestation_not_found':
+      throw attestationProblem(f, `orchestrator '${id}'`)
   }
 }

@@ -143,3 +143,23 @@ const HTTP_CODES: Partial<Record<number, ProblemCode>> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
 }
+
+/** An attestation refusal of a holon or an orchestrator (`owner` names it) as problem+json. */
+export function attestationProblem(
+  f:
+    | { code: 'attestation_refused'; refusals: { invariant: string; reason: string }[] }
+    | { code: 'attestation_not_found'; index: number },
+  owner: string,
+): ApiError {
+  if (f.code === 'attestation_not_found')
+    return new ApiError('attestation_not_found', `${owner} has no attestation at ledger index ${f.index}`, {
+      index: f.index,
+    })
+  return new ApiError(
+    'attestation_refused',
+    f.refusals.map((r) => `${r.invariant}: ${r.reason}`).join('; '),
+    {
+      refusals: f.refusals,
+    },
+  )
+}

@@ -1,7 +1,7 @@
 // POST /v1/verify: stateless verification of receipts, proofs, checkpoints, equivocation and exports.
 import { createRoute } from '@hono/zod-openapi'
 import { VerifyReport as VerifyReportSchema, VerifyRequest } from '../../../schemas/ledger.ts'
-import { verifyKernelBundle } from '../../attestation/verify.ts'
+import { verifyBundle } from '../../attestation/verify.ts'
 import {
   auditExport,
   Checks,
@@ -80,7 +80,7 @@ function verify(req: VerifyRequest): VerifyReport {
     case 'export':
       return auditExport(req.export, req.verifier_key)
     case 'zk':
-      return verifyKernelBundle(req)
+      return verifyBundle(req)
   }
 }
 
