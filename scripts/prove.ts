@@ -84,7 +84,9 @@ await run(spec, async () => {
   const base = `${String(values.url).replace(/\/$/, '')}/v1/${kind}/${encodeURIComponent(id)}`
   const opened = await get<Record<string, unknown>>(`${base}/attestations/${indexText}/opening`, admin)
   // an orchestrator's opening carries the entry's receipt; a holon serves receipts of any entry
-  const receipt = (opened.receipt as Receipt | undefined) ?? (await get<Receipt>(`${base}/ledger/receipts/${indexText}`, read))
+  const receipt =
+    (opened.receipt as Receipt | undefined) ??
+    (await get<Receipt>(`${base}/ledger/receipts/${indexText}`, read))
   const info = await get<{ ledger: { verifier_key: string } }>(base, read)
   const t0 = performance.now()
   let bundle: Bundle

@@ -45,18 +45,18 @@ export function prepare(live: Live, invariants?: readonly string[]): Reply<Prepa
     opening = openingFor(statement, agg, randomBlinding())
   } catch (e) {
     if (e instanceof OpeningError)
-      return fail({ code: 'attestation_refused', refusals: [{ invariant: '*', reason: e.message }] })
+      return fail({ code: 'attestation_refused', refusals: [{ subject: '*', reason: e.message }] })
     throw e
   }
   const evaluation = score(live.kernel, agg, {})
   const exact = evaluateStatement(statement, opening)
   const refusals = statement.invariants.flatMap(({ name, threshold }, i) => {
     const v = evaluation.violations.find((x) => x.invariant === name)
-    if (v) return [{ invariant: name, reason: `violated now: score ${v.score} < threshold ${threshold}` }]
+    if (v) return [{ subject: name, reason: `violated now: score ${v.score} < threshold ${threshold}` }]
     if (!exact[i])
       return [
         {
-          invariant: name,
+          subject: name,
           reason:
             'the gate passes it in floating point, but it fails exactly on the committed values (a boundary case, or an infinity the statement does not model)',
         },

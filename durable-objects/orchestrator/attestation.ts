@@ -65,11 +65,14 @@ export function prepare(
   }
   if (wanted.length === 0) refusals.push({ workload: '*', reason: 'no workload has an affinity point' })
   if (items.length > MAX_ATTESTED_PLACEMENTS)
-    refusals.push({ workload: '*', reason: `${items.length} replicas; one attestation commits at most ${MAX_ATTESTED_PLACEMENTS}` })
+    refusals.push({
+      workload: '*',
+      reason: `${items.length} replicas; one attestation commits at most ${MAX_ATTESTED_PLACEMENTS}`,
+    })
   if (refusals.length)
     return fail({
       code: 'attestation_refused',
-      refusals: refusals.map((r) => ({ invariant: r.workload, reason: r.reason })),
+      refusals: refusals.map((r) => ({ subject: r.workload, reason: r.reason })),
     })
   return ok(items)
 }

@@ -8,5 +8,5 @@ export type OrchestratorRefusal =
   | { code: 'tick_in_progress'; tick: number; assessed: number; total: number }
   | { code: 'ledger_range'; message: string }
   | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }
-  | { code: 'attestation_refused'; refusals: { invariant: string; reason: string }[] }
+  | { code: 'attestation_refused'; refusals: { subject: string; reason: string }[] }
   | { code: 'attestation_not_found'; index: number }

@@ -30,7 +30,7 @@ export type Refusal =
   | { code: 'proposal_not_found'; version: number }
   | { code: 'proposal_closed'; version: number; message: string }
   /** attestation: what cannot be proved now, invariant by invariant ('*': the whole statement) */
-  | { code: 'attestation_refused'; refusals: { invariant: string; reason: string }[] }
+  | { code: 'attestation_refused'; refusals: { subject: string; reason: string }[] }
   | { code: 'attestation_not_found'; index: number }
 
 /** The reply of every object RPC method: a value, or a refusal of type `F`. */

@@ -38,14 +38,15 @@ export interface KernelStatement {
 
 /** Why each refused invariant cannot be proved (an empty list: everything asked can be). */
 export interface Refusal {
-  invariant: string
+  /** the invariant (or a workload, for placements); '*' for the whole statement */
+  subject: string
   reason: string
 }
 
 export class StatementError extends Error {
   readonly refusals: Refusal[]
   constructor(refusals: Refusal[]) {
-    super(refusals.map((r) => `${r.invariant}: ${r.reason}`).join('; '))
+    super(refusals.map((r) => `${r.subject}: ${r.reason}`).join('; '))
     this.refusals = refusals
   }
 }
@@ -87,11 +88,11 @@ export function kernelStatement(spec: KernelSpec, only?: readonly string[]): Ker
       perInvariant.push({ name, clauses })
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e
-      refusals.push({ invariant: name, reason: e.message })
+      refusals.push({ subject: name, reason: e.message })
     }
   }
   if (refusals.length) throw new StatementError(refusals)
-  const whole = (reason: string) => new StatementError([{ invariant: '*', reason }])
+  const whole = (reason: string) => new StatementError([{ subject: '*', reason }])
   if (perInvariant.length > INVARIANTS)
     throw whole(`${perInvariant.length} invariants; the circuit states at most ${INVARIANTS}`)
   // an invariant whose condition is always true needs no clause at all

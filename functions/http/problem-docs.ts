@@ -189,7 +189,7 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
   },
   attestation_refused: {
     explanation:
-      "Nothing was written. Each refusal names an invariant ('*' for the whole statement) and why it cannot be proved now: its score is outside the circuit's class (it reads `event`, multiplies two aggregates, compares three at once, calls a function other than min, max, clamp or abs), the kernel exceeds the circuit's sizes, the invariant is violated now, or the gate passes it in floating point while it fails exactly on the committed values.",
+      "Nothing was written. Each refusal names its subject (an invariant, or a workload for placements; '*' for the whole statement) and why it cannot be proved now. For a placement: a replica farther than `max_distance` after rounding, a workload without affinity or replicas, more than 16 replicas. For a kernel: its score is outside the circuit's class (it reads `event`, multiplies two aggregates, compares three at once, calls a function other than min, max, clamp or abs), the kernel exceeds the circuit's sizes, the invariant is violated now, or the gate passes it in floating point while it fails exactly on the committed values.",
     remedy:
       'Name only provable invariants in `invariants`, rewrite the score in the supported shapes (docs/attestation.md), or attest after the state satisfies the invariants.',
     example: {
@@ -197,7 +197,7 @@ export const PROBLEM_DOCS: Record<ProblemCode, ProblemDoc> = {
       detail: 'Rate_Ceiling: it calls `sqrt` (the circuit handles min, max, clamp and abs)',
       refusals: [
         {
-          invariant: 'Rate_Ceiling',
+          subject: 'Rate_Ceiling',
           reason: 'it calls `sqrt` (the circuit handles min, max, clamp and abs)',
         },
       ],

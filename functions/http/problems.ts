@@ -55,7 +55,7 @@ export const PROBLEMS = {
   ],
   attestation_refused: [
     422,
-    'The holon cannot commit an attestation now: an invariant is outside the provable class, violated, or fails exactly',
+    'Nothing can be attested now: an invariant or placement is outside the provable class, does not hold, or fails exactly',
   ],
   attestation_not_found: [404, 'No such attestation'],
   budget_exceeded: [422, 'The request exceeds a work budget (steps, sizes, CPU milliseconds)'],
@@ -147,7 +147,7 @@ const HTTP_CODES: Partial<Record<number, ProblemCode>> = {
 /** An attestation refusal of a holon or an orchestrator (`owner` names it) as problem+json. */
 export function attestationProblem(
   f:
-    | { code: 'attestation_refused'; refusals: { invariant: string; reason: string }[] }
+    | { code: 'attestation_refused'; refusals: { subject: string; reason: string }[] }
     | { code: 'attestation_not_found'; index: number },
   owner: string,
 ): ApiError {
@@ -155,11 +155,7 @@ export function attestationProblem(
     return new ApiError('attestation_not_found', `${owner} has no attestation at ledger index ${f.index}`, {
       index: f.index,
     })
-  return new ApiError(
-    'attestation_refused',
-    f.refusals.map((r) => `${r.invariant}: ${r.reason}`).join('; '),
-    {
-      refusals: f.refusals,
-    },
-  )
+  return new ApiError('attestation_refused', f.refusals.map((r) => `${r.subject}: ${r.reason}`).join('; '), {
+    refusals: f.refusals,
+  })
 }

@@ -115,12 +115,12 @@ describe('attestations on a holon', () => {
     const r = await attest(id)
     expect(r.status).toBe(422)
     expect(r.body).toMatchObject({ type: '/problems/attestation_refused' })
-    expect(r.body.refusals).toEqual([{ invariant: 'Curved', reason: expect.stringMatching(/calls `sqrt`/) }])
+    expect(r.body.refusals).toEqual([{ subject: 'Curved', reason: expect.stringMatching(/calls `sqrt`/) }])
     // a provable subset that is violated now: refused as violated
     const violated = await attest(id, { invariants: ['Bounded', 'Busy'] })
     expect(violated.status).toBe(422)
     expect(violated.body.refusals).toEqual([
-      { invariant: 'Busy', reason: expect.stringMatching(/violated now/) },
+      { subject: 'Busy', reason: expect.stringMatching(/violated now/) },
     ])
     expect(await size(id)).toBe(before)
     expect((await call('GET', `/v1/holons/${id}/attestations`)).body.attestations).toEqual([])
@@ -131,7 +131,7 @@ describe('attestations on a holon', () => {
     // bad bodies and credentials
     expect((await attest(id, { invariants: ['Bounded', 'Bounded'] })).status).toBe(400)
     expect((await attest(id, { invariants: ['Nope'] })).body.refusals).toEqual([
-      { invariant: 'Nope', reason: 'no invariant named Nope' },
+      { subject: 'Nope', reason: 'no invariant named Nope' },
     ])
     expect((await attest(id, {}, '')).status).toBe(401)
     expect((await attest('no-such-holon-zk')).status).toBe(404)

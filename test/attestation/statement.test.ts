@@ -128,7 +128,7 @@ describe('kernel statements', () => {
         }
       })() as StatementError
       expect(e).toBeInstanceOf(StatementError)
-      expect(e.refusals).toEqual([{ invariant: 'Bad', reason: expect.stringMatching(why) }])
+      expect(e.refusals).toEqual([{ subject: 'Bad', reason: expect.stringMatching(why) }])
       // the rest can still be stated on its own
       expect(kernelStatement(k, ['Fine']).invariants.map((i) => i.name)).toEqual(['Fine'])
     }
