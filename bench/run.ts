@@ -106,6 +106,13 @@ const SECTIONS: Record<string, Section> = {
         await ((await import(`./lab-${name}.ts`)) as { run(quick: boolean): Promise<void> }).run(quick)
     },
   },
+  zk: {
+    about: 'zero-knowledge attestation: statement sizes, proving (snarkjs) and verifying (worker verifier vs snarkjs)',
+    run: async (quick) => {
+      for (const name of ['statement', 'prove', 'verify'])
+        await ((await import(`./zk-${name}.ts`)) as { run(quick: boolean): Promise<void> }).run(quick)
+    },
+  },
 }
 
 const QUICK_BUDGET_S = 100

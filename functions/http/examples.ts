@@ -151,6 +151,14 @@ export const EXAMPLES: Record<string, Example[]> = {
   'post /v1/holons/{id}/kernel/proposals/{version}/reject': [
     { summary: 'an admin declines an induced invariant', value: { reason: 'seasonal ratio, not a rule' } },
   ],
+  'post /v1/holons/{id}/attestations': [
+    { summary: 'commit the aggregates for a proof that every invariant holds', value: {} },
+    { summary: 'only the invariants that can be proved', value: { invariants: ['Non_Spoliation', 'Traceability'] } },
+  ],
+  'post /v1/orchestrators/{id}/attestations': [
+    { summary: 'every replica within distance 1.2 of its workload’s affinity', value: { max_distance: 1.2 } },
+    { summary: 'one workload', value: { max_distance: 0.8, workloads: ['api'] } },
+  ],
   'post /v1/holons/{id}/evaluate': [
     { summary: 'would this exchange be admitted?', value: { event: spoliation } },
     { summary: 'a batch, in order', value: { events: [fair, fair2] } },

@@ -119,6 +119,9 @@ stored(
   'get /v1/holons/{id}/kernel/proposals',
   'post /v1/holons/{id}/kernel/proposals/{version}/activate',
   'post /v1/holons/{id}/kernel/proposals/{version}/reject',
+  'post /v1/holons/{id}/attestations',
+  'get /v1/holons/{id}/attestations',
+  'get /v1/holons/{id}/attestations/{index}/opening',
 )
 stored(
   'topology',
@@ -145,6 +148,8 @@ stored(
   'post /v1/orchestrators/{id}/tick',
   'post /v1/orchestrators/{id}/approve',
   'get /v1/orchestrators/{id}/placements',
+  'post /v1/orchestrators/{id}/attestations',
+  'get /v1/orchestrators/{id}/attestations/{index}/opening',
   'get /v1/orchestrators/{id}/decisions',
   'get /v1/orchestrators/{id}/forecast/{workload}',
   'get /v1/orchestrators/{id}/replay',
