@@ -102,8 +102,11 @@ function g1(j: G1Json, what: string): P1 {
 
 function g2(j: G2Json, what: string): P2 {
   const f = (k: number) => {
-    const pair = j[k] as [string, string]
-    return Fp2.fromBigTuple([0, 1].map((i) => decimal(pair[i] as string, Fp.ORDER, `${what}[${k}][${i}]`)))
+    const [c0, c1] = j[k] as [string, string]
+    return Fp2.fromBigTuple([
+      decimal(c0, Fp.ORDER, `${what}[${k}][0]`),
+      decimal(c1, Fp.ORDER, `${what}[${k}][1]`),
+    ])
   }
   const [x, y, z] = [f(0), f(1), f(2)]
   if (Fp2.is0(x) && Fp2.eql(y, Fp2.ONE) && Fp2.is0(z)) return G2.Point.ZERO
