@@ -140,6 +140,9 @@ interface PreparedVkey {
 }
 /** Miller-loop line coefficients of a checked, non-zero G2 point (precomputed once for the vkey's three). */
 const lines = (p: P2): Lines => bn254.utils.calcPairingPrecomputes(p)
+/** Up to this many public inputs, one wNAF multiplication each (~2.3 ms) beats Pippenger (~10 ms at 2, ~35 at 8). */
+const PLAIN_MSM_MAX = 8
+
 /**
  * The subgroup checks on the vkey's G2 points cost about as much as the pairing: done once per vkey, keyed by
  * its points' text (not by object identity, so a vkey edited in place is checked again). A few vkeys at most.
@@ -180,7 +183,12 @@ export function verifyGroth16(vkJson: unknown, signalsJson: unknown, proofJson: 
     const a = nonZero(g1(proof.pi_a, 'proof.pi_a'), 'proof.pi_a')
     const b = nonZero(g2(proof.pi_b, 'proof.pi_b'), 'proof.pi_b')
     const c = nonZero(g1(proof.pi_c, 'proof.pi_c'), 'proof.pi_c')
-    const vkx = (ic[0] as P1).add(pippenger(G1.Point, ic.slice(1), s))
+    const rest = ic.slice(1)
+    const vkx = (ic[0] as P1).add(
+      rest.length <= PLAIN_MSM_MAX
+        ? rest.reduce((acc, p, i) => acc.add(p.multiplyUnsafe(s[i] as bigint)), G1.Point.ZERO)
+        : pippenger(G1.Point, rest, s),
+    )
     const term = (p: P1, l: Lines): [Lines, bigint, bigint] => {
       const { x, y } = p.toAffine()
       return [l, x, y]
