@@ -19,13 +19,12 @@ interface Case {
 
 /** The fixture, then each functions/attestation/vkeys/<name>.json with its sample proof from scripts/zk/build/. */
 function cases(): Case[] {
-  const out: Case[] = [
-    {
-      name: 'square (test fixture)',
-      vkey: json('test/attestation/fixtures/square.vkey.json'),
-      sample: json('test/attestation/fixtures/proof-0.json'),
-    },
-  ]
+  const fixture = (name: string, sample: string) => ({
+    name: `${name} (test fixture)`,
+    vkey: json(`test/attestation/fixtures/${name}.vkey.json`),
+    sample: json(`test/attestation/fixtures/${sample}`),
+  })
+  const out: Case[] = [fixture('square', 'proof-0.json'), fixture('many', 'many-proof-0.json')]
   const dir = path('functions/attestation/vkeys')
   if (!existsSync(dir)) return out
   for (const f of readdirSync(dir)

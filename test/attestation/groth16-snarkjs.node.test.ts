@@ -5,6 +5,7 @@ import { bn254 } from '@noble/curves/bn254.js'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyGroth16 } from '../../functions/attestation/groth16.ts'
+import manyVkey from './fixtures/many.vkey.json'
 import vkeyJson from './fixtures/square.vkey.json'
 
 const file = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
@@ -38,6 +39,23 @@ describe('verifyGroth16 agrees with snarkjs.groth16.verify', () => {
       expect(verifyGroth16(vkeyJson, publicSignals, proof)).toEqual({ valid: true })
     }
   })
+
+  it('both agree with 11 public signals: fresh proofs accepted, each signal changed refused', async () => {
+    const a = Array.from({ length: 10 }, () => String(rand()))
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(
+      { a, x: String(rand()) },
+      file('many.wasm'),
+      file('many.zkey'),
+    )
+    expect(await snarkjs.groth16.verify(manyVkey, publicSignals, proof)).toBe(true)
+    expect(verifyGroth16(manyVkey, publicSignals, proof)).toEqual({ valid: true })
+    for (let i = 0; i < publicSignals.length; i++) {
+      const t = [...publicSignals]
+      t[i] = String((BigInt(t[i]) + rand()) % R)
+      expect(await snarkjs.groth16.verify(manyVkey, t, proof)).toBe(false)
+      expect(verifyGroth16(manyVkey, t, proof).valid).toBe(false)
+    }
+  }, 60_000)
 
   /** A valid G1 point other than the one there: a random multiple of the generator. */
   const g1 = (k: bigint) => {

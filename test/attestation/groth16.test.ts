@@ -3,6 +3,8 @@ import { bn254 } from '@noble/curves/bn254.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { proofBytes, verifyGroth16, ZkFormatError } from '../../functions/attestation/groth16.ts'
+import manyVkey from './fixtures/many.vkey.json'
+import manyProof from './fixtures/many-proof-0.json'
 import proof0 from './fixtures/proof-0.json'
 import proof1 from './fixtures/proof-1.json'
 import proof2 from './fixtures/proof-2.json'
@@ -63,6 +65,17 @@ function g2OutsideSubgroup(): [[string, string], [string, string], [string, stri
 describe('verifyGroth16 on the committed square.circom proofs', () => {
   it('accepts each committed proof', () => {
     for (const f of fixtures) expect(verifyGroth16(vk(), f.publicSignals, f.proof)).toEqual({ valid: true })
+  })
+
+  it('with 11 public signals (vk_x by Pippenger, past 8): accepts the proof, refuses any signal changed', () => {
+    expect(verifyGroth16(manyVkey, manyProof.publicSignals, manyProof.proof)).toEqual({ valid: true })
+    for (let i = 0; i < 11; i++) {
+      const signals = [...manyProof.publicSignals]
+      signals[i] = bump(signals[i] as string)
+      expect(verifyGroth16(manyVkey, signals, manyProof.proof).reason, `signal ${i}`).toBe(
+        'pairing check failed',
+      )
+    }
   })
 
   it('refuses a change to any coordinate of A, B or C', () => {
