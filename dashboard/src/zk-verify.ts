@@ -10,6 +10,8 @@ export interface ZkVerdict {
   /** what was checked, shown with the verdict */
   checked: string
   reason?: string
+  /** milliseconds the check took in this page */
+  ms?: number
 }
 
 /** The check: swap this function for a full-bundle check (ledger inclusion, statement) and keep the rendering. */
@@ -27,7 +29,9 @@ export function checkProof(text: string): ZkVerdict {
   if (!vkey) return { valid: false, checked: 'nothing', reason: `unknown circuit ${JSON.stringify(circuit)}` }
   const checked = `Groth16 proof for circuit ${circuit}`
   try {
-    return { checked, ...verifyGroth16(vkey, publicSignals, proof) }
+    const t0 = performance.now()
+    const verdict = verifyGroth16(vkey, publicSignals, proof)
+    return { checked, ...verdict, ms: performance.now() - t0 }
   } catch (e) {
     // ZkFormatError: the JSON does not have snarkjs's shape
     return { valid: false, checked, reason: (e as Error).message }
@@ -39,6 +43,9 @@ export function renderVerdict(v: ZkVerdict): void {
     'zk-verdict',
     h('strong', { class: v.valid ? 'ok' : 'bad', 'data-testid': 'zk-result' }, v.valid ? 'valid' : 'invalid'),
     ` · ${v.checked}`,
+    v.ms === undefined
+      ? null
+      : h('span', { class: 'muted' }, ' · ', h('span', { 'data-testid': 'zk-ms' }, v.ms.toFixed(1)), ' ms'),
     v.reason ? h('div', { 'data-testid': 'zk-reason' }, v.reason) : null,
   )
 }
