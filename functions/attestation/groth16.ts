@@ -166,10 +166,10 @@ function prepare(vk: Groth16Vkey): PreparedVkey {
 }
 
 /**
- * Checks e(-A, B) * e(alpha, beta) * e(vk_x, gamma) * e(C, delta) == 1 with vk_x = IC0 + sum s_i IC_i (Pippenger
- * MSM) as one multi-Miller loop and one final exponentiation, every point checked before it is paired. Throws ZkFormatError only for bad shapes; every bad value (a point
- * off the curve or outside the subgroup, a scalar >= r, a non-canonical decimal, a wrong signal count) is a
- * `{ valid: false, reason }`.
+ * Checks e(-A, B) * e(alpha, beta) * e(vk_x, gamma) * e(C, delta) == 1 with vk_x = IC0 + sum s_i IC_i, as one
+ * multi-Miller loop and one final exponentiation, every point checked before it is paired. Throws ZkFormatError
+ * only for bad shapes; every bad value (a point off the curve or outside the subgroup, a scalar >= r, a
+ * non-canonical decimal, a wrong signal count) is a `{ valid: false, reason }`.
  */
 export function verifyGroth16(vkJson: unknown, signalsJson: unknown, proofJson: unknown): Verdict {
   const vk = parseVkey(vkJson)
