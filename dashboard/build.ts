@@ -2,11 +2,11 @@
 // worker serves), and prints the transfer sizes. Run: npm run build:dashboard. Committed; a test checks drift.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const GENERATED = join(here, 'assets.gen.ts')
@@ -16,12 +16,40 @@ export interface Assets {
   html: string
   css: string
   js: string
+  /** the zero-knowledge verification page (GET /dashboard/verify) and its script, which carries the pairing code */
+  zk: { version: string; html: string; js: string }
 }
 
-/** Bundles src/main.ts (uPlot, noble's SHA3 and the project's Merkle verifier inside) and the styles. */
-export async function buildAssets(): Promise<Assets> {
+/**
+ * `omega:vkeys`: every functions/attestation/vkeys/<circuit>.json by name, plus the verifier's test fixture
+ * (fixture-square), so the page knows the committed circuits without asking the server.
+ */
+const vkeysPlugin: Plugin = {
+  name: 'omega-vkeys',
+  setup(b) {
+    b.onResolve({ filter: /^omega:vkeys$/ }, () => ({ path: 'vkeys', namespace: 'omega' }))
+    b.onLoad({ filter: /.*/, namespace: 'omega' }, () => {
+      const dir = join(here, '../functions/attestation/vkeys')
+      const files = existsSync(dir)
+        ? readdirSync(dir)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+        : []
+      const entries = [
+        ['fixture-square', join(here, '../test/attestation/fixtures/square.vkey.json')],
+        ...files.map((f) => [f.replace(/\.json$/, ''), join(dir, f)]),
+      ]
+      const body = entries.map(
+        ([k, f]) => `${JSON.stringify(k)}: ${readFileSync(f as string, 'utf8').trim()}`,
+      )
+      return { contents: `export const vkeys = {${body.join(',\n')}}`, loader: 'js' }
+    })
+  },
+}
+
+const bundle = async (entry: string, plugins: Plugin[] = []) => {
   const out = await build({
-    entryPoints: [join(here, 'src/main.ts')],
+    entryPoints: [join(here, entry)],
     bundle: true,
     minify: true,
     format: 'esm',
@@ -29,13 +57,24 @@ export async function buildAssets(): Promise<Assets> {
     write: false,
     legalComments: 'none',
     charset: 'utf8',
+    plugins,
   })
-  const js = (out.outputFiles[0] as { text: string }).text
+  return (out.outputFiles[0] as { text: string }).text
+}
+
+/** Bundles src/main.ts (uPlot, noble's SHA3 and the project's Merkle verifier inside) and the styles. */
+export async function buildAssets(): Promise<Assets> {
+  const js = await bundle('src/main.ts')
   const uplotCss = readFileSync(join(here, '../node_modules/uplot/dist/uPlot.min.css'), 'utf8')
   const css = `${readFileSync(join(here, 'style.css'), 'utf8')}\n${uplotCss}\n`
   const version = createHash('sha256').update(js).update(css).digest('hex').slice(0, 12)
   const html = readFileSync(join(here, 'page.html'), 'utf8').replaceAll('__VERSION__', version)
-  return { version, html, css, js }
+  const zkJs = await bundle('src/zk-verify.ts', [vkeysPlugin])
+  const zkVersion = createHash('sha256').update(zkJs).digest('hex').slice(0, 12)
+  const zkHtml = readFileSync(join(here, 'zk-verify.html'), 'utf8')
+    .replaceAll('__VERSION__', version)
+    .replaceAll('__ZK_VERSION__', zkVersion)
+  return { version, html, css, js, zk: { version: zkVersion, html: zkHtml, js: zkJs } }
 }
 
 /** Gzip sizes as a browser receives them when the edge compresses (level 6, zlib's default). */
@@ -56,6 +95,7 @@ export const moduleText = (a: Assets) =>
     `export const html = ${JSON.stringify(a.html)}`,
     `export const css = ${JSON.stringify(a.css)}`,
     `export const js = ${JSON.stringify(a.js)}`,
+    `export const zk = ${JSON.stringify(a.zk)}`,
     '',
   ].join('\n')
 
@@ -68,4 +108,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   })
   for (const [part, s] of Object.entries(transferSizes(assets)))
     console.log(`${part.padEnd(6)} ${String(s.raw).padStart(7)} B raw ${String(s.gzip).padStart(7)} B gzip`)
+  const zk = { raw: Buffer.byteLength(assets.zk.js), gzip: gzipSync(assets.zk.js).length }
+  console.log(
+    `zk.js  ${String(zk.raw).padStart(7)} B raw ${String(zk.gzip).padStart(7)} B gzip (GET /dashboard/verify)`,
+  )
 }

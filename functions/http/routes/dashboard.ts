@@ -1,5 +1,5 @@
 // GET /dashboard: the read-only operator page (built from dashboard/ into dashboard/assets.gen.ts).
-import { css, html, js, version } from '../../../dashboard/assets.gen.ts'
+import { css, html, js, version, zk } from '../../../dashboard/assets.gen.ts'
 import { router } from '../openapi.ts'
 
 /**
@@ -35,6 +35,13 @@ export const dashboard = router()
   })
   .get('/dashboard/app.js', (c) =>
     c.body(js, 200, { ...immutable, 'content-type': 'text/javascript; charset=utf-8' }),
+  )
+  // the zero-knowledge verification page: the proof is checked in the page (dashboard/src/zk-verify.ts)
+  .get('/dashboard/verify', (c) =>
+    c.html(zk.html, 200, { ...common, 'content-security-policy': CSP, 'cache-control': 'no-cache' }),
+  )
+  .get('/dashboard/zk-verify.js', (c) =>
+    c.body(zk.js, 200, { ...immutable, 'content-type': 'text/javascript; charset=utf-8' }),
   )
   .get('/dashboard/app.css', (c) =>
     c.body(css, 200, { ...immutable, 'content-type': 'text/css; charset=utf-8' }),
