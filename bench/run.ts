@@ -107,7 +107,8 @@ const SECTIONS: Record<string, Section> = {
     },
   },
   zk: {
-    about: 'zero-knowledge attestation: statement sizes, proving (snarkjs) and verifying (worker verifier vs snarkjs)',
+    about:
+      'zero-knowledge attestation: statement sizes, proving (snarkjs) and verifying (worker verifier vs snarkjs)',
     run: async (quick) => {
       for (const name of ['statement', 'prove', 'verify'])
         await ((await import(`./zk-${name}.ts`)) as { run(quick: boolean): Promise<void> }).run(quick)

@@ -1,8 +1,10 @@
-// The zero-knowledge verification page (GET /dashboard/verify): a pasted Groth16 proof is checked in the page
-// against a vkey bundled at build time; the server is never asked. The check and the rendering are separate.
+// The zero-knowledge verification page (GET /dashboard/verify): a pasted attestation bundle (`npm run prove`) or a
+// bare Groth16 proof is checked in the page against keys bundled at build time; the server is never asked.
 
 import { vkeys } from 'omega:vkeys'
 import { verifyGroth16 } from '../../functions/attestation/groth16.ts'
+import { type Bundle, verifyBundle } from '../../functions/attestation/verify.ts'
+import { VerifyRequest } from '../../schemas/ledger.ts'
 import { $, fill, h } from './dom.ts'
 
 export interface ZkVerdict {
@@ -14,7 +16,21 @@ export interface ZkVerdict {
   ms?: number
 }
 
-/** The check: swap this function for a full-bundle check (ledger inclusion, statement) and keep the rendering. */
+/** A bundle from `npm run prove` gets the worker's full check: receipt (signed checkpoint, inclusion), statement, proofs. */
+function checkBundle(input: Record<string, unknown>): ZkVerdict {
+  const parsed = VerifyRequest.safeParse(input)
+  const checked = `the ${String(input.circuit)} attestation bundle: receipt, statement and proof`
+  if (!parsed.success || parsed.data.kind !== 'zk')
+    return { valid: false, checked, reason: parsed.error?.issues[0]?.message ?? 'not a zk bundle' }
+  const t0 = performance.now()
+  const report = verifyBundle(parsed.data as Bundle)
+  const bad = report.checks.find((c) => !c.ok)
+  const ms = performance.now() - t0
+  if (bad) return { valid: false, checked, reason: `${bad.check}${bad.detail ? ` (${bad.detail})` : ''}`, ms }
+  return { valid: true, checked: report.notes?.[0] ?? checked, ms }
+}
+
+/** The check: a whole attestation bundle, or a bare `{ circuit, proof, publicSignals }` against a bundled vkey. */
 export function checkProof(text: string): ZkVerdict {
   let input: unknown
   try {
@@ -24,6 +40,7 @@ export function checkProof(text: string): ZkVerdict {
   }
   if (typeof input !== 'object' || input === null)
     return { valid: false, checked: 'nothing', reason: 'not an object' }
+  if ((input as Record<string, unknown>).kind === 'zk') return checkBundle(input as Record<string, unknown>)
   const { circuit, proof, publicSignals } = input as Record<string, unknown>
   const vkey = typeof circuit === 'string' && Object.hasOwn(vkeys, circuit) ? vkeys[circuit] : undefined
   if (!vkey) return { valid: false, checked: 'nothing', reason: `unknown circuit ${JSON.stringify(circuit)}` }

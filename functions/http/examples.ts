@@ -153,7 +153,10 @@ export const EXAMPLES: Record<string, Example[]> = {
   ],
   'post /v1/holons/{id}/attestations': [
     { summary: 'commit the aggregates for a proof that every invariant holds', value: {} },
-    { summary: 'only the invariants that can be proved', value: { invariants: ['Non_Spoliation', 'Traceability'] } },
+    {
+      summary: 'only the invariants that can be proved',
+      value: { invariants: ['Non_Spoliation', 'Traceability'] },
+    },
   ],
   'post /v1/orchestrators/{id}/attestations': [
     { summary: 'every replica within distance 1.2 of its workload’s affinity', value: { max_distance: 1.2 } },

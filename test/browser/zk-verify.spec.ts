@@ -5,6 +5,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as committed from '../../dashboard/assets.gen.ts'
 import { buildAssets } from '../../dashboard/build.ts'
+import kernelBundle from '../attestation/fixtures/brussels-bundle.json'
+import placementBundle from '../attestation/fixtures/placement-bundle.json'
 import proof0 from '../attestation/fixtures/proof-0.json'
 import { launch, type Site, startSite } from './support.ts'
 
@@ -63,6 +65,24 @@ describe('zk verification page in a real browser', () => {
     expect(v.result).toBe('invalid')
     expect(v.reason).toMatch(/^proof\.pi_a is not a valid point/)
     expect((await verdict({ circuit: 'nope', ...proof0 })).reason).toBe('unknown circuit "nope"')
+  })
+
+  it('checks whole attestation bundles as the worker does: receipt, statement, proofs', async () => {
+    const kernel = await verdict(kernelBundle)
+    expect(kernel.result).toBe('valid')
+    expect(await page.locator('[data-testid=zk-verdict]').textContent()).toMatch(
+      /Refund_Budget held on the committed aggregates/,
+    )
+    expect((await verdict(placementBundle)).result).toBe('valid')
+    const lowered = structuredClone(kernelBundle)
+    lowered.kernel.invariants.Due_Process.threshold = 0.5
+    expect(await verdict(lowered)).toEqual({
+      result: 'invalid',
+      reason: 'the kernel is the one the entry names (digest)',
+    })
+    const moved = structuredClone(placementBundle)
+    moved.receipt.entry.data.max_distance = 0.01
+    expect((await verdict(moved)).reason).toMatch(/^entry_hash is SHA3-256 of the entry/)
   })
 
   it('times the check in the page (median of 10 valid proofs, printed for docs/attestation-verify.md)', async () => {
