@@ -2,11 +2,13 @@
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { poseidon10 } from 'poseidon-lite'
-import { placementStatement, toField } from '../functions/attestation/placement.ts'
+import { openingFor, randomBlinding } from '../functions/attestation/opening.ts'
+import { placementStatement } from '../functions/attestation/placement.ts'
+import { kernelStatement } from '../functions/attestation/statement.ts'
+import { kernelInput } from '../functions/attestation/witness.ts'
+import { KernelSpec } from '../schemas/kernel.ts'
 import { type CircuitName, transcriptPath } from '../scripts/zk/artifacts.ts'
 import {
-  KERNEL_SHAPE,
   type KernelWitness,
   proveKernel,
   provePlacement,
@@ -16,34 +18,22 @@ import {
 } from '../scripts/zk/prove-core.ts'
 import { fmt, median, table } from './report.ts'
 
-/** A kernel statement of the example kernels' shape: a ratio of two sums >= 0.3 and a sum <= 1000. */
+/** The brussels-tax kernel's statement (4 invariants, 18 atoms, 10 cases) on its seed's aggregates. */
 function kernelWitness(): KernelWitness {
-  const { S, P, C, I } = KERNEL_SHAPE
-  const value = [40n, 100n, 700n, 0n, 0n, 0n, 0n, 0n]
-  const present = [1, 1, 1, 0, 0, 0, 0, 0]
-  const blinding = 987654321987654321n
-  const atoms = [
-    { kind: 1, ia: 0, ib: 1, ca: 10n, cb: -3n, k: 0n }, // 10 a - 3 b >= 0
-    { kind: 1, ia: 2, ib: 2, ca: -1n, cb: 0n, k: 1000n }, // 1000 - c >= 0
-  ]
-  const fill = <T>(xs: T[], n: number, z: T) => [...xs, ...Array<T>(n - xs.length).fill(z)]
-  const a = fill(atoms, P, { kind: 0, ia: 0, ib: 0, ca: 0n, cb: 0n, k: 0n })
-  const bits = present.reduce((s, p, j) => s + (p << j), 0)
-  return {
-    commitment: poseidon10([...value.map(toField), bits, blinding]).toString(),
-    kind: a.map((x) => x.kind),
-    ia: a.map((x) => x.ia),
-    ib: a.map((x) => x.ib),
-    ca: a.map((x) => toField(x.ca)),
-    cb: a.map((x) => toField(x.cb)),
-    k: a.map((x) => toField(x.k)),
-    mask: fill([1, 2], C, 0),
-    owner: fill([1, 2], C, 0),
-    enabled: fill([1, 1], I, 0),
-    value: value.map(toField),
-    present: fill(present, S, 0),
-    blinding: blinding.toString(),
+  const holon = JSON.parse(
+    readFileSync(new URL('../bootstrap/holons/brussels-tax.json', import.meta.url), 'utf8'),
+  )
+  const st = kernelStatement(KernelSpec.parse(holon.kernel))
+  const agg = {
+    assessments: 3,
+    grounded: 3,
+    tax_total: 30800,
+    refunds: 300,
+    max_rate: 0.27,
+    low_rate: 0.1,
+    high_rate: 0.27,
   }
+  return kernelInput(st, openingFor(st, agg, randomBlinding())) as unknown as KernelWitness
 }
 
 /** A Groth16 proof as bytes: A, C in G1 (x, y: 2 x 32 bytes), B in G2 (x, y in F_p^2: 4 x 32); compressed keeps x. */

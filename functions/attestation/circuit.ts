@@ -20,5 +20,12 @@ export const CONSTANT_BITS = 190
 /** Atom kinds, as the circuit numbers them. */
 export const KIND = { ge: 1, gt: 2, eq: 3, ne: 4, has: 5, absent: 6 } as const
 
+/** A uniformly random field element (512 random bits reduced mod FIELD: bias below 2^-250), for blindings. */
+export function randomField(): bigint {
+  let x = 0n
+  for (const b of crypto.getRandomValues(new Uint8Array(64))) x = (x << 8n) | BigInt(b)
+  return x % FIELD
+}
+
 /** A signed integer as a field element (negative x is FIELD - |x|), in decimal as snarkjs writes signals. */
 export const fieldDecimal = (x: bigint): string => (((x % FIELD) + FIELD) % FIELD).toString()

@@ -1,6 +1,6 @@
 // The committed aggregates: fixed-point values, presence, a blinding factor, and their Poseidon commitment.
 import { poseidon10 } from 'poseidon-lite/poseidon10'
-import { FIELD, FRACTION_BITS, SLOTS, VALUE_BITS } from './circuit.ts'
+import { FIELD, FRACTION_BITS, randomField, SLOTS, VALUE_BITS } from './circuit.ts'
 import { qFromNumber } from './rational.ts'
 import type { KernelStatement } from './statement.ts'
 
@@ -24,13 +24,8 @@ export function fixedPoint(v: number): bigint {
   return x
 }
 
-/** A uniformly random field element from 64 random bytes (the bias mod FIELD is below 2^-250). */
-export function randomBlinding(): bigint {
-  const bytes = crypto.getRandomValues(new Uint8Array(64))
-  let x = 0n
-  for (const b of bytes) x = (x << 8n) | BigInt(b)
-  return x % FIELD
-}
+/** A fresh blinding factor. */
+export const randomBlinding = randomField
 
 /** The slots' values from the kernel's `agg` view (absent aggregates are value 0, presence 0). */
 export function openingFor(

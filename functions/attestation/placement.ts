@@ -1,12 +1,13 @@
 // The placement statement: two Poincaré-ball points as committed fixed-point integers and a rational bound on
 // cosh d - 1, the public and private inputs of scripts/zk/circuits/placement.circom (pure, worker-safe).
 import { poseidon9 } from 'poseidon-lite/poseidon9'
+import { FIELD, fieldDecimal, randomField } from './circuit.ts'
+
+export { FIELD, fieldDecimal }
 
 /** PlacementAttest(DIM, F): coordinates up to DIM, fixed point with F fractional bits. */
 export const PLACEMENT_DIM = 8
 export const PLACEMENT_F = 32
-/** The BN254 scalar field: circuit signals live here, negative integers as FIELD - |x|. */
-export const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n
 /** qn and qd are range-checked below 2^64 in the circuit. */
 const Q_MAX = 2n ** 64n - 1n
 /**
@@ -46,17 +47,6 @@ export interface PlacementStatement {
   publicSignals: string[]
   /** the rounded points (signed integers, U = round(u 2^F)): the prover keeps them to open the commitments */
   rounded: { U: bigint[]; V: bigint[] }
-}
-
-/** x mod FIELD as a decimal string (negative x as FIELD - |x|). */
-export const toField = (x: bigint): string => (((x % FIELD) + FIELD) % FIELD).toString()
-
-/** A uniformly random field element (512 random bits reduced mod FIELD: bias below 2^-258). */
-export function randomFieldElement(): bigint {
-  const bytes = crypto.getRandomValues(new Uint8Array(64))
-  let x = 0n
-  for (const b of bytes) x = (x << 8n) | BigInt(b)
-  return x % FIELD
 }
 
 /**
@@ -106,7 +96,7 @@ function roundPoint(p: readonly number[], which: string): bigint[] {
 }
 
 /** The commitment to a rounded point: Poseidon(DIM + 1)(U[0..7], r), as the circuit computes it. */
-export const commitPoint = (U: readonly bigint[], r: bigint): bigint => poseidon9([...U.map(toField), r])
+export const commitPoint = (U: readonly bigint[], r: bigint): bigint => poseidon9([...U.map(fieldDecimal), r])
 
 /**
  * The statement that d_kappa(u, v) <= maxDistance: its circuit input (with fresh random blindings) and public
@@ -124,8 +114,8 @@ export function placementStatement(
   const U = roundPoint(u, 'u')
   const V = roundPoint(v, 'v')
   const { qn, qd } = placementBound(maxDistance, kappa)
-  const ru = randomFieldElement()
-  const rv = randomFieldElement()
+  const ru = randomField()
+  const rv = randomField()
   const cu = commitPoint(U, ru).toString()
   const cv = commitPoint(V, rv).toString()
   return {
@@ -134,8 +124,8 @@ export function placementStatement(
       cv,
       qn: qn.toString(),
       qd: qd.toString(),
-      U: U.map(toField),
-      V: V.map(toField),
+      U: U.map(fieldDecimal),
+      V: V.map(fieldDecimal),
       ru: ru.toString(),
       rv: rv.toString(),
     },

@@ -1,7 +1,7 @@
 // `npm run zk:setup [-- kernel|placement] [--contribute]`: compiles the circuits with circom2, runs a local
 // Groth16 trusted setup (powers of tau on bn128, one phase-1 and one phase-2 contribution with fresh entropy)
 // and writes the wasm, proving key, verification key and a transcript; `--contribute` adds one phase-2
-// contribution to the committed proving keys (docs/attestation-setup.md).
+// contribution to the committed proving keys (docs/attestation.md).
 import { randomBytes } from 'node:crypto'
 import {
   copyFileSync,

@@ -85,7 +85,7 @@ describe('zk verification page in a real browser', () => {
     expect((await verdict(moved)).reason).toMatch(/^entry_hash is SHA3-256 of the entry/)
   })
 
-  it('times the check in the page (median of 10 valid proofs, printed for docs/attestation-verify.md)', async () => {
+  it('times the check in the page (median of 10 valid proofs, printed for docs/attestation.md)', async () => {
     const ms: number[] = []
     for (let i = 0; i < 10; i++) {
       expect((await verdict({ circuit: 'fixture-square', ...proof0 })).result).toBe('valid')
