@@ -1720,8 +1720,8 @@ export interface paths {
   };
   "/v1/verify": {
     /**
-     * Verify a receipt, a proof, a checkpoint signature, two checkpoints for equivocation, or an export
-     * @description Stateless. Answers 200 with `valid` and every check by name; `first_bad_index` places the first bad ledger entry when it can be placed. Hashes are SHA3-256 (RFC 6962 tree shape).
+     * Verify a receipt, a proof, a checkpoint signature, two checkpoints for equivocation, an export, or a zero-knowledge attestation
+     * @description Stateless. Answers 200 with `valid` and every check by name; `first_bad_index` places the first bad ledger entry when it can be placed. Hashes are SHA3-256 (RFC 6962 tree shape). Kind `zk` checks an attestation bundle (`npm run prove`): the receipt of its `attestation.committed` entry, the statement rebuilt from the kernel, and the Groth16 proof on BN254 (pure TypeScript pairing, about 10 ms of CPU, docs/attestation.md).
      */
     post: {
       requestBody: {
@@ -4718,6 +4718,284 @@ export interface paths {
       };
     };
   };
+  "/v1/holons/{id}/attestations": {
+    /** The attestations committed by this holon, oldest first (no openings) */
+    get: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      responses: {
+        /** @description attestations */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AttestationList"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Commit the current aggregates for a zero-knowledge proof that the invariants hold (write)
+     * @description Builds the statement that every named invariant (default: all) holds, from the active kernel: each score at its threshold as cases of linear comparisons between at most two aggregates (docs/attestation.md). Refused (422 `attestation_refused`, nothing written) when an invariant is outside that class, violated now, or passes the gate in floating point but fails exactly on the committed values. Otherwise appends an `attestation.committed` entry with the Poseidon commitment of the aggregates (fixed point, 2^-32) and a random blinding kept in the holon; `npm run prove` makes the proof from the opening and `POST /v1/verify` (kind `zk`) checks it.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AttestBody"];
+        };
+      };
+      responses: {
+        /** @description committed; the entry is in the ledger */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Attestation"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description attestation_refused: Nothing can be attested now: an invariant or placement is outside the provable class, does not hold, or fails exactly */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/holons/{id}/attestations/{index}/opening": {
+    /**
+     * The secret opening of a commitment: values, presence, blinding and the kernel (admin)
+     * @description What the prover needs. Whoever holds it can recompute the committed aggregate values, so it is admin-only and never ledgered; the proof made from it reveals none of it.
+     */
+    get: {
+      parameters: {
+        path: {
+          /** @example circular-economy */
+          id: string;
+          /** @example 1 */
+          index: string;
+        };
+      };
+      responses: {
+        /** @description the opening */
+        200: {
+          content: {
+            "application/json": components["schemas"]["AttestationOpening"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description holon_not_found: No such holon; attestation_not_found: No such attestation */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/orchestrators/{id}/attestations": {
+    /**
+     * Commit the current replicas’ points for zero-knowledge distance proofs (write)
+     * @description For every current replica of the named workloads (default: those with an affinity point), commits the replica node’s point and the workload’s affinity point (Poseidon, fixed point 2^-32, fresh blindings kept in the orchestrator) in one `attestation.committed` entry with `max_distance` and the fleet’s curvature. Refused (422 `attestation_refused`, nothing written) when a replica is farther than `max_distance` after rounding, a workload has no affinity or no replica, or more than 16 replicas would be committed. `npm run prove -- --orchestrator` proves each distance; `POST /v1/verify` (kind `zk`, circuit `placement`) checks them.
+     */
+    post: {
+      parameters: {
+        path: {
+          /** @example edge-fleet */
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PlacementAttestBody"];
+        };
+      };
+      responses: {
+        /** @description committed */
+        201: {
+          content: {
+            "application/json": components["schemas"]["PlacementAttestation"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema; unknown_id: A node or workload id is not known to this orchestrator; malformed_json: The request body is not valid JSON (or not UTF-8, or empty); unsafe_json: The body holds what JSON peers cannot carry faithfully: a lone surrogate, a __proto__ member, a non-finite number, too deep a nesting */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description orchestrator_not_found: No such orchestrator */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description tick_in_progress: A chunked tick is running; retry when it has finished */
+        409: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description payload_too_large: The request body is too large */
+        413: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description unsupported_media_type: Request bodies must be application/json */
+        415: {
+          content: {
+            "application/problem+json": Record<string, never>;
+          };
+        };
+        /** @description attestation_refused: Nothing can be attested now: an invariant or placement is outside the provable class, does not hold, or fails exactly */
+        422: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/v1/orchestrators/{id}/attestations/{index}/opening": {
+    /** The secret opening of a placement attestation: coordinates and blindings (admin) */
+    get: {
+      parameters: {
+        path: {
+          /** @example edge-fleet */
+          id: string;
+          /** @example 1 */
+          index: string;
+        };
+      };
+      responses: {
+        /** @description the opening */
+        200: {
+          content: {
+            "application/json": components["schemas"]["PlacementOpening"];
+          };
+        };
+        /** @description validation_failed: The request does not match its schema */
+        400: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description unauthorized: Missing or invalid credentials */
+        401: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description forbidden: These credentials may not do this */
+        403: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description orchestrator_not_found: No such orchestrator; attestation_not_found: No such attestation */
+        404: {
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -5039,7 +5317,7 @@ export interface components {
       at: string;
       by?: components["schemas"]["Actor"];
       /** @enum {string} */
-      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved" | "holon.rolled_back" | "kernel.decided";
+      kind: "holon.created" | "kernel.proposed" | "kernel.activated" | "event.committed" | "event.rejected" | "rebuild.progress" | "peer.artifact" | "pulse.configured" | "pulse.beat" | "pulse.decision" | "pulse.quarantine" | "witness.state" | "witness.collapse" | "witness.micro" | "witness.meta" | "orchestrator.configured" | "fleet.changed" | "orchestrator.decision" | "orchestrator.tick" | "orchestrator.approved" | "holon.rolled_back" | "kernel.decided" | "attestation.committed";
       data: {
         [key: string]: unknown;
       };
@@ -5936,6 +6214,39 @@ export interface components {
       export: string;
       /** @description the key you trust; without it the export's own is used */
       verifier_key?: string;
+    } | (OneOf<[{
+      /** @enum {string} */
+      kind: "zk";
+      /** @enum {string} */
+      circuit: "kernel";
+      receipt: components["schemas"]["Receipt"];
+      /** @description the kernel at the version the entry names */
+      kernel: {
+        [key: string]: unknown;
+      };
+      proof: components["schemas"]["Groth16Proof"];
+      /** @description note verifier key: name+hash+base64(0x01 || Ed25519 public key) */
+      verifier_key: string;
+    }, {
+      /** @enum {string} */
+      kind: "zk";
+      /** @enum {string} */
+      circuit: "placement";
+      receipt: components["schemas"]["Receipt"];
+      /** @description one per committed placement, in the entry order */
+      proofs: components["schemas"]["Groth16Proof"][];
+      /** @description note verifier key: name+hash+base64(0x01 || Ed25519 public key) */
+      verifier_key: string;
+    }]>);
+    /** @description a Groth16 proof on BN254 exactly as snarkjs writes it (projective, z = 1) */
+    Groth16Proof: {
+      pi_a: [string, string, string];
+      pi_b: [[string, string], [string, string], [string, string]];
+      pi_c: [string, string, string];
+      /** @enum {string} */
+      protocol: "groth16";
+      /** @enum {string} */
+      curve: "bn128";
     };
     /** @description lengths and distances are for curvature -kappa */
     RouteResult: {
@@ -7953,6 +8264,80 @@ export interface components {
       /** @enum {string} */
       status: "abandoned";
       ledger_index: number;
+    };
+    Attestation: {
+      /** @example circular-economy */
+      holon: string;
+      /** @description the `attestation.committed` entry */
+      ledger_index: number;
+      /** @description the circuit and setup the statement is for (its verification key digest) */
+      circuit: string;
+      kernel_version: number;
+      kernel_digest: string;
+      /** @description events folded into the committed aggregates */
+      events: number;
+      /** @description Poseidon(values, presence bits, blinding) over BN254 */
+      commitment: string;
+      invariants: {
+          name: string;
+          threshold: number;
+          /** @description cases of its condition in the statement */
+          clauses: number;
+        }[];
+      /** @description the aggregates committed, in slot order */
+      slots: string[];
+      at: string;
+    };
+    AttestBody: {
+      /** @description the invariants to state (default: every invariant of the active kernel) */
+      invariants?: string[];
+    };
+    AttestationList: {
+      /** @example circular-economy */
+      holon: string;
+      attestations: components["schemas"]["Attestation"][];
+    };
+    /** @description the secret opening of a commitment: whoever holds it can prove, and can recompute the values */
+    AttestationOpening: components["schemas"]["Attestation"] & {
+      /** @description the kernel at that version (what the statement is built from) */
+      kernel: {
+        [key: string]: unknown;
+      };
+      /** @description signed fixed-point values, round(v * 2^32), per slot (absent: 0) */
+      values: string[];
+      present: boolean[];
+      blinding: string;
+    };
+    PlacementAttestation: {
+      orchestrator: string;
+      ledger_index: number;
+      circuit: string;
+      tick: number;
+      max_distance: number;
+      curvature: number;
+      placements: {
+          workload: string;
+          slot: number;
+          node: string;
+          /** @description Poseidon commitment of the replica node’s point */
+          replica: string;
+          /** @description Poseidon commitment of the workload’s affinity point */
+          affinity: string;
+        }[];
+      at: string;
+    };
+    PlacementAttestBody: {
+      /** @description the hyperbolic distance (curvature −kappa of the fleet) every replica must be within of its affinity */
+      max_distance: number;
+      /** @description default: every workload with an affinity point */
+      workloads?: string[];
+    };
+    PlacementOpening: components["schemas"]["PlacementAttestation"] & {
+      receipt: components["schemas"]["Receipt"];
+      /** @description the placement circuit inputs: fixed-point coordinates, blindings, bound */
+      witnesses: {
+          [key: string]: unknown;
+        }[];
     };
   };
   responses: never;

@@ -1,5 +1,12 @@
 // The schema registry: every published JSON Schema file in schemas/ is generated from these zod schemas.
 import { z } from '@hono/zod-openapi'
+import {
+  Attestation,
+  AttestationOpening,
+  AttestBody,
+  PlacementAttestation,
+  PlacementAttestBody,
+} from './attestation.ts'
 import { AuctionRequest, AuctionResult } from './auction.ts'
 import { Bill } from './billing.ts'
 import { MdpRequest, MdpResult, MpcRequest, MpcResult } from './control.ts'
@@ -104,6 +111,11 @@ export const PUBLISHED = {
   'holon-anomaly-result': [HolonAnomalyResult, 'output'],
   'induction-body': [InductionBody, 'input'],
   'proposal-filing': [ProposalFiling, 'output'],
+  'attest-body': [AttestBody, 'input'],
+  attestation: [Attestation, 'output'],
+  'attestation-opening': [AttestationOpening, 'output'],
+  'placement-attest-body': [PlacementAttestBody, 'input'],
+  'placement-attestation': [PlacementAttestation, 'output'],
 } as const satisfies Record<string, readonly [z.ZodType, 'input' | 'output']>
 
 export type PublishedName = keyof typeof PUBLISHED
@@ -116,6 +128,7 @@ export function jsonSchemaOf(name: PublishedName): Record<string, unknown> {
   }
 }
 
+export * from './attestation.ts'
 export * from './auction.ts'
 export * from './control.ts'
 export * from './equilibrium.ts'
