@@ -1,12 +1,14 @@
 // The Node prover: Groth16 proofs (snarkjs) for the kernel and placement circuits on the committed wasm and zkeys.
 import { readFileSync } from 'node:fs'
 import * as snarkjs from 'snarkjs'
+import { ATOMS, CLAUSES, INVARIANTS, SLOTS, WIDTH } from '../../functions/attestation/circuit.ts'
+import { PLACEMENT_DIM, PLACEMENT_F } from '../../functions/attestation/placement.ts'
 import { type CircuitName, vkeyPath, wasmPath, zkeyPath } from './artifacts.ts'
 
 /** The kernel circuit's shape: KernelAttest(S, P, C, I, W) in scripts/zk/circuits/kernel.circom. */
-export const KERNEL_SHAPE = { S: 8, P: 32, C: 24, I: 8, W: 192 } as const
+export const KERNEL_SHAPE = { S: SLOTS, P: ATOMS, C: CLAUSES, I: INVARIANTS, W: WIDTH } as const
 /** The placement circuit's shape: PlacementAttest(DIM, F). */
-export const PLACEMENT_SHAPE = { DIM: 8, F: 32 } as const
+export const PLACEMENT_SHAPE = { DIM: PLACEMENT_DIM, F: PLACEMENT_F } as const
 
 /** A signal value: an integer (negative ones are taken mod p by the witness calculator) or its decimal string. */
 export type Signal = bigint | number | string
