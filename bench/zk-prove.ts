@@ -2,10 +2,13 @@
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { openingFor, randomBlinding } from '../functions/attestation/opening.ts'
-import { placementStatement } from '../functions/attestation/placement.ts'
-import { kernelStatement } from '../functions/attestation/statement.ts'
-import { kernelInput } from '../functions/attestation/witness.ts'
+import {
+  kernelInput,
+  kernelStatement,
+  openingFor,
+  placementStatement,
+  randomBlinding,
+} from '../functions/attestation/index.ts'
 import { KernelSpec } from '../schemas/kernel.ts'
 import { type CircuitName, transcriptPath } from '../scripts/zk/artifacts.ts'
 import {

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs'
 import {
   commitment,
   evaluateStatement,
+  kernelStatement,
   openingFor,
   randomBlinding,
-} from '../functions/attestation/opening.ts'
-import { kernelStatement } from '../functions/attestation/statement.ts'
+} from '../functions/attestation/index.ts'
 import { KernelSpec } from '../schemas/kernel.ts'
 import { cpuMs, fmt, table } from './report.ts'
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { proofBytes, verifyGroth16 } from '../functions/attestation/groth16.ts'
+import { proofBytes, verifyGroth16 } from '../functions/attestation/index.ts'
 import { fmt, median, quantile, table } from './report.ts'
 
 const path = (rel: string) => fileURLToPath(new URL(`../${rel}`, import.meta.url))

@@ -3,11 +3,16 @@
 // hyperbolic distance of their affinity, as a bundle for `POST /v1/verify` (kind `zk`). Proving runs here.
 import { writeFileSync, writeSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { commitment, evaluateStatement, type Opening } from '../functions/attestation/opening.ts'
-import type { PlacementWitnessInput } from '../functions/attestation/placement.ts'
-import { kernelStatement } from '../functions/attestation/statement.ts'
-import { type Bundle, verifyBundle } from '../functions/attestation/verify.ts'
-import { kernelInput } from '../functions/attestation/witness.ts'
+import {
+  type Bundle,
+  commitment,
+  evaluateStatement,
+  kernelInput,
+  kernelStatement,
+  type Opening,
+  type PlacementWitnessInput,
+  verifyBundle,
+} from '../functions/attestation/index.ts'
 import type { AttestationOpening } from '../schemas/attestation.ts'
 import { KernelSpec } from '../schemas/kernel.ts'
 import type { Receipt } from '../schemas/ledger.ts'

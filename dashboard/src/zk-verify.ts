@@ -2,8 +2,7 @@
 // bare Groth16 proof is checked in the page against keys bundled at build time; the server is never asked.
 
 import { vkeys } from 'omega:vkeys'
-import { verifyGroth16 } from '../../functions/attestation/groth16.ts'
-import { type Bundle, verifyBundle } from '../../functions/attestation/verify.ts'
+import { type Bundle, verifyBundle, verifyGroth16 } from '../../functions/attestation/index.ts'
 import { VerifyRequest } from '../../schemas/ledger.ts'
 import { $, fill, h } from './dom.ts'
 

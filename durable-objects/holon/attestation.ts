@@ -1,18 +1,16 @@
 // The holon's attestations: its aggregates committed under Poseidon (blinding kept here, never in the ledger).
-import { circuitId } from '../../functions/attestation/keys.ts'
 import {
+  ATTESTATION_ENTRY,
+  circuitId,
   commitment,
   evaluateStatement,
+  type KernelStatement,
+  kernelStatement,
   OpeningError,
   openingFor,
   randomBlinding,
-} from '../../functions/attestation/opening.ts'
-import {
-  type KernelStatement,
-  kernelStatement,
   StatementError,
-} from '../../functions/attestation/statement.ts'
-import { ATTESTATION_ENTRY } from '../../functions/attestation/verify.ts'
+} from '../../functions/attestation/index.ts'
 import { aggView, score } from '../../functions/kernel/index.ts'
 import type { Attestation, AttestationOpening } from '../../schemas/attestation.ts'
 import type { Db } from '../shared/db.ts'

@@ -1,12 +1,12 @@
 // Placement attestations: each replica's point and its workload's affinity committed under Poseidon, the
 // openings kept here, so `npm run prove` can show d(replica, affinity) <= max_distance without the coordinates.
-import { circuitId } from '../../functions/attestation/keys.ts'
 import {
+  circuitId,
   PlacementAttestError,
   type PlacementWitnessInput,
   placementHolds,
   placementStatement,
-} from '../../functions/attestation/placement.ts'
+} from '../../functions/attestation/index.ts'
 import { MAX_ATTESTED_PLACEMENTS } from '../../schemas/attestation.ts'
 import type { Db } from '../shared/db.ts'
 import { fail, ok, type Reply } from '../shared/reply.ts'

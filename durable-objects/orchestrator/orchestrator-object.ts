@@ -1,7 +1,7 @@
 // The orchestrator Durable Object: a fleet, its workloads and metrics in SQLite, the MOM loop on its alarm,
 // every decision in its own ledger (hash chain, Merkle tree, signed checkpoints, receipts), replayable.
 import { DurableObject } from 'cloudflare:workers'
-import type { PlacementWitnessInput } from '../../functions/attestation/placement.ts'
+import type { PlacementWitnessInput } from '../../functions/attestation/index.ts'
 import type { LedgerEntryWithHashes } from '../../functions/billing/index.ts'
 import { BudgetExceededError } from '../../functions/budget/index.ts'
 import { type Forecast, minimumLength } from '../../functions/forecast/index.ts'

@@ -3,7 +3,7 @@
 // An atom over an absent aggregate is false (reading it is an error in the kernel, and an error is never a
 // pass), so a formula built only from `and`, `or` and atoms under-approximates both truth and falsity of the
 // CEL expression it came from (functions/attestation/translate.ts keeps the two apart, as Kleene logic does).
-import { integerForm, isConst, type Lin, linNeg, qSign } from './rational.ts'
+import { integerForm, isConst, type Lin, qSign } from './rational.ts'
 
 export type Rel = 'ge' | 'gt' | 'eq' | 'ne'
 /** `lin rel 0`, false unless every aggregate in `lin` is present; or an aggregate's presence. */
@@ -159,5 +159,3 @@ function cap(cs: Clause[]): Clause[] {
     throw new Unsupported(`its condition expands to more than ${MAX_CLAUSES} cases`)
   return cs
 }
-
-export const negated = (lin: Lin): Lin => linNeg(lin)

@@ -3,8 +3,6 @@
 import { poseidon9 } from 'poseidon-lite/poseidon9'
 import { FIELD, fieldDecimal, randomField } from './circuit.ts'
 
-export { FIELD, fieldDecimal }
-
 /** PlacementAttest(DIM, F): coordinates up to DIM, fixed point with F fractional bits. */
 export const PLACEMENT_DIM = 8
 export const PLACEMENT_F = 32

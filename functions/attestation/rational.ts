@@ -25,7 +25,6 @@ export const qAdd = (a: Q, b: Q): Q => q(a.n * b.d + b.n * a.d, a.d * b.d)
 export const qMul = (a: Q, b: Q): Q => q(a.n * b.n, a.d * b.d)
 export const qNeg = (a: Q): Q => ({ n: -a.n, d: a.d })
 export const qSign = (a: Q): number => (a.n > 0n ? 1 : a.n < 0n ? -1 : 0)
-export const qCompare = (a: Q, b: Q): number => qSign(qAdd(a, qNeg(b)))
 
 /** The exact value of a finite double (every double is m * 2^e). */
 export function qFromNumber(x: number): Q {

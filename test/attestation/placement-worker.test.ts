@@ -1,9 +1,9 @@
 // The placement encoder runs inside workerd (no WebAssembly, no Node APIs): the verify route can import it.
 import { describe, expect, it } from 'vitest'
+import { FIELD } from '../../functions/attestation/circuit.ts'
 import {
   checkPlacementStatement,
   commitPoint,
-  FIELD,
   placementStatement,
 } from '../../functions/attestation/placement.ts'
 import vkey from '../../functions/attestation/vkeys/placement.json'

@@ -3,9 +3,9 @@
 import { bn254_Fr } from '@noble/curves/bn254.js'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
+import { FIELD } from '../../functions/attestation/circuit.ts'
 import {
   checkPlacementStatement,
-  FIELD,
   PlacementAttestError,
   placementBound,
   placementHolds,

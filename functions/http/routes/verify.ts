@@ -1,7 +1,7 @@
 // POST /v1/verify: stateless verification of receipts, proofs, checkpoints, equivocation and exports.
 import { createRoute } from '@hono/zod-openapi'
 import { VerifyReport as VerifyReportSchema, VerifyRequest } from '../../../schemas/ledger.ts'
-import { verifyBundle } from '../../attestation/verify.ts'
+import { verifyBundle } from '../../attestation/index.ts'
 import {
   auditExport,
   Checks,
