@@ -2,7 +2,9 @@
 // bare Groth16 proof is checked in the page against keys bundled at build time; the server is never asked.
 
 import { vkeys } from 'omega:vkeys'
-import { type Bundle, verifyBundle, verifyGroth16 } from '../../functions/attestation/index.ts'
+// direct modules, not the folder's index: the page's bundle stays without the commitment code
+import { verifyGroth16 } from '../../functions/attestation/groth16.ts'
+import { type Bundle, verifyBundle } from '../../functions/attestation/verify.ts'
 import { VerifyRequest } from '../../schemas/ledger.ts'
 import { $, fill, h } from './dom.ts'
 
