@@ -99,6 +99,10 @@ describe('OpenAPI', () => {
         '/v1/holons/{id}/lab/stress',
         '/v1/lab/anomalies',
         '/v1/holons/{id}/lab/anomalies',
+        '/v1/holons/{id}/attestations',
+        '/v1/holons/{id}/attestations/{index}/opening',
+        '/v1/orchestrators/{id}/attestations',
+        '/v1/orchestrators/{id}/attestations/{index}/opening',
       ].sort(),
     )
     const kernel = r.body.components.schemas.KernelSpec
