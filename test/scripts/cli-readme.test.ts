@@ -125,7 +125,8 @@ describe('README blocks against a local worker', () => {
     expect(s).toMatch(/entries \[0, \d+\) VALID/) // npm run verify on the export
     expect(s).toContain('"status":"delivered"') // the route
     expect(s).toContain('"orchestrator":"edge"') // the orchestrator tick
-    expect(s).toMatch(/Refund_Budget held on the committed aggregates/) // a kernel attestation verifies
+    expect(s).toContain('"subject":"Refund_Budget","reason":"violated now') // a violated invariant is not attested
+    expect(s).toMatch(/Due_Process held on the committed aggregates/) // the kernel attestation verifies
     expect(s).toContain('it calls `sqrt`') // an unprovable kernel is refused
     expect(s).toMatch(/replica\(s\) within hyperbolic distance 1.2/) // placement proofs verify
     expect(s).not.toMatch(/"status":(401|403|500)/) // no credential or server failures in any answer
