@@ -20,16 +20,35 @@ export class Unsupported extends Error {}
 
 export const names = (a: Atom): string[] => ('lin' in a ? [...a.lin.c.keys()] : [a.agg])
 
+/** A line's canonical text up to a positive factor (`ge`) and up to any factor (`eq`), computed once per line. */
+const lines = new WeakMap<Lin, { ge: string; eq: string }>()
+function lineKeys(lin: Lin): { ge: string; eq: string } {
+  let keys = lines.get(lin)
+  if (!keys) {
+    const { terms, k } = integerForm(lin)
+    const text = (ts: [string, bigint][], c: bigint) => `${ts.map(([n, v]) => `${v}*${n}`).join('+')}+${c}`
+    const ge = text(terms, k)
+    const first = terms[0]?.[1] ?? k
+    keys = {
+      ge,
+      eq:
+        first < 0n
+          ? text(
+              terms.map(([n, v]) => [n, -v]),
+              -k,
+            )
+          : ge,
+    }
+    lines.set(lin, keys)
+  }
+  return keys
+}
+
 /** A canonical key: positive scaling does not change `lin rel 0`; `eq`/`ne` also ignore the sign. */
 export function atomKey(a: Atom): string {
   if (!('lin' in a)) return `${a.rel}:${a.agg}`
-  let { terms, k } = integerForm(a.lin)
-  const first = terms[0]?.[1] ?? k
-  if ((a.rel === 'eq' || a.rel === 'ne') && first < 0n) {
-    terms = terms.map(([n, v]) => [n, -v])
-    k = -k
-  }
-  return `${a.rel}:${terms.map(([n, v]) => `${v}*${n}`).join('+')}+${k}`
+  const keys = lineKeys(a.lin)
+  return `${a.rel}:${a.rel === 'eq' || a.rel === 'ne' ? keys.eq : keys.ge}`
 }
 
 function signOf(rel: Rel, s: number): boolean {
@@ -102,10 +121,10 @@ function contradicts(x: Atom, y: Atom): boolean {
     if ('agg' in o) return o.agg === p.agg && o.rel !== p.rel
     return p.rel === 'absent' && names(o).includes(p.agg)
   }
-  const same = atomKey({ rel: 'eq', lin: x.lin }) === atomKey({ rel: 'eq', lin: y.lin })
-  if (!same) return false
+  const [kx, ky] = [lineKeys(x.lin), lineKeys(y.lin)]
+  if (kx.eq !== ky.eq) return false
   // same line up to a factor; compare orientation
-  const flipped = atomKey({ rel: 'ge', lin: x.lin }) !== atomKey({ rel: 'ge', lin: y.lin })
+  const flipped = kx.ge !== ky.ge
   const rels = new Set([x.rel, y.rel])
   if (rels.has('eq') && rels.has('ne')) return true
   if (!flipped) return (rels.has('eq') && rels.has('gt')) || (x.rel === 'gt' && y.rel === 'eq')
@@ -133,25 +152,42 @@ const MAX_CLAUSES = 512
 
 /** The formula as a minimal list of consistent clauses (no clause contains another). */
 export function dnf(f: Formula): Clause[] {
-  const raw = expand(f)
-  const kept = raw.map(tidy).filter(consistent)
-  kept.sort((a, b) => a.size - b.size)
+  const work = { steps: 0, memo: new WeakMap<object, Clause[]>() }
+  return minimal(expand(f, work).map(tidy).filter(consistent))
+}
+
+/** Without clauses that contain another (a weaker case already covers them). */
+function minimal(cs: Clause[]): Clause[] {
+  const sorted = [...cs].sort((a, b) => a.size - b.size)
   const out: Clause[] = []
-  for (const c of kept) if (!out.some((o) => [...o.keys()].every((k) => c.has(k)))) out.push(c)
+  for (const c of sorted) if (!out.some((o) => [...o.keys()].every((k) => c.has(k)))) out.push(c)
   return out
 }
 
-function expand(f: Formula): Clause[] {
+const MAX_STEPS = 50_000
+
+/** Shared subformulas (the translator reuses them) expand once; every clause built counts against MAX_STEPS. */
+function expand(f: Formula, work: { steps: number; memo: WeakMap<object, Clause[]> }): Clause[] {
   if (f === true) return [new Map()]
   if (f === false) return []
-  if ('atom' in f) return [new Map([[atomKey(f.atom), f.atom]])]
-  if ('or' in f) return cap(f.or.flatMap(expand))
-  let acc: Clause[] = [new Map()]
-  for (const x of f.and) {
-    const xs = expand(x)
-    acc = cap(acc.flatMap((a) => xs.map((b) => new Map([...a, ...b]))).filter(consistent))
+  const known = work.memo.get(f)
+  if (known) return known
+  let out: Clause[]
+  if ('atom' in f) out = [new Map([[atomKey(f.atom), f.atom]])]
+  else if ('or' in f) out = minimal(cap(f.or.flatMap((x) => expand(x, work))))
+  else {
+    out = [new Map()]
+    for (const x of f.and) {
+      const xs = expand(x, work)
+      cap({ length: out.length * xs.length } as Clause[]) // refuse before building a product that large
+      work.steps += out.length * xs.length
+      if (work.steps > MAX_STEPS)
+        throw new Unsupported(`its condition is too large to state (more than ${MAX_STEPS} steps)`)
+      out = minimal(out.flatMap((a) => xs.map((b) => new Map([...a, ...b]))).filter(consistent))
+    }
   }
-  return acc
+  work.memo.set(f, out)
+  return out
 }
 
 function cap(cs: Clause[]): Clause[] {

@@ -43,9 +43,15 @@ interface Truth {
   f: Formula
 }
 
-const env = new Environment({ homogeneousAggregateLiterals: false })
+/** The kernel's own structural limits (functions/kernel/expr.ts), and a bound on the cases a score splits into. */
+const env = new Environment({
+  homogeneousAggregateLiterals: false,
+  limits: { maxAstNodes: 2000, maxDepth: 64 },
+})
   .registerVariable('agg', 'map<string, double>')
   .registerVariable('event', 'map<string, dyn>')
+const MAX_PIECES = 64
+const MAX_WORK = 20_000
 
 const BOOL_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', '&&', '||', '!_'])
 const FUNCTIONS = new Set(['min', 'max', 'clamp', 'abs'])
@@ -99,6 +105,15 @@ class Translator {
   }
 
   truth(n: Node): Truth {
+    const known = this.truths.get(n)
+    if (known) return known
+    const t = this.truthOf(n)
+    this.spend(1)
+    this.truths.set(n, t)
+    return t
+  }
+
+  private truthOf(n: Node): Truth {
     const args = n.args as Node[]
     switch (n.op) {
       case 'value':
@@ -148,7 +163,32 @@ class Translator {
     throw new Unsupported(`\`${describe(n)}\` is not a condition the circuit can state`)
   }
 
+  /** Each node is translated once: min, max, clamp and abs read their arguments twice. */
+  private readonly memo = new WeakMap<Node, Piece[]>()
+  private readonly truths = new WeakMap<Node, Truth>()
+  /** Nodes translated and pieces made: a bound on the work one statement may take, whatever the score. */
+  private work = 0
+
+  private spend(n: number): void {
+    this.work += n
+    if (this.work > MAX_WORK)
+      throw new Unsupported(`its score is too large to state (more than ${MAX_WORK} steps)`)
+  }
+
   numeric(n: Node): Piece[] {
+    const known = this.memo.get(n)
+    if (known) return known
+    const pieces = this.pieces(n)
+    this.spend(1 + pieces.length)
+    if (pieces.length > MAX_PIECES)
+      throw new Unsupported(
+        `its score splits into more than ${MAX_PIECES} cases (nested min, max, clamp, abs or divisions)`,
+      )
+    this.memo.set(n, pieces)
+    return pieces
+  }
+
+  private pieces(n: Node): Piece[] {
     const args = n.args as Node[]
     if (BOOL_OPS.has(n.op) || (n.op === 'call' && (n.args as [string])[0] === 'has')) {
       const b = this.truth(n)

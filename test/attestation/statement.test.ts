@@ -114,6 +114,18 @@ describe('kernel statements', () => {
       ['sqrt(agg.a)', /calls `sqrt`/],
       ['agg.a / agg.b / agg.a', /multiplies two aggregates/],
       ['agg.a + agg.b >= agg.c ? 1 : 0', /`a, b, c` are compared at once/],
+      [
+        Array.from({ length: 7 }, (_, i) => `min(agg.${'ab'[i % 2]}, ${i})`).join(' + '),
+        /splits into more than 64 cases/,
+      ],
+      [
+        Array.from({ length: 30 }).reduce<string>((s, _, i) => `min(${s}, ${i})`, 'agg.a'),
+        /too large to state/,
+      ],
+      [
+        Array.from({ length: 10 }, (_, i) => `(agg.a > ${i} || agg.b > ${i})`).join(' && '),
+        /more than 512 cases/,
+      ],
     ]
     for (const [score, why] of cases) {
       const k = spec(aggs, {
