@@ -207,7 +207,7 @@ class Translator {
       case '[]': {
         const agg = aggregateName(n)
         if (agg) return [{ when: true, num: linVar(agg), den: linConst(ONE), reads: new Set([agg]) }]
-        if (JSON.stringify(n).includes('"event"'))
+        if (rootId(n) === 'event')
           throw new Unsupported('it reads `event` (an attestation is about the state between events)')
         break
       }
@@ -307,6 +307,13 @@ function aggregateName(n: Node): string | undefined {
   if (n.op === '[]' && (key as Node)?.op === 'value' && typeof (key as Node).args === 'string')
     return (key as Node).args as string
   return undefined
+}
+
+/** The variable a member access starts from: `event` for `event.xs[0].y`. */
+function rootId(n: Node): unknown {
+  let x: Node | undefined = n
+  while (x && (x.op === '.' || x.op === '[]')) x = (x.args as [Node])[0]
+  return x?.op === 'id' ? x.args : undefined
 }
 
 const describe = (n: Node) => (n.op === 'call' ? `${(n.args as [string])[0]}(...)` : n.op)

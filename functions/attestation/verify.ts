@@ -124,9 +124,11 @@ export function verifyKernelBundle(b: KernelBundle): VerifyReport {
   if (!checks.add('the kernel is a kernel', parsed.success, parsed.error?.issues[0]?.message))
     return checks.report()
   const spec = parsed.data as KernelSpec
-  // the statement is rebuilt only from the kernel the entry names: no translation work for any other
+  // the statement is rebuilt only from the kernel a validly signed entry names (a holon compiled it when it was
+  // installed): no translation work for anything else
   if (!checks.add('the kernel is the one the entry names (digest)', kernelDigest(spec) === d.kernel_digest))
     return checks.report()
+  if (!checks.list.every((c) => c.ok)) return checks.report()
   const names = Array.isArray(d.invariants) ? (d.invariants as unknown[]).map(String) : []
   let signals: string[] | undefined
   try {

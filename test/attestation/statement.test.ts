@@ -111,6 +111,7 @@ describe('kernel statements', () => {
     const cases: [string, RegExp][] = [
       ['agg.a * agg.b', /multiplies two aggregates/],
       ['event.x > 1 ? 1 : 0', /reads `event`/],
+      ['event.xs[0] > 1 ? 1 : 0', /reads `event`/], // regression: an int index made the check throw
       ['sqrt(agg.a)', /calls `sqrt`/],
       ['agg.a / agg.b / agg.a', /multiplies two aggregates/],
       ['agg.a + agg.b >= agg.c ? 1 : 0', /`a, b, c` are compared at once/],

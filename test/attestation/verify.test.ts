@@ -60,6 +60,25 @@ describe('POST /v1/verify kind zk', () => {
     }
   })
 
+  it('never translates a kernel that a forged entry names (regression: a malformed kernel answered 500)', async () => {
+    const b = copy() as unknown as Omit<Bundle, 'kernel'> & { kernel: Record<string, unknown> }
+    b.kernel = {
+      id: 'x',
+      aggregates: { a: { fold: 'sum', expr: 'event.x' } },
+      invariants: { I: { score: 'clamp(agg.a)', threshold: 1 } },
+    }
+    const { kernelDigest } = await import('../../functions/kernel/index.ts')
+    const { KernelSpec } = await import('../../schemas/kernel.ts')
+    ;(b.receipt.entry.data as Record<string, unknown>).kernel_digest = kernelDigest(
+      KernelSpec.parse(b.kernel),
+    )
+    const r = await verify(b)
+    expect(r.status).toBe(200)
+    expect(r.body.valid).toBe(false)
+    expect(failing(r.body).join('; ')).toMatch(/entry_hash/)
+    expect(failing(r.body).join('; ')).not.toMatch(/statement/)
+  })
+
   it('refuses malformed proofs and bundles with 400', async () => {
     for (const alter of [
       (b: Bundle) => (b.proof.pi_a[0] = '0x12'),
