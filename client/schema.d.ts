@@ -4885,7 +4885,7 @@ export interface paths {
       parameters: {
         path: {
           /** @example edge-fleet */
-          id: string;
+          id: components["schemas"]["OrchestratorId"];
         };
       };
       requestBody: {
@@ -4957,7 +4957,7 @@ export interface paths {
       parameters: {
         path: {
           /** @example edge-fleet */
-          id: string;
+          id: components["schemas"]["OrchestratorId"];
           /** @example 1 */
           index: string;
         };

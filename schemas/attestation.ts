@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi'
 import { decimal, Groth16Proof } from './groth16.ts'
 import { HolonId } from './holon.ts'
 import { Receipt } from './ledger.ts'
+import { OrchestratorParams } from './orchestrator.ts'
 
 export { Groth16Proof }
 
@@ -56,14 +57,15 @@ export const AttestationOpening = Attestation.extend({
   description: 'the secret opening of a commitment: whoever holds it can prove, and can recompute the values',
 })
 
-export const AttestationParams = z.object({
-  id: HolonId,
-  index: z
-    .string()
-    .regex(/^(0|[1-9][0-9]{0,14})$/, 'a ledger index is a non-negative integer')
-    .transform(Number)
-    .openapi({ param: { name: 'index', in: 'path' }, example: '42' }),
-})
+/** The `attestation.committed` entry's ledger index, as a path parameter. */
+const ledgerIndex = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,14})$/, 'a ledger index is a non-negative integer')
+  .transform(Number)
+  .openapi({ param: { name: 'index', in: 'path' }, example: '42' })
+
+export const AttestationParams = z.object({ id: HolonId, index: ledgerIndex })
+export const PlacementOpeningParams = OrchestratorParams.extend({ index: ledgerIndex })
 
 export type AttestBody = z.infer<typeof AttestBody>
 export type Attestation = z.infer<typeof Attestation>

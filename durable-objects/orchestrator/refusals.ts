@@ -1,4 +1,6 @@
 // What the orchestrator object refuses, as plain data (errors lose their class across RPC).
+import type { Refusal as AttestationRefusal } from '../../functions/attestation/statement.ts'
+
 export type OrchestratorRefusal =
   | { code: 'orchestrator_not_found' }
   | { code: 'invalid_fleet'; pointer: string; message: string }
@@ -8,5 +10,5 @@ export type OrchestratorRefusal =
   | { code: 'tick_in_progress'; tick: number; assessed: number; total: number }
   | { code: 'ledger_range'; message: string }
   | { code: 'budget_exceeded'; budget: string; limit: number; unit: string; cpu_ms: number; message: string }
-  | { code: 'attestation_refused'; refusals: { subject: string; reason: string }[] }
+  | { code: 'attestation_refused'; refusals: AttestationRefusal[] }
   | { code: 'attestation_not_found'; index: number }

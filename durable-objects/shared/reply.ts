@@ -1,5 +1,7 @@
 // What an object refuses, as plain data (errors lose their class across RPC); the worker's unwrap maps it to
 // problem+json. One envelope for every object; holons and the federation registry share one refusal union.
+
+import type { Refusal as AttestationRefusal } from '../../functions/attestation/statement.ts'
 import type { BudgetExceededError } from '../../functions/budget/index.ts'
 import type { Dissipation } from '../../functions/kairos/index.ts'
 import type { KernelIssue } from '../../functions/kernel/errors.ts'
@@ -30,7 +32,7 @@ export type Refusal =
   | { code: 'proposal_not_found'; version: number }
   | { code: 'proposal_closed'; version: number; message: string }
   /** attestation: what cannot be proved now, invariant by invariant ('*': the whole statement) */
-  | { code: 'attestation_refused'; refusals: { subject: string; reason: string }[] }
+  | { code: 'attestation_refused'; refusals: AttestationRefusal[] }
   | { code: 'attestation_not_found'; index: number }
 
 /** The reply of every object RPC method: a value, or a refusal of type `F`. */

@@ -2,6 +2,7 @@
 import type { Context } from 'hono'
 import type { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Refusal as AttestationRefusal } from '../attestation/statement.ts'
 import type { KernelIssue } from '../kernel/errors.ts'
 
 export const PROBLEMS = {
@@ -147,7 +148,7 @@ const HTTP_CODES: Partial<Record<number, ProblemCode>> = {
 /** An attestation refusal of a holon or an orchestrator (`owner` names it) as problem+json. */
 export function attestationProblem(
   f:
-    | { code: 'attestation_refused'; refusals: { subject: string; reason: string }[] }
+    | { code: 'attestation_refused'; refusals: AttestationRefusal[] }
     | { code: 'attestation_not_found'; index: number },
   owner: string,
 ): ApiError {

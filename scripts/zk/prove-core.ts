@@ -1,9 +1,9 @@
 // The Node prover: Groth16 proofs (snarkjs) for the kernel and placement circuits on the committed wasm and zkeys.
-import { readFileSync } from 'node:fs'
 import * as snarkjs from 'snarkjs'
 import { ATOMS, CLAUSES, INVARIANTS, SLOTS, WIDTH } from '../../functions/attestation/circuit.ts'
+import { VKEYS } from '../../functions/attestation/keys.ts'
 import { PLACEMENT_DIM, PLACEMENT_F } from '../../functions/attestation/placement.ts'
-import { type CircuitName, vkeyPath, wasmPath, zkeyPath } from './artifacts.ts'
+import { type CircuitName, wasmPath, zkeyPath } from './artifacts.ts'
 
 /** The kernel circuit's shape: KernelAttest(S, P, C, I, W) in scripts/zk/circuits/kernel.circom. */
 export const KERNEL_SHAPE = { S: SLOTS, P: ATOMS, C: CLAUSES, I: INVARIANTS, W: WIDTH } as const
@@ -82,24 +82,13 @@ export const proveKernel = (input: KernelWitness): Promise<ZkProof> => prove('ke
 /** A Groth16 proof that two committed points lie within the stated hyperbolic bound. */
 export const provePlacement = (input: PlacementWitness): Promise<ZkProof> => prove('placement', input)
 
-const vkeys = new Map<CircuitName, unknown>()
-/** The committed verification key (functions/attestation/vkeys/<name>.json). */
-export function loadVkey(name: CircuitName): unknown {
-  let vk = vkeys.get(name)
-  if (!vk) {
-    vk = JSON.parse(readFileSync(vkeyPath(name), 'utf8'))
-    vkeys.set(name, vk)
-  }
-  return vk
-}
-
 /** The reference verifier (snarkjs, WebAssembly: Node only), for tests and the bench. */
 export function verifyWithSnarkjs(
   name: CircuitName,
   publicSignals: string[],
   proof: Groth16Proof,
 ): Promise<boolean> {
-  return snarkjs.groth16.verify(loadVkey(name), publicSignals, proof)
+  return snarkjs.groth16.verify(VKEYS[name], publicSignals, proof)
 }
 
 /**

@@ -1,26 +1,17 @@
 // /v1/orchestrators/:id/attestations: commit replicas' points for proofs of d(replica, affinity) <= max_distance.
-import { createRoute, z } from '@hono/zod-openapi'
-import { PlacementAttestation, PlacementAttestBody, PlacementOpening } from '../../../schemas/attestation.ts'
+import { createRoute } from '@hono/zod-openapi'
+import {
+  PlacementAttestation,
+  PlacementAttestBody,
+  PlacementOpening,
+  PlacementOpeningParams,
+} from '../../../schemas/attestation.ts'
+import { OrchestratorParams as params } from '../../../schemas/orchestrator.ts'
 import { requireRole } from '../auth.ts'
 import { bearerAuth, json, jsonBody, problems, router } from '../openapi.ts'
 import { actingOnOrchestrator, existingOrchestrator, unwrapOrchestrator } from '../orchestrator-client.ts'
 
 const tags = ['attestation']
-const id = z
-  .string()
-  .min(1)
-  .max(128)
-  .openapi({ param: { name: 'id', in: 'path' }, example: 'edge-fleet' })
-const params = z.object({ id })
-const openParams = z.object({
-  id,
-  index: z
-    .string()
-    .regex(/^(0|[1-9][0-9]{0,14})$/, 'a ledger index is a non-negative integer')
-    .transform(Number)
-    .openapi({ param: { name: 'index', in: 'path' }, example: '40' }),
-})
-
 const attest = createRoute({
   method: 'post',
   path: '/v1/orchestrators/{id}/attestations',
@@ -57,7 +48,7 @@ const open = createRoute({
   summary: 'The secret opening of a placement attestation: coordinates and blindings (admin)',
   security: bearerAuth,
   middleware: [requireRole('admin')] as const,
-  request: { params: openParams },
+  request: { params: PlacementOpeningParams },
   responses: {
     200: json(PlacementOpening, 'the opening'),
     ...problems(
